@@ -1,0 +1,5 @@
+"""regulator: a cost-control gateway for fleets of LLM agents."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

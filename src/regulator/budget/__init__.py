@@ -1,0 +1,3 @@
+"""budget"""
+
+from __future__ import annotations

@@ -1,0 +1,177 @@
+"""Every error regulator answers with, each knowing its HTTP status and how to render in a dialect.
+
+    RegulatorError                       500 api_error
+    ├── BadRequest                       400 invalid_request_error
+    │   ├── InvalidJSON                  400
+    │   ├── UnknownModelPrice            400 (a routed model with no price)
+    │   └── BodyTooLarge                 413
+    ├── Unauthorized                     401 authentication_error (unknown key)
+    ├── Forbidden                        403 permission_error (revoked or killed)
+    ├── NotFound                         404 not_found_error (unknown model / route)
+    ├── BudgetExceeded                   429 budget_exceeded
+    ├── RateLimited                      429 rate_limit_exceeded
+    ├── AgentPaused                      429 agent_paused
+    ├── CountersUnavailable              503 counters_unavailable (Redis down, fail closed)
+    └── UpstreamError                    the upstream's status, its error passed through
+        ├── UpstreamUnreachable          502
+        └── UpstreamTimeout              504
+
+Anthropic names its error types differently (`rate_limit_error`, `overloaded_error`); `anthropic_type`
+maps ours onto theirs so an Anthropic SDK raises the exception class its users already catch, while
+the regulator-specific `code` survives in the message and in `x-regulator-error` header.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import orjson
+
+Dialect = Literal["openai", "anthropic"]
+
+
+class RegulatorError(Exception):
+    status = 500
+    type = "api_error"
+    anthropic_type = "api_error"
+    code: str | None = None
+    param: str | None = None
+
+    def __init__(self, message: str, *, param: str | None = None, headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.message = message
+        if param is not None:
+            self.param = param
+        self.headers: dict[str, str] = dict(headers or {})
+        self.details: dict[str, Any] = {}
+
+    def body(self, dialect: Dialect) -> dict[str, Any]:
+        if dialect == "anthropic":
+            error: dict[str, Any] = {"type": self.anthropic_type, "message": self.message}
+            if self.code and self.code != self.anthropic_type:
+                error["code"] = self.code
+            error.update(self.details)
+            return {"type": "error", "error": error}
+        error = {"message": self.message, "type": self.type, "code": self.code, "param": self.param}
+        error.update(self.details)
+        return {"error": error}
+
+    def render(self, dialect: Dialect) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        headers = [(b"content-type", b"application/json")]
+        if self.code:
+            headers.append((b"x-regulator-error", self.code.encode()))
+        headers += [(k.lower().encode(), v.encode()) for k, v in self.headers.items()]
+        return self.status, headers, orjson.dumps(self.body(dialect))
+
+
+class BadRequest(RegulatorError):
+    status = 400
+    type = "invalid_request_error"
+    anthropic_type = "invalid_request_error"
+    code = "invalid_request"
+
+
+class InvalidJSON(BadRequest):
+    code = "invalid_json"
+
+
+class UnknownModelPrice(BadRequest):
+    code = "model_price_unknown"
+
+
+class BodyTooLarge(BadRequest):
+    status = 413
+    anthropic_type = "request_too_large"
+    code = "request_too_large"
+
+
+class Unauthorized(RegulatorError):
+    status = 401
+    type = "authentication_error"
+    anthropic_type = "authentication_error"
+    code = "invalid_api_key"
+
+
+class Forbidden(RegulatorError):
+    status = 403
+    type = "permission_error"
+    anthropic_type = "permission_error"
+    code = "key_revoked"
+
+
+class NotFound(RegulatorError):
+    status = 404
+    type = "invalid_request_error"
+    anthropic_type = "not_found_error"
+    code = "model_not_found"
+
+
+class BudgetExceeded(RegulatorError):
+    status = 429
+    type = "budget_exceeded"
+    anthropic_type = "rate_limit_error"
+    code = "budget_exceeded"
+
+
+class RateLimited(RegulatorError):
+    status = 429
+    type = "rate_limit_exceeded"
+    anthropic_type = "rate_limit_error"
+    code = "rate_limit_exceeded"
+
+
+class AgentPaused(RegulatorError):
+    status = 429
+    type = "agent_paused"
+    anthropic_type = "rate_limit_error"
+    code = "agent_paused"
+
+
+class CountersUnavailable(RegulatorError):
+    status = 503
+    type = "service_unavailable"
+    anthropic_type = "overloaded_error"
+    code = "counters_unavailable"
+
+
+class UpstreamError(RegulatorError):
+    """The upstream answered with an error: its status and body go back to the caller unchanged."""
+
+    type = "upstream_error"
+    anthropic_type = "api_error"
+    code = "upstream_error"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int = 502,
+        raw_body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ):
+        super().__init__(message, headers=headers)
+        self.status = status
+        self.raw_body = raw_body
+
+    def render(self, dialect: Dialect) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        if self.raw_body is None:
+            return super().render(dialect)
+        headers = [(b"content-type", b"application/json"), (b"x-regulator-error", b"upstream_error")]
+        headers += [(k.lower().encode(), v.encode()) for k, v in self.headers.items()]
+        return self.status, headers, self.raw_body
+
+
+class UpstreamUnreachable(UpstreamError):
+    code = "upstream_unreachable"
+
+    def __init__(self, message: str):
+        super().__init__(message, status=502)
+
+
+class UpstreamTimeout(UpstreamError):
+    type = "timeout"
+    anthropic_type = "api_error"
+    code = "upstream_timeout"
+
+    def __init__(self, message: str):
+        super().__init__(message, status=504)

@@ -1,0 +1,105 @@
+"""The records that flow between the proxy, the ledger, the budget engine and the detectors.
+
+One call produces one `CallRecord` (a ledger row) and one `CallEvent` (what the detectors see: the
+record plus the conversation). Replay builds the same objects from traces, so the live path and
+replay run the same detector and policy code.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Dialect = Literal["openai", "anthropic"]
+
+# How a call ended, as the ledger records it.
+Outcome = Literal[
+    "ok",  # upstream answered 2xx and the answer reached the caller
+    "upstream_error",  # upstream answered an error status
+    "unreachable",  # connection refused / reset before any answer
+    "timeout",  # upstream did not answer in time
+    "cut",  # stream ended early: upstream broke it, or regulator ended it at the reservation
+    "client_gone",  # the caller disconnected mid-stream
+    "interrupted",  # found in the journal after a crash: counted at its reserved amount
+]
+
+
+@dataclass(slots=True)
+class Usage:
+    """Token counts as the provider bills them, normalised across dialects.
+
+    `input_tokens` is every prompt token (cached reads and cache writes included), so the
+    uncached part is `input_tokens - cached_input_tokens - cache_write_tokens`; `output_tokens`
+    includes `reasoning_tokens`.
+    """
+
+    input_tokens: int = 0
+    cached_input_tokens: int = 0
+    cache_write_tokens: int = 0
+    output_tokens: int = 0
+    reasoning_tokens: int = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            self.input_tokens + other.input_tokens,
+            self.cached_input_tokens + other.cached_input_tokens,
+            self.cache_write_tokens + other.cache_write_tokens,
+            self.output_tokens + other.output_tokens,
+            self.reasoning_tokens + other.reasoning_tokens,
+        )
+
+
+@dataclass(slots=True)
+class Identity:
+    """Who is calling: resolved from the regulator key."""
+
+    key_id: str
+    agent: str
+    fleet: str = "default"
+    org: str = "default"
+
+
+@dataclass(slots=True)
+class CallRecord:
+    """One ledger row: everything needed to bill, report and rebuild counters."""
+
+    call_id: str
+    ts: float  # unix seconds when the call was admitted
+    org: str
+    fleet: str
+    agent: str
+    session: str
+    model: str  # the model asked for
+    upstream: str
+    dialect: Dialect
+    endpoint: str = "chat"  # chat | messages | embeddings
+    served_model: str = ""  # the model actually used (differs after a downgrade)
+    usage: Usage = field(default_factory=Usage)
+    cost_usd: float = 0.0
+    reserved_usd: float = 0.0
+    status: int = 200
+    outcome: Outcome = "ok"
+    latency_ms: float = 0.0  # upstream, first byte to last
+    overhead_ms: float = 0.0  # time regulator itself added
+    stream: bool = False
+    action: str | None = None  # what the policy did to this call (nudge, downgrade, ...)
+    key_id: str = ""
+
+
+@dataclass(slots=True)
+class CallEvent:
+    """What the detectors see of one call.
+
+    `messages` is the full request conversation as sent (in its dialect's shape), `new_from` the
+    index of the first message the previous call of this session did not have: detectors look at
+    `messages[new_from:]` and `response` only, never rescanning the whole conversation.
+    `response` is the assistant's answer (a non-streamed body, or one rebuilt from the stream).
+    """
+
+    record: CallRecord
+    seq: int
+    messages: list[dict[str, Any]]
+    new_from: int
+    response: dict[str, Any] | None
+    system: Any = None  # Anthropic's top-level system prompt
+    budget_remaining_usd: float | None = None

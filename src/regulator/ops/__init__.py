@@ -1,0 +1,3 @@
+"""ops"""
+
+from __future__ import annotations

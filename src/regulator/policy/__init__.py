@@ -1,0 +1,3 @@
+"""policy"""
+
+from __future__ import annotations

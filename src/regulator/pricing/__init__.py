@@ -1,0 +1,3 @@
+"""pricing"""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""proxy"""
+
+from __future__ import annotations

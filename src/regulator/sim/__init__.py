@@ -1,0 +1,3 @@
+"""sim"""
+
+from __future__ import annotations
