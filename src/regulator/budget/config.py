@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+SCOPE_KINDS = ("org", "fleet", "agent")
+
+
+def _check_scope(value: str, *, wildcard: bool) -> str:
+    kind, sep, name = value.partition(":")
+    if not sep or kind not in SCOPE_KINDS or not name:
+        raise ValueError(f"expected org:NAME, fleet:NAME or agent:NAME, got {value!r}")
+    if name == "*" and not wildcard:
+        raise ValueError(f"a budget names one {kind}; '*' is only allowed in rate limits")
+    return value
 
 
 class BudgetConfig(BaseModel):
@@ -19,10 +30,24 @@ class BudgetConfig(BaseModel):
     total: float | None = Field(default=None, gt=0)
     # Default cap for every session of this scope ("no single task may cost more than $5").
     session: float | None = Field(default=None, gt=0)
+    # Soft limits, as fractions of each limit: crossing one produces a budget event (once per window).
+    thresholds: list[float] = Field(default_factory=lambda: [0.5, 0.8, 1.0])
+
+    @field_validator("scope")
+    @classmethod
+    def _scope(cls, value: str) -> str:
+        return _check_scope(value, wildcard=False)
+
+    @field_validator("thresholds")
+    @classmethod
+    def _thresholds(cls, value: list[float]) -> list[float]:
+        if any(not 0 < t <= 1 for t in value):
+            raise ValueError("thresholds are fractions of the limit, each in (0, 1]")
+        return sorted(set(value))
 
 
 class RateLimitConfig(BaseModel):
-    """Token-bucket limits for one scope."""
+    """Token-bucket limits for one scope; `agent:*` (or `fleet:*`, `org:*`) gives each one its own."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -30,3 +55,8 @@ class RateLimitConfig(BaseModel):
     requests_per_minute: float | None = Field(default=None, gt=0)
     tokens_per_minute: float | None = Field(default=None, gt=0)
     concurrent: int | None = Field(default=None, gt=0)
+
+    @field_validator("scope")
+    @classmethod
+    def _scope(cls, value: str) -> str:
+        return _check_scope(value, wildcard=True)

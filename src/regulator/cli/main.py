@@ -20,9 +20,13 @@ def _root() -> None:
 
 def _register() -> None:
     # Imported here so `regulator --help` stays fast and each command owns its module.
-    from regulator.cli import serve
+    from regulator.cli import keys, mock_upstream, replay, report, serve
 
     serve.register(app)
+    keys.register(app)
+    report.register(app)
+    mock_upstream.register(app)
+    replay.register(app)
 
 
 def main() -> None:

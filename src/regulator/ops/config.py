@@ -1,21 +1,62 @@
-"""Operator-facing settings: admin API token, alert webhooks, metrics."""
+"""Operator-facing settings: admin API token, dashboard sessions, alert webhooks, metrics."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+AlertKind = Literal["budget_threshold", "budget_exhausted", "incident", "overrun", "upstream_failures"]
+ALERT_KINDS: tuple[AlertKind, ...] = (
+    "budget_threshold",
+    "budget_exhausted",
+    "incident",
+    "overrun",
+    "upstream_failures",
+)
 
 
 class AdminConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    # The admin token is read from this environment variable (never from the file).
+    # The admin token is read from this environment variable (never from the file). When it is
+    # unset the gateway generates one at start and writes it to <data_dir>/admin_token (mode 0600).
     token_env: str = "REGULATOR_ADMIN_TOKEN"
+    # How long a dashboard login lasts.
+    session_ttl_s: int = Field(default=12 * 3600, gt=0)
+
+
+class WebhookConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: str
+    # `json`: regulator's own payload; `slack`: {"text", "blocks"} for Slack-compatible receivers.
+    format: Literal["json", "slack"] = "json"
+    kinds: list[AlertKind] = Field(default_factory=lambda: list(ALERT_KINDS))
+    # Incidents are sent only when the policy's action is one of these (empty: every action).
+    incident_actions: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_url(cls, value: Any) -> Any:
+        # A bare URL string is the short form: generic JSON, every kind.
+        return {"url": value} if isinstance(value, str) else value
 
 
 class AlertsConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    webhooks: list[str] = []
+    webhooks: list[WebhookConfig] = Field(default_factory=list)
+    # Attempts per alert before it goes to the dead-letter file, and the first back-off delay
+    # (doubled after each failure, capped at `max_backoff_s`).
+    attempts: int = Field(default=5, ge=1)
+    backoff_s: float = Field(default=1.0, gt=0)
+    max_backoff_s: float = Field(default=60.0, gt=0)
+    timeout_s: float = Field(default=5.0, gt=0)
+    # An upstream failure spike: this many failed upstream calls within `failure_window_s`.
+    failure_spike_count: int = Field(default=10, ge=1)
+    failure_window_s: float = Field(default=60.0, gt=0)
+    dead_letter_file: str = "alerts_dead_letter.jsonl"
 
 
 class MetricsConfig(BaseModel):

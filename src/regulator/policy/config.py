@@ -1,11 +1,74 @@
-"""The escalation ladder (`policy:` in regulator.yaml)."""
+"""The escalation ladder (`policy:` in regulator.yaml).
+
+A ladder is data: each step names an action and when it applies — once the session's combined
+finding strength has reached `min_severity` on at least `min_calls` of its last `window` calls.
+The session climbs to the highest step whose condition holds and never climbs down by itself
+(`regulator resume` clears it). `agents` and `fleets` override the ladder for one agent or fleet.
+"""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Action = Literal["warn", "nudge", "throttle", "downgrade", "pause", "kill"]
+ACTIONS: tuple[Action, ...] = ("warn", "nudge", "throttle", "downgrade", "pause", "kill")
+_WARN: Action = "warn"
+STOPPING: frozenset[str] = frozenset({"pause", "kill"})
+
+
+class LadderStep(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: Action
+    min_severity: float = Field(ge=0, le=1)
+    min_calls: int = Field(default=1, ge=1)
+    window: int = Field(default=8, ge=1)
+
+
+def default_ladder() -> list[LadderStep]:
+    return [
+        LadderStep(action="warn", min_severity=0.5, min_calls=2),
+        LadderStep(action="nudge", min_severity=0.6, min_calls=2),
+        LadderStep(action="throttle", min_severity=0.7),
+        LadderStep(action="downgrade", min_severity=0.75),
+        LadderStep(action="pause", min_severity=0.8),
+        LadderStep(action="kill", min_severity=0.95, min_calls=3),
+    ]
+
+
+DEFAULT_NUDGE = (
+    "[regulator] You appear to be stuck: {evidence}. Repeating this will not give a different "
+    "result. Change your approach, or finish and report what blocks you."
+)
+
+
+class LadderOverride(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ladder: list[LadderStep]
 
 
 class PolicyConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     enabled: bool = True
+    ladder: list[LadderStep] = Field(default_factory=default_ladder)
+    # A second detector agreeing adds this share of its severity to the remaining headroom.
+    corroboration: float = Field(default=0.5, ge=0, le=1)
+    # The strongest action a detector's findings may lead to (agent-wide signals stay advisory).
+    detector_max_action: dict[str, Action] = Field(default_factory=lambda: {"burn_rate": _WARN})
+    nudge_text: str = DEFAULT_NUDGE
+    throttle_s: float = Field(default=60.0, gt=0)
+    throttle_min_interval_s: float = Field(default=5.0, ge=0)  # between calls while throttled
+    pause_cooldown_s: float | None = Field(default=None, gt=0)  # None: paused until resumed
+    agents: dict[str, LadderOverride] = Field(default_factory=dict)
+    fleets: dict[str, LadderOverride] = Field(default_factory=dict)
+
+    def ladder_for(self, agent: str, fleet: str) -> list[LadderStep]:
+        if agent in self.agents:
+            return self.agents[agent].ladder
+        if fleet in self.fleets:
+            return self.fleets[fleet].ladder
+        return self.ladder

@@ -1,3 +1,48 @@
-"""store"""
+"""The ledger and the registry (keys, budgets, incidents, standing state), behind one `Store` protocol.
+
+`open_store` picks the backend from a URL: `sqlite:///path/to.db`, `postgresql://…` (or
+`postgres://…`), or a data directory (its `regulator.db`).
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
+
+from regulator.store.base import Incident, KeyNotFound, KeyRow, ReportRow, Standing, Store
+from regulator.store.keys import hash_key
+from regulator.store.ledger import Ledger, RecoveryReport
+
+__all__ = [
+    "DB_NAME",
+    "JOURNAL_NAME",
+    "Incident",
+    "KeyNotFound",
+    "KeyRow",
+    "Ledger",
+    "RecoveryReport",
+    "ReportRow",
+    "Standing",
+    "Store",
+    "hash_key",
+    "open_store",
+]
+
+DB_NAME = "regulator.db"
+JOURNAL_NAME = "journal.log"
+
+
+def open_store(url_or_data_dir: str | Path) -> Store:
+    from regulator.store.sqlite import SQLiteStore
+
+    target = str(url_or_data_dir)
+    if target.startswith("sqlite:///"):
+        return SQLiteStore(target.removeprefix("sqlite:///") or DB_NAME)
+    if target.startswith(("postgresql://", "postgres://")):
+        from regulator.store.postgres import PostgresStore
+
+        return PostgresStore(target)
+    if "://" in target:
+        raise ValueError(
+            f"unsupported store URL {target!r}: expected sqlite:///path, postgresql://… or a data directory"
+        )
+    return SQLiteStore(Path(target) / DB_NAME)

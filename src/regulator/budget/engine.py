@@ -1,0 +1,397 @@
+"""The budget engine: which budgets and rate limits apply to a call, and the one atomic reservation.
+
+    admit   resolve org / fleet / agent budgets × windows (+ the session cap) and rate limits,
+            reserve the worst-case cost on all of them in one backend call, clamp max_tokens
+    settle  replace the reservation by the actual cost (an excess is counted and reported)
+    release a failed call with nothing billed
+
+Per identity, the resolved budgets are cached until a window rolls over or the budgets change, so
+the hot path is one dictionary lookup plus the backend's work.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from regulator.budget.backend import CounterBackend, Crossing, ReserveRequest, SettleOutcome
+from regulator.budget.config import BudgetConfig, RateLimitConfig
+from regulator.budget.model import (
+    Admission,
+    AdmitRequest,
+    BudgetEvent,
+    BudgetSlot,
+    BudgetStatus,
+    EventKind,
+    identity_scopes,
+    scope_filters,
+)
+from regulator.budget.ratelimit import BucketSpec, ConcurrencySpec, RateLimits, RateRefusal
+from regulator.budget.windows import WINDOWS, WindowClock
+from regulator.errors import BudgetExceeded, RateLimited
+from regulator.events import Identity
+
+# Reservations are taken this much above the price bound so float rounding in pricing can never
+# make a real cost exceed its reservation (a billionth: invisible in any budget).
+HEADROOM = 1.0 + 1e-9
+SumCost = Callable[..., float]
+
+_Plan = tuple[tuple[BudgetSlot, ...], tuple[BucketSpec, ...], tuple[ConcurrencySpec, ...]]
+
+
+def _iso(ts: float | None) -> str | None:
+    return None if ts is None else datetime.fromtimestamp(ts, UTC).isoformat().replace("+00:00", "Z")
+
+
+class BudgetEngine:
+    def __init__(
+        self,
+        backend: CounterBackend,
+        budgets: list[BudgetConfig],
+        rate_limits: list[RateLimitConfig],
+        *,
+        tz: str = "UTC",
+        min_output_tokens: int = 16,
+        reservation_ttl_s: float = 900.0,
+        on_event: Callable[[BudgetEvent], None] | None = None,
+    ) -> None:
+        self.backend = backend
+        self.clock = WindowClock(tz)
+        self.min_output_tokens = min_output_tokens
+        self.reservation_ttl_s = reservation_ttl_s
+        self.on_event = on_event
+        self._plans: dict[tuple[str, str, str], _Plan] = {}
+        self._valid_from = self._valid_until = 0.0
+        self._next_sweep = 0.0
+        self.set_budgets(budgets)
+        self.set_rate_limits(rate_limits)
+
+    # -- configuration -------------------------------------------------------------------------
+
+    def set_budgets(self, budgets: list[BudgetConfig]) -> None:
+        """Replace every budget; counters are keyed by scope and window, so none are lost."""
+        self._budgets = {b.scope: b for b in budgets}
+        self._plans.clear()
+
+    def set_rate_limits(self, rate_limits: list[RateLimitConfig]) -> None:
+        self._rate_limits = RateLimits(rate_limits)
+        self._plans.clear()
+
+    @property
+    def budgets(self) -> list[BudgetConfig]:
+        return list(self._budgets.values())
+
+    def load_spend(self, sum_cost: SumCost) -> None:
+        """Rebuild counters from the ledger: `sum_cost(since, org=…, fleet=…, agent=…, session=…)`.
+
+        Each counter asks once, on first sight (sessions included), then counts in memory.
+        """
+        self.backend.set_loader(lambda since, filters: float(sum_cost(since, **filters)))
+
+    # -- resolution ------------------------------------------------------------------------------
+
+    def _slots_for(self, config: BudgetConfig, now: float) -> list[BudgetSlot]:
+        filters = scope_filters(config.scope)
+        thresholds = tuple(config.thresholds)
+        slots = []
+        for window in WINDOWS:
+            limit: float | None = getattr(config, window)
+            if limit is None:
+                continue
+            start, reset = self.clock.bounds(window, now)
+            key = f"{config.scope}|{window}"
+            slots.append(BudgetSlot(key, config.scope, window, limit, start, reset, filters, thresholds))
+        return slots
+
+    def _plan(self, identity: Identity, now: float) -> _Plan:
+        if not self._valid_from <= now < self._valid_until:
+            # Some window rolled over: every cached window start is stale.
+            self._plans.clear()
+            bounds = [self.clock.bounds(window, now) for window in WINDOWS if window != "total"]
+            self._valid_from = max(start for start, _ in bounds)
+            self._valid_until = min(reset for _, reset in bounds if reset is not None)
+        plan_key = (identity.org, identity.fleet, identity.agent)
+        plan = self._plans.get(plan_key)
+        if plan is None:
+            slots: list[BudgetSlot] = []
+            for scope in identity_scopes(identity):
+                config = self._budgets.get(scope)
+                if config is not None:
+                    slots.extend(self._slots_for(config, now))
+            buckets, concurrency = self._rate_limits.for_identity(identity)
+            plan = self._plans[plan_key] = (tuple(slots), buckets, concurrency)
+        return plan
+
+    def _session_slot(self, identity: Identity, session: str) -> BudgetSlot | None:
+        cap: float | None = None
+        cap_from = ""
+        thresholds: tuple[float, ...] = ()
+        for scope in identity_scopes(identity):
+            config = self._budgets.get(scope)
+            if config is not None and config.session is not None and (cap is None or config.session < cap):
+                cap, cap_from, thresholds = config.session, scope, tuple(config.thresholds)
+        if cap is None:
+            return None
+        scope = f"session:{identity.agent}/{session}"
+        filters = (("agent", identity.agent), ("session", session))
+        return BudgetSlot(f"{scope}|total", scope, "total", cap, 0.0, None, filters, thresholds, cap_from)
+
+    def _applicable(self, identity: Identity, session: str, now: float) -> _Plan:
+        slots, buckets, concurrency = self._plan(identity, now)
+        session_slot = self._session_slot(identity, session) if session else None
+        if session_slot is not None:
+            slots = (*slots, session_slot)
+        return slots, buckets, concurrency
+
+    # -- the call path ---------------------------------------------------------------------------
+
+    async def admit(self, req: AdmitRequest) -> Admission:
+        now = req.now
+        if now >= self._next_sweep:
+            self._next_sweep = now + 1.0
+            await self.expire(now)
+        slots, buckets, concurrency = self._applicable(req.identity, req.session, now)
+        model_max = req.model_max_output_tokens
+        want = model_max if req.max_tokens is None else min(req.max_tokens, model_max)
+        floor = want if req.max_tokens is not None else min(self.min_output_tokens, want)
+        input_usd = req.price.worst_case(req.input_tokens, 0)
+        per_token = (req.price.worst_case(req.input_tokens, want) - input_usd) / want if want > 0 else 0.0
+        request = ReserveRequest(
+            reservation_id=req.call_id,
+            now=now,
+            expires_at=now + self.reservation_ttl_s,
+            budgets=slots,
+            buckets=buckets,
+            concurrency=concurrency,
+            input_tokens=req.input_tokens,
+            input_usd=input_usd * HEADROOM,
+            usd_per_output_token=per_token * HEADROOM,
+            max_output_tokens=want,
+            min_output_tokens=floor,
+        )
+        outcome = await self.backend.reserve(request)
+        if outcome.rate_refusal is not None:
+            raise self._rate_limited(outcome.rate_refusal)
+        if outcome.refusal is not None:
+            refusal = outcome.refusal
+            smallest = request.input_usd + floor * request.usd_per_output_token
+            raise self._exceeded(
+                slots,
+                refusal.index,
+                refusal.spent,
+                refusal.reserved,
+                refusal.blocking,
+                smallest,
+                now,
+                caller_max=req.max_tokens,
+            )
+        events = self._crossing_events(slots, outcome.crossings, now)
+        return Admission(
+            reservation_id=req.call_id,
+            reserved_usd=outcome.reserved_usd,
+            max_tokens=outcome.output_tokens,
+            remaining_usd=outcome.remaining_usd,
+            budget_events=events,
+            clamped=req.max_tokens is None or outcome.output_tokens != req.max_tokens,
+            input_tokens=req.input_tokens,
+            slots=slots,
+            buckets=buckets,
+            concurrency=concurrency,
+            call_id=req.call_id,
+        )
+
+    async def settle(
+        self,
+        admission: Admission,
+        actual_cost_usd: float,
+        *,
+        actual_tokens: int | None = None,
+        now: float | None = None,
+    ) -> list[BudgetEvent]:
+        """Count the actual cost in place of the reservation; `actual_tokens` corrects tokens/min."""
+        at = time.time() if now is None else now
+        outcome = await self.backend.settle(
+            admission.reservation_id, admission.slots, actual_cost_usd, actual_tokens, at
+        )
+        return self._settle_events(admission, outcome, actual_cost_usd, at)
+
+    async def release(self, admission: Admission, *, now: float | None = None) -> list[BudgetEvent]:
+        """A call that failed with nothing billed: give everything back (the request unit stays used)."""
+        return await self.settle(admission, 0.0, actual_tokens=0, now=now)
+
+    async def expire(self, now: float | None = None) -> list[BudgetEvent]:
+        """Release reservations older than their TTL (forgotten calls) and report each."""
+        at = time.time() if now is None else now
+        events = []
+        for expired in await self.backend.expire(at):
+            for slot in expired.budgets:
+                events.append(
+                    self._event(
+                        "reservation_expired",
+                        slot,
+                        0.0,
+                        0.0,
+                        at,
+                        amount=expired.amount_usd,
+                        reservation_id=expired.reservation_id,
+                    )
+                )
+        self._emit(events)
+        return events
+
+    # -- reporting -------------------------------------------------------------------------------
+
+    async def remaining(
+        self, identity: Identity, session: str = "", now: float | None = None
+    ) -> float | None:
+        """Tightest remaining USD over the budgets that apply (None: none apply)."""
+        at = time.time() if now is None else now
+        slots, _, _ = self._applicable(identity, session, at)
+        if not slots:
+            return None
+        states = await self.backend.states(slots)
+        return min(s.limit - st.spent - st.reserved for s, st in zip(slots, states, strict=True))
+
+    async def snapshot(self, now: float | None = None) -> list[BudgetStatus]:
+        at = time.time() if now is None else now
+        slots = [slot for config in self._budgets.values() for slot in self._slots_for(config, at)]
+        states = await self.backend.states(slots)
+        return [
+            BudgetStatus(
+                s.scope,
+                s.window,
+                s.limit,
+                st.spent,
+                st.reserved,
+                s.limit - st.spent - st.reserved,
+                s.resets_at,
+            )
+            for s, st in zip(slots, states, strict=True)
+        ]
+
+    # -- errors and events -----------------------------------------------------------------------
+
+    def _rate_limited(self, refusal: RateRefusal) -> RateLimited:
+        retry = max(1, math.ceil(refusal.retry_after_s))
+        error = RateLimited(
+            f"rate limit reached for {refusal.scope}: {refusal.kind} {refusal.limit:g}; retry in {retry}s",
+            headers={"Retry-After": str(retry)},
+        )
+        error.details = {
+            "rate_limit": {
+                "scope": refusal.scope,
+                "limit": refusal.kind,
+                "value": refusal.limit,
+                "retry_after_s": retry,
+            }
+        }
+        return error
+
+    def _exceeded(
+        self,
+        slots: Sequence[BudgetSlot],
+        index: int,
+        spent: float,
+        reserved: float,
+        blocking: Sequence[int],
+        smallest_usd: float,
+        now: float,
+        *,
+        caller_max: int | None,
+    ) -> BudgetExceeded:
+        slot = slots[index]
+        resets = [slots[i].resets_at for i in blocking]
+        # A reset helps only if every blocking window resets and the call fits in an empty window.
+        helps = all(r is not None for r in resets) and all(smallest_usd <= slots[i].limit for i in blocking)
+        retry_at = max((r for r in resets if r is not None), default=None) if helps else None
+        remaining = max(0.0, slot.limit - spent - reserved)
+        what = (
+            f"{slot.scope} ({slot.window})"
+            if not slot.cap_from
+            else f"{slot.scope} (session cap from {slot.cap_from})"
+        )
+        asked = f"max_tokens={caller_max}" if caller_max is not None else "the minimum output"
+        message = (
+            f"budget exceeded: {what} limit ${slot.limit:.4f}, spent ${spent:.4f}, reserved ${reserved:.4f}, "
+            f"remaining ${remaining:.4f}; {asked} would need ${smallest_usd:.4f}"
+        )
+        headers: dict[str, str] = {}
+        if retry_at is not None:
+            headers["Retry-After"] = str(max(1, math.ceil(retry_at - now)))
+            message += f"; resets at {_iso(slot.resets_at)}"
+        error = BudgetExceeded(message, headers=headers)
+        budget: dict[str, Any] = {
+            "scope": slot.scope,
+            "window": slot.window,
+            "limit_usd": slot.limit,
+            "spent_usd": spent,
+            "reserved_usd": reserved,
+            "remaining_usd": remaining,
+            "requested_usd": smallest_usd,
+            "resets_at": _iso(slot.resets_at),
+        }
+        if slot.cap_from:
+            budget["cap_from"] = slot.cap_from
+        error.details = {"budget": budget}
+        return error
+
+    def _event(
+        self,
+        kind: EventKind,
+        slot: BudgetSlot,
+        spent: float,
+        reserved: float,
+        at: float,
+        *,
+        threshold: float | None = None,
+        amount: float = 0.0,
+        reservation_id: str = "",
+    ) -> BudgetEvent:
+        return BudgetEvent(
+            kind, slot.scope, slot.window, slot.limit, spent, reserved, at, threshold, amount, reservation_id
+        )
+
+    def _crossing_events(
+        self, slots: Sequence[BudgetSlot], crossings: list[Crossing], at: float
+    ) -> list[BudgetEvent]:
+        if not crossings:
+            return []
+        events = [
+            self._event("threshold", slots[c.index], c.spent, c.reserved, at, threshold=c.threshold)
+            for c in crossings
+        ]
+        self._emit(events)
+        return events
+
+    def _settle_events(
+        self, admission: Admission, outcome: SettleOutcome, actual: float, at: float
+    ) -> list[BudgetEvent]:
+        slots = admission.slots
+        events: list[BudgetEvent] = []
+        rid = admission.reservation_id
+        if outcome.late:
+            events += [
+                self._event("late_settle", s, 0.0, 0.0, at, amount=actual, reservation_id=rid) for s in slots
+            ]
+        for o in outcome.overruns:
+            events.append(
+                self._event(
+                    "overrun",
+                    slots[o.index],
+                    o.spent,
+                    o.reserved,
+                    at,
+                    amount=actual - outcome.reserved_usd,
+                    reservation_id=rid,
+                )
+            )
+        self._emit(events)
+        return events + self._crossing_events(slots, outcome.crossings, at)
+
+    def _emit(self, events: list[BudgetEvent]) -> None:
+        if self.on_event is not None:
+            for event in events:
+                self.on_event(event)

@@ -1,0 +1,76 @@
+"""`regulator replay`: meter recorded traces offline, one result per session."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import orjson
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from regulator.config import ConfigError, load_config
+from regulator.errors import RegulatorError
+from regulator.sim.replay import ReplaySession, replay_sessions
+from regulator.sim.traces import TraceFormatError
+
+
+def register(app: typer.Typer) -> None:
+    app.command("replay")(replay_cmd)
+
+
+def report_lines(sessions: list[ReplaySession]) -> bytes:
+    return b"".join(orjson.dumps(s.report(), option=orjson.OPT_APPEND_NEWLINE) for s in sessions)
+
+
+def _table(sessions: list[ReplaySession]) -> Table:
+    table = Table("session", "agent", "calls", "cost $", "recorded $")
+    for s in sessions:
+        recorded = "" if s.recorded_cost_usd is None else f"{s.recorded_cost_usd:.4f}"
+        table.add_row(s.session, s.agent, str(s.calls), f"{s.cost_usd:.4f}", recorded)
+    recorded_total = sum(s.recorded_cost_usd or 0.0 for s in sessions)
+    table.add_row(
+        "total",
+        "",
+        str(sum(s.calls for s in sessions)),
+        f"{sum(s.cost_usd for s in sessions):.4f}",
+        f"{recorded_total:.4f}",
+        style="bold",
+    )
+    return table
+
+
+def replay_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Trace files (.jsonl or .jsonl.gz).", exists=True)],
+    as_json: Annotated[bool, typer.Option("--json", help="One JSON object per session (JSONL).")] = False,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the report here instead of stdout.")
+    ] = None,
+    config: Annotated[
+        str | None, typer.Option("--config", "-c", envvar="REGULATOR_CONFIG", help="regulator.yaml")
+    ] = None,
+) -> None:
+    """Replay traces: what the gateway would have metered for each session (no provider is contacted)."""
+    try:
+        sessions = replay_sessions(paths, load_config(config))
+    except (ConfigError, TraceFormatError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from exc
+    except RegulatorError as exc:
+        typer.echo(f"error: {exc.message}", err=True)
+        raise typer.Exit(2) from exc
+    if as_json:
+        data = report_lines(sessions)
+        if out is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            out.write_bytes(data)
+        return
+    if out is None:
+        Console().print(_table(sessions))
+    else:
+        with out.open("w", encoding="utf-8") as stream:
+            Console(file=stream, width=160).print(_table(sessions))

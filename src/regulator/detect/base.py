@@ -1,0 +1,61 @@
+"""The detector contract: one `CallEvent` in, zero or more `Finding`s out.
+
+A detector holds per-session state and looks only at what a call added (`messages[new_from:]`
+and the response), so its cost per call does not grow with the conversation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from regulator.events import CallEvent
+
+
+@dataclass(slots=True, frozen=True)
+class Finding:
+    """What a detector saw, with evidence a person can check against the calls it names.
+
+    `severity` runs from 0 (a hint) to 1 (certain waste); `calls` are the session's `seq`s
+    the evidence refers to; `scope` says whether the finding is about one session or the agent.
+    """
+
+    detector: str
+    session: str
+    agent: str
+    seq: int
+    severity: float
+    evidence: str
+    calls: list[int] = field(default_factory=list)
+    scope: str = "session"
+
+
+class Detector(Protocol):
+    name: str
+
+    def observe(self, event: CallEvent) -> list[Finding]: ...
+
+    def forget(self, session: str) -> None:
+        """Drop a finished session's state."""
+
+
+def call_span(calls: list[int]) -> str:
+    """`calls 31–38` or `calls 3, 9, 12` — how evidence names the calls it is about."""
+    if not calls:
+        return "no calls"
+    ordered = sorted(set(calls))
+    if len(ordered) == 1:
+        return f"call {ordered[0]}"
+    if ordered[-1] - ordered[0] == len(ordered) - 1:
+        return f"calls {ordered[0]}–{ordered[-1]}"
+    if len(ordered) <= 6:
+        return "calls " + ", ".join(map(str, ordered))
+    return f"calls {ordered[0]}–{ordered[-1]} ({len(ordered)} of them)"
+
+
+def quote(text: str, limit: int = 120) -> str:
+    """Evidence quotes one line of text between backticks, cut to a readable length."""
+    line = " ".join(text.split())
+    if len(line) > limit:
+        line = line[: limit - 1] + "…"
+    return "`" + line.replace("`", "'") + "`"

@@ -1,0 +1,99 @@
+"""The same error coming back across varied attempts: the "unfixable bug".
+
+An agent that rewrites its command each time but keeps hitting the same failure is stuck, even
+though no two calls look alike. Each result is reduced to a signature — the failing tests and the
+test summary when there are any, else the last exception type and message, else the exit code and
+the last line of output — with volatile text normalised, and the detector counts how many of the
+last few results share one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, deque
+from functools import lru_cache
+
+from regulator.detect.base import Finding, call_span, quote
+from regulator.detect.normalise import clip, normalise
+from regulator.detect.steps import StepTracker
+from regulator.events import CallEvent
+
+_EXIT = re.compile(r"<returncode>(-?\d+)</returncode>|exit (?:code|status)[: ]+(-?\d+)", re.I)
+_EXCEPTION = re.compile(
+    r"^\s*((?:[A-Za-z_][\w]*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt|Failure|Fault))\b:?[ \t]*(.*)$",
+    re.M,
+)
+_FAILED_TESTS = [
+    re.compile(r"^(?:FAILED|ERROR) (\S+::\S+)", re.M),  # pytest short summary
+    re.compile(r"^(\S+::\S+) (?:FAILED|ERROR)", re.M),  # pytest -v
+    re.compile(r"^(?:FAIL|ERROR): (\w+ \([\w.]+\))", re.M),  # unittest / django
+    re.compile(r"^_{3,} (\S*test\w*) _{3,}$", re.M),  # pytest / sympy failure headers
+]
+_SUMMARY = re.compile(
+    r"^.*\b(?:\d+ (?:failed|passed|errors?)|FAILED \((?:failures|errors)=|tests finished:).*$", re.M
+)
+_WORDS_IN_MESSAGE = 160
+
+
+@lru_cache(maxsize=8192)
+def error_signature(text: str) -> str | None:
+    """A short, normalised description of the failure in a result, or None when nothing failed."""
+    body = clip(text, 4000)
+    exit_match = _EXIT.search(body)
+    exit_code = next((g for g in exit_match.groups() if g is not None), None) if exit_match else None
+    tests = sorted({m for pattern in _FAILED_TESTS for m in pattern.findall(body)})
+    if tests:
+        summaries = _SUMMARY.findall(body)
+        summary = normalise(summaries[-1]).strip("= ") if summaries else ""
+        shown = ", ".join(tests[:5]) + (f" and {len(tests) - 5} more" if len(tests) > 5 else "")
+        return f"failing {shown}" + (f" ({summary})" if summary else "")
+    exceptions = _EXCEPTION.findall(body)
+    if exceptions:
+        kind, message = exceptions[-1]
+        return normalise(f"{kind}: {message}" if message else kind)[:_WORDS_IN_MESSAGE]
+    if exit_code not in (None, "0"):
+        lines = [line for line in body.splitlines() if line.strip() and not line.startswith("<")]
+        last = normalise(lines[-1])[:_WORDS_IN_MESSAGE] if lines else ""
+        return f"exit code {exit_code}" + (f": {last}" if last else "")
+    return None
+
+
+class ErrorSignatureDetector:
+    name = "same_error"
+
+    def __init__(self, window: int = 8, min_count: int = 3) -> None:
+        self.window = window
+        self.min_count = min_count
+        self._steps = StepTracker()
+        self._recent: dict[str, deque[tuple[int, str | None, str]]] = {}
+
+    def observe(self, event: CallEvent) -> list[Finding]:
+        session = event.record.session
+        recent = self._recent.get(session)
+        if recent is None:
+            recent = self._recent[session] = deque(maxlen=self.window)
+        steps = self._steps.advance(event)
+        for step in steps:
+            signature = error_signature(step.observation.text)
+            if signature is None and step.observation.is_error:
+                signature = "error result"
+            recent.append((step.seq + 1, signature, step.action_key))
+        if not steps or recent[-1][1] is None:
+            return []
+        counts = Counter(sig for _, sig, _ in recent if sig is not None)
+        signature, count = counts.most_common(1)[0]
+        if count < self.min_count or signature != recent[-1][1]:
+            return []
+        calls = [seq for seq, sig, _ in recent if sig == signature]
+        attempts = len({key for _, sig, key in recent if sig == signature})
+        severity = min(0.95, 0.1 + 0.15 * (count - 1))
+        varied = f" after {attempts} different actions" if attempts > 1 else " from the same action"
+        evidence = (
+            f"same error {quote(signature)} in {count} of the last {len(recent)} tool results"
+            f"{varied} ({call_span(calls)})"
+        )
+        return [Finding(self.name, session, event.record.agent, event.seq, severity, evidence, calls)]
+
+    def forget(self, session: str) -> None:
+        self._steps.forget(session)
+        self._recent.pop(session, None)

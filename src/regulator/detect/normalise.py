@@ -1,0 +1,93 @@
+"""Making two texts equal when they differ only in what changes on every run.
+
+Timestamps, hex addresses, UUIDs, temp paths, PIDs, durations, long numbers, whitespace and
+quoting vary between two runs of the same command; file paths, names and short numbers (test
+counts, line ranges) carry meaning and are kept — except in the keys of results, where every number
+goes (`without_numbers`), because tracebacks shift their line numbers by a few on each edit of a file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shlex
+from collections.abc import Callable
+
+
+def _long_token(match: re.Match[str]) -> str:
+    token = match.group(0)
+    if token.isdigit():
+        return "<num>"
+    return "<hash>" if any(c.isdigit() for c in token) else token
+
+
+# (pattern, replacement, substrings of the lower-cased text one of which must be present): the
+# guards skip most regex scans, which are what the detectors spend their time on.
+_VOLATILE: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], tuple[str, ...]]] = [
+    (re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?(?:Z|[+-]\d\d:?\d\d)?"), "<ts>", (":",)),
+    (re.compile(r"\b\d\d:\d\d:\d\d(?:[.,]\d+)?\b"), "<time>", (":",)),
+    (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I), "<uuid>", ("-",)),
+    (re.compile(r"\b0x[0-9a-f]+\b", re.I), "<hex>", ("0x",)),
+    (re.compile(r"(?:/private)?/(?:tmp|var/folders|var/tmp)/[^\s'\"):,]*"), "<tmp>", ("/tmp", "/var")),
+    (re.compile(r"\btmp[\w-]{4,}", re.I), "<tmp>", ("tmp",)),
+    (re.compile(r"\b(pid|process|port)([ =:#]+)\d+", re.I), r"\1\2<n>", ("pid", "process", "port")),
+    (re.compile(r"\b\d+\.\d+(?:e[+-]?\d+)?\s*(?:ms|s|sec|seconds|us|µs|ns|m|min)?\b"), "<num>", (".",)),
+    (re.compile(r"\b(?:[0-9a-fA-F]{8,}|\d{4,})\b"), _long_token, ()),
+]
+_NUMBER = re.compile(r"\d+")
+_SPACE = re.compile(r"\s+")
+_HEAD_TAIL = 1500
+_SCRIPT = 400
+
+
+def clip(text: str, keep: int = _HEAD_TAIL) -> str:
+    """Long outputs keep their head and tail, where commands and errors put what matters."""
+    if len(text) <= 2 * keep:
+        return text
+    return text[:keep] + "\n…\n" + text[-keep:]
+
+
+def normalise(text: str) -> str:
+    lowered = text.lower()
+    for pattern, replacement, guards in _VOLATILE:
+        if not guards or any(g in lowered for g in guards):
+            text = pattern.sub(replacement, text)
+    text = text.replace('"', "'")
+    return _SPACE.sub(" ", text).strip()
+
+
+def _tokens(command: str) -> list[str]:
+    try:
+        return shlex.split(command, posix=True)
+    except ValueError:
+        return command.split()
+
+
+def _flag_token(token: str) -> str:
+    # `-rn` and `-nr` are the same request.
+    if len(token) > 2 and token[0] == "-" and token[1] != "-" and token[1:].isalpha():
+        return "-" + "".join(sorted(token[1:]))
+    return token
+
+
+def command_key(command: str) -> str:
+    """A command with volatile text, quoting and the order of its flags made irrelevant."""
+    text = normalise(command)
+    if len(text) > _SCRIPT:
+        # A script or a file written inline: its flags do not matter, its text does.
+        return text
+    parts: list[str] = []
+    for segment in re.split(r"\s*(?:&&|\|\||;|\|)\s*", text):
+        tokens = _tokens(segment)
+        flags = sorted(_flag_token(t) for t in tokens if t.startswith("-") and len(t) > 1)
+        words = [t for t in tokens if not (t.startswith("-") and len(t) > 1)]
+        parts.append(" ".join(words + flags))
+    return " | ".join(p for p in parts if p)
+
+
+def without_numbers(text: str) -> str:
+    return _NUMBER.sub("0", text)
+
+
+def digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "replace"), digest_size=8).hexdigest()

@@ -1,0 +1,42 @@
+"""The configured detectors, run together on each call."""
+
+from __future__ import annotations
+
+from regulator.detect.base import Detector, Finding
+from regulator.detect.burn import BurnRateDetector
+from regulator.detect.config import DetectConfig
+from regulator.detect.cycles import CycleDetector
+from regulator.detect.error_signature import ErrorSignatureDetector
+from regulator.detect.progress import NoProgressDetector
+from regulator.detect.repetition import RepetitionDetector
+from regulator.events import CallEvent
+
+
+def build_detectors(config: DetectConfig | None = None) -> list[Detector]:
+    config = config or DetectConfig()
+    if not config.enabled:
+        return []
+    detectors: list[Detector] = []
+    if config.repetition.enabled:
+        detectors.append(RepetitionDetector(config.repetition.window, config.repetition.min_repeats))
+    if config.same_error.enabled:
+        detectors.append(ErrorSignatureDetector(config.same_error.window, config.same_error.min_count))
+    if config.cycle.enabled:
+        c = config.cycle
+        detectors.append(CycleDetector(c.min_period, c.max_period, c.min_span))
+    if config.no_progress.enabled:
+        p = config.no_progress
+        detectors.append(NoProgressDetector(p.max_novelty, p.min_run, p.min_words))
+    if config.burn_rate.enabled:
+        b = config.burn_rate
+        detectors.append(
+            BurnRateDetector(b.window_s, b.min_history_s, b.factor, b.min_recent_usd, b.horizon_s)
+        )
+    return detectors
+
+
+def run_detectors(detectors: list[Detector], event: CallEvent) -> list[Finding]:
+    findings: list[Finding] = []
+    for detector in detectors:
+        findings.extend(detector.observe(event))
+    return findings

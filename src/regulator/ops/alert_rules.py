@@ -1,0 +1,110 @@
+"""What deserves an alert, worded for the person who receives it."""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import UTC, datetime
+
+from regulator.budget.model import BudgetEvent
+from regulator.events import CallRecord
+from regulator.ops.alerts import Alert
+from regulator.ops.stats import FAILED
+from regulator.store.base import Incident
+
+
+def _when(ts: float | None) -> str:
+    return "never" if ts is None else datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def budget_alert(event: BudgetEvent) -> Alert | None:
+    data = {
+        "scope": event.scope,
+        "window": event.window,
+        "limit_usd": event.limit_usd,
+        "spent_usd": event.spent_usd,
+        "reserved_usd": event.reserved_usd,
+        "threshold": event.threshold,
+        "amount_usd": event.amount_usd,
+    }
+    if event.kind == "overrun":
+        return Alert(
+            "overrun",
+            f"Provider billed more than reserved on {event.scope}",
+            f"A call on {event.scope} ({event.window}) cost ${event.amount_usd:.6f} more than regulator "
+            f"reserved for it; the excess was counted against the budget "
+            f"(${event.spent_usd:.4f} of ${event.limit_usd:.2f} spent). Check the model's price and tokenizer.",
+            data,
+            event.at,
+        )
+    if event.kind != "threshold" or event.threshold is None:
+        return None
+    used = event.spent_usd + event.reserved_usd
+    if event.threshold >= 1.0:
+        return Alert(
+            "budget_exhausted",
+            f"Budget exhausted: {event.scope} ({event.window})",
+            f"{event.scope} has used ${used:.4f} of its ${event.limit_usd:.2f} {event.window} budget; "
+            "further calls are refused until the window resets or the budget is raised.",
+            data,
+            event.at,
+        )
+    return Alert(
+        "budget_threshold",
+        f"{event.threshold:.0%} of {event.scope} {event.window} budget used",
+        f"{event.scope} has used ${used:.4f} ({used / event.limit_usd:.0%}) of its "
+        f"${event.limit_usd:.2f} {event.window} budget.",
+        data,
+        event.at,
+    )
+
+
+def incident_alert(incident: Incident) -> Alert:
+    where = f"agent {incident.agent}" + (f", session {incident.session}" if incident.session else "")
+    return Alert(
+        "incident",
+        f"{incident.detector} on {incident.agent}: {incident.action}",
+        f"{where}: {incident.evidence}",
+        {
+            "incident_id": incident.incident_id,
+            "agent": incident.agent,
+            "fleet": incident.fleet,
+            "session": incident.session,
+            "detector": incident.detector,
+            "action": incident.action,
+            "evidence": incident.evidence,
+            "call_ids": incident.call_ids,
+        },
+        incident.ts,
+        action=incident.action,
+    )
+
+
+class FailureSpike:
+    """Counts failed upstream calls in a sliding window; fires once per window when over the limit."""
+
+    def __init__(self, count: int, window_s: float) -> None:
+        self.count = count
+        self.window_s = window_s
+        self._failures: dict[str, deque[float]] = {}
+        self._alerted_at: dict[str, float] = {}
+
+    def check(self, rec: CallRecord) -> Alert | None:
+        if rec.outcome not in FAILED:
+            return None
+        times = self._failures.get(rec.upstream)
+        if times is None:
+            times = self._failures[rec.upstream] = deque()
+        times.append(rec.ts)
+        while times and times[0] < rec.ts - self.window_s:
+            times.popleft()
+        if len(times) < self.count or rec.ts - self._alerted_at.get(rec.upstream, -1e18) < self.window_s:
+            return None
+        self._alerted_at[rec.upstream] = rec.ts
+        return Alert(
+            "upstream_failures",
+            f"Upstream {rec.upstream} is failing",
+            f"{len(times)} calls to upstream {rec.upstream} failed in the last {self.window_s:g}s "
+            f"(latest: HTTP {rec.status}, {rec.outcome}, model {rec.model}).",
+            {"upstream": rec.upstream, "failures": len(times), "window_s": self.window_s, "status": rec.status},
+            rec.ts,
+        )

@@ -1,0 +1,287 @@
+"""`Ops`: the operator side of one gateway, wired to it once.
+
+It listens to every settled call (fleet stats, metrics, live call events, failure-spike alerts)
+and to the budget engine's events (threshold, exhausted and overrun alerts), and a background
+task polls the store twice a second for what the policy wrote there (new incidents, standing
+changes), so alerts and the dashboard hear of them within a second whichever component made
+them. Once a second it publishes one fleet summary with only the agents that changed: the
+dashboard redraws at most once a second however many calls flow.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import asdict
+from itertools import islice
+from typing import Any
+
+import httpx
+
+from regulator.budget.model import BudgetEvent, BudgetStatus
+from regulator.events import CallRecord
+from regulator.ops.alert_rules import FailureSpike, budget_alert, incident_alert
+from regulator.ops.alerts import AlertDispatcher
+from regulator.ops.auth import AdminAuth, resolve_token
+from regulator.ops.control import OpsGateway
+from regulator.ops.hub import EventHub, sse_frame
+from regulator.ops.metrics import Metrics
+from regulator.ops.stats import AgentStats, FleetStats
+from regulator.store.base import Incident, Standing
+
+log = logging.getLogger("regulator.ops")
+POLL_S = 0.5
+SEED_SERIES_S = 3 * 3600
+SEED_SERIES_MAX = 200_000
+INCIDENT_HISTORY_S = 30 * 86400
+
+
+def incident_json(incident: Incident) -> dict[str, Any]:
+    return asdict(incident)
+
+
+def call_json(rec: CallRecord) -> dict[str, Any]:
+    u = rec.usage
+    return {
+        "call_id": rec.call_id,
+        "ts": rec.ts,
+        "agent": rec.agent,
+        "fleet": rec.fleet,
+        "session": rec.session,
+        "model": rec.served_model or rec.model,
+        "cost_usd": rec.cost_usd,
+        "reserved_usd": rec.reserved_usd,
+        "input_tokens": u.input_tokens,
+        "output_tokens": u.output_tokens,
+        "status": rec.status,
+        "outcome": rec.outcome,
+        "latency_ms": round(rec.latency_ms, 2),
+        "action": rec.action,
+    }
+
+
+class Ops:
+    def __init__(
+        self,
+        gateway: OpsGateway,
+        *,
+        environ: Mapping[str, str] | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        config = gateway.config
+        self.gateway = gateway
+        self.auth = AdminAuth(
+            resolve_token(config.admin.token_env, gateway.data_dir, environ), config.admin.session_ttl_s
+        )
+        self.stats = FleetStats()
+        self.hub = EventHub()
+        self.alerts = AlertDispatcher(config.alerts, gateway.data_dir, transport)
+        self.failures = FailureSpike(config.alerts.failure_spike_count, config.alerts.failure_window_s)
+        self.metrics = Metrics(config.metrics.agent_label, self._queues) if config.metrics.enabled else None
+        self.standing: dict[tuple[str, str], Standing] = {}
+        self.last_incident: dict[str, Incident] = {}
+        self.budgets: list[BudgetStatus] = []
+        self._seen_incidents: set[str] = set()
+        self._incident_since = 0.0
+        self._registry_version = -1
+        self._task: asyncio.Task[None] | None = None
+        gateway.add_call_listener(self.on_call)
+        previous = gateway.budget.on_event
+
+        def on_budget(event: BudgetEvent) -> None:
+            if previous is not None:
+                previous(event)
+            self.on_budget_event(event)
+
+        gateway.budget.on_event = on_budget
+
+    # lifecycle
+
+    async def start(self) -> None:
+        await self._seed()
+        await self.alerts.start()
+        self._task = asyncio.create_task(self._poll_forever())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.alerts.stop()
+
+    async def _seed(self) -> None:
+        store, now = self.gateway.store, time.time()
+        await self._refresh_keys()
+        today = await asyncio.to_thread(store.report, self.stats.day_start, now, "agent")
+        month = await asyncio.to_thread(store.report, self.stats.month_start, now, "agent")
+        self.stats.seed_totals(today, month)
+        recent = await asyncio.to_thread(
+            lambda: list(islice(store.iter_records(now - SEED_SERIES_S, now), SEED_SERIES_MAX))
+        )
+        self.stats.seed_series(recent)
+        history = await asyncio.to_thread(store.list_incidents, now - INCIDENT_HISTORY_S, None, 1000)
+        for incident in reversed(history):
+            self._note_incident(incident)
+        self._incident_since = max((i.ts for i in history), default=now - 1)
+        self.standing = {(s.scope_kind, s.name): s for s in await asyncio.to_thread(store.get_standing_all)}
+        self.budgets = await self.gateway.budget.snapshot()
+        self.stats.take_dirty()
+
+    # listeners (called by the gateway and the budget engine, on the event loop)
+
+    def on_call(self, rec: CallRecord) -> None:
+        self.stats.add(rec)
+        if self.metrics is not None:
+            self.metrics.on_call(rec)
+        spike = self.failures.check(rec)
+        if spike is not None:
+            self.alerts.send(spike)
+        if self.hub.wants("call"):
+            self.hub.publish("call", call_json(rec))
+
+    def on_budget_event(self, event: BudgetEvent) -> None:
+        alert = budget_alert(event)
+        if alert is not None:
+            self.alerts.send(alert)
+        self.hub.publish("budget", {**asdict(event), "alert": alert.kind if alert else None})
+
+    # polling the store
+
+    async def _poll_forever(self) -> None:
+        tick = 0
+        while True:
+            await asyncio.sleep(POLL_S)
+            tick += 1
+            try:
+                await self.poll(summary=tick % 2 == 0)
+            except Exception:  # the poller must outlive a transient store error
+                log.exception("ops poll failed")
+
+    async def poll(self, summary: bool = True) -> None:
+        store = self.gateway.store
+        incidents = await asyncio.to_thread(store.list_incidents, self._incident_since, None, 500)
+        for incident in reversed(incidents):
+            if incident.incident_id in self._seen_incidents:
+                continue
+            self._note_incident(incident)
+            self._incident_since = max(self._incident_since, incident.ts)
+            if self.metrics is not None:
+                self.metrics.on_incident(incident.action)
+            self.alerts.send(incident_alert(incident))
+            self.hub.publish("incident", incident_json(incident))
+        standing = {(s.scope_kind, s.name): s for s in await asyncio.to_thread(store.get_standing_all)}
+        if standing != self.standing:
+            for key in standing.keys() ^ self.standing.keys() | {
+                k for k in standing.keys() & self.standing.keys() if standing[k] != self.standing[k]
+            }:
+                row = standing.get(key)
+                self.hub.publish(
+                    "standing",
+                    {"scope_kind": key[0], "name": key[1], "state": row.state if row else "active",
+                     "reason": row.reason if row else ""},
+                )
+                if key[0] == "agent":
+                    self.stats.dirty.add(key[1])
+            self.standing = standing
+        await self._refresh_keys()
+        if summary:
+            self.budgets = await self.gateway.budget.snapshot()
+            if self.hub.wants("summary"):
+                dirty = self.stats.take_dirty()
+                self.hub.publish("summary", self.summary(rows=[self.agent_row(a) for a in sorted(dirty)]))
+
+    def _note_incident(self, incident: Incident) -> None:
+        self._seen_incidents.add(incident.incident_id)
+        current = self.last_incident.get(incident.agent)
+        if current is None or incident.ts >= current.ts:
+            self.last_incident[incident.agent] = incident
+            self.stats.dirty.add(incident.agent)
+
+    async def _refresh_keys(self) -> None:
+        store = self.gateway.store
+        version = await asyncio.to_thread(store.registry_version)
+        if version == self._registry_version:
+            return
+        self._registry_version = version
+        for key in await asyncio.to_thread(store.list_keys):
+            if key.agent not in self.stats.agents:
+                self.stats.seed_agent(key.agent, key.fleet, key.org)
+                self.stats.dirty.add(key.agent)
+
+    # read models
+
+    def status_of(self, scope_kind: str, name: str) -> Standing | None:
+        return self.standing.get((scope_kind, name))
+
+    def agent_row(self, agent: str, now: float | None = None) -> dict[str, Any]:
+        at = time.time() if now is None else now
+        stats = self.stats.agents.get(agent) or AgentStats(agent, "default", "default")
+        standing = self.standing.get(("agent", agent))
+        incident = self.last_incident.get(agent)
+        return {
+            "agent": agent,
+            "fleet": stats.fleet,
+            "org": stats.org,
+            "status": standing.state if standing else "active",
+            "status_reason": standing.reason if standing else "",
+            "spend_today_usd": stats.spend_today,
+            "spend_month_usd": stats.spend_month,
+            "burn_rate_usd_per_hour": FleetStats.burn_rate(stats.minutes, at),
+            "calls_today": stats.calls_today,
+            "errors_today": stats.errors_today,
+            "session": stats.session,
+            "last_call_ts": stats.last_ts or None,
+            "last_incident": None
+            if incident is None
+            else {
+                "incident_id": incident.incident_id,
+                "ts": incident.ts,
+                "detector": incident.detector,
+                "action": incident.action,
+            },
+        }
+
+    def agent_rows(self) -> list[dict[str, Any]]:
+        now = time.time()
+        return [self.agent_row(agent, now) for agent in sorted(self.stats.agents)]
+
+    def summary(self, rows: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        now = time.time()
+        s = self.stats
+        org_budgets = [b for b in self.budgets if b.scope.startswith("org:")]
+        day = [b for b in org_budgets if b.window == "day"]
+        month = [b for b in org_budgets if b.window == "month"]
+        states = [st.state for (kind, _), st in self.standing.items() if kind == "agent"]
+        return {
+            "ts": now,
+            "spend_today_usd": s.spend_today,
+            "spend_month_usd": s.spend_month,
+            "calls_today": s.calls_today,
+            "errors_today": s.errors_today,
+            "burn_rate_usd_per_hour": FleetStats.burn_rate(s.minutes, now),
+            "month_end_projection_usd": s.month_end_projection(now),
+            "day_budget_usd": sum(b.limit_usd for b in day) if day else None,
+            "month_budget_usd": sum(b.limit_usd for b in month) if month else None,
+            "agents": len(s.agents),
+            "agents_paused": states.count("paused"),
+            "agents_killed": states.count("killed"),
+            "budgets": [asdict(b) for b in self.budgets],
+            "rows": rows if rows is not None else [],
+        }
+
+    def first_frames(self, kinds: frozenset[str]) -> list[bytes]:
+        """What a new live subscriber needs before deltas make sense: the full current picture."""
+        if "summary" in kinds:
+            return [sse_frame("summary", self.summary(rows=self.agent_rows()) | {"full": True})]
+        return []
+
+    def _queues(self) -> dict[str, float]:
+        return {
+            "ledger_queue_depth": float(self.gateway.ledger.queue_depth()),
+            "alerts_pending": float(self.alerts.pending()),
+            "alerts_dead_lettered": float(self.alerts.dead_lettered),
+            "live_subscribers": float(self.hub.subscriber_count),
+        }

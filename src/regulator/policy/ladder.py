@@ -1,0 +1,99 @@
+"""Findings → actions: climbing the configured ladder, one session at a time.
+
+On each call the findings are combined into one strength: the strongest finding, plus — for
+each further detector that agrees — `corroboration` × its severity of the remaining headroom
+(detectors watch overlapping things, so agreement counts for something, not everything). The
+session then stands on the highest step whose `min_severity` it has reached on `min_calls` of its
+last `window` calls; a step it newly reaches is a decision. Detectors capped by
+`detector_max_action` are combined separately and climb no higher than their cap.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from regulator.detect.base import Finding
+from regulator.policy.config import ACTIONS, Action, LadderStep, PolicyConfig
+
+
+@dataclass(slots=True, frozen=True)
+class Decision:
+    action: str
+    severity: float  # the combined strength that reached the step
+    finding: Finding  # the strongest finding behind it: its evidence is the incident's
+
+
+@dataclass(slots=True)
+class _SessionLadder:
+    level: int = -1  # index of the highest step reached
+    history: dict[Action, deque[float]] = field(default_factory=dict)  # cap group -> recent strengths
+
+
+def combine(severities: list[float], corroboration: float) -> float:
+    ordered = sorted(severities, reverse=True)
+    if not ordered:
+        return 0.0
+    strength = ordered[0]
+    for other in ordered[1:]:
+        strength += (1.0 - strength) * other * corroboration
+    return strength
+
+
+class Policy:
+    def __init__(self, config: PolicyConfig | None = None) -> None:
+        self.config = config or PolicyConfig()
+        self._sessions: dict[str, _SessionLadder] = {}
+
+    def _reached(self, ladder: list[LadderStep], history: deque[float], cap: int) -> int:
+        reached = -1
+        for index, step in enumerate(ladder):
+            if ACTIONS.index(step.action) > cap:
+                break
+            recent = list(history)[-step.window :]
+            if sum(1 for s in recent if s >= step.min_severity) >= step.min_calls:
+                reached = index
+        return reached
+
+    def decide(
+        self, agent: str, session: str, findings: list[Finding], fleet: str = "default"
+    ) -> list[Decision]:
+        """The findings of one call (called on every call, quiet ones too) → the step newly reached."""
+        if not self.config.enabled:
+            return []
+        state = self._sessions.get(session)
+        if state is None:
+            if not findings:
+                return []
+            state = self._sessions[session] = _SessionLadder()
+        ladder = self.config.ladder_for(agent, fleet)
+        longest = max(step.window for step in ladder)
+        groups: dict[Action, dict[str, Finding]] = {}
+        for finding in findings:
+            cap: Action = self.config.detector_max_action.get(finding.detector, "kill")
+            strongest = groups.setdefault(cap, {})
+            kept = strongest.get(finding.detector)
+            if kept is None or finding.severity > kept.severity:
+                strongest[finding.detector] = finding
+        # Every group records this call, so a group with nothing to say now counts as a quiet call.
+        for cap in set(state.history) | set(groups):
+            history = state.history.setdefault(cap, deque(maxlen=longest))
+            chosen = groups.get(cap, {})
+            history.append(combine([f.severity for f in chosen.values()], self.config.corroboration))
+        if not groups:
+            return []
+        target, strength, behind = -1, 0.0, findings[0]
+        for cap, chosen in groups.items():
+            reached = self._reached(ladder, state.history[cap], ACTIONS.index(cap))
+            if reached > target:
+                target = reached
+                strength = state.history[cap][-1]
+                behind = max(chosen.values(), key=lambda f: f.severity)
+        if target <= state.level:
+            return []
+        state.level = target
+        return [Decision(ladder[target].action, strength, behind)]
+
+    def reset(self, session: str) -> None:
+        """Forget a session's climb (after `resume`, or when the session ends)."""
+        self._sessions.pop(session, None)

@@ -1,0 +1,142 @@
+"""Standing state per agent and per session, read synchronously by the gateway on every call.
+
+`verdict(agent, session)` is a dict lookup: paused and killed refuse the call before any upstream
+work; throttled and downgraded change how it is served; a pending nudge is handed out once. Every
+change goes through a `StandingStore` (the SQLite/PostgreSQL store, or `MemoryStandingStore` in
+tests and replay) so it survives a restart; `load()` reads it back.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from regulator.store.base import Incident, ScopeKind, Standing
+
+State = Literal["active", "throttled", "downgraded", "paused", "killed"]
+_RANK: dict[str, int] = {"active": 0, "throttled": 1, "downgraded": 2, "paused": 3, "killed": 4}
+
+
+class StandingStore(Protocol):
+    def add_incident(self, incident: Incident) -> str: ...
+
+    def set_standing(
+        self,
+        scope_kind: ScopeKind,
+        name: str,
+        state: str,
+        reason: str = "",
+        until_ts: float | None = None,
+        incident_id: str | None = None,
+    ) -> None: ...
+
+    def get_standing_all(self) -> list[Standing]: ...
+
+
+class MemoryStandingStore:
+    """A `StandingStore` in memory: for replay (shadow mode) and tests."""
+
+    def __init__(self) -> None:
+        self.incidents: list[Incident] = []
+        self.standing: dict[tuple[str, str], Standing] = {}
+        self._ids = itertools.count(1)
+
+    def add_incident(self, incident: Incident) -> str:
+        incident.incident_id = f"inc-{next(self._ids)}"
+        self.incidents.append(incident)
+        return incident.incident_id
+
+    def set_standing(
+        self,
+        scope_kind: ScopeKind,
+        name: str,
+        state: str,
+        reason: str = "",
+        until_ts: float | None = None,
+        incident_id: str | None = None,
+    ) -> None:
+        key = (scope_kind, name)
+        if state == "active":
+            self.standing.pop(key, None)
+            return
+        self.standing[key] = Standing(scope_kind, name, state, reason, until_ts, incident_id, time.time())
+
+    def get_standing_all(self) -> list[Standing]:
+        return list(self.standing.values())
+
+
+@dataclass(slots=True, frozen=True)
+class Verdict:
+    state: State = "active"
+    reason: str = ""
+    incident_id: str | None = None
+    until_ts: float | None = None
+    nudge: str | None = None  # text to add to this call's request, handed out once
+
+    @property
+    def refused(self) -> bool:
+        return self.state in ("paused", "killed")
+
+
+ACTIVE = Verdict()
+
+
+class StandingState:
+    def __init__(self, store: StandingStore | None = None, clock: Callable[[], float] = time.time) -> None:
+        self.store: StandingStore = store if store is not None else MemoryStandingStore()
+        self.clock = clock
+        self._agents: dict[str, Verdict] = {}
+        self._sessions: dict[str, Verdict] = {}
+        self._nudges: dict[str, str] = {}
+
+    def load(self) -> None:
+        """Read the persisted standing back, e.g. after a restart."""
+        for row in self.store.get_standing_all():
+            table = self._agents if row.scope_kind == "agent" else self._sessions
+            state: State = row.state if row.state in _RANK else "paused"  # type: ignore[assignment]
+            table[row.name] = Verdict(state, row.reason, row.incident_id, row.until_ts)
+
+    def verdict(self, agent: str, session: str, now: float | None = None) -> Verdict:
+        found = ACTIVE
+        for table, name in ((self._agents, agent), (self._sessions, session)):
+            current = table.get(name)
+            if current is None:
+                continue
+            if (
+                current.until_ts is not None
+                and (now if now is not None else self.clock()) >= current.until_ts
+            ):
+                # A cool-down ran out: the scope is active again.
+                del table[name]
+                continue
+            if _RANK[current.state] > _RANK[found.state]:
+                found = current
+        nudge = self._nudges.pop(session, None) if self._nudges else None
+        if nudge is not None and not found.refused:
+            return Verdict(found.state, found.reason, found.incident_id, found.until_ts, nudge)
+        return found
+
+    def set(
+        self,
+        scope_kind: ScopeKind,
+        name: str,
+        state: State,
+        reason: str = "",
+        until_ts: float | None = None,
+        incident_id: str | None = None,
+    ) -> None:
+        table = self._agents if scope_kind == "agent" else self._sessions
+        if state == "active":
+            table.pop(name, None)
+        else:
+            table[name] = Verdict(state, reason, incident_id, until_ts)
+        self.store.set_standing(scope_kind, name, state, reason, until_ts, incident_id)
+
+    def resume(self, scope_kind: ScopeKind, name: str) -> None:
+        self.set(scope_kind, name, "active", "resumed")
+
+    def nudge(self, session: str, text: str) -> None:
+        self._nudges[session] = text

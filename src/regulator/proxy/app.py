@@ -1,0 +1,159 @@
+"""The ASGI entry point: routes, request bodies with a size limit, and errors in the caller's dialect.
+
+The LLM routes are plain ASGI (no framework on the hot path); operator routes (admin API, dashboard,
+metrics) are mounted from `regulator.ops` as their own ASGI apps.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from regulator.errors import BodyTooLarge, Dialect, NotFound, RegulatorError
+from regulator.proxy.pipeline import handle_call
+
+if TYPE_CHECKING:
+    from regulator.proxy.gateway import Gateway
+
+Scope = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+log = logging.getLogger("regulator.proxy")
+
+# (method, path) → (endpoint, dialect)
+LLM_ROUTES: dict[tuple[str, str], tuple[str, Dialect]] = {
+    ("POST", "/v1/chat/completions"): ("chat", "openai"),
+    ("POST", "/v1/embeddings"): ("embeddings", "openai"),
+    ("POST", "/v1/messages"): ("messages", "anthropic"),
+}
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    return {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+
+
+async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes:
+    for name, value in scope["headers"]:
+        if name == b"content-length" and value.isdigit() and int(value) > limit:
+            raise BodyTooLarge(
+                f"Request body of {int(value)} bytes is over this gateway's limit of {limit} bytes."
+            )
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ConnectionAbortedError("client went away while sending its request")
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge(f"Request body is over this gateway's limit of {limit} bytes.")
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+async def send_error(
+    send: Send, error: RegulatorError, dialect: Dialect, extra: list[tuple[bytes, bytes]]
+) -> None:
+    status, headers, body = error.render(dialect)
+    await send({"type": "http.response.start", "status": status, "headers": headers + extra})
+    await send({"type": "http.response.body", "body": body})
+
+
+async def send_json(send: Send, status: int, payload: Any) -> None:
+    await send(
+        {"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/json")]}
+    )
+    await send({"type": "http.response.body", "body": orjson.dumps(payload)})
+
+
+class GatewayApp:
+    def __init__(self, gateway: Gateway, mounts: dict[str, ASGIApp] | None = None):
+        self.gateway = gateway
+        self.mounts = mounts or {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        method, path = scope["method"], scope["path"]
+        route = LLM_ROUTES.get((method, path))
+        if route is not None:
+            await self._llm_call(route, scope, receive, send)
+        elif method == "GET" and path == "/v1/models":
+            await self._models(scope, send)
+        elif path in ("/healthz", "/health"):
+            await send_json(send, 200, {"status": "ok"})
+        else:
+            for prefix, app in self.mounts.items():
+                if path == prefix or path.startswith(prefix + "/") or prefix == "":
+                    await app(scope, receive, send)
+                    return
+            dialect: Dialect = "anthropic" if "anthropic-version" in _headers(scope) else "openai"
+            await send_error(send, NotFound(f"No route for {method} {path}.", param=None), dialect, [])
+
+    async def _llm_call(self, route: tuple[str, Dialect], scope: Scope, receive: Receive, send: Send) -> None:
+        endpoint, dialect = route
+        headers = _headers(scope)
+        started = False
+
+        async def tracked_send(message: dict[str, Any]) -> None:
+            nonlocal started
+            started = True
+            await send(message)
+
+        failure: RegulatorError
+        try:
+            raw = await read_body(scope, receive, self.gateway.config.server.max_body_bytes)
+            await handle_call(self.gateway, endpoint, raw, headers, tracked_send, receive)
+            return
+        except RegulatorError as refusal:
+            self.gateway.after_refusal(refusal)
+            failure = refusal
+        except ConnectionAbortedError:
+            return
+        except Exception:
+            # A bug must still answer in the caller's dialect, and must not leak internals.
+            log.exception("unexpected error on %s", scope["path"])
+            failure = RegulatorError(
+                "regulator hit an internal error on this call; it was logged. Retry, or report it."
+            )
+        if not started:  # once a response has begun, a second status line is impossible
+            await send_error(send, failure, dialect, [])
+
+    async def _models(self, scope: Scope, send: Send) -> None:
+        headers = _headers(scope)
+        try:
+            await self.gateway.keys.identify(self.gateway.key_from(headers))
+        except RegulatorError as refusal:
+            await send_error(send, refusal, "openai", [])
+            return
+        data = [
+            {"id": name, "object": "model", "created": 0, "owned_by": "regulator"}
+            for name in self.gateway.router.listed_models()
+        ]
+        await send_json(send, 200, {"object": "list", "data": data})
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    await self.gateway.start()
+                except Exception as exc:
+                    log.exception("gateway failed to start")
+                    await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await self.gateway.stop()
+                await send({"type": "lifespan.shutdown.complete"})
+                return

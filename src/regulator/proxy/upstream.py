@@ -1,0 +1,129 @@
+"""Talking to providers and local model servers; their transport failures mapped in one place."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import aiohttp
+
+from regulator.config import Config, UpstreamConfig
+from regulator.errors import UpstreamError, UpstreamTimeout, UpstreamUnreachable
+
+# Response headers worth passing back to the caller; everything else (cookies, provider account
+# details, rate-limit headers of regulator's shared provider key) stays behind.
+PASSED_RESPONSE_HEADERS = frozenset({"content-type", "x-request-id", "request-id", "openai-processing-ms"})
+
+ANTHROPIC_VERSION = "2023-06-01"
+
+
+@contextmanager
+def map_transport_errors(upstream: str) -> Iterator[None]:
+    try:
+        yield
+    except TimeoutError as exc:
+        raise UpstreamTimeout(f"Upstream {upstream!r} did not answer in time.") from exc
+    except aiohttp.ClientConnectorError as exc:
+        raise UpstreamUnreachable(f"Upstream {upstream!r} is unreachable ({exc.os_error}).") from exc
+    except (aiohttp.ClientError, ConnectionError) as exc:
+        raise UpstreamUnreachable(f"Upstream {upstream!r} failed: {exc.__class__.__name__}: {exc}") from exc
+
+
+@dataclass(slots=True)
+class Route:
+    upstream: UpstreamConfig
+    api_key: str | None
+
+
+class UpstreamResponse:
+    """An open upstream answer: status, passed headers and the body, read whole or streamed."""
+
+    def __init__(self, route: Route, response: aiohttp.ClientResponse):
+        self.route = route
+        self._response = response
+        self.status = response.status
+        self.headers = {
+            k.lower(): v for k, v in response.headers.items() if k.lower() in PASSED_RESPONSE_HEADERS
+        }
+        self.retry_after = response.headers.get("retry-after")
+
+    async def read(self) -> bytes:
+        with map_transport_errors(self.route.upstream.name):
+            return await self._response.read()
+
+    async def iter_chunks(self) -> AsyncIterator[bytes]:
+        with map_transport_errors(self.route.upstream.name):
+            async for chunk in self._response.content.iter_any():
+                yield chunk
+
+    def close(self) -> None:
+        # close(), not release(): when the caller leaves mid-stream the provider must stop generating.
+        self._response.close()
+
+    async def raise_for_status(self) -> None:
+        if self.status < 400:
+            return
+        body = await self.read()
+        self.close()
+        headers = {"retry-after": self.retry_after} if self.retry_after else {}
+        raise UpstreamError(
+            f"Upstream {self.route.upstream.name!r} answered {self.status}.",
+            status=self.status,
+            raw_body=body,
+            headers=headers,
+        )
+
+
+class UpstreamClient:
+    def __init__(self, config: Config):
+        self.config = config
+        self._session: aiohttp.ClientSession | None = None
+        self._keys = {
+            u.name: os.environ.get(u.api_key_env) if u.api_key_env else None for u in config.upstreams
+        }
+
+    async def start(self) -> None:
+        connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=300, keepalive_timeout=60)
+        timeout = aiohttp.ClientTimeout(
+            total=None,
+            connect=self.config.server.upstream_connect_timeout_s,
+            sock_read=self.config.server.upstream_timeout_s,
+        )
+        self._session = aiohttp.ClientSession(
+            connector=connector, timeout=timeout, auto_decompress=True, skip_auto_headers=("User-Agent",)
+        )
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    def route(self, upstream: UpstreamConfig) -> Route:
+        return Route(upstream, self._keys.get(upstream.name))
+
+    async def post(
+        self, route: Route, path: str, body: bytes, caller_headers: dict[str, str]
+    ) -> UpstreamResponse:
+        assert self._session is not None, "UpstreamClient.start() was not awaited"
+        headers = {"content-type": "application/json", "accept-encoding": "identity"}
+        if path.endswith("/messages"):
+            headers["anthropic-version"] = caller_headers.get("anthropic-version", ANTHROPIC_VERSION)
+            beta = caller_headers.get("anthropic-beta")
+            if beta:
+                headers["anthropic-beta"] = beta
+            if route.api_key:
+                headers["x-api-key"] = route.api_key
+        elif route.api_key:
+            headers["authorization"] = f"Bearer {route.api_key}"
+        for name, value in caller_headers.items():
+            if name.startswith("x-mock-"):
+                headers[name] = value  # failure injection for the project's own mock upstream
+        url = route.upstream.base_url + path
+        with map_transport_errors(route.upstream.name):
+            try:
+                response = await self._session.post(url, data=body, headers=headers)
+            except TimeoutError as exc:
+                raise UpstreamTimeout(f"Upstream {route.upstream.name!r} did not answer in time.") from exc
+        return UpstreamResponse(route, response)

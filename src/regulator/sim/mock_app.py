@@ -1,0 +1,387 @@
+"""The mock upstream's ASGI app: routing, failure injection, scripted replies, the billing record.
+
+A raw ASGI app rather than a framework because it must never be the bottleneck of a benchmark.
+Answers are planned in `mock_answers` and shaped in `mock_dialects`; `mock_upstream` runs it.
+
+Request headers (each also settable per script rule): `x-mock-status`, `x-mock-retry-after`,
+`x-mock-latency-ms`, `x-mock-first-byte-ms`, `x-mock-break-after`, `x-mock-ignore-max-tokens`,
+`x-mock-output-tokens`, `x-mock-reply` (base64 JSON `{"content": ..., "tool_calls": [...]}`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import itertools
+import random
+import threading
+from collections.abc import Awaitable, Callable, MutableMapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import orjson
+
+from regulator.sim.mock_answers import AnswerOptions, Plan, PromptCache, plan_answer
+from regulator.sim.mock_dialects import (
+    anthropic_body,
+    anthropic_stream,
+    embeddings_body,
+    error_body,
+    models_body,
+    openai_body,
+    openai_stream,
+)
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+Dialect = Literal["openai", "anthropic"]
+
+_JSON = [(b"content-type", b"application/json")]
+_SSE = [(b"content-type", b"text/event-stream; charset=utf-8"), (b"cache-control", b"no-cache")]
+_USAGE_FIELDS = (
+    "requests",
+    "input_tokens",
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "output_tokens",
+    "reasoning_tokens",
+)
+
+
+class BrokenStream(Exception):
+    """Raised after the last chunk of a deliberately broken stream so the server drops the connection."""
+
+
+class _BadRequest(Exception):
+    pass
+
+
+@dataclass(slots=True)
+class Script:
+    """A rule: requests whose raw body contains `contains` (and ask for `model`) get these settings."""
+
+    reply: dict[str, Any] | None = None
+    contains: bytes | None = None
+    model: str | None = None
+    times: int | None = None  # forget the rule after this many matches
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class MockUpstream:
+    def __init__(self, *, latency_ms: float = 0.0, fail_rate: float = 0.0, seed: int = 0) -> None:
+        self.latency_ms = latency_ms
+        self.fail_rate = fail_rate
+        self.seed = seed
+        self._rng = random.Random(seed)
+        self._cache = PromptCache()
+        self._scripts: list[Script] = []
+        self._lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self._models: dict[str, dict[str, int]] = {}
+        self._errors: dict[str, int] = {}
+        self._requests = 0
+
+    # ---- the Python API -------------------------------------------------------------------------
+
+    def script(
+        self,
+        reply: dict[str, Any] | None = None,
+        *,
+        contains: str | None = None,
+        model: str | None = None,
+        times: int | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """Make matching requests answer `reply` and/or behave as if they carried `headers`."""
+        if reply is not None and not isinstance(reply, dict):
+            raise ValueError("reply must be a dict with 'content' and/or 'tool_calls'")
+        rule = Script(reply, contains.encode() if contains else None, model, times, dict(headers or {}))
+        with self._lock:
+            self._scripts.append(rule)
+
+    def stats(self) -> dict[str, Any]:
+        """What the mock billed: per model and in total, plus error answers by status."""
+        with self._lock:
+            models = {name: dict(counts) for name, counts in self._models.items()}
+            errors = dict(self._errors)
+            requests = self._requests
+        totals = {f: sum(m[f] for m in models.values()) for f in _USAGE_FIELDS}
+        return {"requests": requests, "errors": errors, "models": models, "totals": totals}
+
+    def reset(self) -> None:
+        """Back to as started: no billing, no cached prompts, no scripts, the failure draw reseeded."""
+        with self._lock:
+            self._models.clear()
+            self._errors.clear()
+            self._requests = 0
+            self._scripts.clear()
+            self._cache.clear()
+            self._rng = random.Random(self.seed)
+
+    # ---- ASGI -----------------------------------------------------------------------------------
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        path, method = scope["path"], scope["method"]
+        body = await _read_body(receive)
+        mock: dict[str, str] = {}
+        anthropic_client = False
+        for name, value in scope["headers"]:
+            if name.startswith(b"x-mock-"):
+                mock[name.decode("latin-1")] = value.decode("latin-1")
+            elif name == b"anthropic-version":
+                anthropic_client = True
+        dialect: Dialect = "anthropic" if path.startswith("/v1/messages") else "openai"
+        try:
+            if method == "POST" and path in ("/v1/chat/completions", "/v1/messages"):
+                await self._chat(dialect, body, mock, send)
+            elif method == "POST" and path == "/v1/embeddings":
+                await self._embeddings(body, mock, send)
+            elif method == "GET" and path == "/v1/models":
+                await _respond(send, 200, models_body("anthropic" if anthropic_client else "openai"))
+            elif method == "GET" and path == "/mock/stats":
+                await _respond(send, 200, orjson.dumps(self.stats()))
+            elif method == "POST" and path == "/mock/reset":
+                self.reset()
+                await _respond(send, 200, b'{"ok":true}')
+            elif method == "POST" and path == "/mock/scripts":
+                self._add_script(body)
+                await _respond(send, 200, b'{"ok":true}')
+            else:
+                await self._error(send, dialect, 404, f"Unknown request URL: {method} {path}")
+        except _BadRequest as exc:
+            await self._error(send, dialect, 400, str(exc))
+
+    def _add_script(self, body: bytes) -> None:
+        rule = _json_object(body)
+        try:
+            self.script(
+                rule.get("reply"),
+                contains=rule.get("contains"),
+                model=rule.get("model"),
+                times=rule.get("times"),
+                headers=rule.get("headers"),
+            )
+        except ValueError as exc:
+            raise _BadRequest(str(exc)) from exc
+
+    async def _error(
+        self,
+        send: Send,
+        dialect: Dialect,
+        status: int,
+        message: str,
+        headers: list[tuple[bytes, bytes]] | None = None,
+    ) -> None:
+        with self._lock:
+            self._requests += 1
+            self._errors[str(status)] = self._errors.get(str(status), 0) + 1
+        await _respond(send, status, error_body(dialect, status, message), headers)
+
+    def _apply_scripts(self, body: bytes, req: dict[str, Any], mock: dict[str, str]) -> dict[str, Any] | None:
+        with self._lock:
+            for i, rule in enumerate(self._scripts):
+                if (rule.contains is None or rule.contains in body) and (
+                    rule.model in (None, req.get("model"))
+                ):
+                    if rule.times is not None:
+                        rule.times -= 1
+                        if rule.times <= 0:
+                            del self._scripts[i]
+                    for name, value in rule.headers.items():
+                        mock.setdefault(name.lower(), value)
+                    return rule.reply
+        return None
+
+    async def _injected_failure(self, send: Send, dialect: Dialect, mock: dict[str, str]) -> bool:
+        """Answer an error if the request asks for one or the seeded draw says so."""
+        status = _int(mock, "x-mock-status")
+        if status is None and self.fail_rate > 0:
+            with self._lock:
+                failed = self._rng.random() < self.fail_rate
+            status = 500 if failed else None
+        if status is None or status < 400:
+            return False
+        headers = None
+        if status == 429:
+            headers = [(b"retry-after", mock.get("x-mock-retry-after", "1").encode())]
+            message = "Rate limit reached (injected by the mock upstream)."
+        else:
+            message = f"The mock upstream was asked to fail with {status}."
+        await self._error(send, dialect, status, message, headers)
+        return True
+
+    async def _chat(self, dialect: Dialect, body: bytes, mock: dict[str, str], send: Send) -> None:
+        req = _json_object(body)
+        reply = self._apply_scripts(body, req, mock) if self._scripts else None
+        first_byte_s = (_float(mock, "x-mock-first-byte-ms") or 0.0) / 1000
+        latency = _float(mock, "x-mock-latency-ms")
+        latency_s = (self.latency_ms if latency is None else latency) / 1000
+        stream = req.get("stream") is True
+        if not stream and first_byte_s + latency_s > 0:
+            await asyncio.sleep(first_byte_s + latency_s)
+        elif stream and first_byte_s > 0:
+            await asyncio.sleep(first_byte_s)
+        if await self._injected_failure(send, dialect, mock):
+            return
+        messages = req.get("messages")
+        if not isinstance(req.get("model"), str) or not isinstance(messages, list) or not messages:
+            raise _BadRequest("'model' (string) and 'messages' (non-empty array) are required")
+        if dialect == "anthropic" and not isinstance(req.get("max_tokens"), int):
+            raise _BadRequest("max_tokens: Field required")
+        if "x-mock-reply" in mock:
+            reply = _decode_reply(mock["x-mock-reply"])
+        opts = AnswerOptions(
+            reply, _int(mock, "x-mock-output-tokens"), mock.get("x-mock-ignore-max-tokens") == "1"
+        )
+        plan = plan_answer(req, dialect, len(body), opts, self._cache)
+        call_id = next(self._ids)
+        if not stream:
+            if dialect == "openai":
+                data = openai_body(plan, f"chatcmpl-mock{call_id:016x}")
+            else:
+                data = anthropic_body(plan, f"msg_mock{call_id:016x}")
+            self._bill(plan, plan.output_tokens, plan.reasoning_tokens)
+            await _respond(send, 200, data)
+            return
+        if dialect == "openai":
+            options = req.get("stream_options")
+            include_usage = isinstance(options, dict) and options.get("include_usage") is True
+            events = openai_stream(plan, f"chatcmpl-mock{call_id:016x}", include_usage)
+        else:
+            events = anthropic_stream(plan, f"msg_mock{call_id:016x}")
+        await self._stream(plan, events, _int(mock, "x-mock-break-after"), latency_s, send)
+
+    async def _stream(
+        self,
+        plan: Plan,
+        events: list[tuple[bytes, int]],
+        break_after: int | None,
+        latency_s: float,
+        send: Send,
+    ) -> None:
+        broken = break_after is not None and 0 <= break_after < len(events)
+        sent = events[:break_after] if broken else events
+        # Billed before sending: a client that goes away mid-stream does not un-bill tokens.
+        self._bill(plan, sum(tokens for _, tokens in sent), plan.reasoning_tokens if sent else 0)
+        await send({"type": "http.response.start", "status": 200, "headers": _SSE})
+        if latency_s > 0:
+            pause = latency_s / len(events)
+            for data, _ in sent:
+                await asyncio.sleep(pause)
+                await send({"type": "http.response.body", "body": data, "more_body": True})
+        elif sent:
+            await send(
+                {"type": "http.response.body", "body": b"".join(d for d, _ in sent), "more_body": True}
+            )
+        if broken:
+            raise BrokenStream(f"stream broken after {break_after} events (x-mock-break-after)")
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def _embeddings(self, body: bytes, mock: dict[str, str], send: Send) -> None:
+        latency = _float(mock, "x-mock-latency-ms")
+        latency_s = (
+            (self.latency_ms if latency is None else latency) + (_float(mock, "x-mock-first-byte-ms") or 0)
+        ) / 1000
+        if latency_s > 0:
+            await asyncio.sleep(latency_s)
+        if await self._injected_failure(send, "openai", mock):
+            return
+        req = _json_object(body)
+        result = embeddings_body(req, len(body))
+        if isinstance(result, str):
+            raise _BadRequest(result)
+        data, tokens = result
+        self._bill_tokens(str(req.get("model", "")), tokens, 0, 0, 0, 0)
+        await _respond(send, 200, data)
+
+    def _bill(self, plan: Plan, output_tokens: int, reasoning_tokens: int) -> None:
+        self._bill_tokens(
+            plan.model,
+            plan.input_tokens,
+            plan.cached_tokens,
+            plan.cache_write_tokens,
+            output_tokens,
+            reasoning_tokens,
+        )
+
+    def _bill_tokens(self, model: str, inp: int, cached: int, write: int, out: int, reasoning: int) -> None:
+        with self._lock:
+            self._requests += 1
+            counts = self._models.get(model)
+            if counts is None:
+                counts = self._models[model] = dict.fromkeys(_USAGE_FIELDS, 0)
+            counts["requests"] += 1
+            counts["input_tokens"] += inp
+            counts["cached_input_tokens"] += cached
+            counts["cache_write_tokens"] += write
+            counts["output_tokens"] += out
+            counts["reasoning_tokens"] += reasoning
+
+
+async def _read_body(receive: Receive) -> bytes:
+    message = await receive()
+    body: bytes = message.get("body", b"")
+    if not message.get("more_body"):
+        return body
+    parts = [body]
+    while message.get("more_body"):
+        message = await receive()
+        parts.append(message.get("body", b""))
+    return b"".join(parts)
+
+
+async def _respond(
+    send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
+    await send({"type": "http.response.start", "status": status, "headers": _JSON + (headers or [])})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _json_object(body: bytes) -> dict[str, Any]:
+    try:
+        obj = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise _BadRequest(f"The request body is not valid JSON: {exc}") from exc
+    if not isinstance(obj, dict):
+        raise _BadRequest("The request body must be a JSON object")
+    return obj
+
+
+def _decode_reply(value: str) -> dict[str, Any]:
+    try:
+        reply = orjson.loads(base64.b64decode(value, validate=True))
+    except (binascii.Error, orjson.JSONDecodeError) as exc:
+        raise _BadRequest(f"x-mock-reply is not base64 JSON: {exc}") from exc
+    if not isinstance(reply, dict):
+        raise _BadRequest("x-mock-reply must decode to a JSON object")
+    return reply
+
+
+def encode_reply(content: str | None = None, tool_calls: list[dict[str, Any]] | None = None) -> str:
+    """The `x-mock-reply` header value for this content and/or tool calls ({"name", "arguments"})."""
+    return base64.b64encode(orjson.dumps({"content": content, "tool_calls": tool_calls or []})).decode()
+
+
+def _int(mock: dict[str, str], name: str) -> int | None:
+    value = mock.get(name)
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise _BadRequest(f"{name} must be an integer, got {value!r}") from exc
+
+
+def _float(mock: dict[str, str], name: str) -> float | None:
+    value = mock.get(name)
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise _BadRequest(f"{name} must be a number, got {value!r}") from exc

@@ -1,0 +1,141 @@
+"""Replay a trace: meter every recorded call as the gateway would, per session.
+
+Replay never contacts a provider: the recorded responses are the provider's answers. Each call
+becomes the same `CallEvent` the live path builds, so detectors and the policy can be plugged in
+through `on_event`, called for each call before its cost is added to its session: whatever it
+records on the session (actions, a stop) applies from that call on.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from regulator.config import Config
+from regulator.events import CallEvent, CallRecord, Usage
+from regulator.pricing.catalog import PriceBook
+from regulator.pricing.usage import usage_from_anthropic, usage_from_openai
+from regulator.sim.traces import TraceCall, iter_trace
+
+
+@dataclass
+class ReplaySession:
+    """What replay learns about one session; `report()` is its line of the replay report."""
+
+    session: str
+    agent: str
+    calls: int = 0
+    cost_usd: float = 0.0
+    recorded_cost_usd: float | None = None
+    first: dict[str, int] = field(default_factory=dict)  # action → seq of the first call it applied to
+    stopped_at: int | None = None  # first call that would not have been forwarded
+    cost_after_stop_usd: float = 0.0
+    incidents: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, event: CallEvent, recorded_cost: float | None) -> None:
+        cost = event.record.cost_usd
+        self.calls += 1
+        self.cost_usd += cost
+        if recorded_cost is not None:
+            self.recorded_cost_usd = (self.recorded_cost_usd or 0.0) + recorded_cost
+        if self.stopped_at is not None and event.seq >= self.stopped_at:
+            self.cost_after_stop_usd += cost
+
+    def report(self) -> dict[str, Any]:
+        return {
+            "session": self.session,
+            "agent": self.agent,
+            "calls": self.calls,
+            "cost_usd": self.cost_usd,
+            "recorded_cost_usd": self.recorded_cost_usd,
+            "first": dict(self.first),
+            "stopped_at": self.stopped_at,
+            "cost_after_stop_usd": self.cost_after_stop_usd,
+            "incidents": list(self.incidents),
+        }
+
+
+OnEvent = Callable[[CallEvent, ReplaySession], None]
+
+
+def recorded_cost(response: dict[str, Any]) -> float | None:
+    """What the provider billed, when the trace recorded it (`response.usage.cost`, OpenRouter)."""
+    usage = response.get("usage")
+    cost = usage.get("cost") if isinstance(usage, dict) else None
+    return float(cost) if isinstance(cost, int | float) and not isinstance(cost, bool) else None
+
+
+def usage_of(call: TraceCall) -> Usage:
+    usage = call.response.get("usage")
+    if not isinstance(usage, dict):
+        return Usage()
+    return usage_from_anthropic(usage) if call.dialect == "anthropic" else usage_from_openai(usage)
+
+
+def call_event(call: TraceCall, prices: PriceBook) -> CallEvent:
+    """The `CallEvent` the live path would have produced for this recorded call, cost metered."""
+    model = str(call.request.get("model", ""))
+    usage = usage_of(call)
+    record = CallRecord(
+        call_id=f"{call.session}:{call.seq}",
+        ts=call.ts,
+        org="default",
+        fleet="default",
+        agent=call.agent,
+        session=call.session,
+        model=model,
+        upstream="replay",
+        dialect=call.dialect,
+        endpoint="messages" if call.dialect == "anthropic" else "chat",
+        served_model=model,
+        usage=usage,
+        cost_usd=prices.price(model).cost(usage),
+        status=call.status,
+        outcome="ok" if call.status < 400 else "upstream_error",
+        latency_ms=call.latency_ms or 0.0,
+        stream=bool(call.request.get("stream")),
+    )
+    return CallEvent(
+        record=record,
+        seq=call.seq,
+        messages=call.messages,
+        new_from=call.new_from,
+        response=call.response,
+        system=call.request.get("system"),
+    )
+
+
+def replay(
+    paths: Iterable[str | os.PathLike[str]],
+    config: Config,
+    on_event: OnEvent | None = None,
+    sessions: dict[str, ReplaySession] | None = None,
+) -> Iterator[tuple[CallEvent, ReplaySession]]:
+    """Every call of the traces as an event, with its session's running result (updated in place).
+
+    `sessions` (filled in first-appearance order) may be passed in to keep the results after
+    the generator is exhausted; `replay_sessions` does that.
+    """
+    prices = PriceBook(config)
+    known = {} if sessions is None else sessions
+    for call in iter_trace(paths):
+        session = known.get(call.session)
+        if session is None:
+            session = known[call.session] = ReplaySession(call.session, call.agent)
+        event = call_event(call, prices)
+        if on_event is not None:
+            on_event(event, session)
+        session.add(event, recorded_cost(call.response))
+        yield event, session
+
+
+def replay_sessions(
+    paths: Iterable[str | os.PathLike[str]], config: Config, on_event: OnEvent | None = None
+) -> list[ReplaySession]:
+    """Replay whole traces; the sessions in the order they first appear."""
+    sessions: dict[str, ReplaySession] = {}
+    for _ in replay(paths, config, on_event, sessions):
+        pass
+    return list(sessions.values())

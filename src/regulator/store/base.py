@@ -1,0 +1,137 @@
+"""The `Store` protocol and its row types: what every backend (SQLite, PostgreSQL) provides.
+
+A store holds the registry (keys, budgets, incidents, standing state) and the ledger (one row per
+call). It is synchronous: the gateway calls its reads through `asyncio.to_thread` on cache misses
+only, and call records reach it only through the `Ledger`'s writer thread, in batches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from regulator.budget.config import BudgetConfig
+from regulator.events import CallRecord
+
+Window = Literal["minute", "hour", "day", "week", "month", "total"]
+WINDOWS: tuple[Window, ...] = ("minute", "hour", "day", "week", "month", "total")
+ScopeKind = Literal["agent", "session"]
+ReportBy = Literal["agent", "fleet", "model", "session", "org"]
+REPORT_BY: tuple[ReportBy, ...] = ("agent", "fleet", "model", "session", "org")
+
+
+class KeyNotFound(LookupError):
+    """No key has that plaintext or id."""
+
+
+@dataclass(slots=True, frozen=True)
+class KeyRow:
+    """A regulator key as stored: never the key itself, only its id and a display prefix."""
+
+    key_id: str
+    agent: str
+    fleet: str
+    org: str
+    created_at: float
+    revoked_at: float | None
+    prefix: str = ""  # first characters after `rg-`, enough for a person to tell keys apart
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+@dataclass(slots=True)
+class Incident:
+    """What a detector found and what the policy did about it; `incident_id` is set on insert."""
+
+    ts: float
+    org: str
+    fleet: str
+    agent: str
+    session: str
+    detector: str
+    action: str
+    evidence: str
+    call_ids: list[str] = field(default_factory=list)
+    seqs: list[int] = field(default_factory=list)
+    resolved: bool = False
+    incident_id: str = ""
+
+
+@dataclass(slots=True, frozen=True)
+class Standing:
+    """A non-default standing state (paused, killed, throttled, downgraded) of an agent or session."""
+
+    scope_kind: ScopeKind
+    name: str
+    state: str
+    reason: str
+    until_ts: float | None
+    incident_id: str | None
+    updated_at: float
+
+
+@dataclass(slots=True, frozen=True)
+class ReportRow:
+    """Totals of the calls that share one `by` value."""
+
+    key: str
+    calls: int
+    input_tokens: int
+    cached_input_tokens: int
+    output_tokens: int
+    reasoning_tokens: int
+    cost_usd: float
+    errors: int  # calls whose outcome is not `ok`
+
+
+class Store(Protocol):
+    """Registry and ledger storage. Every registry change bumps `registry_version()`."""
+
+    # registry: keys
+    def create_key(self, agent: str, fleet: str = "default", org: str = "default") -> tuple[str, KeyRow]: ...
+    def lookup_key(self, key_hash: str) -> KeyRow | None: ...
+    def list_keys(self) -> list[KeyRow]: ...
+    def revoke_key(self, key_or_id: str) -> KeyRow: ...
+    def registry_version(self) -> int: ...
+
+    # registry: budgets (replaces the whole definition of `scope`)
+    def set_budget(
+        self, scope: str, limits: Mapping[Window, float | None], session_limit: float | None = None
+    ) -> BudgetConfig: ...
+    def list_budgets(self) -> list[BudgetConfig]: ...
+    def remove_budget(self, scope: str) -> bool: ...
+
+    # registry: incidents and standing state
+    def add_incident(self, incident: Incident) -> str: ...
+    def list_incidents(self, since: float, agent: str | None = None, limit: int = 100) -> list[Incident]: ...
+    def resolve_incident(self, incident_id: str) -> bool: ...
+    def set_standing(
+        self,
+        scope_kind: ScopeKind,
+        name: str,
+        state: str,
+        reason: str = "",
+        until_ts: float | None = None,
+        incident_id: str | None = None,
+    ) -> None: ...
+    def get_standing_all(self) -> list[Standing]: ...
+
+    # ledger
+    def insert_calls(self, records: Sequence[CallRecord]) -> int: ...
+    def sum_cost(
+        self,
+        since: float,
+        until: float | None = None,
+        *,
+        org: str | None = None,
+        fleet: str | None = None,
+        agent: str | None = None,
+        session: str | None = None,
+    ) -> float: ...
+    def report(self, since: float, until: float | None, by: ReportBy) -> list[ReportRow]: ...
+    def iter_records(self, since: float, until: float | None = None) -> Iterator[CallRecord]: ...
+
+    def close(self) -> None: ...

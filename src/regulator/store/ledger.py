@@ -1,0 +1,195 @@
+"""The ledger: one row per call, written off the request path by a single batching thread.
+
+`record()` is what the request path pays: one journal line (`os.write`, no fsync) and a deque
+append. The writer thread wakes every `flush_ms` (or as soon as `batch_size` records wait) and
+inserts what is pending, one `executemany` per transaction of at most `batch_size` rows. Every
+record is in the journal before it is pending, so a crash before its insert loses nothing:
+`recover()` at the next start puts it in the database.
+
+Queries read the database only: a record still pending (at most `flush_ms` old) is not seen until
+`flush()`.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from regulator.events import CallRecord
+from regulator.store.base import ReportBy, ReportRow, Store
+from regulator.store.journal import Journal, read_journal
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True, frozen=True)
+class RecoveryReport:
+    settled_inserted: int  # S lines that had not reached the database
+    interrupted: int  # reservations with no S: calls in flight at the crash
+    interrupted_usd: float  # what those count for, at their reserved amounts
+    bad_lines: int  # torn or unreadable lines, skipped
+
+
+class Ledger:
+    """Call records in, database rows out; owns the data directory's journal."""
+
+    def __init__(
+        self,
+        store: Store,
+        journal_path: str | Path,
+        *,
+        batch_size: int = 500,
+        flush_ms: int = 200,
+        compact_bytes: int = 64 * 1024 * 1024,
+        fsync_interval_s: float | None = None,
+    ) -> None:
+        self.store = store
+        self.journal = Journal(journal_path, fsync_interval_s=fsync_interval_s)
+        self._batch_size = batch_size
+        self._flush_s = flush_ms / 1000
+        self._compact_bytes = compact_bytes
+        self._pending: deque[CallRecord] = deque()
+        self._wake = threading.Event()
+        self._waiters: list[threading.Event] = []
+        self._waiters_lock = threading.Lock()
+        self._stopping = False
+        self._committed = 0
+        self._started_recording = False
+        self._closed = False
+        self._writer = threading.Thread(target=self._run, name="regulator-ledger-writer", daemon=True)
+        self._writer.start()
+
+    # request path
+
+    def reserve(
+        self, call_id: str, ts: float, org: str, fleet: str, agent: str, session: str, amount_usd: float
+    ) -> None:
+        """Journal a reservation before forwarding; every reserved call must later be `record`ed."""
+        self._started_recording = True
+        self.journal.reserve(call_id, ts, org, fleet, agent, session, amount_usd)
+
+    def record(self, rec: CallRecord) -> None:
+        if self._closed:
+            raise RuntimeError("ledger is closed")
+        self._started_recording = True
+        self.journal.settle(rec)
+        self._pending.append(rec)
+        # The writer wakes on its own every flush_ms; waking it per record would cost the caller a
+        # thread switch, so only a full batch does.
+        if len(self._pending) >= self._batch_size:
+            self._wake.set()
+
+    def queue_depth(self) -> int:
+        return len(self._pending)
+
+    # writer thread
+
+    def _run(self) -> None:
+        while True:
+            self._wake.wait(self._flush_s)
+            self._wake.clear()
+            with self._waiters_lock:
+                waiters, self._waiters = self._waiters, []
+            stopping = self._stopping
+            # Everything appended before a waiter registered is in the deque now: drain it all.
+            while self._pending:
+                batch = [self._pending.popleft() for _ in range(min(self._batch_size, len(self._pending)))]
+                self._write(batch)
+            for event in waiters:
+                event.set()
+            if stopping:
+                return
+
+    def _write(self, batch: list[CallRecord]) -> None:
+        delay = 0.05
+        while True:
+            try:
+                self.store.insert_calls(batch)
+                break
+            except Exception:
+                # The records are safe in the journal; keep them and retry rather than drop them.
+                log.exception("ledger write of %d records failed; retrying in %.2fs", len(batch), delay)
+                time.sleep(delay)
+                delay = min(delay * 2, 2.0)
+        self._committed += len(batch)
+        if self.journal.size >= self._compact_bytes:
+            self.journal.compact(self._committed)
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Block until everything recorded so far is in the database."""
+        done = threading.Event()
+        with self._waiters_lock:
+            self._waiters.append(done)
+        self._wake.set()
+        return done.wait(timeout)
+
+    def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._stopping = True
+        self._wake.set()
+        self._writer.join()
+        self.journal.close()
+
+    # recovery
+
+    def recover(self) -> RecoveryReport:
+        """Put what the journal holds from a previous run into the database, then truncate it.
+
+        Call once at start, before the first `reserve` or `record`.
+        """
+        if self._started_recording:
+            raise RuntimeError("recover() must run before the ledger records anything")
+        contents = read_journal(self.journal.path)
+        inserted = self.store.insert_calls(list(contents.settled.values())) if contents.settled else 0
+        lost = [
+            CallRecord(
+                call_id=r.call_id,
+                ts=r.ts,
+                org=r.org,
+                fleet=r.fleet,
+                agent=r.agent,
+                session=r.session,
+                model="",
+                upstream="",
+                dialect="openai",
+                cost_usd=r.amount_usd,
+                reserved_usd=r.amount_usd,
+                status=0,
+                outcome="interrupted",
+            )
+            for r in contents.unsettled()
+        ]
+        if lost:
+            self.store.insert_calls(lost)
+        self.journal.compact(0)
+        report = RecoveryReport(inserted, len(lost), sum(r.cost_usd for r in lost), contents.bad_lines)
+        if inserted or lost or contents.bad_lines:
+            log.warning("journal recovery: %s", report)
+        return report
+
+    # queries
+
+    def sum_cost(
+        self,
+        since: float,
+        until: float | None = None,
+        *,
+        org: str | None = None,
+        fleet: str | None = None,
+        agent: str | None = None,
+        session: str | None = None,
+    ) -> float:
+        return self.store.sum_cost(since, until, org=org, fleet=fleet, agent=agent, session=session)
+
+    def report(self, since: float, until: float | None, by: ReportBy) -> list[ReportRow]:
+        return self.store.report(since, until, by)
+
+    def iter_records(self, since: float, until: float | None = None) -> Iterator[CallRecord]:
+        return self.store.iter_records(since, until)

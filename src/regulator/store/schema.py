@@ -1,0 +1,188 @@
+"""Versioned schema (numbered migration steps, recorded in `schema_version`) and the ledger row mapping.
+
+The DDL is plain SQL that SQLite and PostgreSQL both accept (TEXT, BIGINT, DOUBLE PRECISION,
+INTEGER flags, ids generated in Python rather than autoincrement), so one list serves every
+backend. A new change is a new step appended at the end; a shipped step is never edited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from regulator.events import CallRecord, Usage
+
+MIGRATIONS: list[list[str]] = [
+    # 1: registry and ledger
+    [
+        "CREATE TABLE registry_version (id INTEGER PRIMARY KEY, version BIGINT NOT NULL)",
+        "INSERT INTO registry_version (id, version) VALUES (1, 0)",
+        """CREATE TABLE api_keys (
+            key_id TEXT PRIMARY KEY,
+            key_hash TEXT NOT NULL UNIQUE,
+            prefix TEXT NOT NULL,
+            agent TEXT NOT NULL,
+            fleet TEXT NOT NULL,
+            org TEXT NOT NULL,
+            created_at DOUBLE PRECISION NOT NULL,
+            revoked_at DOUBLE PRECISION
+        )""",
+        """CREATE TABLE budgets (
+            scope TEXT PRIMARY KEY,
+            minute DOUBLE PRECISION,
+            hour DOUBLE PRECISION,
+            day DOUBLE PRECISION,
+            week DOUBLE PRECISION,
+            month DOUBLE PRECISION,
+            total DOUBLE PRECISION,
+            session DOUBLE PRECISION,
+            updated_at DOUBLE PRECISION NOT NULL
+        )""",
+        """CREATE TABLE incidents (
+            incident_id TEXT PRIMARY KEY,
+            ts DOUBLE PRECISION NOT NULL,
+            org TEXT NOT NULL,
+            fleet TEXT NOT NULL,
+            agent TEXT NOT NULL,
+            session TEXT NOT NULL,
+            detector TEXT NOT NULL,
+            action TEXT NOT NULL,
+            evidence TEXT NOT NULL,
+            call_ids TEXT NOT NULL,
+            seqs TEXT NOT NULL,
+            resolved INTEGER NOT NULL DEFAULT 0
+        )""",
+        "CREATE INDEX incidents_ts ON incidents (ts)",
+        "CREATE INDEX incidents_agent_ts ON incidents (agent, ts)",
+        """CREATE TABLE standing (
+            scope_kind TEXT NOT NULL,
+            name TEXT NOT NULL,
+            state TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            until_ts DOUBLE PRECISION,
+            incident_id TEXT,
+            updated_at DOUBLE PRECISION NOT NULL,
+            PRIMARY KEY (scope_kind, name)
+        )""",
+        """CREATE TABLE calls (
+            call_id TEXT PRIMARY KEY,
+            ts DOUBLE PRECISION NOT NULL,
+            org TEXT NOT NULL,
+            fleet TEXT NOT NULL,
+            agent TEXT NOT NULL,
+            session TEXT NOT NULL,
+            model TEXT NOT NULL,
+            upstream TEXT NOT NULL,
+            dialect TEXT NOT NULL,
+            endpoint TEXT NOT NULL,
+            served_model TEXT NOT NULL,
+            input_tokens BIGINT NOT NULL,
+            cached_input_tokens BIGINT NOT NULL,
+            cache_write_tokens BIGINT NOT NULL,
+            output_tokens BIGINT NOT NULL,
+            reasoning_tokens BIGINT NOT NULL,
+            cost_usd DOUBLE PRECISION NOT NULL,
+            reserved_usd DOUBLE PRECISION NOT NULL,
+            status INTEGER NOT NULL,
+            outcome TEXT NOT NULL,
+            latency_ms DOUBLE PRECISION NOT NULL,
+            overhead_ms DOUBLE PRECISION NOT NULL,
+            stream INTEGER NOT NULL,
+            action TEXT,
+            key_id TEXT NOT NULL
+        )""",
+        "CREATE INDEX calls_ts ON calls (ts)",
+        "CREATE INDEX calls_agent_ts ON calls (agent, ts)",
+        "CREATE INDEX calls_fleet_ts ON calls (fleet, ts)",
+        "CREATE INDEX calls_org_ts ON calls (org, ts)",
+        "CREATE INDEX calls_session ON calls (session)",
+    ],
+]
+
+CREATE_VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
+
+# The ledger's columns in CallRecord order, usage flattened; backends build their SQL from this.
+CALL_COLUMNS: tuple[str, ...] = (
+    "call_id",
+    "ts",
+    "org",
+    "fleet",
+    "agent",
+    "session",
+    "model",
+    "upstream",
+    "dialect",
+    "endpoint",
+    "served_model",
+    "input_tokens",
+    "cached_input_tokens",
+    "cache_write_tokens",
+    "output_tokens",
+    "reasoning_tokens",
+    "cost_usd",
+    "reserved_usd",
+    "status",
+    "outcome",
+    "latency_ms",
+    "overhead_ms",
+    "stream",
+    "action",
+    "key_id",
+)
+
+
+def call_to_row(rec: CallRecord) -> tuple[object, ...]:
+    u = rec.usage
+    return (
+        rec.call_id,
+        rec.ts,
+        rec.org,
+        rec.fleet,
+        rec.agent,
+        rec.session,
+        rec.model,
+        rec.upstream,
+        rec.dialect,
+        rec.endpoint,
+        rec.served_model,
+        u.input_tokens,
+        u.cached_input_tokens,
+        u.cache_write_tokens,
+        u.output_tokens,
+        u.reasoning_tokens,
+        rec.cost_usd,
+        rec.reserved_usd,
+        rec.status,
+        rec.outcome,
+        rec.latency_ms,
+        rec.overhead_ms,
+        int(rec.stream),
+        rec.action,
+        rec.key_id,
+    )
+
+
+def row_to_call(row: Sequence[Any]) -> CallRecord:
+    return CallRecord(
+        call_id=row[0],
+        ts=row[1],
+        org=row[2],
+        fleet=row[3],
+        agent=row[4],
+        session=row[5],
+        model=row[6],
+        upstream=row[7],
+        dialect=row[8],
+        endpoint=row[9],
+        served_model=row[10],
+        usage=Usage(row[11], row[12], row[13], row[14], row[15]),
+        cost_usd=row[16],
+        reserved_usd=row[17],
+        status=row[18],
+        outcome=row[19],
+        latency_ms=row[20],
+        overhead_ms=row[21],
+        stream=bool(row[22]),
+        action=row[23],
+        key_id=row[24],
+    )
