@@ -28,7 +28,9 @@ PRICE = FakePrice()
 
 
 @pytest.mark.parametrize("session_cap", [None, 0.05])
-async def test_hundred_concurrent_agents_never_overspend_and_use_the_budget(session_cap: float | None) -> None:
+async def test_hundred_concurrent_agents_never_overspend_and_use_the_budget(
+    session_cap: float | None,
+) -> None:
     # A typical call: 1000 input tokens, up to 2000 output, so at most $0.021; ~40 of them.
     limit = 40 * 0.021
     budgets = [BudgetConfig(scope="fleet:swarm", day=limit, session=session_cap), BudgetConfig(scope="org:o")]

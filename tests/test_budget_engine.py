@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from regulator.budget.config import BudgetConfig
-from regulator.budget.engine import BudgetEngine
+from regulator.budget.engine import BudgetEngine, affine_bound
 from regulator.budget.memory import MemoryBackend
 from regulator.budget.model import Admission, AdmitRequest, BudgetEvent
 from regulator.errors import BudgetExceeded
@@ -70,23 +70,23 @@ async def test_admit_reserves_worst_case_on_every_applicable_budget() -> None:
     assert admission.max_tokens == 1000
     assert not admission.clamped
     assert admission.remaining_usd == pytest.approx(1 - 0.011)
-    rows = {(s.scope, s.window): s for s in await eng.snapshot(NOON)}
+    rows = {f"{s.scope} {s.window}": s for s in await eng.snapshot(NOON)}
     assert set(rows) == {
-        ("org:acme", "day"),
-        ("org:acme", "month"),
-        ("fleet:ops", "hour"),
-        ("agent:bob", "total"),
-        ("agent:alice", "day"),
+        "org:acme day",
+        "org:acme month",
+        "fleet:ops hour",
+        "agent:bob total",
+        "agent:alice day",
     }
-    for key in [("org:acme", "day"), ("org:acme", "month"), ("fleet:ops", "hour"), ("agent:bob", "total")]:
+    for key in ["org:acme day", "org:acme month", "fleet:ops hour", "agent:bob total"]:
         assert rows[key].reserved_usd == pytest.approx(0.011)
-    assert rows[("agent:alice", "day")].reserved_usd == 0
+    assert rows["agent:alice day"].reserved_usd == 0
 
     await eng.settle(admission, 0.004, now=NOON)
-    rows = {(s.scope, s.window): s for s in await eng.snapshot(NOON)}
-    assert rows[("org:acme", "day")].spent_usd == pytest.approx(0.004)
-    assert rows[("org:acme", "day")].reserved_usd == 0
-    assert rows[("org:acme", "day")].remaining_usd == pytest.approx(10 - 0.004)
+    rows = {f"{s.scope} {s.window}": s for s in await eng.snapshot(NOON)}
+    assert rows["org:acme day"].spent_usd == pytest.approx(0.004)
+    assert rows["org:acme day"].reserved_usd == 0
+    assert rows["org:acme day"].remaining_usd == pytest.approx(10 - 0.004)
     assert await eng.remaining(BOB, "s1", NOON) == pytest.approx(1 - 0.004)
 
 
@@ -325,3 +325,20 @@ async def test_admit_and_settle_are_fast_with_six_budgets() -> None:
     assert len(admission.slots) == 6
     print(f"admit+settle with 6 budgets: {per_call_us:.1f} µs")
     assert per_call_us < 200
+
+
+@dataclass
+class TieredByTotal:
+    """Doubles every price once input + output passes 2000 tokens."""
+
+    def worst_case(self, input_tokens: int, output_tokens: int) -> float:
+        rate = 2 if input_tokens + output_tokens > 2000 else 1
+        return rate * (input_tokens * 1e-6 + output_tokens * 1e-5)
+
+
+def test_affine_bound_covers_a_price_tier_that_jumps_with_the_output() -> None:
+    price = TieredByTotal()
+    base, per_token = affine_bound(price, 1500, 4000)
+    for n in range(0, 4001, 50):
+        assert base + n * per_token >= price.worst_case(1500, n)
+    assert affine_bound(FakePrice(), 1000, 4000) == pytest.approx((0.001, 1e-5))

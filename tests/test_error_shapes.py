@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import RunningGateway
 
+from conftest import RunningGateway
 from regulator.config import Config
 from regulator.proxy.server import GatewayServer
 
@@ -43,7 +43,9 @@ def assert_anthropic_error(response: httpx.Response, status: int, type_: str | N
     return error
 
 
-def post(gw: RunningGateway, path: str, content: bytes | None = None, json: Any = None, **headers: str) -> httpx.Response:
+def post(
+    gw: RunningGateway, path: str, content: bytes | None = None, json: Any = None, **headers: str
+) -> httpx.Response:
     auth = {"authorization": f"Bearer {gw.key}"} if "/messages" not in path else {"x-api-key": gw.key}
     return httpx.post(gw.url + path, content=content, json=json, headers={**auth, **headers}, timeout=30)
 
@@ -59,8 +61,14 @@ def post(gw: RunningGateway, path: str, content: bytes | None = None, json: Any 
         (b'{"model": 7, "messages": [{"role": "user", "content": "x"}]}', "model"),
         (b'{"model": "m", "messages": "hello"}', "messages"),
         (b'{"model": "m", "messages": [{"role": "user", "content": "x"}], "max_tokens": -5}', "max_tokens"),
-        (b'{"model": "m", "messages": [{"role": "user", "content": "x"}], "max_tokens": 99999999999}', "max_tokens"),
-        (b'{"model": "m", "messages": [{"role": "user", "content": "x"}], "max_tokens": "lots"}', "max_tokens"),
+        (
+            b'{"model": "m", "messages": [{"role": "user", "content": "x"}], "max_tokens": 99999999999}',
+            "max_tokens",
+        ),
+        (
+            b'{"model": "m", "messages": [{"role": "user", "content": "x"}], "max_tokens": "lots"}',
+            "max_tokens",
+        ),
         (b'{"model": "m", "messages": [{"role": "user", "content": "x"}], "stream": "yes"}', "stream"),
     ],
 )

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+from pathlib import Path
 
-from regulator.store import hash_key
+import typer
+from typer.testing import CliRunner
+
+from regulator.cli import keys as keys_cli
+from regulator.store import hash_key, open_store
 from regulator.store.keys import display_prefix, generate_key, generate_key_id, looks_like_key
 
 
@@ -32,3 +38,51 @@ def test_hash_is_sha256_hex_of_the_key() -> None:
 
 def test_display_prefix_is_six_chars_after_rg() -> None:
     assert display_prefix("rg-abcdefghijkl") == "abcdef"
+
+
+def cli() -> typer.Typer:
+    app = typer.Typer()
+    keys_cli.register(app)
+
+    @app.callback()
+    def _root() -> None:
+        """Group root, as in regulator.cli.main."""
+
+    return app
+
+
+def test_cli_create_prints_the_key_once_and_list_never_shows_it(tmp_path: Path) -> None:
+    runner = CliRunner()
+    created = runner.invoke(cli(), ["keys", "create", "--agent", "bot", "--fleet", "f1", "--data-dir", str(tmp_path)])
+    assert created.exit_code == 0, created.output
+    plaintext = created.stdout.strip()
+    assert re.fullmatch(r"rg-[A-Za-z0-9_-]{32}", plaintext)
+    assert "key_" in created.stderr
+
+    listed = runner.invoke(cli(), ["keys", "list", "--json"], env={"REGULATOR_DATA_DIR": str(tmp_path)})
+    assert listed.exit_code == 0, listed.output
+    rows = json.loads(listed.stdout)
+    assert [(r["agent"], r["fleet"], r["org"], r["revoked_at"]) for r in rows] == [("bot", "f1", "default", None)]
+    assert plaintext not in listed.stdout and rows[0]["prefix"] == f"{plaintext[:9]}…"
+
+    table = runner.invoke(cli(), ["keys", "list", "--data-dir", str(tmp_path)])
+    assert rows[0]["key_id"] in table.stdout and plaintext not in table.stdout
+
+    store = open_store(tmp_path)
+    assert store.lookup_key(hash_key(plaintext)) is not None
+    store.close()
+
+
+def test_cli_revoke_by_key_or_id_and_unknown_id_fails(tmp_path: Path) -> None:
+    store = open_store(tmp_path)
+    key_a, _ = store.create_key("a")
+    _, row_b = store.create_key("b")
+    runner = CliRunner()
+    for target in (key_a, row_b.key_id):
+        result = runner.invoke(cli(), ["keys", "revoke", target, "--data-dir", str(tmp_path)])
+        assert result.exit_code == 0, result.output
+        assert "revoked key_" in result.stdout
+    assert all(k.revoked for k in store.list_keys())
+    missing = runner.invoke(cli(), ["keys", "revoke", "key_nope", "--data-dir", str(tmp_path)])
+    assert missing.exit_code == 2 and "no key key_nope" in missing.output
+    store.close()

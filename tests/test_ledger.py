@@ -169,9 +169,7 @@ CHILD = textwrap.dedent(
 
 
 def test_kill_9_mid_run_never_under_counts(tmp_path: Path) -> None:
-    child = subprocess.Popen(
-        [sys.executable, "-c", CHILD, str(tmp_path)], stdout=subprocess.PIPE, text=True, bufsize=1
-    )
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(tmp_path)], stdout=subprocess.PIPE, text=True, bufsize=1)
     assert child.stdout is not None
     reserved: dict[str, float] = {}
     settled: dict[str, float] = {}

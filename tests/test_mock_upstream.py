@@ -72,9 +72,7 @@ def test_openai_answer_is_deterministic_and_usage_is_plausible(mock_upstream: Mo
     client = oai(mock_upstream)
     first = client.chat.completions.create(model=GPT, messages=HELLO)
     second = client.chat.completions.create(model=GPT, messages=HELLO)
-    other = client.chat.completions.create(
-        model=GPT, messages=[{"role": "user", "content": "Something else"}]
-    )
+    other = client.chat.completions.create(model=GPT, messages=[{"role": "user", "content": "Something else"}])
     assert first.object == "chat.completion"
     assert first.choices[0].message.content == second.choices[0].message.content
     assert first.choices[0].message.content != other.choices[0].message.content
@@ -84,9 +82,7 @@ def test_openai_answer_is_deterministic_and_usage_is_plausible(mock_upstream: Mo
     assert 0 < usage.prompt_tokens <= len(json.dumps({"model": GPT, "messages": HELLO}))
     assert usage.total_tokens == usage.prompt_tokens + usage.completion_tokens
     assert usage.prompt_tokens_details is not None and usage.prompt_tokens_details.cached_tokens == 0
-    assert (
-        usage.completion_tokens_details is not None and usage.completion_tokens_details.reasoning_tokens == 0
-    )
+    assert usage.completion_tokens_details is not None and usage.completion_tokens_details.reasoning_tokens == 0
 
 
 def test_openai_stream_matches_the_wire_format_and_the_unstreamed_answer(mock_upstream: MockServer) -> None:
@@ -129,9 +125,7 @@ def test_openai_answers_in_text_after_a_tool_result(mock_upstream: MockServer) -
         *HELLO,
         {
             "role": "assistant",
-            "tool_calls": [
-                {"id": "c1", "type": "function", "function": {"name": "read_file", "arguments": "{}"}}
-            ],
+            "tool_calls": [{"id": "c1", "type": "function", "function": {"name": "read_file", "arguments": "{}"}}],
         },
         {"role": "tool", "tool_call_id": "c1", "content": "def main(): ..."},
     ]
@@ -184,9 +178,7 @@ def test_openai_bills_repeated_long_prefixes_as_cached(mock_upstream: MockServer
     client = oai(mock_upstream)
     history = [{"role": "system", "content": LONG}, {"role": "user", "content": "first"}]
     cold = client.chat.completions.create(model=GPT, messages=history)
-    warm = client.chat.completions.create(
-        model=GPT, messages=[*history[:1], {"role": "user", "content": "again"}]
-    )
+    warm = client.chat.completions.create(model=GPT, messages=[*history[:1], {"role": "user", "content": "again"}])
     assert cold.usage is not None and cold.usage.prompt_tokens_details is not None
     assert warm.usage is not None and warm.usage.prompt_tokens_details is not None
     assert cold.usage.prompt_tokens_details.cached_tokens == 0
@@ -196,9 +188,7 @@ def test_openai_bills_repeated_long_prefixes_as_cached(mock_upstream: MockServer
 
 def test_embeddings_and_models(mock_upstream: MockServer) -> None:
     client = oai(mock_upstream)
-    floats = client.embeddings.create(
-        model="text-embedding-3-small", input=["one", "two"], encoding_format="float"
-    )
+    floats = client.embeddings.create(model="text-embedding-3-small", input=["one", "two"], encoding_format="float")
     packed = client.embeddings.create(model="text-embedding-3-small", input=["one", "two"], dimensions=64)
     assert len(floats.data) == 2 and len(floats.data[0].embedding) == 1536
     assert len(packed.data[1].embedding) == 64 and floats.usage.prompt_tokens > 0
@@ -276,9 +266,7 @@ def test_scripted_replies_by_header_and_by_rule(mock_upstream: MockServer) -> No
 
     mock_upstream.app.script({"content": "agent-7 again"}, contains="agent-7", times=2)
     asks = [{"role": "system", "content": "You are agent-7."}, *HELLO]
-    got = [
-        client.chat.completions.create(model=GPT, messages=asks).choices[0].message.content for _ in range(3)
-    ]
+    got = [client.chat.completions.create(model=GPT, messages=asks).choices[0].message.content for _ in range(3)]
     assert got[:2] == ["agent-7 again"] * 2 and got[2] != "agent-7 again"
 
     mock_script(mock_upstream.url, {"content": "over http"}, model=CLAUDE)
@@ -312,8 +300,7 @@ def test_injected_errors_use_each_dialects_shape(mock_upstream: MockServer) -> N
         )
     with httpx.Client(base_url=mock_upstream.url) as http:
         assert (
-            http.post("/v1/chat/completions", content=b"{not json").json()["error"]["type"]
-            == "invalid_request_error"
+            http.post("/v1/chat/completions", content=b"{not json").json()["error"]["type"] == "invalid_request_error"
         )
         missing = http.post("/v1/messages", json={"model": CLAUDE, "messages": HELLO}).json()
         assert missing["type"] == "error" and missing["error"]["type"] == "invalid_request_error"
@@ -325,8 +312,7 @@ def test_fail_rate_is_seeded() -> None:
     def statuses() -> list[int]:
         with MockServer(fail_rate=0.5, seed=7) as mock, httpx.Client(base_url=mock.url) as http:
             return [
-                http.post("/v1/chat/completions", json={"model": GPT, "messages": HELLO}).status_code
-                for _ in range(20)
+                http.post("/v1/chat/completions", json={"model": GPT, "messages": HELLO}).status_code for _ in range(20)
             ]
 
     first = statuses()
@@ -366,9 +352,7 @@ def test_broken_stream_bills_only_what_was_sent(mock_upstream: MockServer) -> No
         ant_body = {"model": CLAUDE, "max_tokens": 100, "messages": HELLO, "stream": True}
         with (
             pytest.raises(httpx.RemoteProtocolError),
-            http.stream(
-                "POST", "/v1/messages", json=ant_body, headers={"x-mock-break-after": "4"}
-            ) as response,
+            http.stream("POST", "/v1/messages", json=ant_body, headers={"x-mock-break-after": "4"}) as response,
         ):
             response.read()
     models = mock_upstream.app.stats()["models"]
@@ -380,8 +364,7 @@ def test_broken_stream_bills_only_what_was_sent(mock_upstream: MockServer) -> No
 def test_stats_count_every_answer_and_reset_clears_them(mock_upstream: MockServer) -> None:
     client = oai(mock_upstream)
     answers = [
-        client.chat.completions.create(model=GPT, messages=[{"role": "user", "content": f"q{i}"}])
-        for i in range(3)
+        client.chat.completions.create(model=GPT, messages=[{"role": "user", "content": f"q{i}"}]) for i in range(3)
     ]
     stats = mock_stats(mock_upstream.url)
     assert stats["requests"] == 3 and stats["models"][GPT]["requests"] == 3
@@ -393,11 +376,27 @@ def test_stats_count_every_answer_and_reset_clears_them(mock_upstream: MockServe
 
 def test_subprocess_mock_runs_the_cli() -> None:
     with run_mock_upstream(subprocess=True, latency_ms=1) as url:
-        answer = openai.OpenAI(
-            base_url=url + "/v1", api_key="sk-mock", max_retries=0
-        ).chat.completions.create(
+        answer = openai.OpenAI(base_url=url + "/v1", api_key="sk-mock", max_retries=0).chat.completions.create(
             model=GPT,
             messages=HELLO,
         )
         assert answer.choices[0].message.content
         assert mock_stats(url)["models"][GPT]["requests"] == 1
+
+
+def test_a_client_leaving_a_paced_stream_is_billed_only_what_it_was_sent(mock_upstream: MockServer) -> None:
+    body = {"model": GPT, "messages": HELLO, "stream": True}
+    headers = {"x-mock-output-tokens": "400", "x-mock-latency-ms": "1000"}
+    with (
+        httpx.Client(base_url=mock_upstream.url) as http,
+        http.stream("POST", "/v1/chat/completions", json=body, headers=headers) as response,
+    ):
+        lines = (line for line in response.iter_lines() if line.startswith("data: "))
+        received = [next(lines) for _ in range(4)]  # the role chunk, then 3 chunks of 4 tokens
+    for _ in range(100):
+        billed = mock_upstream.app.stats()["models"].get(GPT)
+        if billed:
+            break
+        time.sleep(0.02)
+    assert len(received) == 4
+    assert billed is not None and 12 <= billed["output_tokens"] < 40

@@ -5,6 +5,7 @@ from __future__ import annotations
 import anthropic
 import httpx
 import pytest
+
 from conftest import RunningGateway
 
 
@@ -19,7 +20,9 @@ def ledger_rows(gw: RunningGateway) -> list:
 
 def test_message_is_metered_from_anthropic_usage(gateway: RunningGateway) -> None:
     raw = client(gateway).messages.with_raw_response.create(
-        model="claude-sonnet-4-6", max_tokens=256, messages=[{"role": "user", "content": "Why does the test fail?"}]
+        model="claude-sonnet-4-6",
+        max_tokens=256,
+        messages=[{"role": "user", "content": "Why does the test fail?"}],
     )
     message = raw.parse()
     assert message.content[0].text
@@ -49,15 +52,25 @@ def test_tool_use_passes_through(gateway: RunningGateway) -> None:
         {
             "name": "run_shell",
             "description": "Run a shell command",
-            "input_schema": {"type": "object", "properties": {"cmd": {"type": "string"}}, "required": ["cmd"]},
+            "input_schema": {
+                "type": "object",
+                "properties": {"cmd": {"type": "string"}},
+                "required": ["cmd"],
+            },
         }
     ]
     message = client(gateway).messages.create(
-        model="claude-sonnet-4-6", max_tokens=256, tools=tools, messages=[{"role": "user", "content": "List files."}]
+        model="claude-sonnet-4-6",
+        max_tokens=256,
+        tools=tools,
+        messages=[{"role": "user", "content": "List files."}],
     )
     assert any(block.type == "tool_use" and block.name == "run_shell" for block in message.content)
     with client(gateway).messages.stream(
-        model="claude-sonnet-4-6", max_tokens=256, tools=tools, messages=[{"role": "user", "content": "List files."}]
+        model="claude-sonnet-4-6",
+        max_tokens=256,
+        tools=tools,
+        messages=[{"role": "user", "content": "List files."}],
     ) as stream:
         final = stream.get_final_message()
     assert any(block.type == "tool_use" for block in final.content)

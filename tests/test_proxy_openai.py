@@ -6,6 +6,7 @@ import asyncio
 
 import openai
 import pytest
+
 from conftest import RunningGateway
 
 TOOLS = [

@@ -151,9 +151,7 @@ def test_iter_records_pages_through_many_rows_in_order(store: PostgresStore) -> 
     assert got == [r.call_id for r in records if r.ts < base + 800]
 
 
-def test_writers_on_two_replicas_creating_the_same_day_do_not_collide(
-    store: PostgresStore, pg_url: str
-) -> None:
+def test_writers_on_two_replicas_creating_the_same_day_do_not_collide(store: PostgresStore, pg_url: str) -> None:
     other = PostgresStore(pg_url, schema=store.schema)
     now = time.time()
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pydantic
@@ -29,9 +30,9 @@ def call(call_id: str, ts: float, cost: float, **kw: object) -> CallRecord:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SQLiteStore:
+def store(tmp_path: Path) -> Iterator[SQLiteStore]:
     s = SQLiteStore(tmp_path / "regulator.db")
-    yield s  # type: ignore[misc]
+    yield s
     s.close()
 
 

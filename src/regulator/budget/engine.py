@@ -11,11 +11,8 @@ the hot path is one dictionary lookup plus the backend's work.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
-from typing import Any
 
 from regulator.budget.backend import CounterBackend, Crossing, ReserveRequest, SettleOutcome
 from regulator.budget.config import BudgetConfig, RateLimitConfig
@@ -26,12 +23,13 @@ from regulator.budget.model import (
     BudgetSlot,
     BudgetStatus,
     EventKind,
+    PriceBound,
     identity_scopes,
     scope_filters,
 )
-from regulator.budget.ratelimit import BucketSpec, ConcurrencySpec, RateLimits, RateRefusal
+from regulator.budget.ratelimit import BucketSpec, ConcurrencySpec, RateLimits
+from regulator.budget.refusal import budget_exceeded, rate_limited
 from regulator.budget.windows import WINDOWS, WindowClock
-from regulator.errors import BudgetExceeded, RateLimited
 from regulator.events import Identity
 
 # Reservations are taken this much above the price bound so float rounding in pricing can never
@@ -42,8 +40,15 @@ SumCost = Callable[..., float]
 _Plan = tuple[tuple[BudgetSlot, ...], tuple[BucketSpec, ...], tuple[ConcurrencySpec, ...]]
 
 
-def _iso(ts: float | None) -> str | None:
-    return None if ts is None else datetime.fromtimestamp(ts, UTC).isoformat().replace("+00:00", "Z")
+def affine_bound(price: PriceBound, input_tokens: int, want: int) -> tuple[float, float]:
+    """(base, per output token) with base + n × per ≥ price.worst_case(input_tokens, n) for 0 ≤ n ≤ want.
+
+    The slope is the first output token's price; the base is raised, if needed, so the line also
+    covers the bound at `want`: a price tier that jumps with the output size is then still covered.
+    """
+    base = price.worst_case(input_tokens, 0)
+    per_token = price.worst_case(input_tokens, 1) - base
+    return max(base, price.worst_case(input_tokens, want) - want * per_token), per_token
 
 
 class BudgetEngine:
@@ -157,8 +162,7 @@ class BudgetEngine:
         model_max = req.model_max_output_tokens
         want = model_max if req.max_tokens is None else min(req.max_tokens, model_max)
         floor = want if req.max_tokens is not None else min(self.min_output_tokens, want)
-        input_usd = req.price.worst_case(req.input_tokens, 0)
-        per_token = (req.price.worst_case(req.input_tokens, want) - input_usd) / want if want > 0 else 0.0
+        input_usd, per_token = affine_bound(req.price, req.input_tokens, want)
         request = ReserveRequest(
             reservation_id=req.call_id,
             now=now,
@@ -174,11 +178,11 @@ class BudgetEngine:
         )
         outcome = await self.backend.reserve(request)
         if outcome.rate_refusal is not None:
-            raise self._rate_limited(outcome.rate_refusal)
+            raise rate_limited(outcome.rate_refusal)
         if outcome.refusal is not None:
             refusal = outcome.refusal
             smallest = request.input_usd + floor * request.usd_per_output_token
-            raise self._exceeded(
+            raise budget_exceeded(
                 slots,
                 refusal.index,
                 refusal.spent,
@@ -272,71 +276,7 @@ class BudgetEngine:
             for s, st in zip(slots, states, strict=True)
         ]
 
-    # -- errors and events -----------------------------------------------------------------------
-
-    def _rate_limited(self, refusal: RateRefusal) -> RateLimited:
-        retry = max(1, math.ceil(refusal.retry_after_s))
-        error = RateLimited(
-            f"rate limit reached for {refusal.scope}: {refusal.kind} {refusal.limit:g}; retry in {retry}s",
-            headers={"Retry-After": str(retry)},
-        )
-        error.details = {
-            "rate_limit": {
-                "scope": refusal.scope,
-                "limit": refusal.kind,
-                "value": refusal.limit,
-                "retry_after_s": retry,
-            }
-        }
-        return error
-
-    def _exceeded(
-        self,
-        slots: Sequence[BudgetSlot],
-        index: int,
-        spent: float,
-        reserved: float,
-        blocking: Sequence[int],
-        smallest_usd: float,
-        now: float,
-        *,
-        caller_max: int | None,
-    ) -> BudgetExceeded:
-        slot = slots[index]
-        resets = [slots[i].resets_at for i in blocking]
-        # A reset helps only if every blocking window resets and the call fits in an empty window.
-        helps = all(r is not None for r in resets) and all(smallest_usd <= slots[i].limit for i in blocking)
-        retry_at = max((r for r in resets if r is not None), default=None) if helps else None
-        remaining = max(0.0, slot.limit - spent - reserved)
-        what = (
-            f"{slot.scope} ({slot.window})"
-            if not slot.cap_from
-            else f"{slot.scope} (session cap from {slot.cap_from})"
-        )
-        asked = f"max_tokens={caller_max}" if caller_max is not None else "the minimum output"
-        message = (
-            f"budget exceeded: {what} limit ${slot.limit:.4f}, spent ${spent:.4f}, reserved ${reserved:.4f}, "
-            f"remaining ${remaining:.4f}; {asked} would need ${smallest_usd:.4f}"
-        )
-        headers: dict[str, str] = {}
-        if retry_at is not None:
-            headers["Retry-After"] = str(max(1, math.ceil(retry_at - now)))
-            message += f"; resets at {_iso(slot.resets_at)}"
-        error = BudgetExceeded(message, headers=headers)
-        budget: dict[str, Any] = {
-            "scope": slot.scope,
-            "window": slot.window,
-            "limit_usd": slot.limit,
-            "spent_usd": spent,
-            "reserved_usd": reserved,
-            "remaining_usd": remaining,
-            "requested_usd": smallest_usd,
-            "resets_at": _iso(slot.resets_at),
-        }
-        if slot.cap_from:
-            budget["cap_from"] = slot.cap_from
-        error.details = {"budget": budget}
-        return error
+    # -- events -----------------------------------------------------------------------
 
     def _event(
         self,

@@ -20,13 +20,16 @@ def _root() -> None:
 
 def _register() -> None:
     # Imported here so `regulator --help` stays fast and each command owns its module.
-    from regulator.cli import keys, mock_upstream, replay, report, serve
+    from regulator.cli import budgets, demo, keys, mock_upstream, ops_commands, replay, report, serve
 
     serve.register(app)
     keys.register(app)
+    budgets.register(app)
     report.register(app)
     mock_upstream.register(app)
     replay.register(app)
+    demo.register(app)
+    ops_commands.register(app)
 
 
 def main() -> None:

@@ -13,8 +13,11 @@ from rich.table import Table
 
 from regulator.config import ConfigError, load_config
 from regulator.errors import RegulatorError
+from regulator.policy.evaluate import evaluate, summary_lines
+from regulator.policy.shadow import ShadowPolicy
+from regulator.policy.supervisor import load_supervisor
 from regulator.sim.replay import ReplaySession, replay_sessions
-from regulator.sim.traces import TraceFormatError
+from regulator.sim.traces import TraceFormatError, read_labels
 
 
 def register(app: typer.Typer) -> None:
@@ -42,6 +45,17 @@ def _table(sessions: list[ReplaySession]) -> Table:
     return table
 
 
+def _print_summary(
+    labels_path: Path, sessions: list[ReplaySession], hook: ShadowPolicy | None, to_stderr: bool
+) -> None:
+    if not labels_path.is_file() or hook is None:
+        typer.echo(f"--summary: needs a policy and {labels_path}", err=True)
+        return
+    evaluation = evaluate([s.report() for s in sessions], read_labels(labels_path), hook.cost_from)
+    for line in summary_lines(evaluation):
+        typer.echo(line, err=to_stderr)
+
+
 def replay_cmd(
     paths: Annotated[list[Path], typer.Argument(help="Trace files (.jsonl or .jsonl.gz).", exists=True)],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per session (JSONL).")] = False,
@@ -51,16 +65,29 @@ def replay_cmd(
     config: Annotated[
         str | None, typer.Option("--config", "-c", envvar="REGULATOR_CONFIG", help="regulator.yaml")
     ] = None,
+    policy: Annotated[
+        str,
+        typer.Option(
+            "--policy",
+            help="Detectors and policy to run: default, openhands, gemini-cli, cline, none, or a YAML file.",
+        ),
+    ] = "default",
+    summary: Annotated[
+        bool, typer.Option("--summary", help="Print a table per family (labels.jsonl beside the trace).")
+    ] = False,
 ) -> None:
     """Replay traces: what the gateway would have metered for each session (no provider is contacted)."""
     try:
-        sessions = replay_sessions(paths, load_config(config))
-    except (ConfigError, TraceFormatError) as exc:
+        hook = None if policy == "none" else ShadowPolicy(load_supervisor(policy))
+        sessions = replay_sessions(paths, load_config(config), hook)
+    except (ConfigError, TraceFormatError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     except RegulatorError as exc:
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(2) from exc
+    if summary:
+        _print_summary(paths[0].parent / "labels.jsonl", sessions, hook, to_stderr=as_json and out is None)
     if as_json:
         data = report_lines(sessions)
         if out is None:

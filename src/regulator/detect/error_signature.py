@@ -29,10 +29,9 @@ _FAILED_TESTS = [
     re.compile(r"^(?:FAIL|ERROR): (\w+ \([\w.]+\))", re.M),  # unittest / django
     re.compile(r"^_{3,} (\S*test\w*) _{3,}$", re.M),  # pytest / sympy failure headers
 ]
-_SUMMARY = re.compile(
-    r"^.*\b(?:\d+ (?:failed|passed|errors?)|FAILED \((?:failures|errors)=|tests finished:).*$", re.M
-)
+_SUMMARY = re.compile(r"^.*\b(?:\d+ (?:failed|passed|errors?)|FAILED \((?:failures|errors)=|tests finished:).*$", re.M)
 _WORDS_IN_MESSAGE = 160
+_TAG = re.compile(r"</?\w+>")
 
 
 @lru_cache(maxsize=8192)
@@ -52,7 +51,7 @@ def error_signature(text: str) -> str | None:
         kind, message = exceptions[-1]
         return normalise(f"{kind}: {message}" if message else kind)[:_WORDS_IN_MESSAGE]
     if exit_code not in (None, "0"):
-        lines = [line for line in body.splitlines() if line.strip() and not line.startswith("<")]
+        lines = [line for line in _TAG.sub("", body).splitlines() if line.strip()]
         last = normalise(lines[-1])[:_WORDS_IN_MESSAGE] if lines else ""
         return f"exit code {exit_code}" + (f": {last}" if last else "")
     return None

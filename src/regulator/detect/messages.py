@@ -19,7 +19,10 @@ import orjson
 
 from regulator.events import CallEvent
 
-_FENCE = re.compile(r"```(?:bash|sh|shell|console|zsh)?[ \t]*\n(.*?)```", re.DOTALL)
+# Every fenced block, paired opening to closing, so a ```python block's closing fence is never
+# taken for the opening of a command; only shell (or unlabelled) blocks are commands.
+_FENCE = re.compile(r"^[ \t]*```([\w+-]*)[ \t]*\n(.*?)^[ \t]*```", re.DOTALL | re.MULTILINE)
+_SHELLS = frozenset({"", "bash", "sh", "shell", "console", "zsh"})
 
 
 @dataclass(slots=True, frozen=True)
@@ -63,7 +66,11 @@ def _text_of(content: Any) -> str:
 
 
 def _commands_in_text(text: str) -> list[Action]:
-    return [Action("bash", block.strip()) for block in _FENCE.findall(text) if block.strip()]
+    return [
+        Action("bash", block.strip())
+        for language, block in _FENCE.findall(text)
+        if language.lower() in _SHELLS and block.strip()
+    ]
 
 
 def _arguments(raw: Any) -> str:

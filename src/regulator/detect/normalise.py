@@ -2,8 +2,8 @@
 
 Timestamps, hex addresses, UUIDs, temp paths, PIDs, durations, long numbers, whitespace and
 quoting vary between two runs of the same command; file paths, names and short numbers (test
-counts, line ranges) carry meaning and are kept — except in the keys of results, where every number
-goes (`without_numbers`), because tracebacks shift their line numbers by a few on each edit of a file.
+counts, line ranges) carry meaning and are kept — except source line numbers in the keys of results
+(`without_line_numbers`), because tracebacks shift them by a few on each edit of a file.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ _VOLATILE: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], tup
     (re.compile(r"\b\d+\.\d+(?:e[+-]?\d+)?\s*(?:ms|s|sec|seconds|us|µs|ns|m|min)?\b"), "<num>", (".",)),
     (re.compile(r"\b(?:[0-9a-fA-F]{8,}|\d{4,})\b"), _long_token, ()),
 ]
-_NUMBER = re.compile(r"\d+")
+_LINE_NUMBER = re.compile(r"(\bline |\.py:)\d+")
 _SPACE = re.compile(r"\s+")
 _HEAD_TAIL = 1500
 _SCRIPT = 400
@@ -85,8 +85,8 @@ def command_key(command: str) -> str:
     return " | ".join(p for p in parts if p)
 
 
-def without_numbers(text: str) -> str:
-    return _NUMBER.sub("0", text)
+def without_line_numbers(text: str) -> str:
+    return _LINE_NUMBER.sub(r"\g<1>0", text)
 
 
 def digest(text: str) -> str:

@@ -29,9 +29,7 @@ def build_detectors(config: DetectConfig | None = None) -> list[Detector]:
         detectors.append(NoProgressDetector(p.max_novelty, p.min_run, p.min_words))
     if config.burn_rate.enabled:
         b = config.burn_rate
-        detectors.append(
-            BurnRateDetector(b.window_s, b.min_history_s, b.factor, b.min_recent_usd, b.horizon_s)
-        )
+        detectors.append(BurnRateDetector(b.window_s, b.min_history_s, b.factor, b.min_recent_usd, b.horizon_s))
     return detectors
 
 

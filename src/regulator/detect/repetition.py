@@ -42,9 +42,7 @@ class RepetitionDetector:
                 f"ran {quote(step.command)} {len(calls)} times in the last {len(recent)} actions "
                 f"with the same result ({call_span(calls)})"
             )
-            findings.append(
-                Finding(self.name, session, event.record.agent, event.seq, severity, evidence, calls)
-            )
+            findings.append(Finding(self.name, session, event.record.agent, event.seq, severity, evidence, calls))
         return findings[-1:]
 
     def forget(self, session: str) -> None:

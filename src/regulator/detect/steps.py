@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from regulator.detect.messages import Action, Observation, parse
-from regulator.detect.normalise import clip, command_key, digest, normalise, without_numbers
+from regulator.detect.normalise import clip, command_key, digest, normalise, without_line_numbers
 from regulator.events import CallEvent
 
 NO_ACTION = "<no action>"
@@ -30,7 +30,7 @@ def observation_view(text: str) -> str:
 
 @lru_cache(maxsize=8192)
 def observation_digest(text: str) -> str:
-    return digest(without_numbers(observation_view(text)))
+    return digest(without_line_numbers(observation_view(text)))
 
 
 @dataclass(slots=True, frozen=True)

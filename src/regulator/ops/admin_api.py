@@ -133,7 +133,11 @@ class AdminApi:
         ]
         self.app = Starlette(
             routes=routes,
-            exception_handlers={HTTPException: self._http_error, ApiError: self._api_error, Exception: self._bug},
+            exception_handlers={
+                HTTPException: self._http_error,
+                ApiError: self._api_error,
+                Exception: self._bug,
+            },
         )
 
     # plumbing
@@ -242,8 +246,13 @@ class AdminApi:
         if info is None:
             raise ApiError(404, "not_found", f"No recent session {session!r}.")
         stats = self.ops.stats.agents[info.agent]
-        return JSONResponse({"session": session, "agent": info.agent,
-                             "calls": [call_json(r) for r in stats.recent if r.session == session]})
+        return JSONResponse(
+            {
+                "session": session,
+                "agent": info.agent,
+                "calls": [call_json(r) for r in stats.recent if r.session == session],
+            }
+        )
 
     async def list_budgets(self, request: Request) -> Response:
         statuses = await self.gw.budget.snapshot()
@@ -255,7 +264,9 @@ class AdminApi:
         try:
             BudgetConfig(scope=scope)
         except ValidationError as exc:
-            raise ApiError(400, "invalid_request", f"scope: expected org:NAME, fleet:NAME or agent:NAME, got {scope!r}") from exc
+            raise ApiError(
+                400, "invalid_request", f"scope: expected org:NAME, fleet:NAME or agent:NAME, got {scope!r}"
+            ) from exc
         return scope
 
     async def _reload_budgets(self) -> None:
@@ -294,7 +305,9 @@ class AdminApi:
         body: ActionRequest = await _body(request, ActionRequest)
         current = self.ops.status_of(body.target, body.name)
         if body.action == "resume" and current is not None and current.state == "killed":
-            raise ApiError(409, "killed", f"{body.target} {body.name!r} was killed; use 'reinstate' to let it run again.")
+            raise ApiError(
+                409, "killed", f"{body.target} {body.name!r} was killed; use 'reinstate' to let it run again."
+            )
         state = apply_action(self.gw, body.target, body.name, body.action, body.reason)
         await self.ops.poll(summary=False)
         return JSONResponse({"target": body.target, "name": body.name, "action": body.action, "state": state})
@@ -307,8 +320,15 @@ class AdminApi:
         until = _time(request, "until", None)
         await asyncio.to_thread(self.gw.ledger.flush, 5.0)
         rows = await asyncio.to_thread(self.gw.store.report, since or 0.0, until, REPORT_BY[REPORT_BY.index(by)])
-        return JSONResponse({"by": by, "since": since, "until": until, "rows": [asdict(r) for r in rows],
-                             "total_cost_usd": sum(r.cost_usd for r in rows)})
+        return JSONResponse(
+            {
+                "by": by,
+                "since": since,
+                "until": until,
+                "rows": [asdict(r) for r in rows],
+                "total_cost_usd": sum(r.cost_usd for r in rows),
+            }
+        )
 
     async def events(self, request: Request) -> Response:
         asked = request.query_params.get("types")
@@ -322,4 +342,3 @@ class AdminApi:
             media_type="text/event-stream",
             headers={"cache-control": "no-cache", "x-accel-buffering": "no"},
         )
-

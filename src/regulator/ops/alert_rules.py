@@ -32,7 +32,8 @@ def budget_alert(event: BudgetEvent) -> Alert | None:
             f"Provider billed more than reserved on {event.scope}",
             f"A call on {event.scope} ({event.window}) cost ${event.amount_usd:.6f} more than regulator "
             f"reserved for it; the excess was counted against the budget "
-            f"(${event.spent_usd:.4f} of ${event.limit_usd:.2f} spent). Check the model's price and tokenizer.",
+            f"(${event.spent_usd:.4f} of ${event.limit_usd:.2f} spent). "
+            "Check the model's price and tokenizer.",
             data,
             event.at,
         )
@@ -105,6 +106,11 @@ class FailureSpike:
             f"Upstream {rec.upstream} is failing",
             f"{len(times)} calls to upstream {rec.upstream} failed in the last {self.window_s:g}s "
             f"(latest: HTTP {rec.status}, {rec.outcome}, model {rec.model}).",
-            {"upstream": rec.upstream, "failures": len(times), "window_s": self.window_s, "status": rec.status},
+            {
+                "upstream": rec.upstream,
+                "failures": len(times),
+                "window_s": self.window_s,
+                "status": rec.status,
+            },
             rec.ts,
         )

@@ -49,7 +49,10 @@ def slack_payload(alert: Alert) -> dict[str, Any]:
         "blocks": [
             {"type": "header", "text": {"type": "plain_text", "text": alert.title[:150]}},
             {"type": "section", "text": {"type": "mrkdwn", "text": alert.text[:3000]}},
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": f"regulator · {alert.kind} · {when}"}]},
+            {
+                "type": "context",
+                "elements": [{"type": "mrkdwn", "text": f"regulator · {alert.kind} · {when}"}],
+            },
         ],
     }
 
@@ -61,9 +64,7 @@ def wants(hook: WebhookConfig, alert: Alert) -> bool:
 
 
 class AlertDispatcher:
-    def __init__(
-        self, config: AlertsConfig, data_dir: Path, transport: httpx.AsyncBaseTransport | None = None
-    ) -> None:
+    def __init__(self, config: AlertsConfig, data_dir: Path, transport: httpx.AsyncBaseTransport | None = None) -> None:
         self.config = config
         self.dead_letter_path = data_dir / config.dead_letter_file
         self._transport = transport
@@ -113,7 +114,8 @@ class AlertDispatcher:
             await slots.acquire()
             task = asyncio.create_task(self._deliver(hook, alert))
             self._inflight.add(task)
-            task.add_done_callback(lambda t: (self._inflight.discard(t), slots.release()))
+            task.add_done_callback(self._inflight.discard)
+            task.add_done_callback(lambda _: slots.release())
 
     async def _deliver(self, hook: WebhookConfig, alert: Alert) -> None:
         assert self._client is not None
@@ -122,9 +124,7 @@ class AlertDispatcher:
         error = ""
         for attempt in range(1, self.config.attempts + 1):
             try:
-                response = await self._client.post(
-                    hook.url, content=body, headers={"content-type": "application/json"}
-                )
+                response = await self._client.post(hook.url, content=body, headers={"content-type": "application/json"})
                 if response.status_code < 300:
                     self.delivered += 1
                     return

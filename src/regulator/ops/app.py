@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import httpx
 from starlette.requests import Request
@@ -15,6 +14,8 @@ from regulator.ops.control import OpsGateway
 from regulator.ops.dashboard import Dashboard
 from regulator.ops.metrics import CONTENT_TYPE
 from regulator.ops.runtime import Ops
+from regulator.proxy.app import GatewayApp
+from regulator.proxy.gateway import Gateway
 
 
 def metrics_app(ops: Ops) -> ASGIApp:
@@ -48,16 +49,17 @@ def build_ops(
     return ops, mounts
 
 
-class WithOps:
-    """ASGI wrapper: start `ops` once the wrapped app's own startup succeeded; stop it before shutdown."""
+class GatewayWithOps(GatewayApp):
+    """The gateway app with the operator apps mounted, starting `ops` once the gateway has started
+    and stopping it before the gateway stops."""
 
-    def __init__(self, app: Any, ops: Ops) -> None:
-        self.app = app
+    def __init__(self, gateway: Gateway, ops: Ops, mounts: dict[str, ASGIApp]) -> None:
+        super().__init__(gateway, mounts)  # type: ignore[arg-type]
         self.ops = ops
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
         if scope["type"] != "lifespan":
-            await self.app(scope, receive, send)
+            await super().__call__(scope, receive, send)  # type: ignore[arg-type]
             return
 
         async def receive_() -> Message:
@@ -71,4 +73,10 @@ class WithOps:
                 await self.ops.start()
             await send(message)
 
-        await self.app(scope, receive_, send_)
+        await super().__call__(scope, receive_, send_)  # type: ignore[arg-type]
+
+
+def gateway_app(gateway: Gateway) -> GatewayWithOps:
+    """What `regulator serve` runs: the gateway plus admin API, dashboard and metrics."""
+    ops, mounts = build_ops(gateway)
+    return GatewayWithOps(gateway, ops, mounts)

@@ -20,7 +20,12 @@ from regulator.store.base import ScopeKind, Store
 Action = Literal["pause", "resume", "kill", "reinstate"]
 ACTIONS: tuple[Action, ...] = ("pause", "resume", "kill", "reinstate")
 # Which standing state each operator action leaves the agent or session in.
-ACTION_STATE: dict[Action, str] = {"pause": "paused", "resume": "active", "kill": "killed", "reinstate": "active"}
+ACTION_STATE: dict[Action, str] = {
+    "pause": "paused",
+    "resume": "active",
+    "kill": "killed",
+    "reinstate": "active",
+}
 
 
 class BudgetView(Protocol):
@@ -55,12 +60,19 @@ class Standings(Protocol):
 
 
 class OpsGateway(Protocol):
-    config: Config
-    data_dir: Path
-    store: Store
-    ledger: LedgerView
-    budget: BudgetView
-    policy: Any
+    # Read-only properties: a protocol attribute would have to match the gateway's types exactly.
+    @property
+    def config(self) -> Config: ...
+    @property
+    def data_dir(self) -> Path: ...
+    @property
+    def store(self) -> Store: ...
+    @property
+    def ledger(self) -> LedgerView: ...
+    @property
+    def budget(self) -> BudgetView: ...
+    @property
+    def policy(self) -> Any: ...
 
     def add_call_listener(self, listener: Callable[[CallRecord], None]) -> None: ...
 

@@ -62,10 +62,17 @@ class Metrics:
         self.tokens = Counter("regulator_tokens", "tokens billed", [*names, "kind"], registry=r)
         self.incidents = Counter("regulator_incidents", "incidents by policy action", ["action"], registry=r)
         self.latency = Histogram(
-            "regulator_upstream_latency_seconds", "upstream time per call", ["upstream"], buckets=LATENCY_BUCKETS, registry=r
+            "regulator_upstream_latency_seconds",
+            "upstream time per call",
+            ["upstream"],
+            buckets=LATENCY_BUCKETS,
+            registry=r,
         )
         self.overhead = Histogram(
-            "regulator_gateway_overhead_seconds", "time regulator itself added to a call", buckets=OVERHEAD_BUCKETS, registry=r
+            "regulator_gateway_overhead_seconds",
+            "time regulator itself added to a call",
+            buckets=OVERHEAD_BUCKETS,
+            registry=r,
         )
         self.live = _LiveGauges(queues)
         r.register(self.live)

@@ -30,7 +30,7 @@ from regulator.ops.control import OpsGateway
 from regulator.ops.hub import EventHub, sse_frame
 from regulator.ops.metrics import Metrics
 from regulator.ops.stats import AgentStats, FleetStats
-from regulator.store.base import Incident, Standing
+from regulator.store.base import Incident, ScopeKind, Standing
 
 log = logging.getLogger("regulator.ops")
 POLL_S = 0.5
@@ -81,7 +81,7 @@ class Ops:
         self.alerts = AlertDispatcher(config.alerts, gateway.data_dir, transport)
         self.failures = FailureSpike(config.alerts.failure_spike_count, config.alerts.failure_window_s)
         self.metrics = Metrics(config.metrics.agent_label, self._queues) if config.metrics.enabled else None
-        self.standing: dict[tuple[str, str], Standing] = {}
+        self.standing: dict[tuple[ScopeKind, str], Standing] = {}
         self.last_incident: dict[str, Incident] = {}
         self.budgets: list[BudgetStatus] = []
         self._seen_incidents: set[str] = set()
@@ -180,8 +180,12 @@ class Ops:
                 row = standing.get(key)
                 self.hub.publish(
                     "standing",
-                    {"scope_kind": key[0], "name": key[1], "state": row.state if row else "active",
-                     "reason": row.reason if row else ""},
+                    {
+                        "scope_kind": key[0],
+                        "name": key[1],
+                        "state": row.state if row else "active",
+                        "reason": row.reason if row else "",
+                    },
                 )
                 if key[0] == "agent":
                     self.stats.dirty.add(key[1])
@@ -195,6 +199,7 @@ class Ops:
 
     def _note_incident(self, incident: Incident) -> None:
         self._seen_incidents.add(incident.incident_id)
+        self.stats.seed_agent(incident.agent, incident.fleet, incident.org)
         current = self.last_incident.get(incident.agent)
         if current is None or incident.ts >= current.ts:
             self.last_incident[incident.agent] = incident
@@ -213,7 +218,7 @@ class Ops:
 
     # read models
 
-    def status_of(self, scope_kind: str, name: str) -> Standing | None:
+    def status_of(self, scope_kind: ScopeKind, name: str) -> Standing | None:
         return self.standing.get((scope_kind, name))
 
     def agent_row(self, agent: str, now: float | None = None) -> dict[str, Any]:

@@ -123,9 +123,7 @@ def summary_lines(evaluation: Evaluation) -> list[str]:
     for r in evaluation.families:
         delay = f"{statistics.median(r.delays):.1f}" if r.delays else "-"
         saved = f"{r.saved / r.cost_after_onset:.0%}" if r.cost_after_onset else "-"
-        lines.append(
-            f"{r.family:28} {r.label:10} {r.sessions:>8} {r.acted:>6} {r.stopped:>7} {delay:>12} {saved:>6}"
-        )
+        lines.append(f"{r.family:28} {r.label:10} {r.sessions:>8} {r.acted:>6} {r.stopped:>7} {delay:>12} {saved:>6}")
     e = evaluation
     delay = "-" if e.median_delay is None else f"{e.median_delay:.1f}"
     lines.append(

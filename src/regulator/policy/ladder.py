@@ -55,9 +55,7 @@ class Policy:
                 reached = index
         return reached
 
-    def decide(
-        self, agent: str, session: str, findings: list[Finding], fleet: str = "default"
-    ) -> list[Decision]:
+    def decide(self, agent: str, session: str, findings: list[Finding], fleet: str = "default") -> list[Decision]:
         """The findings of one call (called on every call, quiet ones too) → the step newly reached."""
         if not self.config.enabled:
             return []

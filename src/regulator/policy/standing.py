@@ -93,11 +93,17 @@ class StandingState:
         self._nudges: dict[str, str] = {}
 
     def load(self) -> None:
-        """Read the persisted standing back, e.g. after a restart."""
+        """Read the persisted standing back (a restart, or a change made by the CLI or a replica).
+
+        The tables are rebuilt and swapped whole, so a resume made elsewhere is seen too.
+        """
+        agents: dict[str, Verdict] = {}
+        sessions: dict[str, Verdict] = {}
         for row in self.store.get_standing_all():
-            table = self._agents if row.scope_kind == "agent" else self._sessions
+            table = agents if row.scope_kind == "agent" else sessions
             state: State = row.state if row.state in _RANK else "paused"  # type: ignore[assignment]
             table[row.name] = Verdict(state, row.reason, row.incident_id, row.until_ts)
+        self._agents, self._sessions = agents, sessions
 
     def verdict(self, agent: str, session: str, now: float | None = None) -> Verdict:
         found = ACTIVE
@@ -105,10 +111,7 @@ class StandingState:
             current = table.get(name)
             if current is None:
                 continue
-            if (
-                current.until_ts is not None
-                and (now if now is not None else self.clock()) >= current.until_ts
-            ):
+            if current.until_ts is not None and (now if now is not None else self.clock()) >= current.until_ts:
                 # A cool-down ran out: the scope is active again.
                 del table[name]
                 continue

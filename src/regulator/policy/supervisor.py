@@ -99,9 +99,7 @@ def _from_file(path: Path) -> tuple[DetectConfig, PolicyConfig]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(raw, dict):
         raise ValueError(f"{path}: expected a mapping with `detect:` and/or `policy:`")
-    return DetectConfig.model_validate(raw.get("detect") or {}), PolicyConfig.model_validate(
-        raw.get("policy") or {}
-    )
+    return DetectConfig.model_validate(raw.get("detect") or {}), PolicyConfig.model_validate(raw.get("policy") or {})
 
 
 def supervisor_factory(spec: str = "default", store: StandingStore | None = None) -> Callable[[], Supervisor]:
@@ -113,9 +111,7 @@ def supervisor_factory(spec: str = "default", store: StandingStore | None = None
     else:
         path = Path(spec)
         if not path.is_file():
-            raise ValueError(
-                f"unknown policy {spec!r}: not one of default, {', '.join(BASELINES)}, or a file"
-            )
+            raise ValueError(f"unknown policy {spec!r}: not one of default, {', '.join(BASELINES)}, or a file")
         detect, policy = _from_file(path)
     return lambda: Supervisor(build_detectors(detect), policy, StandingState(store))
 

@@ -40,9 +40,7 @@ def _headers(scope: Scope) -> dict[str, str]:
 async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes:
     for name, value in scope["headers"]:
         if name == b"content-length" and value.isdigit() and int(value) > limit:
-            raise BodyTooLarge(
-                f"Request body of {int(value)} bytes is over this gateway's limit of {limit} bytes."
-            )
+            raise BodyTooLarge(f"Request body of {int(value)} bytes is over this gateway's limit of {limit} bytes.")
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -58,18 +56,14 @@ async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes:
             return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
-async def send_error(
-    send: Send, error: RegulatorError, dialect: Dialect, extra: list[tuple[bytes, bytes]]
-) -> None:
+async def send_error(send: Send, error: RegulatorError, dialect: Dialect, extra: list[tuple[bytes, bytes]]) -> None:
     status, headers, body = error.render(dialect)
     await send({"type": "http.response.start", "status": status, "headers": headers + extra})
     await send({"type": "http.response.body", "body": body})
 
 
 async def send_json(send: Send, status: int, payload: Any) -> None:
-    await send(
-        {"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/json")]}
-    )
+    await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/json")]})
     await send({"type": "http.response.body", "body": orjson.dumps(payload)})
 
 

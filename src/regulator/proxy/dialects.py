@@ -166,7 +166,7 @@ def swap_model(request: ParsedRequest, model: str) -> None:
 
 def add_nudge(request: ParsedRequest, text: str) -> None:
     """Tell the agent, inside its own conversation, what it keeps repeating."""
-    note = f"[regulator] {text}"
+    note = text if text.startswith("[regulator]") else f"[regulator] {text}"
     if request.dialect == "openai":
         request.messages.append({"role": "system", "content": note})
     else:

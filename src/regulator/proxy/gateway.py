@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from regulator.budget.backend import CounterBackend
+from regulator.budget.config import BudgetConfig
 from regulator.budget.engine import BudgetEngine
 from regulator.budget.memory import MemoryBackend
+from regulator.budget.model import BudgetEvent
 from regulator.config import Config
+from regulator.detect.registry import build_detectors
 from regulator.errors import RegulatorError
 from regulator.events import CallEvent, CallRecord
 from regulator.policy.standing import StandingState
+from regulator.policy.supervisor import Supervisor
 from regulator.pricing.catalog import PriceBook
 from regulator.pricing.tokens import input_token_bound
 from regulator.proxy.identity import KeyCache, key_from_headers
+from regulator.proxy.observer import DetectionWorker
 from regulator.proxy.routing import Router
 from regulator.proxy.sessions import SessionThreader
 from regulator.proxy.streams import count_output_tokens
@@ -24,6 +31,10 @@ from regulator.proxy.upstream import UpstreamClient
 from regulator.store import JOURNAL_NAME, Ledger, Store, open_store
 
 log = logging.getLogger("regulator.gateway")
+
+# How often the store's registry version is polled: keys, budgets and standing state changed by the
+# CLI or another replica take effect within this (plus the Redis bus, when configured, for pauses).
+REGISTRY_POLL_S = 0.25
 
 
 class Throttle:
@@ -39,6 +50,11 @@ class Throttle:
             return interval_s - (now - last)
         self._last[agent] = now
         return 0.0
+
+
+def merge_budgets(declared: list[BudgetConfig], stored: list[BudgetConfig]) -> list[BudgetConfig]:
+    """Budgets in regulator.yaml, overridden scope by scope by those set at run time (the store)."""
+    return list(({b.scope: b for b in declared} | {b.scope: b for b in stored}).values())
 
 
 class Gateway:
@@ -59,20 +75,39 @@ class Gateway:
         self.keys = KeyCache(self.store)
         self.upstreams = UpstreamClient(config)
         self.throttle = Throttle()
+        self.counters = self._counters()
         self.budget = BudgetEngine(
-            MemoryBackend(),
+            self.counters,
             config.budgets,
             config.rate_limits,
             reservation_ttl_s=config.counters.reservation_ttl_s,
+            on_event=self._budget_event,
         )
-        self.policy = StandingState(self.store)
+        self.policy = Supervisor(build_detectors(config.detect), config.policy, StandingState(self.store))
+        self.detection = DetectionWorker(self.policy)
         # How far apart a throttled agent's calls must be.
-        self.throttle_interval_s = 5.0
+        self.throttle_interval_s = config.policy.throttle_min_interval_s
         self.count_tokens: Callable[[str], int] = count_output_tokens
         self._observers: list[Callable[[CallEvent], None]] = []
         self._call_listeners: list[Callable[[CallRecord], None]] = []
         self._refusal_listeners: list[Callable[[RegulatorError], None]] = []
+        self._budget_listeners: list[Callable[[BudgetEvent], None]] = []
         self._tasks: list[asyncio.Task[None]] = []
+        self._detecting = False
+        self._bus: Any = None
+        self._registry_version = -1
+
+    def _counters(self) -> CounterBackend:
+        url = self.config.counters.url
+        if url.startswith("memory:"):
+            return MemoryBackend()
+        if url.startswith(("redis://", "rediss://", "unix://")):
+            from regulator.budget.failover import FailoverBackend
+            from regulator.budget.redis import RedisBackend, connect
+
+            primary = RedisBackend(connect(url), reservation_ttl_s=self.config.counters.reservation_ttl_s)
+            return FailoverBackend(primary, fail_open=self.config.counters.fail_open, on_degraded=self._degraded)
+        raise ValueError(f"counters.url: unsupported {url!r}; expected memory:// or redis://host:port/db")
 
     # lifecycle
 
@@ -85,17 +120,64 @@ class Gateway:
                 report.interrupted_usd,
             )
         self.budget.load_spend(self.store.sum_cost)
-        await asyncio.to_thread(self.policy.load)
-        await self.keys.start()
+        await self.reload_registry()
         await self.upstreams.start()
+        self._tasks.append(asyncio.create_task(self._watch_registry()))
+        if self.config.counters.url.startswith(("redis://", "rediss://", "unix://")):
+            from regulator.budget.redis import connect
+            from regulator.ops.standing_bus import StandingBus
+
+            self._bus = StandingBus(connect(self.config.counters.url))
+            await self._bus.start(self._standing_changed)
+        if self.config.detect.enabled and self.config.policy.enabled:
+            self.add_observer(self.detection.submit)
+            self.detection.start()
+            self._detecting = True
 
     async def stop(self) -> None:
-        await self.keys.stop()
-        await self.upstreams.close()
+        if self._detecting:
+            await asyncio.to_thread(self.detection.stop)
+        if self._bus is not None:
+            await self._bus.stop()
         for task in self._tasks:
             task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self.upstreams.close()
         await asyncio.to_thread(self.ledger.close)
         await asyncio.to_thread(self.store.close)
+
+    async def reload_registry(self) -> None:
+        """Keys, budgets and standing state as the store has them now."""
+        self._registry_version = await asyncio.to_thread(self.store.registry_version)
+        self.keys.invalidate()
+        stored = await asyncio.to_thread(self.store.list_budgets)
+        self.budget.set_budgets(merge_budgets(self.config.budgets, stored))
+        await asyncio.to_thread(self.policy.standing.load)
+
+    async def _watch_registry(self) -> None:
+        while True:
+            await asyncio.sleep(REGISTRY_POLL_S)
+            try:
+                if await asyncio.to_thread(self.store.registry_version) != self._registry_version:
+                    await self.reload_registry()
+            except Exception:  # a transient store error must not stop the watcher
+                log.exception("registry reload failed")
+
+    async def _standing_changed(self, change: dict[str, Any] | None) -> None:
+        await asyncio.to_thread(self.policy.standing.load)
+
+    async def publish_standing(self, change: dict[str, Any]) -> None:
+        """After a pause / resume / kill: tell the other replicas now rather than at their next poll."""
+        if self._bus is not None:
+            await self._bus.publish(change)
+
+    def _degraded(self, degraded: bool) -> None:
+        log.error("counters %s", "unreachable: serving on local counters (fail_open)" if degraded else "recovered")
+
+    def _budget_event(self, event: BudgetEvent) -> None:
+        for listener in self._budget_listeners:
+            listener(event)
 
     # what the pipeline calls
 
@@ -105,6 +187,10 @@ class Gateway:
 
     def input_bound(self, model: str, raw: bytes, messages: list[dict[str, Any]], tools: bool) -> int:
         return input_token_bound(model, raw, messages, tools=tools)
+
+    def is_degraded(self, reservation_id: str) -> bool:
+        check = getattr(self.counters, "is_degraded", None)
+        return bool(check(reservation_id)) if check is not None else False
 
     def observe(self, event: CallEvent) -> None:
         for observer in self._observers:
@@ -118,8 +204,16 @@ class Gateway:
         for listener in self._refusal_listeners:
             listener(error)
 
+    # listeners for the operator surfaces (metrics, alerts, live events)
+
     def add_observer(self, observer: Callable[[CallEvent], None]) -> None:
         self._observers.append(observer)
 
     def add_call_listener(self, listener: Callable[[CallRecord], None]) -> None:
         self._call_listeners.append(listener)
+
+    def add_refusal_listener(self, listener: Callable[[RegulatorError], None]) -> None:
+        self._refusal_listeners.append(listener)
+
+    def add_budget_listener(self, listener: Callable[[BudgetEvent], None]) -> None:
+        self._budget_listeners.append(listener)

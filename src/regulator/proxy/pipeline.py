@@ -142,6 +142,8 @@ async def handle_call(
         )
     )
     ctx.remaining_usd = ctx.admission.remaining_usd
+    if gw.is_degraded(ctx.admission.reservation_id):
+        ctx.actions.append("degraded-counters")
     record.reserved_usd = ctx.admission.reserved_usd
     if not embeddings and ctx.admission.max_tokens != request.max_tokens:
         dialects.set_max_tokens(request, ctx.admission.max_tokens)
@@ -173,9 +175,7 @@ async def _forward(
         await response.raise_for_status()
     except RegulatorError as exc:
         record.status = exc.status
-        record.outcome = (
-            "timeout" if exc.status == 504 else "unreachable" if exc.status == 502 else "upstream_error"
-        )
+        record.outcome = "timeout" if exc.status == 504 else "unreachable" if exc.status == 502 else "upstream_error"
         record.latency_ms = (time.perf_counter() - forward_at) * 1000
         await _settle(gw, ctx, Usage(), forward_at)
         raise
@@ -209,9 +209,7 @@ def _usage_of(dialect: str, payload: bytes) -> tuple[Usage, dict[str, Any] | Non
     return parse(usage if isinstance(usage, dict) else None), answer
 
 
-def _response_headers(
-    upstream: dict[str, str], extra: list[tuple[bytes, bytes]]
-) -> list[tuple[bytes, bytes]]:
+def _response_headers(upstream: dict[str, str], extra: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
     return [(k.encode(), v.encode()) for k, v in upstream.items()] + extra
 
 
@@ -249,11 +247,11 @@ async def _stream(
             out = []
             for event in split_events(buffer, chunk):
                 forwarded = meter.feed(event)
+                if meter.ended_by_regulator:
+                    out.append(meter.closing_events())
+                    break
                 if forwarded is not None:
                     out.append(forwarded)
-            if meter.over_reservation() and not meter.finished:
-                meter.ended_by_regulator = True
-                out.append(meter.closing_events())
             if out:
                 await send({"type": "http.response.body", "body": b"".join(out), "more_body": True})
             if meter.ended_by_regulator:
@@ -284,9 +282,7 @@ async def _stream(
 
 def _produced_usage(meter: StreamMeter, reported: Usage, ctx: CallContext) -> Usage:
     """A stream that ended without (final) usage is metered for what was produced."""
-    output = max(reported.output_tokens, meter.produced_output_tokens())
-    if meter.ended_by_regulator and ctx.request.max_tokens is not None:
-        output = min(output, ctx.request.max_tokens)
+    output = max(reported.output_tokens, meter.billed_output_tokens())
     # Without a reported prompt count, the input is charged at the bound that was reserved for it.
     input_tokens = reported.input_tokens or (ctx.admission.input_tokens if ctx.admission else 0)
     return Usage(
@@ -304,9 +300,7 @@ async def _settle(gw: Gateway, ctx: CallContext, usage: Usage, forward_at: float
     record.cost_usd = ctx.price.cost(usage) if ctx.price is not None else 0.0
     ctx.settled = True
     if ctx.admission is not None:
-        await gw.budget.settle(
-            ctx.admission, record.cost_usd, actual_tokens=usage.input_tokens + usage.output_tokens
-        )
+        await gw.budget.settle(ctx.admission, record.cost_usd, actual_tokens=usage.input_tokens + usage.output_tokens)
         if ctx.remaining_usd is not None:
             # Settling moves every applicable budget by the same amount, so the tightest stays tightest.
             ctx.remaining_usd += ctx.admission.reserved_usd - record.cost_usd

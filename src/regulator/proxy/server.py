@@ -10,21 +10,15 @@ from pathlib import Path
 import uvicorn
 
 from regulator.config import Config
-from regulator.proxy.app import ASGIApp, GatewayApp
+from regulator.proxy.app import GatewayApp
 from regulator.proxy.gateway import Gateway
 
+
 def build_asgi(config: Config, data_dir: Path) -> GatewayApp:
-    gateway = Gateway(config, data_dir)
-    return GatewayApp(gateway, operator_mounts(gateway))
+    """The gateway with the operator surfaces (admin API, dashboard, metrics) mounted beside it."""
+    from regulator.ops.app import gateway_app
 
-
-def operator_mounts(gateway: Gateway) -> dict[str, ASGIApp]:
-    """The admin API, dashboard and metrics, when the ops package provides them."""
-    try:
-        from regulator.ops.mount import mounts
-    except ImportError:
-        return {}
-    return mounts(gateway)
+    return gateway_app(Gateway(config, data_dir))
 
 
 class GatewayServer:

@@ -19,24 +19,32 @@ from typing import Any
 
 import orjson
 
-_SEP = b"\x1e"
+
+def _message_key(message: dict[str, Any]) -> int:
+    # Built-in hashing: fast (string hashes are computed once, in C) and only compared within this
+    # process. Clients re-serialise history with varying key order and null fields, so hash the
+    # fields that carry meaning rather than the raw JSON.
+    content = message.get("content")
+    if not isinstance(content, str):
+        content = orjson.dumps(content, option=orjson.OPT_SORT_KEYS) if content is not None else None
+    extra = message.get("tool_calls") or message.get("tool_call_id")
+    return hash((message.get("role"), content, orjson.dumps(extra, option=orjson.OPT_SORT_KEYS) if extra else None))
 
 
-def _message_digest(message: dict[str, Any]) -> bytes:
-    # Canonical form: clients re-serialise history with varying key order and null fields.
-    canonical = orjson.dumps({k: v for k, v in message.items() if v is not None}, option=orjson.OPT_SORT_KEYS)
-    return hashlib.blake2b(canonical, digest_size=16).digest()
-
-
-def prefix_digests(scope: str, system: Any, messages: list[dict[str, Any]]) -> list[bytes]:
-    """digests[i] identifies messages[:i+1] of this caller (and system prompt)."""
-    head = scope.encode() + _SEP + (orjson.dumps(system) if system is not None else b"")
-    chain = hashlib.blake2b(head, digest_size=16).digest()
-    digests = []
+def prefix_keys(scope: str, system: Any, messages: list[dict[str, Any]]) -> list[int]:
+    """keys[i] identifies messages[:i+1] of this caller (and system prompt), within this process."""
+    chain = hash((scope, orjson.dumps(system) if system is not None else None))
+    keys = []
     for message in messages:
-        chain = hashlib.blake2b(chain + _message_digest(message), digest_size=16).digest()
-        digests.append(chain)
-    return digests
+        chain = hash((chain, _message_key(message)))
+        keys.append(chain)
+    return keys
+
+
+def opening_name(scope: str, system: Any, messages: list[dict[str, Any]]) -> str:
+    """A stable name for a conversation, from its opening: every replica derives the same one."""
+    head = orjson.dumps([scope, system, messages[: _opening_len(messages)]], option=orjson.OPT_SORT_KEYS)
+    return "auto-" + hashlib.blake2b(head, digest_size=8).hexdigest()
 
 
 def _opening_len(messages: list[dict[str, Any]]) -> int:
@@ -67,7 +75,7 @@ class SessionThreader:
         self.max_tracked = max_tracked
         self.idle_timeout_s = idle_timeout_s
         # digest of a call's full message list → session it belongs to
-        self._ends: OrderedDict[bytes, str] = OrderedDict()
+        self._ends: OrderedDict[int, str] = OrderedDict()
         self._sessions: OrderedDict[str, _Session] = OrderedDict()
 
     def thread(
@@ -84,21 +92,26 @@ class SessionThreader:
         if not messages:
             # Embeddings carry no conversation: they count in the caller's standing session.
             return self._advance(f"auto-{scope}", 0, now, None)
-        digests = prefix_digests(scope, system, messages)
-        found: str | None = None
+        digests = prefix_keys(scope, system, messages)
+        # The longest prefix that is some session's *latest* call: that session goes on. A prefix
+        # that is only an older call of a session (a restart, or a run forked from the same start)
+        # begins a new session.
+        continuing: _Session | None = None
         matched_len = 0
         for length in range(len(digests), 0, -1):
             found = self._ends.get(digests[length - 1])
-            if found is not None:
-                matched_len = length
+            if found is None:
+                continue
+            session = self._sessions.get(found)
+            if session is not None and session.latest_len == length:
+                continuing, matched_len = session, length
                 break
-        session = self._sessions.get(found) if found else None
-        if session is None or matched_len < session.latest_len:
-            # New conversation (named by its opening, so replicas agree), or a fork of an older call.
-            base = digests[-1] if session is not None else digests[_opening_len(messages) - 1]
-            threaded = self._advance(self._unused_name("auto-" + base[:8].hex()), len(messages), now, 0)
+        if continuing is not None:
+            threaded = self._advance(continuing.session_id, len(messages), now, matched_len)
         else:
-            threaded = self._advance(session.session_id, len(messages), now, matched_len)
+            # New conversation, or a fork of an older call: named by its opening, so replicas agree.
+            name = self._unused_name(opening_name(scope, system, messages))
+            threaded = self._advance(name, len(messages), now, 0)
         self._remember(digests[-1], threaded.session)
         return threaded
 
@@ -122,7 +135,7 @@ class SessionThreader:
         session.seq, session.latest_len, session.last_seen = seq, length, now
         return Threaded(session_id, seq, min(start, length))
 
-    def _remember(self, digest: bytes, session_id: str) -> None:
+    def _remember(self, digest: int, session_id: str) -> None:
         self._ends[digest] = session_id
         self._ends.move_to_end(digest)
         while len(self._ends) > self.max_tracked * 4:

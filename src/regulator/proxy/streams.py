@@ -19,6 +19,10 @@ from regulator.pricing.usage import usage_from_anthropic, usage_from_openai
 
 TokenCounter = Callable[[str], int]
 
+# How far our token count of streamed text may run past max_tokens before the provider is taken to
+# be ignoring it (tokenizers differ by up to ~20 % on the same text).
+TOKENIZER_SLACK = 1.25
+
 _encoding: tiktoken.Encoding | None = None
 
 
@@ -70,7 +74,7 @@ class StreamMeter:
         self.usage: Usage | None = None
         self.finished = False
         self.ended_by_regulator = False
-        self.content_chunks = 0
+        self.output_tokens = 0  # counted from the streamed text, for streams that report no usage
         self.text_parts: list[str] = []
         self.tool_calls: dict[int, dict[str, Any]] = {}
 
@@ -86,15 +90,26 @@ class StreamMeter:
         """The assistant's answer rebuilt from the stream, in the dialect's response shape."""
         raise NotImplementedError
 
-    def over_reservation(self) -> bool:
-        return self.max_output_tokens is not None and self.content_chunks > self.max_output_tokens
+    def admit_output(self, text: str) -> bool:
+        """Count a delta's tokens; False (and the stream is to end) once the provider is plainly
+        ignoring `max_tokens`. Our count uses a tokenizer that may differ from the provider's, so
+        the stop leaves slack (`TOKENIZER_SLACK`) rather than cutting an honest stream's last words.
+        The event that would pass the line is not forwarded.
+        """
+        tokens = self.count_tokens(text) if text else 0
+        limit = self.max_output_tokens
+        if limit is not None and self.output_tokens + tokens > limit * TOKENIZER_SLACK + 16:
+            self.ended_by_regulator = True
+            return False
+        self.output_tokens += tokens
+        return True
 
-    def produced_output_tokens(self) -> int:
-        """Output of a stream that never reported usage (cut off): count what was streamed."""
-        text = "".join(self.text_parts) + "".join(
-            call.get("name", "") + call.get("arguments", "") for call in self.tool_calls.values()
-        )
-        return max(self.content_chunks, self.count_tokens(text) if text else 0)
+    def billed_output_tokens(self) -> int:
+        """Output of a stream that reported no usage: what was streamed, and never more than the
+        `max_tokens` the provider was held to (so never more than was reserved)."""
+        if self.max_output_tokens is None:
+            return self.output_tokens
+        return self.max_output_tokens if self.ended_by_regulator else min(self.output_tokens, self.max_output_tokens)
 
     def answer_text(self) -> str:
         return "".join(self.text_parts)
@@ -122,7 +137,8 @@ class OpenAIStreamMeter(StreamMeter):
         self.last_chunk = chunk
         choices = chunk.get("choices") or []
         for choice in choices:
-            self._read_delta(choice.get("delta") or {})
+            if not self._read_delta(choice.get("delta") or {}):
+                return None
         usage = chunk.get("usage")
         if isinstance(usage, dict):
             self.usage = usage_from_openai(usage)
@@ -138,19 +154,25 @@ class OpenAIStreamMeter(StreamMeter):
             return b"data: " + orjson.dumps(chunk) + b"\n\n"
         return event
 
-    def _read_delta(self, delta: dict[str, Any]) -> None:
+    def _read_delta(self, delta: dict[str, Any]) -> bool:
         content = delta.get("content")
+        calls = delta.get("tool_calls") or []
+        produced = (content or "") + "".join(
+            (c.get("function") or {}).get("name", "") + ((c.get("function") or {}).get("arguments") or "")
+            for c in calls
+        )
+        if not self.admit_output(produced):
+            return False
         if content:
-            self.content_chunks += 1
             self.text_parts.append(content)
-        for call in delta.get("tool_calls") or []:
-            self.content_chunks += 1
+        for call in calls:
             slot = self.tool_calls.setdefault(call.get("index", 0), {"name": "", "arguments": ""})
             function = call.get("function") or {}
             slot["name"] += function.get("name") or ""
             slot["arguments"] += function.get("arguments") or ""
             if call.get("id"):
                 slot["id"] = call["id"]
+        return True
 
     def closing_events(self) -> bytes:
         final = {
@@ -195,7 +217,8 @@ class AnthropicStreamMeter(StreamMeter):
             return event
         kind = payload.get("type")
         if kind == "content_block_delta":
-            self._read_delta(payload)
+            if not self._read_delta(payload):
+                return None
         elif kind == "content_block_start":
             self.open_block = payload.get("index", 0)
             block = payload.get("content_block") or {}
@@ -217,14 +240,16 @@ class AnthropicStreamMeter(StreamMeter):
             self.finished = True
         return event
 
-    def _read_delta(self, payload: dict[str, Any]) -> None:
+    def _read_delta(self, payload: dict[str, Any]) -> bool:
         delta = payload.get("delta") or {}
-        self.content_chunks += 1
+        if not self.admit_output(delta.get("text", "") or delta.get("partial_json", "")):
+            return False
         if delta.get("type") == "text_delta":
             self.text_parts.append(delta.get("text", ""))
         elif delta.get("type") == "input_json_delta":
             slot = self.tool_calls.setdefault(payload.get("index", 0), {"name": "", "arguments": ""})
             slot["arguments"] += delta.get("partial_json", "")
+        return True
 
     def _update_usage(self) -> None:
         # message_delta's usage is cumulative and may restate input counts; later values win.
@@ -238,7 +263,7 @@ class AnthropicStreamMeter(StreamMeter):
         delta = {
             "type": "message_delta",
             "delta": {"stop_reason": "max_tokens", "stop_sequence": None},
-            "usage": {"output_tokens": self.produced_output_tokens()},
+            "usage": {"output_tokens": self.billed_output_tokens()},
         }
         parts.append(b"event: message_delta\ndata: " + orjson.dumps(delta) + b"\n\n")
         parts.append(b'event: message_stop\ndata: {"type":"message_stop"}\n\n')
@@ -253,7 +278,5 @@ class AnthropicStreamMeter(StreamMeter):
                 arguments = orjson.loads(call["arguments"]) if call["arguments"] else {}
             except orjson.JSONDecodeError:
                 arguments = call["arguments"]
-            content.append(
-                {"type": "tool_use", "id": call.get("id", ""), "name": call["name"], "input": arguments}
-            )
+            content.append({"type": "tool_use", "id": call.get("id", ""), "name": call["name"], "input": arguments})
         return {"role": "assistant", "content": content}

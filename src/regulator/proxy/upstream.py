@@ -44,9 +44,7 @@ class UpstreamResponse:
         self.route = route
         self._response = response
         self.status = response.status
-        self.headers = {
-            k.lower(): v for k, v in response.headers.items() if k.lower() in PASSED_RESPONSE_HEADERS
-        }
+        self.headers = {k.lower(): v for k, v in response.headers.items() if k.lower() in PASSED_RESPONSE_HEADERS}
         self.retry_after = response.headers.get("retry-after")
 
     async def read(self) -> bytes:
@@ -80,9 +78,7 @@ class UpstreamClient:
     def __init__(self, config: Config):
         self.config = config
         self._session: aiohttp.ClientSession | None = None
-        self._keys = {
-            u.name: os.environ.get(u.api_key_env) if u.api_key_env else None for u in config.upstreams
-        }
+        self._keys = {u.name: os.environ.get(u.api_key_env) if u.api_key_env else None for u in config.upstreams}
 
     async def start(self) -> None:
         connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=300, keepalive_timeout=60)
@@ -103,9 +99,7 @@ class UpstreamClient:
     def route(self, upstream: UpstreamConfig) -> Route:
         return Route(upstream, self._keys.get(upstream.name))
 
-    async def post(
-        self, route: Route, path: str, body: bytes, caller_headers: dict[str, str]
-    ) -> UpstreamResponse:
+    async def post(self, route: Route, path: str, body: bytes, caller_headers: dict[str, str]) -> UpstreamResponse:
         assert self._session is not None, "UpstreamClient.start() was not awaited"
         headers = {"content-type": "application/json", "accept-encoding": "identity"}
         if path.endswith("/messages"):

@@ -33,23 +33,33 @@ LEGITIMATE: frozenset[Behaviour] = frozenset({"productive", "fanout"})
 SUBMIT = "echo COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT && git add -A && git diff --cached"
 
 SYSTEM_TEXT = (
-    "You are a helpful assistant that can interact multiple times with a computer shell to solve programming tasks.\n"
-    "Your response must contain exactly ONE bash code block with ONE command (or commands connected with && or ||).\n\n"
+    "You are a helpful assistant that can interact multiple times with a computer shell to solve "
+    "programming tasks.\n"
+    "Your response must contain exactly ONE bash code block with ONE command (or commands connected with && "
+    "or ||).\n\n"
     "Include a THOUGHT section before your command where you explain your reasoning process.\n"
-    "Format your response as shown in <format_example>.\n\n<format_example>\nTHOUGHT: Your reasoning and analysis here\n\n"
-    "```bash\nyour_command_here\n```\n</format_example>\n\nFailure to follow these rules will cause your response to be rejected."
+    "Format your response as shown in <format_example>.\n\n<format_example>\nTHOUGHT: Your reasoning and "
+    "analysis here\n\n"
+    "```bash\nyour_command_here\n```\n</format_example>\n\nFailure to follow these rules will cause your "
+    "response to be rejected."
 )
 SYSTEM_TOOLS = (
-    "You are an autonomous software engineer working in a sandbox at /testbed. Use the `bash` tool to run one "
+    "You are an autonomous software engineer working in a sandbox at /testbed. Use the `bash` tool to run "
+    "one "
     "command at a time; explain your reasoning briefly before each call. When the task is done, run "
     f"`{SUBMIT}`."
 )
 INSTRUCTIONS = (
-    "<instructions>\n# Task Instructions\n\n## Overview\nYou're a software engineer interacting continuously with a "
-    "computer by submitting commands.\nYou'll be helping implement necessary changes to meet requirements in the PR "
-    "description.\n\n## Important Boundaries\n- MODIFY: Regular source code files in /testbed\n- DO NOT MODIFY: Tests, "
-    "configuration files (pyproject.toml, setup.cfg, etc.)\n\n## Recommended Workflow\n1. Analyze the codebase\n2. "
-    "Create a script to reproduce the issue\n3. Edit the source code to resolve the issue\n4. Verify your fix\n5. Test "
+    "<instructions>\n# Task Instructions\n\n## Overview\nYou're a software engineer interacting "
+    "continuously with a "
+    "computer by submitting commands.\nYou'll be helping implement necessary changes to meet requirements "
+    "in the PR "
+    "description.\n\n## Important Boundaries\n- MODIFY: Regular source code files in /testbed\n- DO NOT "
+    "MODIFY: Tests, "
+    "configuration files (pyproject.toml, setup.cfg, etc.)\n\n## Recommended Workflow\n1. Analyze the "
+    "codebase\n2. "
+    "Create a script to reproduce the issue\n3. Edit the source code to resolve the issue\n4. Verify your "
+    "fix\n5. Test "
     f"edge cases\n\n## Submission\nWhen you are done, run `{SUBMIT}`.\n</instructions>"
 )
 BASH_TOOL: dict[str, Any] = {
@@ -57,7 +67,11 @@ BASH_TOOL: dict[str, Any] = {
     "function": {
         "name": "bash",
         "description": "Run one bash command in /testbed and return its exit code and output.",
-        "parameters": {"type": "object", "properties": {"command": {"type": "string"}}, "required": ["command"]},
+        "parameters": {
+            "type": "object",
+            "properties": {"command": {"type": "string"}},
+            "required": ["command"],
+        },
     },
 }
 
@@ -78,17 +92,37 @@ def _say(rng: random.Random, *options: str) -> str:
 
 
 def _explore(repo: Repo, rng: random.Random) -> Iterator[Step]:
-    yield Step(_say(rng, "I need to understand the structure of the repository first.",
-                    "Let me start by looking at the layout of the project."), "ls", ws.ls_output(repo))  # fmt: skip
+    yield Step(
+        _say(
+            rng,
+            "I need to understand the structure of the repository first.",
+            "Let me start by looking at the layout of the project.",
+        ),
+        "ls",
+        ws.ls_output(repo),
+    )
     if rng.random() < 0.7:
-        yield Step(f"The package is `{repo.package}`. Let me list its Python files.",
-                   f"find . -name '*.py' -not -path './.git/*' | sort | head -60", ws.find_output(repo, rng))  # fmt: skip
-    yield Step(f"I'll search for the definition of `{repo.function}`.",
-               f'grep -rn "{repo.function}" {repo.package} tests', ws.grep_output(repo, rng, repo.function))  # fmt: skip
+        yield Step(
+            f"The package is `{repo.package}`. Let me list its Python files.",
+            "find . -name '*.py' -not -path './.git/*' | sort | head -60",
+            ws.find_output(repo, rng),
+        )
+    yield Step(
+        f"I'll search for the definition of `{repo.function}`.",
+        f'grep -rn "{repo.function}" {repo.package} tests',
+        ws.grep_output(repo, rng, repo.function),
+    )
     start = repo.line - 12
     for _ in range(rng.randint(1, 3)):
-        yield Step(_say(rng, f"Let's look at `{repo.function}` in `{repo.module}`.", "I need to see more of the function."),
-                   f"nl -ba {repo.module} | sed -n '{start},{start + 30}p'", ws.code_listing(repo, rng, start, 31))  # fmt: skip
+        yield Step(
+            _say(
+                rng,
+                f"Let's look at `{repo.function}` in `{repo.module}`.",
+                "I need to see more of the function.",
+            ),
+            f"nl -ba {repo.module} | sed -n '{start},{start + 30}p'",
+            ws.code_listing(repo, rng, start, 31),
+        )
         start += rng.randint(10, 30)
 
 
@@ -104,119 +138,49 @@ def productive(repo: Repo, rng: random.Random) -> Iterator[Step]:
     yield from _reproduce(repo, rng)
     before = f"    {repo.statement}"
     fixed = f"    if not data:\n        return []\n    {repo.statement}"
-    yield Step(f"The crash comes from `{repo.statement.strip()}` when the input is empty. I'll add a guard before it.",
-               f"sed -i '{repo.line}s/^    /    if not data:\\n        return []\\n    /' {repo.module}")  # fmt: skip
+    yield Step(
+        f"The crash comes from `{repo.statement.strip()}` when the input is empty. I'll add a guard before it.",
+        f"sed -i '{repo.line}s/^    /    if not data:\\n        return []\\n    /' {repo.module}",
+    )
     yield Step("Run the reproduction again.", "python reproduce.py", "[]\n")
     failing = tuple(rng.sample(repo.tests, rng.randint(0, 2)))
-    yield Step("The script works now. Let me run the module's tests.", f"python -m pytest {repo.test_file} -q",
-               ws.pytest_output(repo, rng, failing, "AssertionError: assert None == []"), 1 if failing else 0)  # fmt: skip
+    yield Step(
+        "The script works now. Let me run the module's tests.",
+        f"python -m pytest {repo.test_file} -q",
+        ws.pytest_output(repo, rng, failing, "AssertionError: assert None == []"),
+        1 if failing else 0,
+    )
     if failing:
-        yield Step(f"`{failing[0]}` expects `[]` rather than `None` from the early return path too. Fixing that.",
-                   f"sed -i 's/return None  # empty/return []  # empty/' {repo.module}")  # fmt: skip
+        yield Step(
+            f"`{failing[0]}` expects `[]` rather than `None` from the early return path too. Fixing that.",
+            f"sed -i 's/return None  # empty/return []  # empty/' {repo.module}",
+        )
         yield Step("And the tests again.", f"python -m pytest {repo.test_file} -q", ws.pytest_output(repo, rng, ()))
-    yield Step("All tests pass. Let me review the diff before submitting.", "git diff",
-               ws.diff_output(repo, before, fixed, rng))  # fmt: skip
-    yield Step("The change is minimal and the tests pass. Submitting.", SUBMIT,
-               ws.diff_output(repo, before, fixed, rng), submit=True)  # fmt: skip
-
-
-# (root error line, import chain shown above it, attempts: (thought, command, output kind))
-_ROOTS: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
-    (
-        "ModuleNotFoundError: No module named '{pkg}._speedups'",
-        "{pkg}/__init__.py:12: in <module>\n    from ._speedups import fast_path",
-        (
-            ("The C extension is not built. Let me build it in place.", "python setup.py build_ext --inplace", "build"),
-            ("Installing the package in editable mode should compile the extension.", "pip install -e .", "build"),
-            ("Maybe the wrong copy of the package is imported. Setting PYTHONPATH explicitly.",
-             "PYTHONPATH=/testbed python -m pytest {test} -q", "collect"),  # fmt: skip
-            ("Let me check whether the extension file exists.", "ls -la {pkg}/ | grep -i speedups", "listing"),
-            ("Perhaps cython is missing.", "pip install cython && python setup.py build_ext --inplace", "network"),
-            ("Let me import the package directly to see the full error.", 'python -c "import {pkg}"', "trace"),
-            ("Let me rule out stale bytecode.", "find . -name '*.pyc' -delete && python -m pytest {test} -q", "collect"),
-        ),
-    ),
-    (
-        "ImportError: libpq.so.5: cannot open shared object file: No such file or directory",
-        "{pkg}/db.py:7: in <module>\n    import psycopg2\n/usr/lib/python3/dist-packages/psycopg2/__init__.py:51: in <module>\n"
-        "    from psycopg2._psycopg import (",
-        (
-            ("The PostgreSQL client library is missing. Installing it.", "apt-get install -y libpq5", "apt"),
-            ("Let me try the binary wheel instead.", "pip install psycopg2-binary", "network"),
-            ("Let me look for the library somewhere else on the system.", "ldconfig -p | grep libpq", "empty"),
-            ("Maybe the library path is not set.", "LD_LIBRARY_PATH=/usr/local/lib python -m pytest {test} -q", "collect"),
-            ("Let me check which psycopg2 is imported.", 'python -c "import psycopg2; print(psycopg2.__file__)"', "trace"),
-            ("Running only the tests of the module, skipping the database ones.",
-             "python -m pytest {test} -q -k 'not db'", "collect"),  # fmt: skip
-        ),
-    ),
-    (
-        "redis.exceptions.ConnectionError: Error 111 connecting to localhost:6379. Connection refused.",
-        "tests/conftest.py:18: in cache\n    client.ping()\n/usr/local/lib/python3.11/site-packages/redis/connection.py:"
-        "{n}: in connect\n    raise ConnectionError(self._error_message(e))",
-        (
-            ("The tests need a Redis server. Let me start one.", "redis-server --daemonize yes", "missing"),
-            ("Trying the service manager.", "service redis-server start", "missing"),
-            ("Let me point the tests at another port.", "REDIS_URL=redis://127.0.0.1:6380/0 python -m pytest {test} -q", "collect"),
-            ("Let me check if anything listens on 6379.", "ss -ltnp | grep 6379", "empty"),
-            ("Maybe a fake Redis works.", "pip install fakeredis && python -m pytest {test} -q", "network"),
-            ("Running the tests with more output.", "python -m pytest {test} -x -vv 2>&1 | tail -n 40", "collect"),
-        ),
-    ),
-)
-_AGAIN = (
-    "The same error again.", "Still failing with the same error.", "That didn't change anything.",
-    "Hmm, no luck.", "Same result.", "This did not help either.", "The error persists.",
-)  # fmt: skip
-
-
-def _stuck_output(kind: str, root: str, chain: str, repo: Repo, rng: random.Random) -> tuple[str, int]:
-    took = f"{rng.uniform(0.1, 2.5):.2f}s"
-    if kind == "collect":
-        return (
-            f"==================================== ERRORS ====================================\n"
-            f"_{'_' * 18} ERROR collecting {repo.test_file} {'_' * 18}\nImportError while importing test module "
-            f"'/testbed/{repo.test_file}'.\nTraceback:\n{repo.test_file}:{rng.randint(2, 9)}: in <module>\n"
-            f"    from {repo.package} import {repo.function}\n{chain}\nE   {root}\n"
-            "=========================== short test summary info ============================\n"
-            f"ERROR {repo.test_file}\n!!!!!!!!!!!!!!!!!!!! Interrupted: 1 error during collection !!!!!!!!!!!!!!!!!!!!\n"
-            f"=============================== 1 error in {took} ===============================\n",
-            2,
-        )
-    if kind == "trace":
-        frames = chain.replace("\n    ", "\n        ").replace(": in ", '", in ')
-        return f'Traceback (most recent call last):\n  File "<string>", line 1, in <module>\n  File "/testbed/{frames}\n{root}\n', 1
-    if kind == "build":
-        return (
-            f"running build_ext\nbuilding '{repo.package}._speedups' extension\ncreating build/temp.linux-x86_64-cpython-311/"
-            f"{repo.package}\ngcc -pthread -fno-strict-overflow -O2 -fPIC -I/usr/include/python3.11 -c {repo.package}/_speedups.c\n"
-            "error: command 'gcc' failed: No such file or directory\n",
-            1,
-        )
-    if kind == "network":
-        return (
-            "WARNING: Retrying (Retry(total=4, connect=None, read=None, redirect=None, status=None)) after connection broken "
-            "by 'NewConnectionError(\"<pip._vendor.urllib3.connection.HTTPSConnection object at 0x7f"
-            f"{rng.getrandbits(36):09x}>: Failed to establish a new connection: [Errno -3] Temporary failure in name resolution\")'\n"
-            "ERROR: Could not find a version that satisfies the requirement (from versions: none)\n",
-            1,
-        )
-    if kind == "apt":
-        return "E: Could not open lock file /var/lib/dpkg/lock-frontend - open (13: Permission denied)\n", 100
-    if kind == "missing":
-        return f"bash: {rng.choice(['redis-server', 'service'])}: command not found\n", 127
-    if kind == "listing":
-        return f"-rw-r--r-- 1 root root {rng.randint(9000, 40000)} Jan 12 10:{rng.randint(10, 59)} _speedups.pyx\n", 0
-    return "", 1
+    yield Step(
+        "All tests pass. Let me review the diff before submitting.",
+        "git diff",
+        ws.diff_output(repo, before, fixed, rng),
+    )
+    yield Step(
+        "The change is minimal and the tests pass. Submitting.",
+        SUBMIT,
+        ws.diff_output(repo, before, fixed, rng),
+        submit=True,
+    )
 
 
 def stuck(repo: Repo, rng: random.Random) -> Iterator[Step]:
-    root_t, chain_t, attempts = rng.choice(_ROOTS)
+    root_t, chain_t, attempts = rng.choice(ws.STUCK_ROOTS)
     root = root_t.format(pkg=repo.package)
     chain = chain_t.format(pkg=repo.package, n=rng.randint(600, 720))
     yield from _explore(repo, rng)
-    out, rc = _stuck_output("collect", root, chain, repo, rng)
-    yield Step("Let me run the existing tests first to see the baseline.", f"python -m pytest {repo.test_file} -q", out, rc)
+    out, rc = ws.stuck_output("collect", root, chain, repo, rng)
+    yield Step(
+        "Let me run the existing tests first to see the baseline.",
+        f"python -m pytest {repo.test_file} -q",
+        out,
+        rc,
+    )
     short = root.split(":")[0]
     while True:
         thought, command, kind = rng.choice(attempts)
@@ -226,8 +190,8 @@ def stuck(repo: Repo, rng: random.Random) -> Iterator[Step]:
         if kind != "collect" and rng.random() < 0.5:
             kind = "collect"
             command = f"{command} && python -m pytest {repo.test_file} -q"
-        out, rc = _stuck_output(kind, root, chain, repo, rng)
-        lead = f"{rng.choice(_AGAIN)} `{short}`. " if rng.random() < 0.6 else ""
+        out, rc = ws.stuck_output(kind, root, chain, repo, rng)
+        lead = f"{rng.choice(ws.AGAIN)} `{short}`. " if rng.random() < 0.6 else ""
         yield Step(lead + thought, command, out, rc, looping=True)
 
 
@@ -241,15 +205,25 @@ def oscillating(repo: Repo, rng: random.Random) -> Iterator[Step]:
     while True:
         old, new = fix_a if on_a else fix_a[::-1]
         broken = b if on_a else a
-        how = _say(rng, f"sed -i 's/{old}/{new}/' {repo.module}",
-                   f"git checkout {repo.module} && sed -i 's/{old}/{new}/' {repo.module}")  # fmt: skip
-        why = (f"`{a if on_a else b}` fails because `{old}` lets that input through. Changing it to `{new}`."
-               if rng.random() < 0.5 else f"Let me revert that and handle the case with `{new}` instead.")  # fmt: skip
+        how = _say(
+            rng,
+            f"sed -i 's/{old}/{new}/' {repo.module}",
+            f"git checkout {repo.module} && sed -i 's/{old}/{new}/' {repo.module}",
+        )
+        why = (
+            f"`{a if on_a else b}` fails because `{old}` lets that input through. Changing it to `{new}`."
+            if rng.random() < 0.5
+            else f"Let me revert that and handle the case with `{new}` instead."
+        )
         yield Step(why, how, "", 0, looping=True)
         detail = f"AssertionError: assert {rng.choice(['[]', 'None', '0'])} == {rng.choice(['[0]', '[]', 'None'])}"
-        yield Step(_say(rng, "Running the tests again.", "Let me check the tests.", "Now the tests."),
-                   _say(rng, test, test + " -x", f"pytest {repo.test_file} -q"),
-                   ws.pytest_output(repo, rng, (broken,), detail), 1, looping=True)  # fmt: skip
+        yield Step(
+            _say(rng, "Running the tests again.", "Let me check the tests.", "Now the tests."),
+            _say(rng, test, test + " -x", f"pytest {repo.test_file} -q"),
+            ws.pytest_output(repo, rng, (broken,), detail),
+            1,
+            looping=True,
+        )
         on_a = not on_a
 
 
@@ -266,13 +240,16 @@ def runaway(repo: Repo, rng: random.Random) -> Iterator[Step]:
     while True:
         thought, command = rng.choice(dumps)
         command = command.format(mod=repo.module, fn=repo.function, other=rng.choice(repo.modules[1:]))
-        yield Step(thought, command, ws.big_blob(repo, rng, rng.randint(12, 40)), 0, looping=seq >= 3)
+        yield Step(thought, command, ws.big_blob(repo, rng, rng.randint(4, 16)), 0, looping=seq >= 3)
         seq += 1
 
 
 def fanout(repo: Repo, rng: random.Random) -> Iterator[Step]:
-    yield Step("Let me list the modules that use the old configuration API.", f"grep -rln load_config {repo.package}",
-               "\n".join(repo.modules) + "\n")  # fmt: skip
+    yield Step(
+        "Let me list the modules that use the old configuration API.",
+        f"grep -rln load_config {repo.package}",
+        "\n".join(repo.modules) + "\n",
+    )
     for _ in range(rng.randint(1, 2)):
         prompts = tuple(
             f"Summarise the public functions of `{module}` and list every call that must change when "
@@ -280,15 +257,29 @@ def fanout(repo: Repo, rng: random.Random) -> Iterator[Step]:
             f"{ws.code_listing(repo, rng, rng.randint(1, 300), rng.randint(30, 80))}```"
             for module in rng.sample(repo.modules, rng.randint(4, len(repo.modules)))
         )
-        yield Step("I reviewed each module in parallel; applying the changes the reviews found.",
-                   f"python scripts/apply_migration.py --modules {' '.join(repo.modules[:3])}",
-                   f"updated {len(prompts)} call sites\n", 0, fanout=prompts)  # fmt: skip
+        yield Step(
+            "I reviewed each module in parallel; applying the changes the reviews found.",
+            f"python scripts/apply_migration.py --modules {' '.join(repo.modules[:3])}",
+            f"updated {len(prompts)} call sites\n",
+            0,
+            fanout=prompts,
+        )
     yield Step("Running the test suite.", "python -m pytest -q", ws.pytest_output(repo, rng, ()))
-    yield Step("Tests pass. Submitting.", SUBMIT, ws.diff_output(repo, "    cfg = load_config()", "    cfg = dict(load_config())", rng),
-               submit=True)  # fmt: skip
+    yield Step(
+        "Tests pass. Submitting.",
+        SUBMIT,
+        ws.diff_output(repo, "    cfg = load_config()", "    cfg = dict(load_config())", rng),
+        submit=True,
+    )
 
 
-STEPS = {"productive": productive, "stuck": stuck, "oscillating": oscillating, "runaway": runaway, "fanout": fanout}
+STEPS = {
+    "productive": productive,
+    "stuck": stuck,
+    "oscillating": oscillating,
+    "runaway": runaway,
+    "fanout": fanout,
+}
 
 
 def steps(behaviour: Behaviour, repo: Repo, rng: random.Random) -> Iterator[Step]:
@@ -298,22 +289,30 @@ def steps(behaviour: Behaviour, repo: Repo, rng: random.Random) -> Iterator[Step
 class Conversation:
     """The messages an agent resends on every call, and their size as the mock counts it."""
 
-    def __init__(self, task: str, tools: bool) -> None:
+    def __init__(self, system: str, user: str, tools: bool = False) -> None:
         self.tools = tools
-        system = SYSTEM_TOOLS if tools else SYSTEM_TEXT
-        user = f"<pr_description>\nConsider the following PR description:\n{task}\n</pr_description>\n\n{INSTRUCTIONS}"
         self.messages: list[dict[str, Any]] = [
             {"role": "system", "content": system},
             {"role": "user", "content": user},
         ]
         self.chars = len(system) + len(user) + len("system") + len("user")
         if tools:
-            self.chars += len(orjson.dumps(BASH_TOOL))
+            self.chars += _chars(BASH_TOOL)
+
+    @classmethod
+    def for_task(cls, task: str, tools: bool) -> Conversation:
+        system = SYSTEM_TOOLS if tools else SYSTEM_TEXT
+        pr = f"<pr_description>\nConsider the following PR description:\n{task}\n</pr_description>"
+        user = f"{pr}\n\n{INSTRUCTIONS}"
+        return cls(system, user, tools)
 
     def reply_for(self, step: Step) -> dict[str, Any]:
         """What the model should answer at this step (the mock's `x-mock-reply`)."""
         if self.tools:
-            return {"content": step.thought, "tool_calls": [{"name": "bash", "arguments": {"command": step.command}}]}
+            return {
+                "content": step.thought,
+                "tool_calls": [{"name": "bash", "arguments": {"command": step.command}}],
+            }
         return {"content": f"THOUGHT: {step.thought}\n\n```bash\n{step.command}\n```", "tool_calls": []}
 
     def add_answer(self, message: dict[str, Any]) -> str | None:
@@ -361,7 +360,11 @@ def answer_message(reply: dict[str, Any], call_id: str) -> dict[str, Any]:
     message: dict[str, Any] = {"role": "assistant", "content": reply.get("content") or None}
     if reply.get("tool_calls"):
         message["tool_calls"] = [
-            {"id": call_id, "type": "function", "function": {"name": c["name"], "arguments": orjson.dumps(c["arguments"]).decode()}}
+            {
+                "id": call_id,
+                "type": "function",
+                "function": {"name": c["name"], "arguments": orjson.dumps(c["arguments"]).decode()},
+            }
             for c in reply["tool_calls"]
         ]
     return message

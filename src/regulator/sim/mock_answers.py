@@ -171,20 +171,12 @@ def plan_answer(
     digest = scan.hasher.digest()
     seed = int.from_bytes(digest[:8], "big")
     n_messages = len(messages) + (1 if req.get("system") else 0)
-    plan = Plan(
-        model, [], [], "stop", prompt_tokens(scan.chars, n_messages, body_len), seed=seed, digest=digest.hex()
-    )
+    plan = Plan(model, [], [], "stop", prompt_tokens(scan.chars, n_messages, body_len), seed=seed, digest=digest.hex())
 
     if dialect == "openai":
         prefix_tokens = -(-prefix_chars // 4)
-        if (
-            plan.input_tokens >= CACHE_MIN_TOKENS
-            and prefix_tokens >= CACHE_MIN_TOKENS
-            and cache.hit(prefix_key)
-        ):
-            plan.cached_tokens = (
-                min(plan.input_tokens, prefix_tokens) // _OPENAI_CACHE_STEP * _OPENAI_CACHE_STEP
-            )
+        if plan.input_tokens >= CACHE_MIN_TOKENS and prefix_tokens >= CACHE_MIN_TOKENS and cache.hit(prefix_key):
+            plan.cached_tokens = min(plan.input_tokens, prefix_tokens) // _OPENAI_CACHE_STEP * _OPENAI_CACHE_STEP
         if is_reasoning_model(model):
             plan.reasoning_tokens = 16 + seed % 112
         limit = req.get("max_completion_tokens") or req.get("max_tokens")
@@ -291,17 +283,14 @@ def _wants_tool(req: dict[str, Any], dialect: str, messages: list[Any]) -> bool:
     choice = req.get("tool_choice")
     if choice == "none" or (isinstance(choice, dict) and choice.get("type") == "none"):
         return False
-    if choice == "required" or (
-        isinstance(choice, dict) and choice.get("type") in ("any", "tool", "function")
-    ):
+    if choice == "required" or (isinstance(choice, dict) and choice.get("type") in ("any", "tool", "function")):
         return True
     last = messages[-1] if messages and isinstance(messages[-1], dict) else {}
     if dialect == "openai":
         return last.get("role") != "tool"
     content = last.get("content")
     return not (
-        isinstance(content, list)
-        and any(isinstance(b, dict) and b.get("type") == "tool_result" for b in content)
+        isinstance(content, list) and any(isinstance(b, dict) and b.get("type") == "tool_result" for b in content)
     )
 
 

@@ -138,7 +138,7 @@ class MockUpstream:
         dialect: Dialect = "anthropic" if path.startswith("/v1/messages") else "openai"
         try:
             if method == "POST" and path in ("/v1/chat/completions", "/v1/messages"):
-                await self._chat(dialect, body, mock, send)
+                await self._chat(dialect, body, mock, receive, send)
             elif method == "POST" and path == "/v1/embeddings":
                 await self._embeddings(body, mock, send)
             elif method == "GET" and path == "/v1/models":
@@ -185,9 +185,7 @@ class MockUpstream:
     def _apply_scripts(self, body: bytes, req: dict[str, Any], mock: dict[str, str]) -> dict[str, Any] | None:
         with self._lock:
             for i, rule in enumerate(self._scripts):
-                if (rule.contains is None or rule.contains in body) and (
-                    rule.model in (None, req.get("model"))
-                ):
+                if (rule.contains is None or rule.contains in body) and (rule.model in (None, req.get("model"))):
                     if rule.times is not None:
                         rule.times -= 1
                         if rule.times <= 0:
@@ -215,7 +213,7 @@ class MockUpstream:
         await self._error(send, dialect, status, message, headers)
         return True
 
-    async def _chat(self, dialect: Dialect, body: bytes, mock: dict[str, str], send: Send) -> None:
+    async def _chat(self, dialect: Dialect, body: bytes, mock: dict[str, str], receive: Receive, send: Send) -> None:
         req = _json_object(body)
         reply = self._apply_scripts(body, req, mock) if self._scripts else None
         first_byte_s = (_float(mock, "x-mock-first-byte-ms") or 0.0) / 1000
@@ -235,9 +233,7 @@ class MockUpstream:
             raise _BadRequest("max_tokens: Field required")
         if "x-mock-reply" in mock:
             reply = _decode_reply(mock["x-mock-reply"])
-        opts = AnswerOptions(
-            reply, _int(mock, "x-mock-output-tokens"), mock.get("x-mock-ignore-max-tokens") == "1"
-        )
+        opts = AnswerOptions(reply, _int(mock, "x-mock-output-tokens"), mock.get("x-mock-ignore-max-tokens") == "1")
         plan = plan_answer(req, dialect, len(body), opts, self._cache)
         call_id = next(self._ids)
         if not stream:
@@ -254,7 +250,7 @@ class MockUpstream:
             events = openai_stream(plan, f"chatcmpl-mock{call_id:016x}", include_usage)
         else:
             events = anthropic_stream(plan, f"msg_mock{call_id:016x}")
-        await self._stream(plan, events, _int(mock, "x-mock-break-after"), latency_s, send)
+        await self._stream(plan, events, _int(mock, "x-mock-break-after"), latency_s, receive, send)
 
     async def _stream(
         self,
@@ -262,22 +258,32 @@ class MockUpstream:
         events: list[tuple[bytes, int]],
         break_after: int | None,
         latency_s: float,
+        receive: Receive,
         send: Send,
     ) -> None:
         broken = break_after is not None and 0 <= break_after < len(events)
-        sent = events[:break_after] if broken else events
-        # Billed before sending: a client that goes away mid-stream does not un-bill tokens.
-        self._bill(plan, sum(tokens for _, tokens in sent), plan.reasoning_tokens if sent else 0)
+        todo = events[:break_after] if broken else events
         await send({"type": "http.response.start", "status": 200, "headers": _SSE})
+        sent = 0
         if latency_s > 0:
-            pause = latency_s / len(events)
-            for data, _ in sent:
-                await asyncio.sleep(pause)
-                await send({"type": "http.response.body", "body": data, "more_body": True})
-        elif sent:
-            await send(
-                {"type": "http.response.body", "body": b"".join(d for d, _ in sent), "more_body": True}
-            )
+            # Like a real provider, stop generating (and billing) when the client goes away.
+            gone = asyncio.ensure_future(receive())
+            try:
+                for data, _ in todo:
+                    await asyncio.sleep(latency_s / len(events))
+                    if gone.done():
+                        break
+                    await send({"type": "http.response.body", "body": data, "more_body": True})
+                    sent += 1
+            finally:
+                gone.cancel()
+        elif todo:
+            body = b"".join(data for data, _ in todo)
+            await send({"type": "http.response.body", "body": body, "more_body": True})
+            sent = len(todo)
+        self._bill(plan, sum(tokens for _, tokens in todo[:sent]), plan.reasoning_tokens if sent else 0)
+        if sent < len(todo):
+            return
         if broken:
             raise BrokenStream(f"stream broken after {break_after} events (x-mock-break-after)")
         await send({"type": "http.response.body", "body": b"", "more_body": False})
@@ -335,9 +341,7 @@ async def _read_body(receive: Receive) -> bytes:
     return b"".join(parts)
 
 
-async def _respond(
-    send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]] | None = None
-) -> None:
+async def _respond(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]] | None = None) -> None:
     await send({"type": "http.response.start", "status": status, "headers": _JSON + (headers or [])})
     await send({"type": "http.response.body", "body": body})
 

@@ -176,9 +176,7 @@ def anthropic_stream(plan: Plan, message_id: str) -> list[Event]:
         "stop_sequence": None,
         "usage": anthropic_usage(plan, start_tokens),
     }
-    events: list[Event] = [
-        (_sse("message_start", {"type": "message_start", "message": message}), start_tokens)
-    ]
+    events: list[Event] = [(_sse("message_start", {"type": "message_start", "message": message}), start_tokens)]
     body: list[Event] = []
     index = 0
     if plan.text_pieces:
@@ -274,9 +272,7 @@ def error_body(dialect: Literal["openai", "anthropic"], status: int, message: st
     if dialect == "anthropic":
         kind = _ANTHROPIC_ERRORS.get(status, "api_error")
         request_id = "req_mock" + hashlib.blake2b(message.encode(), digest_size=8).hexdigest()
-        return orjson.dumps(
-            {"type": "error", "error": {"type": kind, "message": message}, "request_id": request_id}
-        )
+        return orjson.dumps({"type": "error", "error": {"type": kind, "message": message}, "request_id": request_id})
     kind, code = _OPENAI_ERRORS.get(status, ("server_error", None))
     return orjson.dumps({"error": {"message": message, "type": kind, "param": None, "code": code}})
 
@@ -292,12 +288,9 @@ def models_body(dialect: Literal["openai", "anthropic"]) -> bytes:
             }
             for m in ANTHROPIC_MODELS
         ]
-        return orjson.dumps(
-            {"data": data, "has_more": False, "first_id": data[0]["id"], "last_id": data[-1]["id"]}
-        )
+        return orjson.dumps({"data": data, "has_more": False, "first_id": data[0]["id"], "last_id": data[-1]["id"]})
     data = [
-        {"id": m, "object": "model", "created": 1_700_000_000, "owned_by": "mock"}
-        for m in (*MODELS, *ANTHROPIC_MODELS)
+        {"id": m, "object": "model", "created": 1_700_000_000, "owned_by": "mock"} for m in (*MODELS, *ANTHROPIC_MODELS)
     ]
     return orjson.dumps({"object": "list", "data": data})
 

@@ -48,12 +48,12 @@ class _HideBrokenStreams(logging.Filter):
         return not (record.exc_info and isinstance(record.exc_info[1], BrokenStream))
 
 
-
-
 def listen_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    # Listening now lets callers connect as soon as the URL is known; uvicorn accepts them once up.
+    sock.listen(2048)
     return sock
 
 
@@ -78,17 +78,13 @@ _HIDE_BROKEN = _HideBrokenStreams()
 class MockServer:
     """A `MockUpstream` served from a background thread; `url` is its base (no `/v1`)."""
 
-    def __init__(
-        self, app: MockUpstream | None = None, *, host: str = "127.0.0.1", port: int = 0, **options: Any
-    ):
+    def __init__(self, app: MockUpstream | None = None, *, host: str = "127.0.0.1", port: int = 0, **options: Any):
         self.app = app or MockUpstream(**options)
         self._sock = listen_socket(host, port)
         bound_host, bound_port = self._sock.getsockname()[:2]
         self.url = f"http://{bound_host}:{bound_port}"
         self._server = uvicorn_server(self.app)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True
-        )
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True)
 
     def start(self) -> MockServer:
         self._thread.start()
@@ -159,9 +155,7 @@ def _spawn(args: list[str]) -> Iterator[str]:
 def _call(url: str, path: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
     data = None if payload is None else orjson.dumps(payload)
     method = "GET" if path == "/mock/stats" else "POST"
-    request = urllib.request.Request(
-        url + path, data=data, method=method, headers={"content-type": "application/json"}
-    )
+    request = urllib.request.Request(url + path, data=data, method=method, headers={"content-type": "application/json"})
     with urllib.request.urlopen(request, timeout=10) as response:
         result: dict[str, Any] = orjson.loads(response.read())
     return result

@@ -12,14 +12,38 @@ import random
 from dataclasses import dataclass
 
 _PACKAGES = (
-    "invoicing", "geotools", "tinyorm", "hookrelay", "tabular", "schedkit", "imgpipe", "tokenauth",
-    "metricsagg", "textnorm", "feedparse", "ratelimitd", "confload", "unitconv", "mailmerge", "pathspec2",
-)  # fmt: skip
+    "invoicing",
+    "geotools",
+    "tinyorm",
+    "hookrelay",
+    "tabular",
+    "schedkit",
+    "imgpipe",
+    "tokenauth",
+    "metricsagg",
+    "textnorm",
+    "feedparse",
+    "ratelimitd",
+    "confload",
+    "unitconv",
+    "mailmerge",
+    "pathspec2",
+)
 _MODULES = ("parser", "models", "utils", "cli", "core", "io", "validators", "formatting", "cache", "client")
 _FUNCTIONS = (
-    "parse_amount", "normalize_path", "merge_intervals", "to_utc", "render_table", "retry_backoff",
-    "split_chunks", "load_config", "apply_discount", "dedupe_records", "coerce_bool", "format_duration",
-)  # fmt: skip
+    "parse_amount",
+    "normalize_path",
+    "merge_intervals",
+    "to_utc",
+    "render_table",
+    "retry_backoff",
+    "split_chunks",
+    "load_config",
+    "apply_discount",
+    "dedupe_records",
+    "coerce_bool",
+    "format_duration",
+)
 _BUGS = (
     ("TypeError", "unsupported operand type(s) for +: 'int' and 'NoneType'", "total = total + item.value"),
     ("KeyError", "'timezone'", "tz = options['timezone']"),
@@ -30,12 +54,24 @@ _BUGS = (
     ("ZeroDivisionError", "division by zero", "ratio = done / total"),
 )
 _CODE = (
-    "    if not {arg}:", "        return {default}", "    {var} = []", "    for item in {arg}:",
-    "        {var}.append(item)", "    logger.debug(\"{fn}: %r\", {arg})", "    options = dict(options or {{}})",
-    "    {var} = _prepare({arg}, strict=strict)", "    if isinstance({arg}, str):", "        {arg} = {arg}.split(\",\")",
-    "    try:", "        value = next(iter({arg}))", "    except StopIteration:", "        raise ValueError(\"empty input\")",
-    "    return {var}", "    # keep the original order for stable output", "    seen = set()",
-)  # fmt: skip
+    "    if not {arg}:",
+    "        return {default}",
+    "    {var} = []",
+    "    for item in {arg}:",
+    "        {var}.append(item)",
+    '    logger.debug("{fn}: %r", {arg})',
+    "    options = dict(options or {{}})",
+    "    {var} = _prepare({arg}, strict=strict)",
+    "    if isinstance({arg}, str):",
+    '        {arg} = {arg}.split(",")',
+    "    try:",
+    "        value = next(iter({arg}))",
+    "    except StopIteration:",
+    '        raise ValueError("empty input")',
+    "    return {var}",
+    "    # keep the original order for stable output",
+    "    seen = set()",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +98,9 @@ def make_repo(rng: random.Random) -> Repo:
     function = rng.choice(_FUNCTIONS)
     exc, message, statement = rng.choice(_BUGS)
     stem = function.split("_")[-1]
-    tests = tuple(f"test_{function}_{s}" for s in rng.sample(["empty", "none", "basic", "unicode", stem, "large", "order"], 5))
+    tests = tuple(
+        f"test_{function}_{s}" for s in rng.sample(["empty", "none", "basic", "unicode", stem, "large", "order"], 5)
+    )
     return Repo(
         package=package,
         module=f"{package}/{mods[0]}.py",
@@ -102,7 +140,17 @@ def traceback(repo: Repo, rng: random.Random, entry: str = "reproduce.py") -> st
 
 
 def ls_output(repo: Repo) -> str:
-    top = ["CHANGELOG.md", "LICENSE", "README.md", "docs", repo.package, "pyproject.toml", "setup.cfg", "tests", "tox.ini"]
+    top = [
+        "CHANGELOG.md",
+        "LICENSE",
+        "README.md",
+        "docs",
+        repo.package,
+        "pyproject.toml",
+        "setup.cfg",
+        "tests",
+        "tox.ini",
+    ]
     return "\n".join(top) + "\n"
 
 
@@ -119,12 +167,19 @@ def grep_output(repo: Repo, rng: random.Random, pattern: str) -> str:
     hits = [f"{repo.module}:{repo.line - rng.randint(5, 30)}:def {repo.function}(data, *, strict=False):"]
     for mod in rng.sample(repo.modules[1:], 3):
         hits.append(f"{mod}:{rng.randint(10, 400)}:    result = {pattern}(payload)")
-    hits.append(f"{repo.test_file}:{rng.randint(5, 90)}:from {repo.package}.{repo.module.split('/')[1][:-3]} import {pattern}")
+    hits.append(
+        f"{repo.test_file}:{rng.randint(5, 90)}:from {repo.package}.{repo.module.split('/')[1][:-3]} import {pattern}"
+    )
     return "\n".join(hits) + "\n"
 
 
 def code_listing(repo: Repo, rng: random.Random, start: int, count: int) -> str:
-    names = {"arg": "data", "var": rng.choice(["out", "rows", "items", "parts"]), "default": "None", "fn": repo.function}
+    names = {
+        "arg": "data",
+        "var": rng.choice(["out", "rows", "items", "parts"]),
+        "default": "None",
+        "fn": repo.function,
+    }
     lines = []
     for n in range(start, start + count):
         if n == repo.line - 12:
@@ -154,21 +209,29 @@ def pytest_output(repo: Repo, rng: random.Random, failing: tuple[str, ...], deta
     body = "=================================== FAILURES ===================================\n"
     for name in failing:
         body += (
-            f"_{'_' * 20} {name} {'_' * 20}\n\n    def {name}():\n>       assert {repo.function}(SAMPLE) == EXPECTED\n"
-            f"E       {detail or repo.error}\n\n{repo.test_file}:{rng.randint(10, 200)}: {detail or repo.exc}\n"
+            f"_{'_' * 20} {name} {'_' * 20}\n\n    def {name}():\n>       assert {repo.function}(SAMPLE) == "
+            "EXPECTED\n"
+            f"E       {detail or repo.error}\n\n{repo.test_file}:{rng.randint(10, 200)}: "
+            f"{detail or repo.exc}\n"
         )
     summary = "".join(f"FAILED {repo.test_file}::{n} - {detail or repo.error}\n" for n in failing)
     return (
-        head + body + "=========================== short test summary info ============================\n" + summary
-        + f"========================= {len(failing)} failed, {passed} passed in {took} =========================\n"
-    )  # fmt: skip
+        head
+        + body
+        + "=========================== short test summary info ============================\n"
+        + summary
+        + f"========================= {len(failing)} failed, {passed} passed in {took} "
+        "=========================\n"
+    )
 
 
 def diff_output(repo: Repo, before: str, after: str, rng: random.Random) -> str:
     at = repo.line - rng.randint(1, 4)
     return (
-        f"diff --git a/{repo.module} b/{repo.module}\nindex {rng.getrandbits(28):07x}..{rng.getrandbits(28):07x} 100644\n"
-        f"--- a/{repo.module}\n+++ b/{repo.module}\n@@ -{at},7 +{at},8 @@ def {repo.function}(data, *, strict=False):\n"
+        f"diff --git a/{repo.module} b/{repo.module}\nindex "
+        f"{rng.getrandbits(28):07x}..{rng.getrandbits(28):07x} 100644\n"
+        f"--- a/{repo.module}\n+++ b/{repo.module}\n@@ -{at},7 +{at},8 @@ def {repo.function}(data, *, "
+        "strict=False):\n"
         + "".join(f"-{line}\n" for line in before.split("\n"))
         + "".join(f"+{line}\n" for line in after.split("\n"))
     )
@@ -182,10 +245,173 @@ def big_blob(repo: Repo, rng: random.Random, kilobytes: int) -> str:
     n = 1
     while size < kilobytes * 1024:
         if rng.random() < 0.3:
-            line = f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d},{rng.randint(0, 999):03d} DEBUG {repo.package}.{rng.choice(_MODULES)}: {rng.choice(_FUNCTIONS)} took {rng.uniform(0.1, 90):.1f}ms (batch={rng.randint(1, 512)})"
+            h, m, sec, ms = rng.randint(0, 23), rng.randint(0, 59), rng.randint(0, 59), rng.randint(0, 999)
+            clock = f"{h:02d}:{m:02d}:{sec:02d},{ms:03d}"
+            where = f"{repo.package}.{rng.choice(_MODULES)}: {rng.choice(_FUNCTIONS)}"
+            line = f"{clock} DEBUG {where} took {rng.uniform(0.1, 90):.1f}ms (batch={rng.randint(1, 512)})"
         else:
             line = f"{n:6d}\t" + rng.choice(_CODE).format(**names)
         out.append(line)
         size += len(line) + 1
         n += 1
     return "\n".join(out) + "\n"
+
+
+# (root error line, import chain shown above it, attempts: (thought, command, output kind))
+STUCK_ROOTS: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
+    (
+        "ModuleNotFoundError: No module named '{pkg}._speedups'",
+        "{pkg}/__init__.py:12: in <module>\n    from ._speedups import fast_path",
+        (
+            (
+                "The C extension is not built. Let me build it in place.",
+                "python setup.py build_ext --inplace",
+                "build",
+            ),
+            (
+                "Installing the package in editable mode should compile the extension.",
+                "pip install -e .",
+                "build",
+            ),
+            (
+                "Maybe the wrong copy of the package is imported. Setting PYTHONPATH explicitly.",
+                "PYTHONPATH=/testbed python -m pytest {test} -q",
+                "collect",
+            ),
+            (
+                "Let me check whether the extension file exists.",
+                "ls -la {pkg}/ | grep -i speedups",
+                "listing",
+            ),
+            (
+                "Perhaps cython is missing.",
+                "pip install cython && python setup.py build_ext --inplace",
+                "network",
+            ),
+            (
+                "Let me import the package directly to see the full error.",
+                'python -c "import {pkg}"',
+                "trace",
+            ),
+            (
+                "Let me rule out stale bytecode.",
+                "find . -name '*.pyc' -delete && python -m pytest {test} -q",
+                "collect",
+            ),
+        ),
+    ),
+    (
+        "ImportError: libpq.so.5: cannot open shared object file: No such file or directory",
+        "{pkg}/db.py:7: in <module>\n    import "
+        "psycopg2\n/usr/lib/python3/dist-packages/psycopg2/__init__.py:51: in <module>\n"
+        "    from psycopg2._psycopg import (",
+        (
+            ("The PostgreSQL client library is missing. Installing it.", "apt-get install -y libpq5", "apt"),
+            ("Let me try the binary wheel instead.", "pip install psycopg2-binary", "network"),
+            (
+                "Let me look for the library somewhere else on the system.",
+                "ldconfig -p | grep libpq",
+                "empty",
+            ),
+            (
+                "Maybe the library path is not set.",
+                "LD_LIBRARY_PATH=/usr/local/lib python -m pytest {test} -q",
+                "collect",
+            ),
+            (
+                "Let me check which psycopg2 is imported.",
+                'python -c "import psycopg2; print(psycopg2.__file__)"',
+                "trace",
+            ),
+            (
+                "Running only the tests of the module, skipping the database ones.",
+                "python -m pytest {test} -q -k 'not db'",
+                "collect",
+            ),
+        ),
+    ),
+    (
+        "redis.exceptions.ConnectionError: Error 111 connecting to localhost:6379. Connection refused.",
+        "tests/conftest.py:18: in cache\n    "
+        "client.ping()\n/usr/local/lib/python3.11/site-packages/redis/connection.py:"
+        "{n}: in connect\n    raise ConnectionError(self._error_message(e))",
+        (
+            ("The tests need a Redis server. Let me start one.", "redis-server --daemonize yes", "missing"),
+            ("Trying the service manager.", "service redis-server start", "missing"),
+            (
+                "Let me point the tests at another port.",
+                "REDIS_URL=redis://127.0.0.1:6380/0 python -m pytest {test} -q",
+                "collect",
+            ),
+            ("Let me check if anything listens on 6379.", "ss -ltnp | grep 6379", "empty"),
+            ("Maybe a fake Redis works.", "pip install fakeredis && python -m pytest {test} -q", "network"),
+            (
+                "Running the tests with more output.",
+                "python -m pytest {test} -x -vv 2>&1 | tail -n 40",
+                "collect",
+            ),
+        ),
+    ),
+)
+AGAIN = (
+    "The same error again.",
+    "Still failing with the same error.",
+    "That didn't change anything.",
+    "Hmm, no luck.",
+    "Same result.",
+    "This did not help either.",
+    "The error persists.",
+)
+
+
+def stuck_output(kind: str, root: str, chain: str, repo: Repo, rng: random.Random) -> tuple[str, int]:
+    took = f"{rng.uniform(0.1, 2.5):.2f}s"
+    if kind == "collect":
+        return (
+            f"==================================== ERRORS ====================================\n"
+            f"_{'_' * 18} ERROR collecting {repo.test_file} {'_' * 18}\nImportError while importing test "
+            "module "
+            f"'/testbed/{repo.test_file}'.\nTraceback:\n{repo.test_file}:{rng.randint(2, 9)}: in <module>\n"
+            f"    from {repo.package} import {repo.function}\n{chain}\nE   {root}\n"
+            "=========================== short test summary info ============================\n"
+            f"ERROR {repo.test_file}\n!!!!!!!!!!!!!!!!!!!! Interrupted: 1 error during collection "
+            "!!!!!!!!!!!!!!!!!!!!\n"
+            f"=============================== 1 error in {took} ===============================\n",
+            2,
+        )
+    if kind == "trace":
+        frames = chain.replace("\n    ", "\n        ").replace(": in ", '", in ')
+        return (
+            'Traceback (most recent call last):\n  File "<string>", line 1, in <module>\n'
+            f'  File "/testbed/{frames}\n{root}\n',
+            1,
+        )
+    if kind == "build":
+        return (
+            f"running build_ext\nbuilding '{repo.package}._speedups' extension\ncreating "
+            "build/temp.linux-x86_64-cpython-311/"
+            f"{repo.package}\ngcc -pthread -fno-strict-overflow -O2 -fPIC -I/usr/include/python3.11 -c "
+            f"{repo.package}/_speedups.c\n"
+            "error: command 'gcc' failed: No such file or directory\n",
+            1,
+        )
+    if kind == "network":
+        return (
+            "WARNING: Retrying (Retry(total=4, connect=None, read=None, redirect=None, status=None)) after "
+            "connection broken "
+            "by 'NewConnectionError(\"<pip._vendor.urllib3.connection.HTTPSConnection object at 0x7f"
+            f"{rng.getrandbits(36):09x}>: Failed to establish a new connection: [Errno -3] Temporary "
+            "failure in name resolution\")'\n"
+            "ERROR: Could not find a version that satisfies the requirement (from versions: none)\n",
+            1,
+        )
+    if kind == "apt":
+        return "E: Could not open lock file /var/lib/dpkg/lock-frontend - open (13: Permission denied)\n", 100
+    if kind == "missing":
+        return f"bash: {rng.choice(['redis-server', 'service'])}: command not found\n", 127
+    if kind == "listing":
+        return (
+            f"-rw-r--r-- 1 root root {rng.randint(9000, 40000)} Jan 12 10:{rng.randint(10, 59)} _speedups.pyx\n",
+            0,
+        )
+    return "", 1

@@ -174,9 +174,7 @@ class PostgresStore:
 
     def create_key(self, agent: str, fleet: str = "default", org: str = "default") -> tuple[str, KeyRow]:
         plaintext = keys.generate_key()
-        row = KeyRow(
-            keys.generate_key_id(), agent, fleet, org, time.time(), None, keys.display_prefix(plaintext)
-        )
+        row = KeyRow(keys.generate_key_id(), agent, fleet, org, time.time(), None, keys.display_prefix(plaintext))
         with self._tx() as cur:
             cur.execute(
                 f"INSERT INTO api_keys (key_hash, {_KEY_COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
@@ -190,9 +188,7 @@ class PostgresStore:
         return None if row is None else KeyRow(*row)
 
     def list_keys(self) -> list[KeyRow]:
-        return [
-            KeyRow(*r) for r in self._all(f"SELECT {_KEY_COLUMNS} FROM api_keys ORDER BY created_at, key_id")
-        ]
+        return [KeyRow(*r) for r in self._all(f"SELECT {_KEY_COLUMNS} FROM api_keys ORDER BY created_at, key_id")]
 
     def revoke_key(self, key_or_id: str) -> KeyRow:
         if keys.looks_like_key(key_or_id):

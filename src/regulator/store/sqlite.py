@@ -165,11 +165,7 @@ class SQLiteStore:
         return plaintext, row
 
     def lookup_key(self, key_hash: str) -> KeyRow | None:
-        row = (
-            self._conn()
-            .execute(f"SELECT {_KEY_COLUMNS} FROM api_keys WHERE key_hash = ?", (key_hash,))
-            .fetchone()
-        )
+        row = self._conn().execute(f"SELECT {_KEY_COLUMNS} FROM api_keys WHERE key_hash = ?", (key_hash,)).fetchone()
         return None if row is None else _key_row(row)
 
     def list_keys(self) -> list[KeyRow]:

@@ -1,0 +1,178 @@
+"""Redis counters with a configured answer to Redis being unreachable (`counters.fail_open`).
+
+Fail closed (the default): every admission raises `CountersUnavailable` (503) until Redis answers.
+
+Fail open: admissions go to a local in-process `MemoryBackend` (seeded from the ledger), and each
+such admission is marked degraded (`is_degraded(reservation_id)`) so the gateway can say so in a
+header and an alert. While degraded, Redis is probed at most once per `probe_interval_s`, so calls
+do not each wait for a connect timeout. Spend settled locally is accumulated per counter and pushed
+to Redis when it answers again, under one push id: a push retried after a lost reply is applied
+once. A settle of a Redis reservation that fails during the outage is replayed when Redis returns,
+and so is a release of every admission attempt that failed over (its request may have reached
+Redis and run after all). A settle whose reply alone was lost runs twice: that call is counted
+twice (never under-counted), which is the safe side of the guarantee.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import time
+from collections.abc import Callable, Sequence
+
+from regulator.budget.backend import (
+    CounterState,
+    Expired,
+    ReserveOutcome,
+    ReserveRequest,
+    SettleOutcome,
+    SpendLoader,
+)
+from regulator.budget.memory import MemoryBackend
+from regulator.budget.model import BudgetSlot
+from regulator.budget.redis import RedisBackend
+from regulator.errors import CountersUnavailable
+
+log = logging.getLogger(__name__)
+
+_Settle = tuple[str, tuple[BudgetSlot, ...], float, int | None, float]
+
+
+class FailoverBackend:
+    def __init__(
+        self,
+        primary: RedisBackend,
+        *,
+        fail_open: bool = False,
+        probe_interval_s: float = 1.0,
+        on_degraded: Callable[[bool], None] | None = None,
+    ) -> None:
+        self.primary = primary
+        self.fail_open = fail_open
+        self.probe_interval_s = probe_interval_s
+        self.on_degraded = on_degraded
+        self._loader: SpendLoader | None = None
+        self._local: MemoryBackend | None = None
+        self._local_ids: dict[str, MemoryBackend] = {}
+        self._deltas: dict[BudgetSlot, float] = {}
+        self._push_id = ""
+        self._replay: list[_Settle] = []
+        self._degraded = False
+        self._next_probe = 0.0
+
+    @property
+    def degraded(self) -> bool:
+        return self._degraded
+
+    def is_degraded(self, reservation_id: str) -> bool:
+        """True when this reservation was admitted on local counters (Redis unreachable)."""
+        return reservation_id in self._local_ids
+
+    def set_loader(self, loader: SpendLoader | None) -> None:
+        self._loader = loader
+        self.primary.set_loader(loader)
+
+    def _set_degraded(self, degraded: bool) -> None:
+        if degraded == self._degraded:
+            return
+        self._degraded = degraded
+        if degraded:
+            log.error("Redis counters unreachable: admitting on local counters (fail_open)")
+            self._local = MemoryBackend(self._loader)
+        else:
+            log.warning("Redis counters reachable again: local spend will be pushed once")
+            self._local = None
+        if self.on_degraded is not None:
+            self.on_degraded(degraded)
+
+    async def _recovered(self) -> None:
+        self._set_degraded(False)
+        await self.sync()
+
+    async def sync(self) -> None:
+        """Push local spend and replay failed settles; safe to call any time, a no-op when clean."""
+        if self._deltas:
+            if not self._push_id:
+                self._push_id = secrets.token_hex(8)
+            deltas = dict(self._deltas)
+            await self.primary.push_spend(self._push_id, deltas)
+            for slot, amount in deltas.items():
+                left = self._deltas[slot] - amount
+                if left:
+                    self._deltas[slot] = left
+                else:
+                    del self._deltas[slot]
+            self._push_id = ""
+        while self._replay:
+            rid, budgets, actual, tokens, at = self._replay[0]
+            await self.primary.settle(rid, budgets, actual, tokens, at)
+            self._replay.pop(0)
+
+    async def reserve(self, request: ReserveRequest) -> ReserveOutcome:
+        if not self._degraded or time.monotonic() >= self._next_probe:
+            try:
+                outcome = await self.primary.reserve(request)
+            except CountersUnavailable:
+                if not self.fail_open:
+                    raise
+                self._set_degraded(True)
+                self._next_probe = time.monotonic() + self.probe_interval_s
+                # The attempt may still run when Redis comes back (a reply lost, not the request):
+                # releasing it then is harmless if it never ran.
+                self._replay.append((request.reservation_id, tuple(request.budgets), 0.0, 0, request.now))
+            else:
+                if self._degraded or self._deltas or self._replay:
+                    await self._recovered_quietly()
+                return outcome
+        assert self._local is not None
+        outcome = await self._local.reserve(request)
+        if outcome.refusal is None and outcome.rate_refusal is None:
+            self._local_ids[request.reservation_id] = self._local
+        return outcome
+
+    async def _recovered_quietly(self) -> None:
+        try:
+            await self._recovered()
+        except CountersUnavailable:
+            self._next_probe = time.monotonic() + self.probe_interval_s
+
+    async def settle(
+        self,
+        reservation_id: str,
+        budgets: Sequence[BudgetSlot],
+        actual_usd: float,
+        actual_tokens: int | None,
+        now: float,
+    ) -> SettleOutcome:
+        local = self._local_ids.pop(reservation_id, None)
+        if local is not None:
+            outcome = await local.settle(reservation_id, budgets, actual_usd, actual_tokens, now)
+            if actual_usd:
+                for slot in budgets:
+                    self._deltas[slot] = self._deltas.get(slot, 0.0) + actual_usd
+            return outcome
+        try:
+            return await self.primary.settle(reservation_id, budgets, actual_usd, actual_tokens, now)
+        except CountersUnavailable:
+            if not self.fail_open:
+                raise  # the reservation stays held in Redis and is reaped at its reserved amount
+            self._replay.append((reservation_id, tuple(budgets), actual_usd, actual_tokens, now))
+            return SettleOutcome()
+
+    async def expire(self, now: float) -> list[Expired]:
+        expired = await self.primary.expire(now)
+        for local in {id(b): b for b in self._local_ids.values()}.values():
+            for gone in await local.expire(now):
+                self._local_ids.pop(gone.reservation_id, None)
+                expired.append(gone)
+        if not self._degraded and (self._deltas or self._replay):
+            await self._recovered_quietly()
+        return expired
+
+    async def states(self, budgets: Sequence[BudgetSlot]) -> list[CounterState]:
+        try:
+            return await self.primary.states(budgets)
+        except CountersUnavailable:
+            if not self.fail_open or self._local is None:
+                raise
+            return await self._local.states(budgets)

@@ -1,0 +1,290 @@
+"""Redis counters: budgets, reservations and rate limits shared by every gateway replica.
+
+Each backend call is one Lua script (see `redis_scripts`), so a reservation is checked and taken
+on every applicable budget and rate limit at once, whichever replica sends it. Counter keys carry
+their window start (`…|day@1767225600`), so a new window is a new key and the old one expires a
+while after its window ends; `total` counters never expire.
+
+A counter missing from Redis (first sight, or Redis restarted without persistence) is seeded once
+from the ledger: the script reports it missing, the ledger is asked, and the seed is written only
+if the key is still missing, so two replicas seeding at once never add the spend twice.
+
+Reservations carry their expiry. `expire()` (called every second by each engine) reaps for the
+whole fleet at most once per `reap_interval_s` (a short Redis lock): a reservation past its TTL
+belongs to a replica that died or a call that hung, and is counted in spent at its reserved amount,
+as journal recovery counts interrupted calls, because the provider may have billed it. The overshoot
+guarantee therefore holds through a crash; the cost is that an unbilled call stays counted until
+the window rolls over. A late settle counts only the difference from what the reaper charged.
+
+Keys: `<prefix>:{<tag>}:…`. Every key of a deployment shares one hash tag, so each script runs in
+one Redis Cluster slot. The backend interface does not carry the org (a `ReserveRequest`, a settle
+and `states()` name only budget slots); per-org tags, which spread orgs over cluster slots, need
+the org passed on those calls — `tag` is the one place that would change.
+
+Redis unreachable → `CountersUnavailable` (HTTP 503): no call is admitted without a budget check.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+import redis.asyncio as aioredis
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from redis.retry import Retry
+
+from regulator.budget import redis_scripts as lua
+from regulator.budget.backend import (
+    BudgetRefusal,
+    CounterState,
+    Crossing,
+    Expired,
+    Overrun,
+    ReserveOutcome,
+    ReserveRequest,
+    SettleOutcome,
+    SpendLoader,
+)
+from regulator.budget.model import BudgetSlot
+from regulator.budget.ratelimit import RateRefusal
+from regulator.errors import CountersUnavailable
+
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+def connect(url: str, *, timeout_s: float = 1.0) -> aioredis.Redis:
+    """A client that gives up fast: one quick retry (a stale pooled socket), then the error."""
+    return aioredis.Redis.from_url(
+        url,
+        decode_responses=True,
+        socket_timeout=timeout_s,
+        socket_connect_timeout=timeout_s,
+        retry=Retry(ExponentialBackoff(cap=0.05, base=0.01), 1),
+    )
+
+
+def _slot_meta(slots: Sequence[BudgetSlot]) -> str:
+    return orjson.dumps(
+        [[s.key, s.scope, s.window, s.limit, s.start, s.resets_at, s.filters, s.thresholds, s.cap_from] for s in slots]
+    ).decode()
+
+
+def _slots_from_meta(meta: str) -> tuple[BudgetSlot, ...]:
+    return tuple(
+        BudgetSlot(k, sc, w, lim, st, rs, tuple((a, b) for a, b in f), tuple(th), cf)
+        for k, sc, w, lim, st, rs, f, th, cf in orjson.loads(meta)
+    )
+
+
+def _crossings(values: Sequence[Any], at: int, count: int) -> list[Crossing]:
+    return [
+        Crossing(int(values[i]), float(values[i + 1]), float(values[i + 2]), float(values[i + 3]))
+        for i in range(at, at + 4 * count, 4)
+    ]
+
+
+class RedisBackend:
+    def __init__(
+        self,
+        client: aioredis.Redis,
+        *,
+        prefix: str = "rg",
+        tag: str = "regulator",
+        loader: SpendLoader | None = None,
+        reservation_ttl_s: float = 900.0,
+        reap_interval_s: float = 2.0,
+        reap_batch: int = 500,
+    ) -> None:
+        if "{" in prefix or "}" in prefix or "{" in tag or "}" in tag:
+            raise ValueError("prefix and tag must not contain braces (they delimit the hash tag)")
+        self.client = client
+        self.prefix = prefix
+        self._base = f"{prefix}:{{{tag}}}:"
+        self._loader = loader
+        # Counters outlive their window by this much, so late settles and the reaper still find them.
+        self._keep_s = int(reservation_ttl_s) + 3600
+        self._reap_interval_s = reap_interval_s
+        self._reap_batch = reap_batch
+        self._reserve = client.register_script(lua.RESERVE)
+        self._settle = client.register_script(lua.SETTLE)
+        self._reap = client.register_script(lua.REAP)
+        self._states = client.register_script(lua.STATES)
+        self._push = client.register_script(lua.PUSH)
+        self._claim = client.register_script(lua.CLAIM)
+
+    def set_loader(self, loader: SpendLoader | None) -> None:
+        self._loader = loader
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+    # key names
+
+    def counter_key(self, slot: BudgetSlot) -> str:
+        return f"{self._base}c:{slot.key}@{round(slot.start)}"
+
+    def _ttl(self, slot: BudgetSlot) -> int:
+        # Relative, refreshed on every reservation: a whole window plus the margin, from the last use.
+        return 0 if slot.resets_at is None else int(slot.resets_at - slot.start) + self._keep_s
+
+    async def _run(self, script: Any, keys: list[str], args: list[Any]) -> Any:
+        try:
+            return await script(keys=keys, args=args)
+        except UNREACHABLE as exc:
+            raise CountersUnavailable(
+                f"budget counters unavailable (Redis: {exc}); refusing to admit calls without a budget check"
+            ) from exc
+
+    async def _seeds(self, slots: Sequence[BudgetSlot], missing: Sequence[Any]) -> dict[int, str]:
+        seeds: dict[int, str] = {}
+        for index in (int(i) for i in missing):
+            slot = slots[index]
+            spent = 0.0
+            if self._loader is not None:
+                spent = await asyncio.to_thread(self._loader, slot.start, dict(slot.filters))
+            seeds[index] = repr(float(spent))
+        return seeds
+
+    # the interface
+
+    async def reserve(self, request: ReserveRequest) -> ReserveOutcome:
+        slots = request.budgets
+        keys = [self._base + "held", self._base + "exp"]
+        keys += [self.counter_key(s) for s in slots]
+        keys += [self._base + b.key for b in request.buckets]
+        keys += [self._base + c.key for c in request.concurrency]
+        head: list[Any] = [
+            request.reservation_id,
+            repr(request.now),
+            repr(request.expires_at),
+            len(slots),
+            len(request.buckets),
+            len(request.concurrency),
+            request.input_tokens,
+            repr(request.input_usd),
+            repr(request.usd_per_output_token),
+            request.max_output_tokens,
+            request.min_output_tokens,
+            _slot_meta(slots),
+        ]
+        tail: list[Any] = [
+            *(a for b in request.buckets for a in ("r" if b.kind == "requests_per_minute" else "t", b.per_minute)),
+            *(c.limit for c in request.concurrency),
+        ]
+        seeds: dict[int, str] = {}
+        while True:
+            per_slot = [
+                a
+                for i, s in enumerate(slots)
+                for a in (
+                    repr(s.limit),
+                    ",".join(map(repr, s.thresholds)),
+                    self._ttl(s),
+                    seeds.get(i, ""),
+                )
+            ]
+            reply = await self._run(self._reserve, keys, [*head, *per_slot, *tail])
+            if reply[0] != "seed":
+                break
+            seeds.update(await self._seeds(slots, reply[1:]))
+        kind = reply[0]
+        if kind == "held":
+            raise ValueError(f"reservation {request.reservation_id!r} is already held")
+        if kind == "rate":
+            index = int(reply[2])
+            if reply[1] == "c":
+                conc = request.concurrency[index]
+                return ReserveOutcome(rate_refusal=RateRefusal(conc.scope, "concurrent", conc.limit, 1.0))
+            spec = request.buckets[index]
+            return ReserveOutcome(rate_refusal=RateRefusal(spec.scope, spec.kind, spec.per_minute, float(reply[4])))
+        if kind == "budget":
+            blocking = tuple(int(i) for i in reply[4:])
+            refusal = BudgetRefusal(int(reply[1]), float(reply[2]), float(reply[3]), blocking or (int(reply[1]),))
+            return ReserveOutcome(refusal=refusal)
+        return ReserveOutcome(
+            output_tokens=int(reply[1]),
+            reserved_usd=float(reply[2]),
+            remaining_usd=float(reply[3]) if slots else None,
+            crossings=_crossings(reply, 5, int(reply[4])),
+        )
+
+    async def settle(
+        self,
+        reservation_id: str,
+        budgets: Sequence[BudgetSlot],
+        actual_usd: float,
+        actual_tokens: int | None,
+        now: float,
+    ) -> SettleOutcome:
+        keys = [self._base + "held", self._base + "exp", self._base + "tomb:" + reservation_id]
+        keys += [self.counter_key(s) for s in budgets]
+        args: list[Any] = [
+            reservation_id,
+            repr(actual_usd),
+            "" if actual_tokens is None else actual_tokens,
+            repr(now),
+            len(budgets),
+        ]
+        args += [a for s in budgets for a in (repr(s.limit), ",".join(map(repr, s.thresholds)))]
+        reply = await self._run(self._settle, keys, args)
+        if reply[0] == "late":
+            return SettleOutcome(late=True, crossings=_crossings(reply, 4, int(reply[3])))
+        n_over, n_cross = int(reply[2]), int(reply[3])
+        overruns = [
+            Overrun(int(reply[i]), float(reply[i + 1]), float(reply[i + 2])) for i in range(4, 4 + 3 * n_over, 3)
+        ]
+        return SettleOutcome(
+            reserved_usd=float(reply[1]),
+            overruns=overruns,
+            crossings=_crossings(reply, 4 + 3 * n_over, n_cross),
+        )
+
+    async def expire(self, now: float) -> list[Expired]:
+        """Reap reservations past their expiry, for every replica; at most once per interval fleet-wide."""
+        try:
+            claimed = await self._claim(keys=[self._base + "reaper"], args=[repr(now), self._reap_interval_s])
+        except UNREACHABLE:
+            return []  # the next admit reports the outage; reaping waits for Redis to return
+        if not claimed:
+            return []
+        expired: list[Expired] = []
+        keys = [self._base + "held", self._base + "exp"]
+        while True:
+            reply = await self._run(self._reap, keys, [repr(now), self._reap_batch, self._base + "tomb:", self._keep_s])
+            for i in range(0, len(reply), 3):
+                expired.append(Expired(reply[i], float(reply[i + 1]), _slots_from_meta(reply[i + 2])))
+            if len(reply) < 3 * self._reap_batch:
+                return expired
+
+    async def states(self, budgets: Sequence[BudgetSlot]) -> list[CounterState]:
+        if not budgets:
+            return []
+        keys = [self.counter_key(s) for s in budgets]
+        seeds: dict[int, str] = {}
+        while True:
+            args = [a for i, s in enumerate(budgets) for a in (seeds.get(i, ""), self._ttl(s))]
+            reply = await self._run(self._states, keys, args)
+            if reply[0] != "seed":
+                break
+            seeds.update(await self._seeds(budgets, reply[1:]))
+        return [CounterState(float(reply[i]), float(reply[i + 1])) for i in range(1, len(reply), 2)]
+
+    async def push_spend(self, push_id: str, deltas: dict[BudgetSlot, float]) -> int:
+        """Add spend counted elsewhere (while Redis was unreachable) exactly once per `push_id`.
+
+        Returns how many counters took it, or -1 if this push id was already applied.
+        """
+        slots = list(deltas)
+        keys = [f"{self._base}push:{push_id}", *(self.counter_key(s) for s in slots)]
+        args: list[Any] = [self._keep_s, *(repr(deltas[s]) for s in slots)]
+        return int(await self._run(self._push, keys, args))
+
+    async def ping(self) -> bool:
+        try:
+            return bool(await self.client.ping())
+        except UNREACHABLE:
+            return False

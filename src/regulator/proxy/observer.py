@@ -1,0 +1,80 @@
+"""The observe step: call events go to the detectors and the policy on their own thread.
+
+The request path only puts the event on a queue. Detection takes ~0.5 ms of Python per call on
+real agent traffic, so it runs on a worker thread, and its verdicts (standing state) apply from the
+next call on. If the worker falls behind by `max_backlog` events, new events are dropped and
+counted rather than letting memory grow or slowing calls down.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+
+from regulator.events import CallEvent
+from regulator.policy.supervisor import Supervisor
+from regulator.store.base import Incident
+
+log = logging.getLogger("regulator.observer")
+
+_STOP = object()
+
+
+class DetectionWorker:
+    def __init__(self, supervisor: Supervisor, max_backlog: int = 10_000):
+        self.supervisor = supervisor
+        self.max_backlog = max_backlog
+        self.dropped = 0
+        self.processed = 0
+        self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._listeners: list[Callable[[Incident], None]] = []
+        self._thread = threading.Thread(target=self._run, name="regulator-detectors", daemon=True)
+        self._idle = threading.Event()
+        self._idle.set()
+
+    def add_listener(self, listener: Callable[[Incident], None]) -> None:
+        self._listeners.append(listener)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._queue.put(_STOP)
+        self._thread.join(10)
+
+    def submit(self, event: CallEvent) -> None:
+        if self._queue.qsize() >= self.max_backlog:
+            self.dropped += 1
+            return
+        self._idle.clear()
+        self._queue.put(event)
+
+    def backlog(self) -> int:
+        return self._queue.qsize()
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """Until every submitted event has been observed (tests, the demo's summary)."""
+        return self._idle.wait(timeout)
+
+    def _run(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is _STOP:
+                return
+            assert isinstance(item, CallEvent)
+            try:
+                incidents = self.supervisor.observe(item)
+            except Exception:  # one bad event must not stop detection for the whole fleet
+                log.exception("detectors failed on call %s", item.record.call_id)
+                incidents = []
+            self.processed += 1
+            for incident in incidents:
+                for listener in self._listeners:
+                    try:
+                        listener(incident)
+                    except Exception:
+                        log.exception("incident listener failed")
+            if self._queue.empty():
+                self._idle.set()

@@ -1,0 +1,303 @@
+"""The admin API on a real gateway (in-process, on 127.0.0.1) in front of the mock upstream."""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from conftest import RunningGateway
+from regulator.store.base import Incident
+
+ADMIN = "/admin/v1"
+
+
+def admin_token(gw: RunningGateway) -> str:
+    return os.environ.get("REGULATOR_ADMIN_TOKEN") or (gw.data_dir / "admin_token").read_text().strip()
+
+
+def admin(gw: RunningGateway) -> httpx.Client:
+    return httpx.Client(base_url=gw.url, headers={"authorization": f"Bearer {admin_token(gw)}"}, timeout=10)
+
+
+def call(gw: RunningGateway, key: str | None = None, session: str | None = None) -> httpx.Response:
+    headers = {"authorization": f"Bearer {key or gw.key}"}
+    if session:
+        headers["x-regulator-session"] = session
+    return httpx.post(
+        gw.url + "/v1/chat/completions",
+        json={"model": "gpt-4o-mini", "messages": [{"role": "user", "content": f"hello {time.time()}"}]},
+        headers=headers,
+        timeout=10,
+    )
+
+
+def wait_for(check: Callable[[], Any], timeout: float = 5.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        result = check()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(0.05)
+
+
+def test_admin_token_is_generated_with_owner_only_permissions(gateway: RunningGateway) -> None:
+    if os.environ.get("REGULATOR_ADMIN_TOKEN"):
+        pytest.skip("REGULATOR_ADMIN_TOKEN is set, so no token file is generated")
+    path = gateway.data_dir / "admin_token"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert len(path.read_text().strip()) >= 32
+
+
+@pytest.mark.parametrize("path", ["/summary", "/keys", "/agents", "/budgets", "/incidents", "/reports/spend"])
+def test_admin_routes_refuse_missing_wrong_and_agent_credentials(gateway: RunningGateway, path: str) -> None:
+    url = gateway.url + ADMIN + path
+    missing = httpx.get(url)
+    assert missing.status_code == 401 and missing.json()["error"]["code"] == "missing_token"
+    wrong = httpx.get(url, headers={"authorization": "Bearer " + admin_token(gateway)[:-1] + "x"})
+    assert wrong.status_code == 401 and wrong.json()["error"]["code"] == "invalid_token"
+    agent = httpx.get(url, headers={"authorization": f"Bearer {gateway.key}"})
+    assert agent.status_code == 403 and agent.json()["error"]["code"] == "agent_key"
+    forged_cookie = httpx.get(url, cookies={"regulator_session": "9999999999.deadbeef"})
+    assert forged_cookie.status_code == 401
+    with admin(gateway) as client:
+        assert client.get(ADMIN + path).status_code == 200
+
+
+def test_actions_refuse_agent_keys(gateway: RunningGateway) -> None:
+    response = httpx.post(
+        gateway.url + ADMIN + "/actions",
+        json={"name": "agent-1", "action": "kill"},
+        headers={"authorization": f"Bearer {gateway.key}"},
+    )
+    assert response.status_code == 403
+    assert call(gateway).status_code == 200
+
+
+def test_keys_create_list_and_revoke_take_effect_at_the_gateway(gateway: RunningGateway) -> None:
+    with admin(gateway) as client:
+        created = client.post(ADMIN + "/keys", json={"agent": "builder", "fleet": "ci"})
+        assert created.status_code == 201
+        body = created.json()
+        assert body["key"].startswith("rg-") and body["agent"] == "builder"
+        listed = client.get(ADMIN + "/keys").json()["keys"]
+        assert body["key_id"] in {k["key_id"] for k in listed}
+        assert all("key" not in k for k in listed), "the plaintext key is shown once, at creation"
+        assert call(gateway, body["key"]).status_code == 200
+        revoked = client.delete(ADMIN + f"/keys/{body['key_id']}")
+        assert revoked.status_code == 200 and revoked.json()["revoked"]
+        assert wait_for(lambda: call(gateway, body["key"]).status_code == 403)
+        assert client.delete(ADMIN + "/keys/key_nope").status_code == 404
+        assert client.post(ADMIN + "/keys", json={"agent": ""}).status_code == 400
+        assert client.post(ADMIN + "/keys", content=b"{not json").status_code == 400
+
+
+def test_agents_show_spend_calls_and_the_session_timeline(gateway: RunningGateway) -> None:
+    for _ in range(3):
+        assert call(gateway, session="run-7").status_code == 200
+    gateway.gateway.ledger.flush()
+    spent = gateway.gateway.store.sum_cost(0)
+    with admin(gateway) as client:
+        [row] = [a for a in client.get(ADMIN + "/agents").json()["agents"] if a["agent"] == "agent-1"]
+        assert row["calls_today"] == 3 and row["status"] == "active" and row["session"] == "run-7"
+        assert row["spend_today_usd"] == pytest.approx(spent)
+        assert row["burn_rate_usd_per_hour"] == pytest.approx(spent)
+        detail = client.get(ADMIN + "/agents/agent-1").json()
+        assert len(detail["session_calls"]) == 3
+        assert sum(detail["series"][1]) == pytest.approx(spent)
+        sessions = client.get(ADMIN + "/sessions", params={"agent": "agent-1"}).json()["sessions"]
+        assert sessions[0]["session"] == "run-7" and sessions[0]["calls"] == 3
+        assert len(client.get(ADMIN + "/sessions/run-7/calls").json()["calls"]) == 3
+        assert client.get(ADMIN + "/agents/nobody").status_code == 404
+        assert client.get(ADMIN + "/agents/agent-1", params={"minutes": "-3"}).status_code == 400
+        summary = client.get(ADMIN + "/summary").json()
+        assert summary["spend_today_usd"] == pytest.approx(spent)
+        assert summary["month_end_projection_usd"] >= summary["spend_month_usd"]
+
+
+def test_budgets_set_list_and_delete_apply_to_calls(gateway: RunningGateway) -> None:
+    with admin(gateway) as client:
+        assert client.put(ADMIN + "/budgets/agent:agent-1", json={"day": 5.0}).status_code == 200
+        assert call(gateway).status_code == 200
+        budgets = client.get(ADMIN + "/budgets").json()["budgets"]
+        [day] = [b for b in budgets if b["scope"] == "agent:agent-1" and b["window"] == "day"]
+        assert day["limit_usd"] == 5.0 and day["spent_usd"] > 0
+        assert day["remaining_usd"] == pytest.approx(5.0 - day["spent_usd"] - day["reserved_usd"])
+        assert day["resets_at"] > time.time()
+        # A limit below what one call costs refuses the next call.
+        assert client.put(ADMIN + "/budgets/agent:agent-1", json={"day": 1e-9}).status_code == 200
+        refused = call(gateway)
+        assert refused.status_code == 429 and refused.json()["error"]["code"] == "budget_exceeded"
+        assert client.delete(ADMIN + "/budgets/agent:agent-1").status_code == 200
+        assert call(gateway).status_code == 200
+        assert client.delete(ADMIN + "/budgets/agent:agent-1").status_code == 404
+        assert client.put(ADMIN + "/budgets/team-a", json={"day": 1}).status_code == 400
+        assert client.put(ADMIN + "/budgets/agent:x", json={"day": -1}).status_code == 400
+        assert client.put(ADMIN + "/budgets/agent:x", json={}).status_code == 400
+
+
+def test_pause_resume_kill_reinstate_apply_to_the_next_call(gateway: RunningGateway) -> None:
+    def act(action: str, target: str = "agent", name: str = "agent-1") -> httpx.Response:
+        with admin(gateway) as client:
+            return client.post(ADMIN + "/actions", json={"target": target, "name": name, "action": action})
+
+    assert act("pause").json()["state"] == "paused"
+    paused = call(gateway)
+    assert paused.status_code == 429 and paused.json()["error"]["code"] == "agent_paused"
+    assert act("resume").status_code == 200
+    assert call(gateway).status_code == 200
+    assert act("kill").json()["state"] == "killed"
+    assert call(gateway).status_code == 403
+    assert act("resume").status_code == 409, "a killed agent needs an explicit reinstate"
+    assert act("reinstate").status_code == 200
+    assert call(gateway).status_code == 200
+    assert act("pause", "session", "run-9").status_code == 200
+    assert call(gateway, session="run-9").status_code == 429
+    assert call(gateway, session="run-10").status_code == 200
+    assert act("explode").status_code == 400
+    with admin(gateway) as client:
+        rows = client.get(ADMIN + "/sessions").json()["sessions"]
+        assert any(s["session"] == "run-10" for s in rows)
+
+
+def test_incidents_are_listed_with_evidence(gateway: RunningGateway) -> None:
+    incident = Incident(
+        time.time(),
+        "org-1",
+        "fleet-1",
+        "agent-1",
+        "run-1",
+        "repetition",
+        "pause",
+        "The same tool call `ls /tmp` was repeated 12 times in calls 3-14.",
+        ["c1"],
+        [3],
+    )
+    gateway.gateway.store.add_incident(incident)
+    with admin(gateway) as client:
+        [found] = client.get(ADMIN + "/incidents").json()["incidents"]
+        assert found["evidence"].startswith("The same tool call") and found["action"] == "pause"
+        assert client.get(ADMIN + "/incidents", params={"agent": "other"}).json()["incidents"] == []
+        assert client.get(ADMIN + "/incidents", params={"since": "yesterday-ish"}).status_code == 400
+
+        def last_incident() -> Any:
+            agents = client.get(ADMIN + "/agents").json()["agents"]
+            return agents[0]["last_incident"] if agents else None
+
+        assert wait_for(last_incident)["incident_id"] == incident.incident_id
+
+
+def test_spend_reports_group_by_agent_model_and_session(gateway: RunningGateway) -> None:
+    other = gateway.new_key("agent-2", "fleet-2")
+    call(gateway, session="a")
+    call(gateway, other, session="b")
+    gateway.gateway.ledger.flush()
+    total = gateway.gateway.store.sum_cost(0)
+    with admin(gateway) as client:
+        for by in ("agent", "fleet", "model", "session", "org"):
+            report = client.get(ADMIN + "/reports/spend", params={"by": by, "since": "1h"}).json()
+            assert report["total_cost_usd"] == pytest.approx(total)
+        by_agent = client.get(ADMIN + "/reports/spend", params={"by": "agent"}).json()["rows"]
+        assert {r["key"] for r in by_agent} == {"agent-1", "agent-2"}
+        future = client.get(ADMIN + "/reports/spend", params={"since": str(time.time() + 60)}).json()
+        assert future["rows"] == []
+        assert client.get(ADMIN + "/reports/spend", params={"by": "planet"}).status_code == 400
+
+
+def test_event_stream_carries_calls_and_incidents(gateway: RunningGateway) -> None:
+    seen: list[str] = []
+    ready = threading.Event()
+
+    def listen() -> None:
+        headers = {"authorization": f"Bearer {admin_token(gateway)}"}
+        with httpx.stream(
+            "GET", gateway.url + ADMIN + "/events", params={"types": "call,incident"}, headers=headers, timeout=10
+        ) as response:
+            assert response.headers["content-type"].startswith("text/event-stream")
+            ready.set()
+            for line in response.iter_lines():
+                if line.startswith("event: "):
+                    seen.append(line[7:])
+                if "incident" in seen and "call" in seen:
+                    return
+
+    thread = threading.Thread(target=listen, daemon=True)
+    thread.start()
+    assert ready.wait(5)
+    time.sleep(0.1)
+    call(gateway)
+    gateway.gateway.store.add_incident(
+        Incident(time.time(), "org-1", "fleet-1", "agent-1", "s", "burn", "throttle", "Spent $3 in 5 minutes.")
+    )
+    thread.join(5)
+    assert "call" in seen and "incident" in seen
+    with admin(gateway) as client:
+        assert client.get(ADMIN + "/events", params={"types": "nope"}).status_code == 400
+
+
+def test_openapi_schema_is_public_and_valid(gateway: RunningGateway) -> None:
+    import schemathesis
+
+    raw = httpx.get(gateway.url + ADMIN + "/openapi.json").json()
+    schema = schemathesis.openapi.from_dict(raw)
+    schema.validate()
+    assert "/admin/v1/actions" in raw["paths"]
+
+
+def test_fuzzed_admin_requests_never_cause_a_server_error(gateway: RunningGateway) -> None:
+    import hypothesis
+    import schemathesis
+    from schemathesis.checks import not_a_server_error
+
+    raw = httpx.get(gateway.url + ADMIN + "/openapi.json").json()
+    del raw["paths"]["/admin/v1/events"]  # endless by design
+    schema = schemathesis.openapi.from_dict(raw)
+    schema.config.update(base_url=gateway.url, headers={"authorization": f"Bearer {admin_token(gateway)}"})
+    failures: list[str] = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @hypothesis.settings(
+            max_examples=15,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(hypothesis.HealthCheck),
+        )
+        @hypothesis.given(case=operation.as_strategy())
+        def run(case: Any) -> None:
+            response = case.call()
+            if response.status_code >= 500:
+                failures.append(f"{case.method} {case.formatted_path} → {response.status_code}")
+            case.validate_response(response, checks=[not_a_server_error])
+
+        run()
+    assert failures == []
+
+
+def test_cli_status_agents_incidents_and_pause_against_the_running_gateway(gateway: RunningGateway) -> None:
+    from typer.testing import CliRunner
+
+    from regulator.cli.main import _register, app
+
+    _register()
+    call(gateway)
+    env = {"REGULATOR_URL": gateway.url, "REGULATOR_ADMIN_TOKEN": admin_token(gateway), "COLUMNS": "200"}
+    runner = CliRunner()
+    status = runner.invoke(app, ["status"], env=env)
+    assert status.exit_code == 0 and "spend today" in status.output
+    assert "agent-1" in runner.invoke(app, ["agents"], env=env).output
+    paused = runner.invoke(app, ["pause", "agent-1"], env=env)
+    assert paused.exit_code == 0 and "paused" in paused.output
+    assert call(gateway).status_code == 429
+    assert runner.invoke(app, ["resume", "agent-1"], env=env).exit_code == 0
+    assert call(gateway).status_code == 200
+    assert runner.invoke(app, ["incidents"], env=env).exit_code == 0
+    wrong = runner.invoke(app, ["status", "--token", "nope"], env=env)
+    assert wrong.exit_code == 1 and "401" in wrong.output

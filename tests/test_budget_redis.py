@@ -1,0 +1,322 @@
+"""Redis counters against real Redis servers: shared exactness across replicas, reaping, outages.
+
+"Replicas" are separate `RedisBackend`s (own client, own engine) on one server. Outages use a
+throwaway `redis-server` started here on a free port (stopped with SIGSTOP/SIGCONT or killed);
+the machine's shared Redis is never stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+import redis as syncredis
+
+from regulator.budget.config import BudgetConfig, RateLimitConfig
+from regulator.budget.engine import BudgetEngine
+from regulator.budget.failover import FailoverBackend
+from regulator.budget.memory import MemoryBackend
+from regulator.budget.model import AdmitRequest
+from regulator.budget.redis import RedisBackend, connect
+from regulator.errors import BudgetExceeded, CountersUnavailable, RateLimited
+from regulator.events import Identity
+from regulator.ops.standing_bus import StandingBus
+
+pytestmark = pytest.mark.redis
+NOON = 1715774400.0
+
+
+class Price:
+    def worst_case(self, input_tokens: int, output_tokens: int) -> float:
+        return input_tokens * 1e-6 + output_tokens * 1e-5
+
+
+PRICE = Price()
+
+
+def admit_request(n: int, i: int, *, now: float = NOON, max_tokens: int | None = 2000) -> AdmitRequest:
+    return AdmitRequest(
+        identity=Identity(key_id=f"k{n}", agent=f"agent-{n}", fleet="swarm", org="o"),
+        session=f"run-{n}",
+        call_id=f"{n}-{i}",
+        price=PRICE,
+        input_tokens=1000,
+        max_tokens=max_tokens,
+        model_max_output_tokens=2000,
+        now=now,
+    )
+
+
+@pytest.fixture
+async def replicas(redis_url: str, redis_prefix: str) -> AsyncIterator[list[RedisBackend]]:
+    backends = [RedisBackend(connect(redis_url), prefix=redis_prefix) for _ in range(3)]
+    yield backends
+    for b in backends:
+        await b.close()
+
+
+@pytest.mark.parametrize("session_cap", [None, 0.05])
+async def test_three_replicas_never_overspend_a_shared_budget_and_use_it(
+    replicas: list[RedisBackend], session_cap: float | None
+) -> None:
+    limit = 40 * 0.021
+    budgets = [BudgetConfig(scope="fleet:swarm", day=limit, session=session_cap), BudgetConfig(scope="org:o")]
+    engines = [BudgetEngine(b, budgets, []) for b in replicas]
+    rng = random.Random(7)
+    spent = 0.0
+
+    async def agent(n: int) -> None:
+        nonlocal spent
+        engine = engines[n % 3]
+        for i in range(1000):
+            try:
+                admission = await engine.admit(admit_request(n, i, max_tokens=None if n % 2 else 2000))
+            except BudgetExceeded:
+                return
+            await asyncio.sleep(rng.uniform(0, 0.004))
+            actual = PRICE.worst_case(1000, rng.randint(admission.max_tokens // 2, admission.max_tokens))
+            spent += actual
+            await engine.settle(admission, actual, now=NOON)
+
+    await asyncio.gather(*(agent(n) for n in range(100)))
+    status = {s.scope: s for s in await engines[1].snapshot(NOON)}["fleet:swarm"]
+    assert status.reserved_usd == 0
+    assert status.spent_usd == pytest.approx(spent)
+    assert 0.9 * limit <= spent <= limit
+
+
+async def test_redis_decides_exactly_as_the_in_process_backend(redis_url: str, redis_prefix: str) -> None:
+    budgets = [BudgetConfig(scope="agent:agent-1", hour=0.1, thresholds=[0.5, 0.9]), BudgetConfig(scope="org:o", day=1)]
+    limits = [RateLimitConfig(scope="agent:*", tokens_per_minute=20000)]
+    redis_backend = RedisBackend(connect(redis_url), prefix=redis_prefix)
+    engines = [BudgetEngine(MemoryBackend(), budgets, limits), BudgetEngine(redis_backend, budgets, limits)]
+    traces: list[list[object]] = [[], []]
+    for engine, trace in zip(engines, traces, strict=True):
+        for i in range(12):
+            try:
+                admission = await engine.admit(admit_request(1, i, now=NOON + i, max_tokens=None))
+            except (BudgetExceeded, RateLimited) as exc:
+                trace.append((type(exc).__name__, exc.details))
+                continue
+            trace.append((admission.max_tokens, round(admission.reserved_usd, 12), admission.budget_events))
+            # Every third call bills more than reserved: an overrun, reported and counted.
+            actual = admission.reserved_usd * (1.5 if i % 3 == 0 else 0.5)
+            trace.append(await engine.settle(admission, actual, actual_tokens=1500, now=NOON + i))
+        trace.append([(s.spent_usd, s.reserved_usd) for s in await engine.snapshot(NOON + 12)])
+    assert traces[0] == traces[1]
+    assert any("BudgetExceeded" in str(t) for t in traces[0])
+    await redis_backend.close()
+
+
+async def test_a_dropped_replicas_reservations_are_reaped_and_counted_at_their_reserved_amount(
+    replicas: list[RedisBackend],
+) -> None:
+    budgets = [BudgetConfig(scope="fleet:swarm", day=10.0)]
+    limits = [RateLimitConfig(scope="agent:*", concurrent=2)]
+    dying, survivor = (BudgetEngine(b, budgets, limits, reservation_ttl_s=30) for b in replicas[:2])
+    held = [await dying.admit(admit_request(1, i)) for i in range(2)]
+    with pytest.raises(RateLimited):
+        await survivor.admit(admit_request(1, 9))
+    reserved = sum(a.reserved_usd for a in held)
+    await replicas[0].close()  # the replica dies without settling
+
+    events = await survivor.expire(NOON + 31)
+    assert sorted(e.reservation_id for e in events) == ["1-0", "1-1"]
+    assert {e.scope for e in events} == {"fleet:swarm"}
+    status = (await survivor.snapshot(NOON + 31))[0]
+    assert (status.spent_usd, status.reserved_usd) == (pytest.approx(reserved), 0.0)
+    assert await survivor.expire(NOON + 40) == []
+    # The concurrency slots came back, and a late settle counts only the difference.
+    late = await survivor.admit(admit_request(1, 10, now=NOON + 31))
+    await survivor.settle(late, 0.001, now=NOON + 32)
+    assert (await survivor.settle(held[0], 0.002, now=NOON + 32))[0].kind == "late_settle"
+    status = (await survivor.snapshot(NOON + 32))[0]
+    assert status.spent_usd == pytest.approx(reserved - held[0].reserved_usd + 0.002 + 0.001)
+
+
+async def test_a_counter_is_seeded_from_the_ledger_once_even_when_replicas_race(
+    replicas: list[RedisBackend],
+) -> None:
+    asked: list[float] = []
+
+    def ledger(since: float, filters: dict[str, str]) -> float:
+        asked.append(since)
+        time.sleep(0.02)  # both replicas miss before either writes
+        return 1.25
+
+    for b in replicas:
+        b.set_loader(ledger)
+    engines = [BudgetEngine(b, [BudgetConfig(scope="fleet:swarm", day=5.0)], []) for b in replicas]
+    await asyncio.gather(*(e.admit(admit_request(n, 0)) for n, e in enumerate(engines)))
+    status = (await engines[0].snapshot(NOON))[0]
+    assert status.spent_usd == 1.25 and len(asked) >= 2
+
+
+async def test_window_counters_expire_after_their_window_and_total_counters_do_not(
+    replicas: list[RedisBackend], redis_url: str
+) -> None:
+    engine = BudgetEngine(replicas[0], [BudgetConfig(scope="fleet:swarm", day=5.0, total=50.0)], [])
+    admission = await engine.admit(admit_request(1, 0))
+    client = syncredis.Redis.from_url(redis_url)
+    day, total = (replicas[0].counter_key(s) for s in admission.slots)
+    assert 86400 < client.ttl(day) <= 86400 + 900 + 3600
+    assert client.ttl(total) == -1
+    client.close()
+
+
+async def test_rate_limits_are_shared_across_replicas(replicas: list[RedisBackend]) -> None:
+    engines = [BudgetEngine(b, [], [RateLimitConfig(scope="org:o", requests_per_minute=5)]) for b in replicas]
+    for i in range(5):
+        await engines[i % 3].admit(admit_request(1, i))
+    with pytest.raises(RateLimited) as refused:
+        await engines[2].admit(admit_request(1, 5))
+    assert refused.value.headers["Retry-After"] == "12"
+
+
+# -- outages, on a throwaway Redis server --------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ThrowawayRedis:
+    def __init__(self) -> None:
+        self.port = _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        client = syncredis.Redis(port=self.port)
+        for _ in range(200):
+            try:
+                client.ping()
+                break
+            except syncredis.ConnectionError:
+                time.sleep(0.01)
+        client.close()
+
+    def kill(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait()
+            self.proc = None
+
+    def pause(self, paused: bool) -> None:
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGSTOP if paused else signal.SIGCONT)
+
+
+@pytest.fixture
+def throwaway() -> Iterator[ThrowawayRedis]:
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    server = ThrowawayRedis()
+    server.start()
+    yield server
+    if server.proc is not None:
+        server.pause(False)
+    server.kill()
+
+
+async def test_redis_gone_fails_closed_and_service_resumes_from_the_ledger(throwaway: ThrowawayRedis) -> None:
+    ledger: list[float] = []
+    backend = RedisBackend(connect(throwaway.url, timeout_s=0.3))
+    backend.set_loader(lambda since, filters: sum(ledger))
+    engine = BudgetEngine(backend, [BudgetConfig(scope="fleet:swarm", day=1.0)], [])
+    admission = await engine.admit(admit_request(1, 0))
+    await engine.settle(admission, 0.01, now=NOON)
+    ledger.append(0.01)
+
+    throwaway.kill()
+    with pytest.raises(CountersUnavailable) as down:
+        await engine.admit(admit_request(1, 1))
+    assert down.value.status == 503
+    assert down.value.render("anthropic")[0] == 503
+
+    throwaway.start()  # empty: its counters come back from the ledger, counted once
+    admission = await engine.admit(admit_request(1, 2))
+    await engine.settle(admission, 0.02, now=NOON)
+    assert (await engine.snapshot(NOON))[0].spent_usd == pytest.approx(0.03)
+    await backend.close()
+
+
+async def test_fail_open_degrades_to_local_counters_and_pushes_their_spend_once(
+    throwaway: ThrowawayRedis,
+) -> None:
+    seen: list[bool] = []
+    backend = FailoverBackend(
+        RedisBackend(connect(throwaway.url, timeout_s=0.2)),
+        fail_open=True,
+        probe_interval_s=0.0,
+        on_degraded=seen.append,
+    )
+    engine = BudgetEngine(backend, [BudgetConfig(scope="fleet:swarm", day=1.0)], [])
+    first = await engine.admit(admit_request(1, 0))
+    await engine.settle(first, 0.01, now=NOON)
+    in_flight = await engine.admit(admit_request(1, 1))
+
+    throwaway.pause(True)  # unreachable, data kept
+    local = await engine.admit(admit_request(1, 2))
+    assert backend.is_degraded(local.reservation_id) and not backend.is_degraded(in_flight.reservation_id)
+    await engine.settle(local, 0.02, now=NOON)
+    await engine.settle(in_flight, 0.04, now=NOON)  # queued for replay
+    throwaway.pause(False)
+
+    again = await engine.admit(admit_request(1, 3))
+    assert seen == [True, False] and not backend.is_degraded(again.reservation_id)
+    await engine.settle(again, 0.08, now=NOON)
+    await backend.sync()  # nothing left: a no-op
+    status = (await engine.snapshot(NOON))[0]
+    assert (status.spent_usd, status.reserved_usd) == (pytest.approx(0.15), 0.0)
+    # The same push id again (a retry after a lost reply) changes nothing.
+    slot = first.slots[0]
+    assert await backend.primary.push_spend("retry", {slot: 1.0}) == 1
+    assert await backend.primary.push_spend("retry", {slot: 1.0}) == -1
+    await backend.primary.close()
+
+
+async def test_fail_closed_is_the_default(throwaway: ThrowawayRedis) -> None:
+    backend = FailoverBackend(RedisBackend(connect(throwaway.url, timeout_s=0.2)))
+    engine = BudgetEngine(backend, [BudgetConfig(scope="fleet:swarm", day=1.0)], [])
+    throwaway.kill()
+    with pytest.raises(CountersUnavailable):
+        await engine.admit(admit_request(1, 0))
+    await backend.primary.close()
+
+
+# -- standing state across replicas --------------------------------------------------------------
+
+
+async def test_a_pause_published_on_one_replica_reaches_the_others_within_a_second(
+    redis_url: str, redis_prefix: str
+) -> None:
+    channel = f"{redis_prefix}:standing"
+    heard: list[asyncio.Queue[dict[str, object] | None]] = [asyncio.Queue() for _ in range(2)]
+    buses = [StandingBus(connect(redis_url), channel=channel, interval_s=0.3) for _ in range(3)]
+    for bus, queue in zip(buses[1:], heard, strict=True):
+        await bus.start(queue.put)
+    started = time.monotonic()
+    assert await buses[0].publish({"scope_kind": "agent", "name": "bob", "state": "paused"}) == 2
+    for queue in heard:
+        change = await asyncio.wait_for(queue.get(), 1.0)
+        assert change == {"scope_kind": "agent", "name": "bob", "state": "paused"}
+    assert time.monotonic() - started < 1.0
+    # The periodic reload runs even with nothing published.
+    assert await asyncio.wait_for(heard[0].get(), 1.0) is None
+    for bus in buses:
+        await bus.stop()
+        await bus.client.aclose()

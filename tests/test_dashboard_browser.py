@@ -1,0 +1,172 @@
+"""The dashboard in headless Chromium (Debian's, driven by Playwright) against a real gateway.
+
+Screenshots go to test-artifacts/. Skips when /usr/bin/chromium is missing (`make test` installs it).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from conftest import RunningGateway
+from regulator.store.base import Incident
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is missing: apt-get install chromium"),
+]
+
+
+@pytest.fixture
+def page() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def token(gw: RunningGateway) -> str:
+    return os.environ.get("REGULATOR_ADMIN_TOKEN") or (gw.data_dir / "admin_token").read_text().strip()
+
+
+def call(gw: RunningGateway, key: str | None = None, session: str = "run-1") -> httpx.Response:
+    return httpx.post(
+        gw.url + "/v1/chat/completions",
+        json={"model": "gpt-4o-mini", "messages": [{"role": "user", "content": f"fix the test {time.time()}"}]},
+        headers={"authorization": f"Bearer {key or gw.key}", "x-regulator-session": session},
+        timeout=10,
+    )
+
+
+def login(page: Any, gw: RunningGateway) -> None:
+    page.goto(gw.url + "/dashboard")
+    assert "/dashboard/login" in page.url
+    page.fill("#token", "wrong-token")
+    page.click("button[type=submit]")
+    assert page.locator(".error").is_visible()
+    page.fill("#token", token(gw))
+    page.click("button[type=submit]")
+    page.wait_for_selector("#live.on", timeout=10_000)
+
+
+def test_login_sets_a_strict_httponly_session_cookie(gateway: RunningGateway, page: Any) -> None:
+    login(page, gateway)
+    [cookie] = page.context.cookies()
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert token(gateway) not in cookie["value"]
+
+
+def test_live_spend_and_pausing_from_the_incident_feed(gateway: RunningGateway, page: Any) -> None:
+    login(page, gateway)
+    assert call(gateway).status_code == 200
+    page.wait_for_function("document.querySelector('#calls-today').textContent === '1'", timeout=10_000)
+    first = page.text_content("#spend-today")
+    for _ in range(5):
+        assert call(gateway).status_code == 200
+    page.wait_for_function("document.querySelector('#calls-today').textContent === '6'", timeout=10_000)
+    assert page.text_content("#spend-today") != first, "spend must change live, without a reload"
+    row = page.locator("#agents tbody tr[data-agent='agent-1']")
+    assert "6" in row.text_content()
+    page.screenshot(path=str(ARTIFACTS / "dashboard-live-spend.png"), full_page=True)
+
+    gateway.gateway.store.add_incident(
+        Incident(
+            time.time(),
+            "org-1",
+            "fleet-1",
+            "agent-1",
+            "run-1",
+            "repetition",
+            "nudge",
+            "The same failing command `pytest tests/test_x.py` was run 8 times in calls 2-9.",
+        )
+    )
+    item = page.locator("#incidents li", has_text="pytest tests/test_x.py")
+    item.wait_for(timeout=10_000)
+    page.screenshot(path=str(ARTIFACTS / "dashboard-incident.png"), full_page=True)
+    item.locator("button[data-action='pause']").click()
+    page.locator("#agents tbody tr[data-agent='agent-1'] .status.paused").wait_for(timeout=10_000)
+    refused = call(gateway)
+    assert refused.status_code == 429 and refused.json()["error"]["code"] == "agent_paused"
+    page.screenshot(path=str(ARTIFACTS / "dashboard-paused.png"), full_page=True)
+    item = page.locator("#incidents li", has_text="pytest tests/test_x.py")
+    item.locator("button[data-action='resume']").click()
+    page.locator("#agents tbody tr[data-agent='agent-1'] .status.active").wait_for(timeout=10_000)
+    assert call(gateway).status_code == 200
+
+
+def test_agent_page_charts_spend_and_lists_the_session_timeline(gateway: RunningGateway, page: Any) -> None:
+    for _ in range(4):
+        call(gateway, session="run-42")
+    login(page, gateway)
+    page.click("#agents a[href='#agent/agent-1']")
+    page.wait_for_selector("#chart canvas", timeout=10_000)
+    page.wait_for_function("document.querySelectorAll('#timeline tbody tr').length === 4", timeout=10_000)
+    assert page.text_content("#agent-name") == "agent-1"
+    assert page.input_value("#session-pick") == "run-42"
+    page.screenshot(path=str(ARTIFACTS / "dashboard-agent.png"), full_page=True)
+
+
+def test_stays_responsive_with_1000_agents_and_100_calls_per_second(gateway: RunningGateway, page: Any) -> None:
+    store = gateway.gateway.store
+    keys = [store.create_key(f"agent-{i:04d}", f"fleet-{i % 10}")[0] for i in range(1000)]
+    login(page, gateway)
+    page.wait_for_function("document.querySelector('#agents-count').textContent === '1,001'", timeout=15_000)
+    stop = threading.Event()
+    sent = [0]
+
+    def traffic() -> None:
+        with httpx.Client(timeout=10) as client:
+            i = 0
+            while not stop.is_set():
+                started = time.monotonic()
+                client.post(
+                    gateway.url + "/v1/chat/completions",
+                    json={"model": "gpt-4o-mini", "messages": [{"role": "user", "content": f"step {i}"}]},
+                    headers={"authorization": f"Bearer {keys[i % len(keys)]}"},
+                )
+                i += 1
+                sent[0] += 1
+                time.sleep(max(0.0, 0.01 - (time.monotonic() - started)))
+
+    thread = threading.Thread(target=traffic, daemon=True)
+    thread.start()
+    try:
+        time.sleep(3)
+        # The page must answer input promptly while updates stream in.
+        started = time.perf_counter()
+        page.fill("#filter", "agent-0999")
+        page.wait_for_function("document.querySelectorAll('#agents tbody tr').length === 1", timeout=5_000)
+        latency = time.perf_counter() - started
+        page.fill("#filter", "")
+        page.click("#agents th[data-sort='calls_today']")
+        page.wait_for_function("document.querySelectorAll('#agents tbody tr').length === 1000", timeout=5_000)
+        page.screenshot(path=str(ARTIFACTS / "dashboard-1000-agents.png"))
+    finally:
+        stop.set()
+        thread.join(5)
+    assert sent[0] >= 150, f"only {sent[0]} calls were sent"
+    assert latency < 2.5, f"filtering took {latency:.2f}s under load"

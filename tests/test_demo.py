@@ -1,0 +1,45 @@
+"""`regulator demo`: a short run through the real gateway, checked against the ledger."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import orjson
+from typer.testing import CliRunner
+
+from regulator.cli.main import _register, app
+from regulator.sim.demo import DemoOptions, run_demo
+from regulator.sim.traces import iter_trace, read_labels
+
+
+async def test_short_demo_summary_matches_the_ledger(tmp_path: Path) -> None:
+    summary = await run_demo(DemoOptions(agents=20, duration_s=15, seed=1, data_dir=tmp_path))
+
+    assert summary["calls"] > 200
+    assert summary["calls"] == summary["ledger_calls"] == summary["mock_requests"]
+    # The fleet adds up the per-call cost headers (6 decimals); the ledger sums exact costs.
+    assert abs(summary["spend_usd"] - summary["ledger_spend_usd"]) <= summary["calls"] * 1e-6
+    assert summary["stopped_without_incident"] == []
+    assert summary["productive_stopped"] == 0
+    assert summary["agents_stopped"] == len(summary["stopped"])
+    assert summary["prevented_usd"] == sum(s["prevented_usd"] for s in summary["stopped"])
+    assert summary["rss_mb_start"] > 0 and summary["rss_mb_end"] > 0
+    # The trace replays: every forwarded call, with labels for every session.
+    calls = list(iter_trace([tmp_path / "trace.jsonl"]))
+    assert len(calls) == summary["calls"]
+    labels = read_labels(tmp_path / "labels.jsonl")
+    assert {c.session for c in calls} <= set(labels)
+    assert any(label.label == "loop" for label in labels.values())
+
+
+def test_demo_command_prints_one_json_object(tmp_path: Path) -> None:
+    _register()
+    result = CliRunner().invoke(
+        app, ["demo", "--agents", "4", "--duration", "3", "--seed", "2", "--json", "--data-dir", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    summary = orjson.loads(result.stdout)
+    for key in ("calls", "spend_usd", "prevented_usd", "agents_stopped", "productive_stopped",
+                "ledger_calls", "ledger_spend_usd", "calls_sent", "rss_mb_start", "rss_mb_end"):  # fmt: skip
+        assert key in summary
+    assert summary["calls_sent"] == summary["ledger_calls"] > 0
