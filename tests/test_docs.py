@@ -32,8 +32,13 @@ def config_keys(model: type[BaseModel], prefix: str = "") -> list[str]:
         keys.append(path)
         nested = _model_of(field.annotation)
         if nested is not None:
-            is_list = get_origin(field.annotation) is list or "list[" in str(field.annotation)
-            keys += config_keys(nested, f"{path}[]." if is_list else f"{path}.")
+            origin = get_origin(field.annotation)
+            if origin is dict:
+                keys += config_keys(nested, f"{path}.*.")
+            elif origin is list:
+                keys += config_keys(nested, f"{path}[].")
+            else:
+                keys += config_keys(nested, f"{path}.")
     return keys
 
 
@@ -54,7 +59,7 @@ def cli_commands() -> list[str]:
 
 def test_every_config_key_is_in_the_configuration_reference() -> None:
     text = (DOCS / "configuration.md").read_text()
-    documented = set(re.findall(r"`([a-z_\[\].]+)`", text))
+    documented = set(re.findall(r"`([a-z_\[\].*]+)`", text))
     missing = [key for key in config_keys(Config) if key not in documented]
     assert not missing, f"undocumented config keys in docs/configuration.md: {missing}"
 

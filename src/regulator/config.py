@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -46,6 +47,9 @@ class StorageConfig(Strict):
     url: str = ""
     ledger_batch_size: int = Field(default=500, gt=0)
     ledger_flush_ms: int = Field(default=200, gt=0)
+    # The journal survives a process kill without fsync (the page cache does); set this to also
+    # survive power loss, at one fsync per interval.
+    journal_fsync_s: float | None = Field(default=None, gt=0)
 
 
 class CountersConfig(Strict):
@@ -53,6 +57,17 @@ class CountersConfig(Strict):
     url: str = "memory://"
     fail_open: bool = False
     reservation_ttl_s: int = Field(default=900, gt=0)
+    # Calendar windows (day, week, month) start at midnight in this timezone.
+    timezone: str = "UTC"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown timezone {value!r} (use an IANA name such as Europe/Berlin)") from exc
+        return value
 
 
 class UpstreamConfig(Strict):
@@ -106,7 +121,7 @@ class SessionsConfig(Strict):
 class TraceConfig(Strict):
     # Opt-in: write live traffic as a trace (FORMAT.md) for replay, with secrets redacted.
     enabled: bool = False
-    path: str = "traces/live.jsonl"
+    path: str = "traces/live.jsonl"  # relative to the data directory
 
 
 class Config(Strict):

@@ -309,6 +309,8 @@ class AdminApi:
                 409, "killed", f"{body.target} {body.name!r} was killed; use 'reinstate' to let it run again."
             )
         state = apply_action(self.gw, body.target, body.name, body.action, body.reason)
+        # Other replicas hear of it now rather than at their next registry poll.
+        await self.gw.publish_standing({"scope_kind": body.target, "name": body.name, "state": state})
         await self.ops.poll(summary=False)
         return JSONResponse({"target": body.target, "name": body.name, "action": body.action, "state": state})
 

@@ -29,8 +29,6 @@ ACTION_STATE: dict[Action, str] = {
 
 
 class BudgetView(Protocol):
-    on_event: Callable[[BudgetEvent], None] | None
-
     @property
     def budgets(self) -> list[BudgetConfig]: ...
 
@@ -75,6 +73,10 @@ class OpsGateway(Protocol):
     def policy(self) -> Any: ...
 
     def add_call_listener(self, listener: Callable[[CallRecord], None]) -> None: ...
+
+    def add_budget_listener(self, listener: Callable[[BudgetEvent], None]) -> None: ...
+
+    async def publish_standing(self, change: dict[str, Any]) -> None: ...
 
 
 def standings_of(gateway: OpsGateway) -> Standings | None:

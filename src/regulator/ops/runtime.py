@@ -89,14 +89,7 @@ class Ops:
         self._registry_version = -1
         self._task: asyncio.Task[None] | None = None
         gateway.add_call_listener(self.on_call)
-        previous = gateway.budget.on_event
-
-        def on_budget(event: BudgetEvent) -> None:
-            if previous is not None:
-                previous(event)
-            self.on_budget_event(event)
-
-        gateway.budget.on_event = on_budget
+        gateway.add_budget_listener(self.on_budget_event)
 
     # lifecycle
 

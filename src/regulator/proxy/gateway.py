@@ -27,6 +27,7 @@ from regulator.proxy.observer import DetectionWorker
 from regulator.proxy.routing import Router
 from regulator.proxy.sessions import SessionThreader
 from regulator.proxy.streams import count_output_tokens
+from regulator.proxy.tracing import TraceRecorder
 from regulator.proxy.upstream import UpstreamClient
 from regulator.store import JOURNAL_NAME, Ledger, Store, open_store
 
@@ -68,6 +69,7 @@ class Gateway:
             data_dir / JOURNAL_NAME,
             batch_size=config.storage.ledger_batch_size,
             flush_ms=config.storage.ledger_flush_ms,
+            fsync_interval_s=config.storage.journal_fsync_s,
         )
         self.prices = PriceBook(config)
         self.router = Router(config)
@@ -80,6 +82,7 @@ class Gateway:
             self.counters,
             config.budgets,
             config.rate_limits,
+            tz=config.counters.timezone,
             reservation_ttl_s=config.counters.reservation_ttl_s,
             on_event=self._budget_event,
         )
@@ -95,6 +98,7 @@ class Gateway:
         self._tasks: list[asyncio.Task[None]] = []
         self._detecting = False
         self._bus: Any = None
+        self._tracer: TraceRecorder | None = None
         self._registry_version = -1
 
     def _counters(self) -> CounterBackend:
@@ -129,6 +133,9 @@ class Gateway:
 
             self._bus = StandingBus(connect(self.config.counters.url))
             await self._bus.start(self._standing_changed)
+        if self.config.trace.enabled:
+            self._tracer = TraceRecorder(self.data_dir / self.config.trace.path)
+            self.add_observer(self._tracer.submit)
         if self.config.detect.enabled and self.config.policy.enabled:
             self.add_observer(self.detection.submit)
             self.detection.start()
@@ -139,6 +146,8 @@ class Gateway:
             await asyncio.to_thread(self.detection.stop)
         if self._bus is not None:
             await self._bus.stop()
+        if self._tracer is not None:
+            await asyncio.to_thread(self._tracer.close)
         for task in self._tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
