@@ -26,7 +26,11 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
+# wrk drives the sustained-rate runs when it can be installed; otherwise bench/ falls back to aiohttp.
 bench: $(STAMP)
+	command -v wrk >/dev/null || ! command -v apt-get >/dev/null \
+		|| apt-get install -y -q wrk >/dev/null 2>&1 || (apt-get update -q && apt-get install -y -q wrk) >/dev/null 2>&1 \
+		|| echo "wrk not installed: sustained rates will come from the Python load generator"
 	$(BIN)/python -m bench.run
 
 clean:

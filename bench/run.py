@@ -1,39 +1,78 @@
 """`make bench`: what the gateway costs, measured against the mock upstream on this machine.
 
-- added latency (p50/p99) of the gateway over calling the mock directly, ~2 KB requests, concurrency 1;
-- the highest sustained request rate with the gateway held to one core (taskset), without and with
-  budgets + rate limits, driven by wrk from the other core when wrk is installed;
-- the same for requests of a real agent's size (long sessions of ../shared/traces, ~300 KB);
-Results go to bench/results/latest.json and are summarised on stdout.
+The mock upstream and every load generator run on core 1, the gateway alone on core 0 (taskset).
+
+- added latency (p50/p99) of the gateway over calling the mock directly, ~2 KB requests and the
+  largest requests of the dev traces (~370 KB), concurrency 1;
+- the highest sustained request rate of the gateway on one core (wrk when installed), streamed and
+  not, without budgets, with budgets + rate limits, and with them on Redis counters;
+- requests of a real agent's size: the largest trace requests, and whole productive sessions
+  replayed call by call, with detection on and off (the detectors' thread shares the core);
+- the detectors' cost per call, replaying the whole dev set through the default policy.
+Every rate comes with the gateway's CPU time per request (see bench/load.py). Results go to
+bench/results/latest.json and are printed.
 """
 
 from __future__ import annotations
 
 import asyncio
-import gzip
+import contextlib
+import functools
 import json
 import os
 import platform
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+import urllib.request
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import aiohttp
-import orjson
+from bench.detectors import detector_cost
+from bench.load import (
+    CORES,
+    Rate,
+    latencies,
+    measured,
+    median_rate,
+    pct,
+    pinned,
+    sustained,
+    throughput_py,
+    throughput_wrk,
+)
+from bench.workloads import TraceWorkloads, load_traces, small_body, streamed
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
-TRACES = ROOT.parent / "shared" / "traces" / "dev" / "calls.jsonl.gz"
 BIN = Path(sys.executable).parent
-CORES = os.cpu_count() or 1
+GATEWAY_CORE, LOAD_CORE = 0, 1 if CORES > 1 else 0
+SECONDS = 5  # per sustained-rate measurement
+ROUNDS = 3  # of each configuration, alternating, where two are compared
+CHAT = "/v1/chat/completions"
+
+BUDGETS_CONFIG = """
+budgets:
+  - {scope: "org:default", day: 1000000, month: 10000000}
+  - {scope: "fleet:bench", day: 1000000, hour: 500000, session: 100000}
+  - {scope: "agent:bench", day: 1000000, minute: 100000}
+rate_limits:
+  - {scope: "agent:*", requests_per_minute: 100000000, tokens_per_minute: 100000000000, concurrent: 10000}
+  - {scope: "fleet:bench", requests_per_minute: 100000000}
+"""
+# Replayed productive sessions are sent again and again; some then look like loops to the detectors.
+# A warn-only ladder keeps every call forwarded and observed, so detection on vs off compares the
+# detectors' whole cost rather than cheap refusals.
+WARN_ONLY = "policy: {ladder: [{action: warn, min_severity: 0.5}]}\n"
+NO_DETECTION = WARN_ONLY + "detect: {enabled: false}\n"
 
 
 def free_port() -> int:
@@ -42,15 +81,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def pinned(cmd: list[str], core: int) -> list[str]:
-    if shutil.which("taskset") and CORES > 1:
-        return ["taskset", "-c", str(core), *cmd]
-    return cmd
-
-
 def wait_http(url: str, timeout: float = 20.0) -> None:
-    import urllib.request
-
     deadline = time.time() + timeout
     while time.time() < deadline:
         try:
@@ -74,6 +105,28 @@ def process(cmd: list[str], env: dict[str, str] | None = None) -> Iterator[subpr
             proc.kill()
 
 
+@contextmanager
+def throwaway_redis() -> Iterator[str | None]:
+    """A redis-server of our own on a free port (never the machine's shared one), or the URL in
+    REGULATOR_BENCH_REDIS; None when neither is available."""
+    if os.environ.get("REGULATOR_BENCH_REDIS"):
+        yield os.environ["REGULATOR_BENCH_REDIS"]
+        return
+    if not shutil.which("redis-server"):
+        yield None
+        return
+    port = free_port()
+    cmd = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+    with process(pinned(cmd, LOAD_CORE)):
+        deadline = time.time() + 10
+        while time.time() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+
+
 def create_key(data_dir: Path) -> str:
     out = subprocess.run(
         [str(BIN / "regulator"), "keys", "create", "--agent", "bench", "--fleet", "bench", "--data-dir", str(data_dir)],
@@ -87,177 +140,169 @@ def create_key(data_dir: Path) -> str:
     return match.group(0)
 
 
-def small_body() -> bytes:
-    filler = "Please summarise the following build log. " * 40
-    body = {
-        "model": "gpt-4o-mini",
-        "max_tokens": 64,
-        "messages": [
-            {"role": "system", "content": "You are a concise assistant."},
-            {"role": "user", "content": filler[:1900]},
-        ],
-    }
-    return orjson.dumps(body)
+@dataclass(frozen=True)
+class Gateway:
+    url: str  # the chat completions URL
+    key: str
+    pid: int
 
 
-def long_bodies(limit: int = 40) -> list[bytes]:
-    """Requests of a real agent's size: the longest contexts of the dev traces."""
-    if not TRACES.exists():
-        return []
-    last: dict[str, list[Any]] = {}
-    sizes: list[tuple[int, bytes]] = []
-    with gzip.open(TRACES, "rt") as handle:
-        for line in handle:
-            call = json.loads(line)
-            request = call["request"]
-            messages = request["messages"]
-            if "messages_from" in request:
-                messages = last[call["session"]][: request["messages_from"]] + messages
-            last[call["session"]] = messages
-            body = orjson.dumps({"model": "gpt-4o-mini", "max_tokens": 256, "messages": messages})
-            if len(body) > 200_000:
-                sizes.append((len(body), body))
-    sizes.sort(key=lambda item: -item[0])
-    return [body for _, body in sizes[:limit]]
-
-
-async def latencies(url: str, body: bytes, key: str, n: int) -> list[float]:
-    headers = {"authorization": f"Bearer {key}", "content-type": "application/json"}
-    out = []
-    async with aiohttp.ClientSession() as session:
-        for i in range(n + 20):
-            t0 = time.perf_counter()
-            async with session.post(url, data=body, headers=headers) as resp:
-                await resp.read()
-                if resp.status != 200:
-                    raise RuntimeError(f"{url} answered {resp.status}: {await resp.text()}")
-            if i >= 20:  # warm-up
-                out.append((time.perf_counter() - t0) * 1000)
-    return out
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
-async def throughput_py(url: str, bodies: list[bytes], key: str, seconds: float, concurrency: int) -> float:
-    headers = {"authorization": f"Bearer {key}", "content-type": "application/json"}
-    done = 0
-    deadline = time.perf_counter() + seconds
-
-    async def worker(session: aiohttp.ClientSession, i: int) -> None:
-        nonlocal done
-        j = i
-        while time.perf_counter() < deadline:
-            async with session.post(url, data=bodies[j % len(bodies)], headers=headers) as resp:
-                await resp.read()
-            done += 1
-            j += concurrency
-
-    t0 = time.perf_counter()
-    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as session:
-        await asyncio.gather(*(worker(session, i) for i in range(concurrency)))
-    return done / (time.perf_counter() - t0)
-
-
-def throughput_wrk(url: str, body: bytes, key: str, seconds: int, connections: int, core: int) -> float | None:
-    if not shutil.which("wrk"):
-        return None
-    with tempfile.TemporaryDirectory() as tmp:
-        script = Path(tmp) / "post.lua"
-        body_file = Path(tmp) / "body.json"
-        body_file.write_bytes(body)
-        script.write_text(
-            'wrk.method = "POST"\n'
-            f'local f = io.open("{body_file}", "rb"); wrk.body = f:read("*a"); f:close()\n'
-            'wrk.headers["Content-Type"] = "application/json"\n'
-            f'wrk.headers["Authorization"] = "Bearer {key}"\n'
-        )
-        out = subprocess.run(
-            pinned(["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", str(script), url], core),
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    if "Non-2xx" in out:
-        raise RuntimeError(f"wrk saw errors:\n{out}")
-    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    return float(match.group(1)) if match else None
-
-
-BUDGETS_CONFIG = """
-budgets:
-  - {scope: "org:default", day: 1000000, month: 10000000}
-  - {scope: "fleet:bench", day: 1000000, hour: 500000, session: 100000}
-  - {scope: "agent:bench", day: 1000000, minute: 100000}
-rate_limits:
-  - {scope: "agent:*", requests_per_minute: 100000000, tokens_per_minute: 100000000000, concurrent: 10000}
-  - {scope: "fleet:bench", requests_per_minute: 100000000}
-"""
-
-
-def run_gateway_suite(name: str, mock_url: str, config_text: str, extra_env: dict[str, str]) -> dict[str, Any]:
+@contextmanager
+def gateway(mock_url: str, config_text: str, env: dict[str, str] | None = None) -> Iterator[Gateway]:
+    """A `regulator serve` on the gateway's core, with a key of its own."""
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
         config = data / "regulator.yaml"
         config.write_text(config_text)
         key = create_key(data)
         port = free_port()
-        gateway_url = f"http://127.0.0.1:{port}"
-        cmd = [str(BIN / "regulator"), "serve", "--config", str(config), "--port", str(port), "--data-dir", str(data),
-               "--upstream", mock_url + "/v1", "--log-level", "warning"]
-        with process(pinned(cmd, 0), extra_env):
-            wait_http(gateway_url + "/healthz")
-            chat = gateway_url + "/v1/chat/completions"
-            result: dict[str, Any] = {"name": name}
-            body = small_body()
-            lat = asyncio.run(latencies(chat, body, key, 500))
-            result["small_p50_ms"], result["small_p99_ms"] = pct(lat, 0.5), pct(lat, 0.99)
-            rps = throughput_wrk(chat, body, key, 8, 64, 1)
-            result["small_rps_one_core"] = rps or asyncio.run(throughput_py(chat, [body], key, 8, 64))
-            result["load_generator"] = "wrk" if rps else "python-aiohttp"
-            bodies = long_bodies()
-            if bodies:
-                lat = asyncio.run(latencies(chat, bodies[0], key, 50))
-                result["large_request_bytes"] = len(bodies[0])
-                result["large_p50_ms"], result["large_p99_ms"] = pct(lat, 0.5), pct(lat, 0.99)
-                result["large_rps_one_core"] = asyncio.run(throughput_py(chat, bodies, key, 8, 16))
-    return result
+        cmd = [str(BIN / "regulator"), "serve", "--config", str(config), "--port", str(port)]
+        cmd += ["--data-dir", str(data), "--upstream", mock_url + "/v1", "--log-level", "warning"]
+        with process(pinned(cmd, GATEWAY_CORE), env) as proc:
+            wait_http(f"http://127.0.0.1:{port}/healthz")
+            yield Gateway(f"http://127.0.0.1:{port}{CHAT}", key, proc.pid)
+
+
+def latency(url: str, body: bytes, key: str, n: int, prefix: str) -> dict[str, float]:
+    lat = asyncio.run(latencies(url, body, key, n))
+    return {f"{prefix}_p50_ms": round(pct(lat, 0.5), 3), f"{prefix}_p99_ms": round(pct(lat, 0.99), 3)}
+
+
+def alternate(gateways: dict[str, Gateway], load: Callable[[Gateway], Rate]) -> dict[str, list[Rate]]:
+    """The same load on each gateway in turn, ROUNDS times: configurations are compared round by
+    round, so a burst of other work on the machine hits one round of each rather than one side."""
+    rates: dict[str, list[Rate]] = {name: [] for name in gateways}
+    for _ in range(ROUNDS):
+        for name, gw in gateways.items():
+            rates[name].append(measured(gw.pid, functools.partial(load, gw)))
+    return rates
+
+
+def cost_fraction(without: list[Rate], with_: list[Rate]) -> dict[str, Any]:
+    """What the `with_` configuration gives up, as the median over paired rounds: by rate, and by
+    the gateway's CPU per request (the steadier figure on a shared machine)."""
+    by_rps = [1 - w.rps / o.rps for o, w in zip(without, with_, strict=True)]
+    out: dict[str, Any] = {
+        "by_rps": round(statistics.median(by_rps), 3),
+        "rounds_by_rps": [round(x, 3) for x in by_rps],
+    }
+    cpus = [(o.cpu_us_per_request, w.cpu_us_per_request) for o, w in zip(without, with_, strict=True)]
+    if all(o and w for o, w in cpus):
+        by_cpu = [1 - o / w for o, w in cpus if o and w]
+        out["by_cpu"] = round(statistics.median(by_cpu), 3)
+        out["rounds_by_cpu"] = [round(x, 3) for x in by_cpu]
+    return out
+
+
+def small_rate(gw: Gateway, body: bytes) -> Rate:
+    return throughput_wrk(gw.url, body, gw.key, SECONDS, 64, LOAD_CORE) or throughput_py(
+        gw.url, gw.key, SECONDS, [[body]], 64
+    )
+
+
+def measure(mock_url: str, traces: TraceWorkloads, report: dict[str, Any]) -> list[dict[str, Any]]:
+    small, small_stream = small_body(), small_body(stream=True)
+    names = ("no-budgets", "budgets+rate-limits", "no-budgets, detection off")
+    configs = (WARN_ONLY, WARN_ONLY + BUDGETS_CONFIG, NO_DETECTION)
+    suites: dict[str, dict[str, Any]] = {name: {"name": name} for name in names}
+    # Latency with one gateway running: the others' idle timers would show in the tail.
+    for name, config in zip(names[:2], configs, strict=False):
+        with gateway(mock_url, config) as gw:
+            suites[name] |= latency(gw.url, small, gw.key, 500, "small")
+            if traces.largest and name == names[0]:
+                suites[name]["large_request_bytes"] = len(traces.largest[0])
+                suites[name] |= latency(gw.url, traces.largest[0], gw.key, 50, "large")
+    with contextlib.ExitStack() as stack:
+        gws = {
+            name: stack.enter_context(gateway(mock_url, config)) for name, config in zip(names, configs, strict=True)
+        }
+        base, detect_off = gws[names[0]], gws[names[2]]
+        rates = alternate(gws, lambda gw: small_rate(gw, small))
+        for name in names:
+            suites[name] |= median_rate(rates[name]).report("small")
+        report["budget_cost_fraction"] = cost_fraction(rates[names[0]], rates[names[1]])
+        report["detection_cost_fraction_small"] = cost_fraction(rates[names[2]], rates[names[0]])
+
+        out = suites[names[0]]
+        out |= sustained(base.url, base.key, base.pid, [small_stream], SECONDS, 64, LOAD_CORE).report("small_stream")
+        if traces.largest:
+            largest = [[b] for b in traces.largest]
+            out |= measured(base.pid, lambda: throughput_py(base.url, base.key, SECONDS, largest, 16)).report("large")
+            streams = [[streamed(b)] for b in traces.largest]
+            out |= measured(base.pid, lambda: throughput_py(base.url, base.key, SECONDS, streams, 16)).report(
+                "large_stream"
+            )
+        if traces.sessions:
+            pair = {names[0]: base, names[2]: detect_off}
+            sessions = traces.sessions
+            rates = alternate(pair, lambda gw: throughput_py(gw.url, gw.key, SECONDS, sessions, len(sessions)))
+            for name in pair:
+                suites[name]["sessions_replayed"] = len(sessions)
+                suites[name]["sessions_calls"] = traces.session_calls
+                suites[name]["sessions_mean_request_bytes"] = round(traces.session_mean_bytes)
+                suites[name] |= median_rate(rates[name]).report("sessions")
+            report["detection_cost_fraction_sessions"] = cost_fraction(rates[names[2]], rates[names[0]])
+    return list(suites.values())
+
+
+def redis_suite(mock_url: str) -> dict[str, Any] | None:
+    with throwaway_redis() as redis_url:
+        if not redis_url:
+            return None
+        out: dict[str, Any] = {"name": "budgets+rate-limits on redis counters", "redis": "throwaway redis-server"}
+        with gateway(mock_url, WARN_ONLY + BUDGETS_CONFIG, {"REGULATOR_COUNTERS__URL": redis_url}) as gw:
+            out |= latency(gw.url, small_body(), gw.key, 500, "small")
+            out |= sustained(gw.url, gw.key, gw.pid, [small_body()], SECONDS, 64, LOAD_CORE).report("small")
+        return out
+
+
+def machine() -> dict[str, Any]:
+    cpu = ""
+    with open("/proc/cpuinfo") as handle:
+        for line in handle:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return {
+        "cpu": cpu,
+        "cores": CORES,
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+        "taskset": bool(shutil.which("taskset")),
+        "wrk": bool(shutil.which("wrk")),
+        "load_average_at_start": [round(x, 2) for x in os.getloadavg()],
+    }
 
 
 def main() -> None:
+    started = time.time()
+    if CORES > 1:
+        os.sched_setaffinity(0, {LOAD_CORE})  # load generators and replay stay off the gateway's core
     RESULTS.mkdir(parents=True, exist_ok=True)
+    report: dict[str, Any] = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "machine": machine()}
+    traces = load_traces()
     mock_port = free_port()
     mock_url = f"http://127.0.0.1:{mock_port}"
-    report: dict[str, Any] = {
-        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "machine": {"cores": CORES, "python": platform.python_version(), "taskset": bool(shutil.which("taskset"))},
-    }
     mock_cmd = [str(BIN / "regulator"), "mock-upstream", "--port", str(mock_port), "--latency-ms", "0"]
-    with process(pinned(mock_cmd, 1 if CORES > 1 else 0)):
+    with process(pinned(mock_cmd, LOAD_CORE)):
         wait_http(mock_url + "/v1/models")
-        body = small_body()
-        direct = asyncio.run(latencies(mock_url + "/v1/chat/completions", body, "direct", 500))
-        report["direct_small_p50_ms"], report["direct_small_p99_ms"] = pct(direct, 0.5), pct(direct, 0.99)
-        bodies = long_bodies()
-        if bodies:
-            direct = asyncio.run(latencies(mock_url + "/v1/chat/completions", bodies[0], "direct", 50))
-            report["direct_large_p50_ms"], report["direct_large_p99_ms"] = pct(direct, 0.5), pct(direct, 0.99)
-        suites = [run_gateway_suite("no-budgets", mock_url, "", {})]
-        suites.append(run_gateway_suite("budgets+rate-limits", mock_url, BUDGETS_CONFIG, {}))
-        redis_url = os.environ.get("REGULATOR_BENCH_REDIS", "redis://127.0.0.1:6379/15")
-        suites.append(
-            run_gateway_suite("redis-counters", mock_url, BUDGETS_CONFIG, {"REGULATOR_COUNTERS__URL": redis_url})
-        )
+        direct = mock_url + CHAT
+        report |= latency(direct, small_body(), "direct", 500, "direct_small")
+        if traces.largest:
+            report |= latency(direct, traces.largest[0], "direct", 50, "direct_large")
+        suites = measure(mock_url, traces, report)
+        redis = redis_suite(mock_url)
+        if redis is not None:
+            suites.append(redis)
     for suite in suites:
-        suite["added_small_p50_ms"] = suite["small_p50_ms"] - report["direct_small_p50_ms"]
-        suite["added_small_p99_ms"] = suite["small_p99_ms"] - report["direct_small_p99_ms"]
-        if "large_p50_ms" in suite and "direct_large_p50_ms" in report:
-            suite["added_large_p50_ms"] = suite["large_p50_ms"] - report["direct_large_p50_ms"]
+        for size in ("small", "large"):
+            if f"{size}_p50_ms" in suite and f"direct_{size}_p50_ms" in report:
+                for q in ("p50", "p99"):
+                    suite[f"added_{size}_{q}_ms"] = round(suite[f"{size}_{q}_ms"] - report[f"direct_{size}_{q}_ms"], 3)
     report["suites"] = suites
-    base, budgeted = suites[0]["small_rps_one_core"], suites[1]["small_rps_one_core"]
-    report["budget_cost_fraction"] = 1 - budgeted / base if base else None
+    report["detectors"] = detector_cost()
+    report["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
+    report["bench_seconds"] = round(time.time() - started)
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2))
     print(json.dumps(report, indent=2))
     print(f"\nwritten to {RESULTS / 'latest.json'}")

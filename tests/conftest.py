@@ -54,9 +54,7 @@ class RunningGateway:
 
 def gateway_config(upstream_url: str, **sections: Any) -> Config:
     config = Config.model_validate(sections)
-    config.upstreams.append(
-        UpstreamConfig(name=DEFAULT_UPSTREAM, base_url=upstream_url + "/v1", dialect="both")
-    )
+    config.upstreams.append(UpstreamConfig(name=DEFAULT_UPSTREAM, base_url=upstream_url + "/v1", dialect="both"))
     return config
 
 

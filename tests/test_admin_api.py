@@ -166,6 +166,22 @@ def test_pause_resume_kill_reinstate_apply_to_the_next_call(gateway: RunningGate
         assert any(s["session"] == "run-10" for s in rows)
 
 
+def test_an_agent_whose_current_session_is_paused_shows_as_paused(gateway: RunningGateway) -> None:
+    """The policy pauses sessions; the fleet view must not call such an agent active."""
+    assert call(gateway, session="run-3").status_code == 200
+    with admin(gateway) as client:
+        wait_for(lambda: client.get(ADMIN + "/agents").json()["agents"])
+        response = client.post(ADMIN + "/actions", json={"target": "session", "name": "run-3", "action": "pause"})
+        assert response.status_code == 200
+
+        def agent_status() -> str:
+            [row] = client.get(ADMIN + "/agents").json()["agents"]
+            return str(row["status"])
+
+        assert wait_for(lambda: agent_status() == "paused")
+        assert wait_for(lambda: client.get(ADMIN + "/summary").json()["agents_paused"] == 1)
+
+
 def test_incidents_are_listed_with_evidence(gateway: RunningGateway) -> None:
     incident = Incident(
         time.time(),

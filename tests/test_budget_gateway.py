@@ -4,62 +4,21 @@ the mock upstream at 50–200 ms latency never overspend a budget, and do use it
 from __future__ import annotations
 
 import asyncio
-import random
 from collections import defaultdict
 
 import openai
 import pytest
+
 from conftest import RunningGateway
+from loadgen import probe_call_cost as probe_call_cost_at
+from loadgen import run_agent
 
 AGENTS = 100
-MODEL = "gpt-4o-mini"
-MAX_TOKENS = 100
 
 
 async def probe_call_cost(gw: RunningGateway) -> float:
     """What one agent call really costs (measured through an unbudgeted fleet)."""
-    key = gw.new_key("probe", "probe-fleet")
-    client = openai.AsyncOpenAI(base_url=gw.url + "/v1", api_key=key, max_retries=0)
-    raw = await client.chat.completions.with_raw_response.create(
-        model=MODEL, max_tokens=MAX_TOKENS, messages=[{"role": "user", "content": "agent 0 turn 0: run the tests"}]
-    )
-    await client.close()
-    return float(raw.headers["x-regulator-cost-usd"])
-
-
-async def run_agent(gw: RunningGateway, key: str, index: int, stream: bool, session: str | None) -> int:
-    """Call until the budget refuses for good; a refusal with Retry-After (calls in flight hold the
-    rest) is retried, as the SDKs do."""
-    headers = {"X-Regulator-Session": session} if session else {}
-    client = openai.AsyncOpenAI(base_url=gw.url + "/v1", api_key=key, max_retries=0, default_headers=headers)
-    rng = random.Random(index)
-    calls = 0
-    try:
-        for turn in range(200):
-            try:
-                extra = {"x-mock-latency-ms": str(rng.randint(50, 200))}
-                messages = [{"role": "user", "content": f"agent {index} turn {turn}: run the tests"}]
-                if stream:
-                    response = await client.chat.completions.create(
-                        model=MODEL, max_tokens=MAX_TOKENS, messages=messages, stream=True, extra_headers=extra
-                    )
-                    async for _ in response:
-                        pass
-                else:
-                    await client.chat.completions.create(
-                        model=MODEL, max_tokens=MAX_TOKENS, messages=messages, extra_headers=extra
-                    )
-                calls += 1
-            except openai.RateLimitError as exc:
-                assert exc.body and exc.body.get("code") == "budget_exceeded", exc.body
-                if not exc.response.headers.get("retry-after") or exc.body.get("budget", {}).get("window") != "total":
-                    break
-                if exc.body["budget"]["reserved_usd"] <= 0:
-                    break
-                await asyncio.sleep(0.05)
-    finally:
-        await client.close()
-    return calls
+    return await probe_call_cost_at(gw.url, gw.new_key("probe", "probe-fleet"))
 
 
 def fleet_spend(gw: RunningGateway) -> dict[str, float]:
@@ -77,10 +36,10 @@ async def test_fleet_budget_holds_under_100_concurrent_agents(start_gateway, str
     limit = round(40 * await probe_call_cost(gw), 8)
     await set_budget(gw, "fleet:fleet-1", {"total": limit})
     keys = [gw.new_key(f"agent-{i}", "fleet-1") for i in range(AGENTS)]
-    calls = await asyncio.gather(*(run_agent(gw, k, i, stream, None) for i, k in enumerate(keys)))
+    runs = await asyncio.gather(*(run_agent([gw.url], k, i, stream=stream) for i, k in enumerate(keys)))
     spent = sum(fleet_spend(gw).values())
     assert spent <= limit, f"overspent: {spent} > {limit}"
-    assert spent >= 0.9 * limit, f"budget under-used: {spent / limit:.1%} ({sum(calls)} calls)"
+    assert spent >= 0.9 * limit, f"budget under-used: {spent / limit:.1%} ({sum(r.calls for r in runs)} calls)"
 
 
 async def test_per_session_caps_hold_for_every_session(start_gateway) -> None:
@@ -90,7 +49,7 @@ async def test_per_session_caps_hold_for_every_session(start_gateway) -> None:
     cap = round(40 * await probe_call_cost(gw), 8)
     await set_budget(gw, "fleet:fleet-1", {}, session=cap)
     keys = [gw.new_key(f"team-{i % 10}", "fleet-1") for i in range(AGENTS)]
-    await asyncio.gather(*(run_agent(gw, k, i, False, f"task-{i % 10}") for i, k in enumerate(keys)))
+    await asyncio.gather(*(run_agent([gw.url], k, i, session=f"task-{i % 10}") for i, k in enumerate(keys)))
     spend = fleet_spend(gw)
     assert len(spend) == 10
     for session, spent in spend.items():
@@ -106,3 +65,21 @@ async def set_budget(gw: RunningGateway, scope: str, limits: dict[str, float], s
             return
         await asyncio.sleep(0.02)
     raise AssertionError("the running gateway did not pick up the budget within 1 s")
+
+
+async def test_a_call_the_byte_bound_refuses_is_admitted_on_a_real_token_count(start_gateway) -> None:
+    """gpt-4's tokenizer ships offline: when the cheap bytes bound does not fit the budget, the
+    gateway counts tokens for real before refusing."""
+    gw = start_gateway()
+    text = "Please review the failing test output and explain the root cause in plain words. " * 50
+    bytes_worst = len(text) * 30e-6  # gpt-4 input at $30 per million tokens, one token per byte
+    await set_budget(gw, "agent:agent-1", {"total": round(bytes_worst / 2, 6)})
+    client = openai.AsyncOpenAI(base_url=gw.url + "/v1", api_key=gw.key, max_retries=0)
+    raw = await client.chat.completions.with_raw_response.create(
+        model="gpt-4", max_tokens=10, messages=[{"role": "user", "content": text}]
+    )
+    await client.close()
+    assert raw.status_code == 200
+    gw.gateway.ledger.flush()
+    [row] = list(gw.gateway.store.iter_records(0))
+    assert row.reserved_usd < bytes_worst / 2

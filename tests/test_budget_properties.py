@@ -96,9 +96,9 @@ class BudgetMachine(RuleBasedStateMachine):
         except BudgetExceeded as refused:
             # A refusal must be justified: the named budget truly cannot fit the smallest call.
             budget = refused.details["budget"]
-            assert budget["spent_usd"] + budget["reserved_usd"] + budget["requested_usd"] > budget[
-                "limit_usd"
-            ] * (1 - TOLERANCE)
+            assert budget["spent_usd"] + budget["reserved_usd"] + budget["requested_usd"] > budget["limit_usd"] * (
+                1 - TOLERANCE
+            )
             return
         bound = PRICE.worst_case(input_tokens, admission.max_tokens)
         assert admission.reserved_usd >= bound

@@ -9,16 +9,14 @@ from __future__ import annotations
 
 import asyncio
 import random
-import shutil
-import signal
-import socket
-import subprocess
 import time
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import replace
 
 import pytest
 import redis as syncredis
 
+from processes import ThrowawayRedis
 from regulator.budget.config import BudgetConfig, RateLimitConfig
 from regulator.budget.engine import BudgetEngine
 from regulator.budget.failover import FailoverBackend
@@ -180,56 +178,61 @@ async def test_rate_limits_are_shared_across_replicas(replicas: list[RedisBacken
     assert refused.value.headers["Retry-After"] == "12"
 
 
+async def test_every_key_a_call_touches_carries_its_orgs_hash_tag(
+    replicas: list[RedisBackend], redis_url: str, redis_prefix: str
+) -> None:
+    """So a Redis Cluster runs each script in one slot, and orgs spread over the cluster."""
+    budgets = [
+        BudgetConfig(scope="org:o", day=5.0),
+        BudgetConfig(scope="fleet:swarm", day=5.0, session=1.0),
+        BudgetConfig(scope="org:p", day=5.0),
+    ]
+    limits = [RateLimitConfig(scope="agent:*", requests_per_minute=100, tokens_per_minute=10**6, concurrent=5)]
+    engine = BudgetEngine(replicas[0], budgets, limits, reservation_ttl_s=30)
+    other = replace(admit_request(2, 0), identity=Identity(key_id="k2", agent="bot", fleet="crew", org="p"))
+    held = [await engine.admit(admit_request(1, 0)), await engine.admit(other)]
+    client = syncredis.Redis.from_url(redis_url, decode_responses=True)
+    keys = list(client.scan_iter(match=f"{redis_prefix}:*"))
+    client.close()
+    tags: dict[str, set[str]] = {}
+    for key in keys:
+        tag, rest = key.removeprefix(f"{redis_prefix}:{{").split("}:", 1)
+        tags.setdefault(tag, set()).add(rest.split("|")[0].split("@")[0])
+    assert tags["*"] == {"orgs", "reaper"}  # fleet-wide, touched by no script with an org's keys
+    assert tags["o"] == {
+        "held",
+        "exp",
+        "c:org:o",
+        "c:fleet:swarm",
+        "c:session:agent-1/run-1",
+        "rl:agent:agent-1",
+    }
+    assert tags["p"] == {"held", "exp", "c:org:p", "rl:agent:bot"}
+    # Settling, reaping and reporting find each org's keys again.
+    await engine.settle(held[0], 0.01, now=NOON)
+    assert [e.reservation_id for e in await engine.expire(NOON + 31)] == ["2-0"]
+    spent = {s.scope: s.spent_usd for s in await engine.snapshot(NOON + 31)}
+    assert spent == {"org:o": 0.01, "fleet:swarm": 0.01, "org:p": pytest.approx(held[1].reserved_usd)}
+
+
+async def test_a_replica_reports_an_orgs_fleet_budget_it_never_served(replicas: list[RedisBackend]) -> None:
+    budgets = [BudgetConfig(scope="fleet:swarm", day=5.0)]
+    serving, reporting = (BudgetEngine(b, budgets, []) for b in replicas[:2])
+    admission = await serving.admit(admit_request(1, 0))
+    reporting.set_orgs({"fleet:swarm": "o"})  # what the gateway learns from the key registry
+    [status] = await reporting.snapshot(NOON)
+    assert status.reserved_usd == pytest.approx(admission.reserved_usd)
+
+
 # -- outages, on a throwaway Redis server --------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class ThrowawayRedis:
-    def __init__(self) -> None:
-        self.port = _free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-        )
-        client = syncredis.Redis(port=self.port)
-        for _ in range(200):
-            try:
-                client.ping()
-                break
-            except syncredis.ConnectionError:
-                time.sleep(0.01)
-        client.close()
-
-    def kill(self) -> None:
-        if self.proc is not None:
-            self.proc.kill()
-            self.proc.wait()
-            self.proc = None
-
-    def pause(self, paused: bool) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGSTOP if paused else signal.SIGCONT)
 
 
 @pytest.fixture
 def throwaway() -> Iterator[ThrowawayRedis]:
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed")
     server = ThrowawayRedis()
     server.start()
     yield server
-    if server.proc is not None:
-        server.pause(False)
-    server.kill()
+    server.stop()
 
 
 async def test_redis_gone_fails_closed_and_service_resumes_from_the_ledger(throwaway: ThrowawayRedis) -> None:
@@ -284,8 +287,30 @@ async def test_fail_open_degrades_to_local_counters_and_pushes_their_spend_once(
     assert (status.spent_usd, status.reserved_usd) == (pytest.approx(0.15), 0.0)
     # The same push id again (a retry after a lost reply) changes nothing.
     slot = first.slots[0]
-    assert await backend.primary.push_spend("retry", {slot: 1.0}) == 1
-    assert await backend.primary.push_spend("retry", {slot: 1.0}) == -1
+    assert await backend.primary.push_spend("retry", {slot: {int(NOON * 10): 1.0}}) == 1
+    assert await backend.primary.push_spend("retry", {slot: {int(NOON * 10): 1.0}}) == -1
+    await backend.primary.close()
+
+
+async def test_calls_in_flight_when_redis_dies_are_counted_once_when_it_comes_back_empty(
+    throwaway: ThrowawayRedis,
+) -> None:
+    """Their settles are replayed; the counters re-seeded from the ledger (which has them) keep them once."""
+    ledger: list[float] = []
+    backend = FailoverBackend(RedisBackend(connect(throwaway.url, timeout_s=0.2)))
+    backend.set_loader(lambda since, filters: sum(ledger))
+    engine = BudgetEngine(backend, [BudgetConfig(scope="fleet:swarm", day=1.0)], [])
+    in_flight = [await engine.admit(admit_request(n, 0)) for n in range(3)]
+    throwaway.kill()
+    for admission in in_flight:
+        await engine.settle(admission, 0.01, now=NOON + 1)  # no error: the caller gets its answer
+        ledger.append(0.01)  # and the gateway records the call
+    throwaway.start()
+    later = await engine.admit(admit_request(9, 0, now=NOON + 10))
+    await engine.settle(later, 0.02, now=NOON + 10)
+    await backend.sync()
+    status = (await engine.snapshot(NOON + 10))[0]
+    assert (status.spent_usd, status.reserved_usd) == (pytest.approx(0.05), 0.0)
     await backend.primary.close()
 
 

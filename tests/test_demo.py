@@ -2,18 +2,47 @@
 
 from __future__ import annotations
 
+import http.cookiejar
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import orjson
 from typer.testing import CliRunner
 
+from regulator.cli.demo import render_summary
 from regulator.cli.main import _register, app
-from regulator.sim.demo import DemoOptions, run_demo
+from regulator.sim.demo import DemoOptions, Progress, run_demo
 from regulator.sim.traces import iter_trace, read_labels
 
 
+def _dashboard_while_running(url: str, token: str) -> dict[str, object]:
+    """Sign in to the printed dashboard with the printed token, as a newcomer would; its live summary."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    form = urllib.parse.urlencode({"token": token}).encode()
+    with opener.open(url + "/login", form, timeout=10) as page:  # redirected to the dashboard itself
+        assert page.status == 200 and page.url.rstrip("/") == url and b"<html" in page.read().lower()
+    origin = url.removesuffix("/dashboard")
+    with opener.open(origin + "/admin/v1/summary", timeout=10) as response:
+        summary: dict[str, object] = orjson.loads(response.read())
+    return summary
+
+
 async def test_short_demo_summary_matches_the_ledger(tmp_path: Path) -> None:
-    summary = await run_demo(DemoOptions(agents=20, duration_s=15, seed=1, data_dir=tmp_path))
+    printed: list[tuple[str, str]] = []
+    live: list[dict[str, object]] = []
+
+    def progress(p: Progress) -> None:
+        if not live:  # once, mid-run: the gateway runs in its own thread, a blocking read is fine
+            live.append(_dashboard_while_running(*printed[0]))
+
+    summary = await run_demo(
+        DemoOptions(agents=20, duration_s=15, seed=1, data_dir=tmp_path),
+        on_start=lambda url, token, _: printed.append((url, token)),
+        on_progress=progress,
+    )
+
+    assert live and live[0]["agents"] == 20 and int(str(live[0]["calls_today"])) > 0
 
     assert summary["calls"] > 200
     assert summary["calls"] == summary["ledger_calls"] == summary["mock_requests"]
@@ -22,7 +51,8 @@ async def test_short_demo_summary_matches_the_ledger(tmp_path: Path) -> None:
     assert summary["stopped_without_incident"] == []
     assert summary["productive_stopped"] == 0
     assert summary["agents_stopped"] == len(summary["stopped"])
-    assert summary["prevented_usd"] == sum(s["prevented_usd"] for s in summary["stopped"])
+    # Each figure is rounded to 6 decimals on its own.
+    assert abs(summary["prevented_usd"] - sum(s["prevented_usd"] for s in summary["stopped"])) <= 1e-5
     assert summary["rss_mb_start"] > 0 and summary["rss_mb_end"] > 0
     # The trace replays: every forwarded call, with labels for every session.
     calls = list(iter_trace([tmp_path / "trace.jsonl"]))
@@ -30,6 +60,8 @@ async def test_short_demo_summary_matches_the_ledger(tmp_path: Path) -> None:
     labels = read_labels(tmp_path / "labels.jsonl")
     assert {c.session for c in calls} <= set(labels)
     assert any(label.label == "loop" for label in labels.values())
+    text = render_summary(summary)
+    assert "productive agents stopped: 0" in text and "(matches)" in text
 
 
 def test_demo_command_prints_one_json_object(tmp_path: Path) -> None:

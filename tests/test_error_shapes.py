@@ -140,10 +140,17 @@ def test_upstream_429_passes_retry_after(gateway: RunningGateway) -> None:
     assert r.headers.get("retry-after")
 
 
-def test_upstream_timeout_is_504(start_gateway) -> None:
+def test_upstream_timeout_is_504_and_counted_at_its_reservation(start_gateway) -> None:
+    """The provider may still finish (and bill) a call regulator stopped waiting for."""
     gw = start_gateway(server={"upstream_timeout_s": 0.3})
     r = post(gw, OPENAI[0], json=OPENAI[1], **{"x-mock-first-byte-ms": "2000"})
     assert_openai_error(r, 504, "upstream_timeout")
+    gw.gateway.ledger.flush()
+    [row] = list(gw.gateway.store.iter_records(0))
+    assert row.outcome == "timeout"
+    assert row.cost_usd == pytest.approx(row.reserved_usd, rel=1e-6)
+    assert float(r.headers["x-regulator-cost-usd"]) == pytest.approx(row.cost_usd, abs=1e-6)
+    assert r.headers["x-regulator-session"] == row.session
 
 
 def test_upstream_connection_refused_is_502(mock_upstream, tmp_path: Path) -> None:

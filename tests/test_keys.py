@@ -86,3 +86,30 @@ def test_cli_revoke_by_key_or_id_and_unknown_id_fails(tmp_path: Path) -> None:
     missing = runner.invoke(cli(), ["keys", "revoke", "key_nope", "--data-dir", str(tmp_path)])
     assert missing.exit_code == 2 and "no key key_nope" in missing.output
     store.close()
+
+
+def test_keys_commands_work_against_a_running_gateway(gateway) -> None:
+    """`--url`: create, list and revoke through the admin API; each takes effect at once."""
+    import httpx
+
+    token = (gateway.data_dir / "admin_token").read_text().strip()
+    runner = CliRunner()
+    base = ["--url", gateway.url, "--token", token]
+    created = runner.invoke(cli(), ["keys", "create", "--agent", "remote-bot", *base])
+    assert created.exit_code == 0, created.output
+    key = created.stdout.strip().splitlines()[0]
+
+    def call() -> int:
+        return httpx.post(
+            gateway.url + "/v1/chat/completions",
+            headers={"authorization": f"Bearer {key}"},
+            json={"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]},
+            timeout=10,
+        ).status_code
+
+    assert call() == 200
+    listed = runner.invoke(cli(), ["keys", "list", "--json", *base])
+    [row] = [k for k in json.loads(listed.stdout) if k["agent"] == "remote-bot"]
+    assert runner.invoke(cli(), ["keys", "revoke", key, *base]).exit_code == 2  # by id only, never in a URL
+    assert runner.invoke(cli(), ["keys", "revoke", row["key_id"], *base]).exit_code == 0
+    assert call() == 403

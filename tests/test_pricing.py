@@ -90,9 +90,7 @@ def test_config_override_and_catalog_ref() -> None:
     book = PriceBook(config)
     mine = book.price("mine")
     # No catalog entry: cached reads and cache writes are billed as plain input.
-    assert mine.cost(Usage(1_000_000, cached_input_tokens=500_000, output_tokens=1_000_000)) == pytest.approx(
-        3.0
-    )
+    assert mine.cost(Usage(1_000_000, cached_input_tokens=500_000, output_tokens=1_000_000)) == pytest.approx(3.0)
     assert (mine.max_output_tokens, mine.source) == (4096, "config")
     alias = book.price("alias")
     assert alias.cost(Usage(1_000_000, output_tokens=1_000_000)) == pytest.approx(12.5)

@@ -8,6 +8,8 @@ import openai
 import pytest
 
 from conftest import RunningGateway
+from regulator.config import Config
+from regulator.proxy.server import GatewayServer
 
 TOOLS = [
     {
@@ -117,9 +119,22 @@ def test_embeddings_are_metered_at_the_configured_price(start_gateway) -> None:
     assert row.cost_usd == pytest.approx(row.usage.input_tokens * 0.02 / 1e6)
 
 
-def test_models_lists_the_configured_models(start_gateway) -> None:
-    gw = start_gateway(models=[{"name": "gpt-4o", "upstream": "default"}])
-    assert [m.id for m in client(gw).models.list()] == ["gpt-4o"]
+def test_models_lists_what_the_single_upstream_offers(gateway: RunningGateway) -> None:
+    ids = [m.id for m in client(gateway).models.list()]
+    assert "gpt-4o" in ids and "gpt-4o-mini" in ids
+
+
+def test_models_lists_the_configured_models(mock_upstream, tmp_path) -> None:
+    config = Config.model_validate(
+        {
+            "upstreams": [{"name": "mock", "base_url": mock_upstream.url + "/v1", "dialect": "both"}],
+            "models": [{"name": "gpt-4o", "upstream": "mock"}, {"name": "fast", "upstream": "mock"}],
+        }
+    )
+    with GatewayServer(config, tmp_path) as server:
+        key, _ = server.gateway.store.create_key("a")
+        listing = openai.OpenAI(base_url=server.url + "/v1", api_key=key, max_retries=0).models.list()
+        assert [m.id for m in listing] == ["fast", "gpt-4o"]
 
 
 def test_explicit_session_header_groups_calls(gateway: RunningGateway) -> None:

@@ -31,9 +31,7 @@ class Calls:
         self.now = T0
         self.n = 0
 
-    async def admit(
-        self, who: Identity = BOB, *, input_tokens: int = 1000, max_tokens: int | None = 1000
-    ) -> Admission:
+    async def admit(self, who: Identity = BOB, *, input_tokens: int = 1000, max_tokens: int | None = 1000) -> Admission:
         self.n += 1
         return await self.engine.admit(
             AdmitRequest(

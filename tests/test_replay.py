@@ -16,9 +16,7 @@ from regulator.sim.replay import ReplaySession, replay, replay_sessions
 DEV = Path("/work/shared/traces/dev/calls.jsonl.gz")
 
 
-def _call(
-    session: str, seq: int, model: str = "gpt-4o", cost: float | None = None, **usage: Any
-) -> dict[str, Any]:
+def _call(session: str, seq: int, model: str = "gpt-4o", cost: float | None = None, **usage: Any) -> dict[str, Any]:
     usage = {"prompt_tokens": 1_000, "completion_tokens": 100, **usage}
     if cost is not None:
         usage["cost"] = cost
@@ -44,9 +42,7 @@ GPT_4O_CALL = (1_000 * 2.5 + 100 * 10) / 1e6  # catalog price of one default cal
 
 
 def test_sessions_in_first_appearance_order_with_costs(tmp_path: Path) -> None:
-    path = _trace(
-        tmp_path, [_call("b", 0, cost=0.01), _call("a", 0), _call("b", 1, cost=0.02), _call("a", 1)]
-    )
+    path = _trace(tmp_path, [_call("b", 0, cost=0.01), _call("a", 0), _call("b", 1, cost=0.02), _call("a", 1)])
     sessions = replay_sessions([path], Config())
     assert [(s.session, s.agent, s.calls) for s in sessions] == [("b", "agent-b", 2), ("a", "agent-a", 2)]
     assert sessions[0].cost_usd == pytest.approx(2 * GPT_4O_CALL)

@@ -148,3 +148,25 @@ def test_scenario_fleet_has_the_mix_in_proportion_and_is_seeded() -> None:
     assert len({spec.name for spec in fleet}) == 100
     assert fleet == SCENARIOS["default"].fleet(100, seed=4)
     assert Counter(s.behaviour for s in SCENARIOS["default"].fleet(20, seed=1))["productive"] >= 14
+
+
+def test_running_the_same_tests_twice_collects_the_same_tests_and_only_the_timing_changes() -> None:
+    taken, _ = _run("oscillating", 30, seed=5)
+    runs = [s.output for s in taken if s.looping and "pytest" in s.command]
+    same_fix = runs[0::2]  # the fix alternates, so every other run has the same code under test
+    without_timing = {re.sub(r" in \d+\.\d\ds ", " in <t> ", out) for out in same_fix}
+    assert len(same_fix) >= 3 and len(without_timing) == 1
+    assert len({re.search(r" in \d+\.\d\ds ", out).group(0) for out in same_fix}) > 1  # type: ignore[union-attr]
+    assert runs[0] != runs[1]  # the other fix fails the other test
+
+
+def test_runaway_agent_reading_a_file_again_gets_the_same_content() -> None:
+    taken, _ = _run("runaway", 40, seed=2, tools=True)
+    by_command: dict[str, set[str]] = {}
+    reads = Counter(s.command for s in taken[1:] if s.command.startswith("cat "))
+    for step in taken[1:]:
+        if step.command in reads:
+            by_command.setdefault(step.command, set()).add(step.output)
+    assert max(reads.values()) >= 3
+    assert all(len(outputs) == 1 for outputs in by_command.values())
+    assert len({next(iter(outputs)) for outputs in by_command.values()}) == len(by_command)

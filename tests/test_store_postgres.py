@@ -24,6 +24,7 @@ from test_store_sqlite import (
     test_calls_are_inserted_once_and_read_back_whole,
     test_incidents_round_trip_newest_first_and_filter_by_agent,
     test_invalid_budgets_are_refused,
+    test_iter_records_pages_through_many_rows_in_order,
     test_report_groups_tokens_cost_and_errors,
     test_revoke_by_key_or_id_keeps_the_first_revocation_time,
     test_store_is_usable_from_many_threads,
@@ -37,6 +38,7 @@ SHARED_CASES = (
     test_calls_are_inserted_once_and_read_back_whole,
     test_incidents_round_trip_newest_first_and_filter_by_agent,
     test_invalid_budgets_are_refused,
+    test_iter_records_pages_through_many_rows_in_order,
     test_report_groups_tokens_cost_and_errors,
     test_revoke_by_key_or_id_keeps_the_first_revocation_time,
     test_store_is_usable_from_many_threads,
@@ -141,14 +143,6 @@ def test_a_report_on_one_day_reads_only_that_days_partition(store: PostgresStore
     text = "\n".join(r[0] for r in plan)
     assert "calls_d20002" in text
     assert not any(f"calls_d2000{i}" in text for i in (0, 1, 3, 4))
-
-
-def test_iter_records_pages_through_many_rows_in_order(store: PostgresStore) -> None:
-    base = 1_700_000_000.0
-    records = [call(f"c{i:05d}", base + (i // 3), 0.001) for i in range(2500)]
-    assert store.insert_calls(records) == 2500
-    got = [r.call_id for r in store.iter_records(base, base + 800)]
-    assert got == [r.call_id for r in records if r.ts < base + 800]
 
 
 def test_writers_on_two_replicas_creating_the_same_day_do_not_collide(store: PostgresStore, pg_url: str) -> None:

@@ -169,6 +169,15 @@ def test_calls_are_inserted_once_and_read_back_whole(store: SQLiteStore) -> None
     assert [r.call_id for r in store.iter_records(1001.0, 1002.0)] == ["c2"]
 
 
+def test_iter_records_pages_through_many_rows_in_order(store: SQLiteStore) -> None:
+    # More than one page (1000 rows), with ties on `ts` across page boundaries.
+    base = 1_700_000_000.0
+    records = [call(f"c{i:05d}", base + (i // 3), 0.001) for i in range(2500)]
+    assert store.insert_calls(records) == 2500
+    got = [r.call_id for r in store.iter_records(base, base + 800)]
+    assert got == [r.call_id for r in records if r.ts < base + 800]
+
+
 def test_sum_cost_filters_by_window_and_scope(store: SQLiteStore) -> None:
     store.insert_calls(
         [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import anthropic
 import openai
-from conftest import RunningGateway
 
+from conftest import RunningGateway
 from regulator.proxy.streams import split_events
 
 

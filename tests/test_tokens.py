@@ -27,9 +27,7 @@ def _openai_billed(messages: list[dict[str, Any]]) -> int:
     for message in messages:
         total += 3
         for key, value in message.items():
-            total += len(
-                CL100K.encode_ordinary(value if isinstance(value, str) else orjson.dumps(value).decode())
-            )
+            total += len(CL100K.encode_ordinary(value if isinstance(value, str) else orjson.dumps(value).decode()))
             total += key == "name"
     return total
 
@@ -107,7 +105,4 @@ def test_bounds_hold_on_real_conversations() -> None:
         assert input_token_bound("gpt-4", body, messages) >= billed
         assert counter.input_token_bound("gpt-4", body, messages, tools=False) >= billed
         # Gemini's own count, as recorded, is below the bytes bound too.
-        assert (
-            input_token_bound("gemini-3-pro-preview", body, messages)
-            >= call.response["usage"]["prompt_tokens"]
-        )
+        assert input_token_bound("gemini-3-pro-preview", body, messages) >= call.response["usage"]["prompt_tokens"]

@@ -86,9 +86,7 @@ def test_full_messages_line_gets_new_from_by_common_prefix(tmp_path: Path) -> No
         ([{**_line("s", 0, []), "dialect": "gemini"}], "dialect"),
     ],
 )
-def test_malformed_lines_name_the_file_and_line(
-    tmp_path: Path, lines: list[dict[str, Any]], message: str
-) -> None:
+def test_malformed_lines_name_the_file_and_line(tmp_path: Path, lines: list[dict[str, Any]], message: str) -> None:
     path = _write(tmp_path / "bad.jsonl", lines)
     with pytest.raises(TraceFormatError, match=message) as info:
         list(iter_trace([path]))

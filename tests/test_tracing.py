@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import openai
 import pytest
-from conftest import RunningGateway
 
+from conftest import RunningGateway
 from regulator.config import Config
 from regulator.proxy.tracing import redact
 from regulator.sim.replay import replay_sessions
 
 
 def test_secrets_pasted_into_conversations_are_redacted() -> None:
-    text = "export OPENAI_API_KEY=sk-proj-abcdefghijklmnop1234 and rg-AAAAAAAAAAAAAAAAAAAAAA; Bearer abc.def.ghijklmnopqrstu"
+    text = (
+        "export OPENAI_API_KEY=sk-proj-abcdefghijklmnop1234 and rg-AAAAAAAAAAAAAAAAAAAAAA;"
+        " Bearer abc.def.ghijklmnopqrstu"
+    )
     cleaned = redact({"content": [{"type": "text", "text": text}]})
     flat = str(cleaned)
     assert "sk-proj" not in flat and "rg-AAAA" not in flat and "abc.def" not in flat

@@ -140,6 +140,8 @@ class UpstreamError(RegulatorError):
     type = "upstream_error"
     anthropic_type = "api_error"
     code = "upstream_error"
+    # An error answer bills nothing; True where the provider may have billed a call we lost.
+    maybe_billed = False
 
     def __init__(
         self,
@@ -172,6 +174,8 @@ class UpstreamTimeout(UpstreamError):
     type = "timeout"
     anthropic_type = "api_error"
     code = "upstream_timeout"
+    # The provider may have finished (and billed) the call after regulator stopped waiting.
+    maybe_billed = True
 
     def __init__(self, message: str):
         super().__init__(message, status=504)

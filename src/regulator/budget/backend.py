@@ -28,6 +28,7 @@ SpendLoader = Callable[[float, dict[str, str]], float]
 @dataclass(slots=True)
 class ReserveRequest:
     reservation_id: str
+    org: str  # every budget, bucket and reservation of one call belongs to the caller's org
     now: float
     expires_at: float
     budgets: Sequence[BudgetSlot]
@@ -106,11 +107,13 @@ class CounterBackend(Protocol):
         actual_usd: float,
         actual_tokens: int | None,
         now: float,
+        *,
+        org: str,
     ) -> SettleOutcome:
         """Replace the reservation by `actual_usd`; `actual_tokens` corrects tokens-per-minute.
 
         Releasing is settling at 0 USD and 0 tokens. `budgets` lets a late settle (after expiry)
-        still count the cost.
+        still count the cost. `org` is the `ReserveRequest.org` the reservation was made with.
         """
         ...
 

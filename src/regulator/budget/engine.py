@@ -69,6 +69,8 @@ class BudgetEngine:
         self.reservation_ttl_s = reservation_ttl_s
         self.on_event = on_event
         self._plans: dict[tuple[str, str, str], _Plan] = {}
+        # Which org a fleet or agent scope belongs to, for reports that name no caller (`snapshot`).
+        self._orgs: dict[str, str] = {}
         self._valid_from = self._valid_until = 0.0
         self._next_sweep = 0.0
         self.set_budgets(budgets)
@@ -85,6 +87,14 @@ class BudgetEngine:
         self._rate_limits = RateLimits(rate_limits)
         self._plans.clear()
 
+    def set_orgs(self, orgs: dict[str, str]) -> None:
+        """Tell the engine which org each `fleet:…` / `agent:…` scope belongs to (from the key registry).
+
+        Calls teach it too; this covers scopes this process has not served yet, so that its reports
+        read the same per-org counters as the replicas that did.
+        """
+        self._orgs = {**self._orgs, **orgs}
+
     @property
     def budgets(self) -> list[BudgetConfig]:
         return list(self._budgets.values())
@@ -98,7 +108,7 @@ class BudgetEngine:
 
     # -- resolution ------------------------------------------------------------------------------
 
-    def _slots_for(self, config: BudgetConfig, now: float) -> list[BudgetSlot]:
+    def _slots_for(self, config: BudgetConfig, now: float, org: str) -> list[BudgetSlot]:
         filters = scope_filters(config.scope)
         thresholds = tuple(config.thresholds)
         slots = []
@@ -108,7 +118,7 @@ class BudgetEngine:
                 continue
             start, reset = self.clock.bounds(window, now)
             key = f"{config.scope}|{window}"
-            slots.append(BudgetSlot(key, config.scope, window, limit, start, reset, filters, thresholds))
+            slots.append(BudgetSlot(key, config.scope, window, limit, start, reset, filters, thresholds, "", org))
         return slots
 
     def _plan(self, identity: Identity, now: float) -> _Plan:
@@ -123,9 +133,10 @@ class BudgetEngine:
         if plan is None:
             slots: list[BudgetSlot] = []
             for scope in identity_scopes(identity):
+                self._orgs[scope] = identity.org
                 config = self._budgets.get(scope)
                 if config is not None:
-                    slots.extend(self._slots_for(config, now))
+                    slots.extend(self._slots_for(config, now, identity.org))
             buckets, concurrency = self._rate_limits.for_identity(identity)
             plan = self._plans[plan_key] = (tuple(slots), buckets, concurrency)
         return plan
@@ -142,7 +153,7 @@ class BudgetEngine:
             return None
         scope = f"session:{identity.agent}/{session}"
         filters = (("agent", identity.agent), ("session", session))
-        return BudgetSlot(f"{scope}|total", scope, "total", cap, 0.0, None, filters, thresholds, cap_from)
+        return BudgetSlot(f"{scope}|total", scope, "total", cap, 0.0, None, filters, thresholds, cap_from, identity.org)
 
     def _applicable(self, identity: Identity, session: str, now: float) -> _Plan:
         slots, buckets, concurrency = self._plan(identity, now)
@@ -165,6 +176,7 @@ class BudgetEngine:
         input_usd, per_token = affine_bound(req.price, req.input_tokens, want)
         request = ReserveRequest(
             reservation_id=req.call_id,
+            org=req.identity.org,
             now=now,
             expires_at=now + self.reservation_ttl_s,
             budgets=slots,
@@ -205,6 +217,7 @@ class BudgetEngine:
             buckets=buckets,
             concurrency=concurrency,
             call_id=req.call_id,
+            org=req.identity.org,
         )
 
     async def settle(
@@ -218,7 +231,7 @@ class BudgetEngine:
         """Count the actual cost in place of the reservation; `actual_tokens` corrects tokens/min."""
         at = time.time() if now is None else now
         outcome = await self.backend.settle(
-            admission.reservation_id, admission.slots, actual_cost_usd, actual_tokens, at
+            admission.reservation_id, admission.slots, actual_cost_usd, actual_tokens, at, org=admission.org
         )
         return self._settle_events(admission, outcome, actual_cost_usd, at)
 
@@ -248,9 +261,7 @@ class BudgetEngine:
 
     # -- reporting -------------------------------------------------------------------------------
 
-    async def remaining(
-        self, identity: Identity, session: str = "", now: float | None = None
-    ) -> float | None:
+    async def remaining(self, identity: Identity, session: str = "", now: float | None = None) -> float | None:
         """Tightest remaining USD over the budgets that apply (None: none apply)."""
         at = time.time() if now is None else now
         slots, _, _ = self._applicable(identity, session, at)
@@ -261,7 +272,9 @@ class BudgetEngine:
 
     async def snapshot(self, now: float | None = None) -> list[BudgetStatus]:
         at = time.time() if now is None else now
-        slots = [slot for config in self._budgets.values() for slot in self._slots_for(config, at)]
+        slots = [
+            slot for config in self._budgets.values() for slot in self._slots_for(config, at, self._org_of(config))
+        ]
         states = await self.backend.states(slots)
         return [
             BudgetStatus(
@@ -275,6 +288,10 @@ class BudgetEngine:
             )
             for s, st in zip(slots, states, strict=True)
         ]
+
+    def _org_of(self, config: BudgetConfig) -> str:
+        kind, _, name = config.scope.partition(":")
+        return name if kind == "org" else self._orgs.get(config.scope, "default")
 
     # -- events -----------------------------------------------------------------------
 
@@ -294,14 +311,11 @@ class BudgetEngine:
             kind, slot.scope, slot.window, slot.limit, spent, reserved, at, threshold, amount, reservation_id
         )
 
-    def _crossing_events(
-        self, slots: Sequence[BudgetSlot], crossings: list[Crossing], at: float
-    ) -> list[BudgetEvent]:
+    def _crossing_events(self, slots: Sequence[BudgetSlot], crossings: list[Crossing], at: float) -> list[BudgetEvent]:
         if not crossings:
             return []
         events = [
-            self._event("threshold", slots[c.index], c.spent, c.reserved, at, threshold=c.threshold)
-            for c in crossings
+            self._event("threshold", slots[c.index], c.spent, c.reserved, at, threshold=c.threshold) for c in crossings
         ]
         self._emit(events)
         return events
@@ -313,9 +327,7 @@ class BudgetEngine:
         events: list[BudgetEvent] = []
         rid = admission.reservation_id
         if outcome.late:
-            events += [
-                self._event("late_settle", s, 0.0, 0.0, at, amount=actual, reservation_id=rid) for s in slots
-            ]
+            events += [self._event("late_settle", s, 0.0, 0.0, at, amount=actual, reservation_id=rid) for s in slots]
         for o in outcome.overruns:
             events.append(
                 self._event(

@@ -1,6 +1,8 @@
 """Redis counters with a configured answer to Redis being unreachable (`counters.fail_open`).
 
 Fail closed (the default): every admission raises `CountersUnavailable` (503) until Redis answers.
+Calls already admitted still finish and are recorded: a settle that cannot reach Redis is replayed
+when it answers (until then the reservation holds their worst case, so nothing can overspend).
 
 Fail open: admissions go to a local in-process `MemoryBackend` (seeded from the ledger), and each
 such admission is marked degraded (`is_degraded(reservation_id)`) so the gateway can say so in a
@@ -10,11 +12,14 @@ to Redis when it answers again, under one push id: a push retried after a lost r
 once. A settle of a Redis reservation that fails during the outage is replayed when Redis returns,
 and so is a release of every admission attempt that failed over (its request may have reached
 Redis and run after all). A settle whose reply alone was lost runs twice: that call is counted
-twice (never under-counted), which is the safe side of the guarantee.
+twice (never under-counted), which is the safe side of the guarantee. If Redis came back empty,
+its counters are re-seeded from the ledger, which has those calls already: `RedisBackend` adds
+neither replayed settles nor pushed spend that the seed covered (see its `seeded` stamp).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 import time
@@ -35,7 +40,8 @@ from regulator.errors import CountersUnavailable
 
 log = logging.getLogger(__name__)
 
-_Settle = tuple[str, tuple[BudgetSlot, ...], float, int | None, float]
+# reservation id, budgets, USD, tokens, when it settled, org
+_Settle = tuple[str, tuple[BudgetSlot, ...], float, int | None, float, str]
 
 
 class FailoverBackend:
@@ -54,9 +60,11 @@ class FailoverBackend:
         self._loader: SpendLoader | None = None
         self._local: MemoryBackend | None = None
         self._local_ids: dict[str, MemoryBackend] = {}
-        self._deltas: dict[BudgetSlot, float] = {}
+        # Spend settled on local counters, per counter and tenth of a second (`RedisBackend.push_spend`).
+        self._deltas: dict[BudgetSlot, dict[int, float]] = {}
         self._push_id = ""
         self._replay: list[_Settle] = []
+        self._syncing = asyncio.Lock()
         self._degraded = False
         self._next_probe = 0.0
 
@@ -90,23 +98,32 @@ class FailoverBackend:
         await self.sync()
 
     async def sync(self) -> None:
-        """Push local spend and replay failed settles; safe to call any time, a no-op when clean."""
-        if self._deltas:
-            if not self._push_id:
-                self._push_id = secrets.token_hex(8)
-            deltas = dict(self._deltas)
-            await self.primary.push_spend(self._push_id, deltas)
-            for slot, amount in deltas.items():
-                left = self._deltas[slot] - amount
-                if left:
-                    self._deltas[slot] = left
-                else:
-                    del self._deltas[slot]
-            self._push_id = ""
-        while self._replay:
-            rid, budgets, actual, tokens, at = self._replay[0]
-            await self.primary.settle(rid, budgets, actual, tokens, at)
-            self._replay.pop(0)
+        """Push local spend and replay failed settles; safe to call any time, a no-op when clean.
+
+        One at a time: calls recovering together must not push or replay the same spend twice.
+        """
+        async with self._syncing:
+            if self._deltas:
+                if not self._push_id:
+                    self._push_id = secrets.token_hex(8)
+                deltas = {slot: dict(ticks) for slot, ticks in self._deltas.items()}
+                await self.primary.push_spend(self._push_id, deltas)
+                # Settles that landed while the push was in flight stay for the next one.
+                for slot, ticks in deltas.items():
+                    left = self._deltas[slot]
+                    for tick, amount in ticks.items():
+                        rest = left[tick] - amount
+                        if rest:
+                            left[tick] = rest
+                        else:
+                            del left[tick]
+                    if not left:
+                        del self._deltas[slot]
+                self._push_id = ""
+            while self._replay:
+                rid, budgets, actual, tokens, at, org = self._replay[0]
+                await self.primary.settle(rid, budgets, actual, tokens, at, org=org)
+                self._replay.pop(0)
 
     async def reserve(self, request: ReserveRequest) -> ReserveOutcome:
         if not self._degraded or time.monotonic() >= self._next_probe:
@@ -119,7 +136,7 @@ class FailoverBackend:
                 self._next_probe = time.monotonic() + self.probe_interval_s
                 # The attempt may still run when Redis comes back (a reply lost, not the request):
                 # releasing it then is harmless if it never ran.
-                self._replay.append((request.reservation_id, tuple(request.budgets), 0.0, 0, request.now))
+                self._replay.append((request.reservation_id, tuple(request.budgets), 0.0, 0, request.now, request.org))
             else:
                 if self._degraded or self._deltas or self._replay:
                     await self._recovered_quietly()
@@ -143,20 +160,24 @@ class FailoverBackend:
         actual_usd: float,
         actual_tokens: int | None,
         now: float,
+        *,
+        org: str,
     ) -> SettleOutcome:
         local = self._local_ids.pop(reservation_id, None)
         if local is not None:
-            outcome = await local.settle(reservation_id, budgets, actual_usd, actual_tokens, now)
+            outcome = await local.settle(reservation_id, budgets, actual_usd, actual_tokens, now, org=org)
             if actual_usd:
+                tick = int(now * 10)
                 for slot in budgets:
-                    self._deltas[slot] = self._deltas.get(slot, 0.0) + actual_usd
+                    ticks = self._deltas.setdefault(slot, {})
+                    ticks[tick] = ticks.get(tick, 0.0) + actual_usd
             return outcome
         try:
-            return await self.primary.settle(reservation_id, budgets, actual_usd, actual_tokens, now)
+            return await self.primary.settle(reservation_id, budgets, actual_usd, actual_tokens, now, org=org)
         except CountersUnavailable:
-            if not self.fail_open:
-                raise  # the reservation stays held in Redis and is reaped at its reserved amount
-            self._replay.append((reservation_id, tuple(budgets), actual_usd, actual_tokens, now))
+            # Fail open or closed, the call happened: it is recorded now and counted when Redis answers
+            # (meanwhile its reservation, held in Redis, keeps its worst case counted).
+            self._replay.append((reservation_id, tuple(budgets), actual_usd, actual_tokens, now, org))
             return SettleOutcome()
 
     async def expire(self, now: float) -> list[Expired]:

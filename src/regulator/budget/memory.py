@@ -136,9 +136,7 @@ class MemoryBackend:
         price, base = request.usd_per_output_token, request.input_usd
         tokens = request.max_output_tokens
         if base + tokens * price > avail:
-            tokens = (
-                -1 if base > avail else (tokens if price <= 0 else min(tokens, int((avail - base) / price)))
-            )
+            tokens = -1 if base > avail else (tokens if price <= 0 else min(tokens, int((avail - base) / price)))
         amount = base + tokens * price
         # Float rounding can leave `amount` an ulp above the room it was computed from.
         for _ in range(2):
@@ -188,6 +186,8 @@ class MemoryBackend:
         actual_usd: float,
         actual_tokens: int | None,
         now: float,
+        *,
+        org: str = "",
     ) -> SettleOutcome:
         held = self._held.pop(reservation_id, None)
         if held is None:

@@ -39,6 +39,8 @@ class BudgetSlot:
     thresholds: tuple[float, ...]
     # Where a session cap comes from ("agent:bob"), for error messages; "" for ordinary budgets.
     cap_from: str = ""
+    # The org whose calls this counter meters: Redis keeps each org's counters under its own hash tag.
+    org: str = ""
 
 
 EventKind = Literal["threshold", "overrun", "reservation_expired", "late_settle"]
@@ -106,6 +108,7 @@ class Admission:
     buckets: tuple[BucketSpec, ...] = field(repr=False)
     concurrency: tuple[ConcurrencySpec, ...] = field(repr=False)
     call_id: str = ""
+    org: str = ""
 
 
 def scope_filters(scope: str) -> tuple[tuple[str, str], ...]:

@@ -16,10 +16,16 @@ as journal recovery counts interrupted calls, because the provider may have bill
 guarantee therefore holds through a crash; the cost is that an unbilled call stays counted until
 the window rolls over. A late settle counts only the difference from what the reaper charged.
 
-Keys: `<prefix>:{<tag>}:…`. Every key of a deployment shares one hash tag, so each script runs in
-one Redis Cluster slot. The backend interface does not carry the org (a `ReserveRequest`, a settle
-and `states()` name only budget slots); per-org tags, which spread orgs over cluster slots, need
-the org passed on those calls — `tag` is the one place that would change.
+A seeded counter remembers when its ledger read began (`seeded`). Spend recorded in the ledger
+before then is in the counter already, so a settle replayed after Redis came back empty, or spend
+pushed from local counters (`FailoverBackend`), is not added to it again; `ledger_lag_s` is how long
+a settled call may take to reach the ledger (its batch flush), inside which it is added anyway.
+
+Keys: `<prefix>:{<org>}:…`. Every key one script touches (counters, rate-limit buckets, concurrency
+counts, the held hash and expiry zset, tombstones) is tagged with the caller's org, so each script
+runs in one Redis Cluster slot and orgs spread over the cluster. Budgets never span orgs; a fleet or
+agent budget is tagged with the org of its keys. Only the reaper's claim and the set of orgs with
+reservations (`<prefix>:{*}:…`) are fleet-wide, and no script touches them with an org's keys.
 
 Redis unreachable → `CountersUnavailable` (HTTP 503): no call is admitted without a budget check.
 """
@@ -27,7 +33,10 @@ Redis unreachable → `CountersUnavailable` (HTTP 503): no call is admitted with
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+import functools
+import hashlib
+import time
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -69,15 +78,25 @@ def connect(url: str, *, timeout_s: float = 1.0) -> aioredis.Redis:
 
 def _slot_meta(slots: Sequence[BudgetSlot]) -> str:
     return orjson.dumps(
-        [[s.key, s.scope, s.window, s.limit, s.start, s.resets_at, s.filters, s.thresholds, s.cap_from] for s in slots]
+        [
+            [s.key, s.scope, s.window, s.limit, s.start, s.resets_at, s.filters, s.thresholds, s.cap_from, s.org]
+            for s in slots
+        ]
     ).decode()
 
 
 def _slots_from_meta(meta: str) -> tuple[BudgetSlot, ...]:
     return tuple(
-        BudgetSlot(k, sc, w, lim, st, rs, tuple((a, b) for a, b in f), tuple(th), cf)
-        for k, sc, w, lim, st, rs, f, th, cf in orjson.loads(meta)
+        BudgetSlot(k, sc, w, lim, st, rs, tuple((a, b) for a, b in f), tuple(th), cf, org)
+        for k, sc, w, lim, st, rs, f, th, cf, org in orjson.loads(meta)
     )
+
+
+def _by_org(slots: Sequence[BudgetSlot]) -> dict[str, list[BudgetSlot]]:
+    groups: dict[str, list[BudgetSlot]] = {}
+    for slot in slots:
+        groups.setdefault(slot.org, []).append(slot)
+    return groups
 
 
 def _crossings(values: Sequence[Any], at: int, count: int) -> list[Crossing]:
@@ -87,24 +106,36 @@ def _crossings(values: Sequence[Any], at: int, count: int) -> list[Crossing]:
     ]
 
 
+def hash_tag(org: str) -> str:
+    """The org's Redis Cluster hash tag: its name, unless braces (or nothing) would break the tag."""
+    if org and "{" not in org and "}" not in org:
+        return org
+    return "~" + hashlib.sha1(org.encode()).hexdigest()[:16]
+
+
 class RedisBackend:
     def __init__(
         self,
         client: aioredis.Redis,
         *,
         prefix: str = "rg",
-        tag: str = "regulator",
         loader: SpendLoader | None = None,
         reservation_ttl_s: float = 900.0,
         reap_interval_s: float = 2.0,
         reap_batch: int = 500,
+        ledger_lag_s: float = 0.5,
     ) -> None:
-        if "{" in prefix or "}" in prefix or "{" in tag or "}" in tag:
-            raise ValueError("prefix and tag must not contain braces (they delimit the hash tag)")
+        if "{" in prefix or "}" in prefix:
+            raise ValueError("prefix must not contain braces (they delimit the hash tag)")
         self.client = client
         self.prefix = prefix
-        self._base = f"{prefix}:{{{tag}}}:"
+        self._fleet = f"{prefix}:{{*}}:"
+        self._orgs: dict[str, str] = {}  # org → its key base; registered for the reaper
         self._loader = loader
+        self._ledger_lag_s = ledger_lag_s
+        # Ledger reads in progress, per counter key: concurrent calls that find a counter missing
+        # (a cold start, Redis back empty) wait for one read instead of each querying the ledger.
+        self._loading: dict[str, asyncio.Future[str]] = {}
         # Counters outlive their window by this much, so late settles and the reaper still find them.
         self._keep_s = int(reservation_ttl_s) + 3600
         self._reap_interval_s = reap_interval_s
@@ -124,8 +155,23 @@ class RedisBackend:
 
     # key names
 
+    def base(self, org: str) -> str:
+        return f"{self.prefix}:{{{hash_tag(org)}}}:"
+
     def counter_key(self, slot: BudgetSlot) -> str:
-        return f"{self._base}c:{slot.key}@{round(slot.start)}"
+        return f"{self.base(slot.org)}c:{slot.key}@{round(slot.start)}"
+
+    async def _org_base(self, org: str) -> str:
+        """The org's key base; the first time, the org joins the set the reaper walks."""
+        base = self._orgs.get(org)
+        if base is None:
+            base = self.base(org)
+            try:
+                await self.client.sadd(self._fleet + "orgs", org)
+            except UNREACHABLE as exc:
+                raise CountersUnavailable(f"budget counters unavailable (Redis: {exc})") from exc
+            self._orgs[org] = base
+        return base
 
     def _ttl(self, slot: BudgetSlot) -> int:
         # Relative, refreshed on every reservation: a whole window plus the margin, from the last use.
@@ -139,24 +185,37 @@ class RedisBackend:
                 f"budget counters unavailable (Redis: {exc}); refusing to admit calls without a budget check"
             ) from exc
 
-    async def _seeds(self, slots: Sequence[BudgetSlot], missing: Sequence[Any]) -> dict[int, str]:
+    async def _seeds(self, slots: Sequence[BudgetSlot], missing: Sequence[Any], now: float) -> dict[int, str]:
         seeds: dict[int, str] = {}
         for index in (int(i) for i in missing):
-            slot = slots[index]
-            spent = 0.0
-            if self._loader is not None:
-                spent = await asyncio.to_thread(self._loader, slot.start, dict(slot.filters))
-            seeds[index] = repr(float(spent))
+            key = self.counter_key(slots[index])
+            loading = self._loading.get(key)
+            if loading is None:
+                loading = self._loading[key] = asyncio.ensure_future(self._load(slots[index], now))
+                loading.add_done_callback(functools.partial(self._loaded, key))
+            seeds[index] = await asyncio.shield(loading)  # one caller going away leaves the read to the rest
         return seeds
+
+    def _loaded(self, key: str, _: asyncio.Future[str]) -> None:
+        self._loading.pop(key, None)
+
+    async def _load(self, slot: BudgetSlot, now: float) -> str:
+        """The counter's spend in the ledger, stamped `now` (a time before the read: what was recorded
+        earlier is in it), in the engine's clock, the one settles are stamped with."""
+        spent = 0.0
+        if self._loader is not None:
+            spent = await asyncio.to_thread(self._loader, slot.start, dict(slot.filters))
+        return f"{float(spent)!r}@{now!r}"
 
     # the interface
 
     async def reserve(self, request: ReserveRequest) -> ReserveOutcome:
         slots = request.budgets
-        keys = [self._base + "held", self._base + "exp"]
+        base = await self._org_base(request.org)
+        keys = [base + "held", base + "exp"]
         keys += [self.counter_key(s) for s in slots]
-        keys += [self._base + b.key for b in request.buckets]
-        keys += [self._base + c.key for c in request.concurrency]
+        keys += [base + b.key for b in request.buckets]
+        keys += [base + c.key for c in request.concurrency]
         head: list[Any] = [
             request.reservation_id,
             repr(request.now),
@@ -190,7 +249,7 @@ class RedisBackend:
             reply = await self._run(self._reserve, keys, [*head, *per_slot, *tail])
             if reply[0] != "seed":
                 break
-            seeds.update(await self._seeds(slots, reply[1:]))
+            seeds.update(await self._seeds(slots, reply[1:], request.now))
         kind = reply[0]
         if kind == "held":
             raise ValueError(f"reservation {request.reservation_id!r} is already held")
@@ -219,8 +278,11 @@ class RedisBackend:
         actual_usd: float,
         actual_tokens: int | None,
         now: float,
+        *,
+        org: str,
     ) -> SettleOutcome:
-        keys = [self._base + "held", self._base + "exp", self._base + "tomb:" + reservation_id]
+        base = self.base(org)
+        keys = [base + "held", base + "exp", base + "tomb:" + reservation_id]
         keys += [self.counter_key(s) for s in budgets]
         args: list[Any] = [
             reservation_id,
@@ -230,6 +292,7 @@ class RedisBackend:
             len(budgets),
         ]
         args += [a for s in budgets for a in (repr(s.limit), ",".join(map(repr, s.thresholds)))]
+        args.append(repr(self._ledger_lag_s))
         reply = await self._run(self._settle, keys, args)
         if reply[0] == "late":
             return SettleOutcome(late=True, crossings=_crossings(reply, 4, int(reply[3])))
@@ -246,42 +309,60 @@ class RedisBackend:
     async def expire(self, now: float) -> list[Expired]:
         """Reap reservations past their expiry, for every replica; at most once per interval fleet-wide."""
         try:
-            claimed = await self._claim(keys=[self._base + "reaper"], args=[repr(now), self._reap_interval_s])
+            if self._orgs:  # again each time: a Redis restarted empty has forgotten them
+                await self.client.sadd(self._fleet + "orgs", *self._orgs)
+            claimed = await self._claim(keys=[self._fleet + "reaper"], args=[repr(now), self._reap_interval_s])
+            orgs = await self.client.smembers(self._fleet + "orgs") if claimed else set()
         except UNREACHABLE:
             return []  # the next admit reports the outage; reaping waits for Redis to return
-        if not claimed:
-            return []
         expired: list[Expired] = []
-        keys = [self._base + "held", self._base + "exp"]
-        while True:
-            reply = await self._run(self._reap, keys, [repr(now), self._reap_batch, self._base + "tomb:", self._keep_s])
-            for i in range(0, len(reply), 3):
-                expired.append(Expired(reply[i], float(reply[i + 1]), _slots_from_meta(reply[i + 2])))
-            if len(reply) < 3 * self._reap_batch:
-                return expired
+        try:
+            for org in sorted(str(o) for o in orgs):  # the client decodes replies: these are str
+                base = self.base(org)
+                while True:
+                    args = [repr(now), self._reap_batch, base + "tomb:", self._keep_s]
+                    reply = await self._run(self._reap, [base + "held", base + "exp"], args)
+                    for i in range(0, len(reply), 3):
+                        expired.append(Expired(reply[i], float(reply[i + 1]), _slots_from_meta(reply[i + 2])))
+                    if len(reply) < 3 * self._reap_batch:
+                        break
+        except CountersUnavailable:
+            pass  # Redis went away mid-reap: what was reaped is reported, the rest waits for the next claim
+        return expired
 
     async def states(self, budgets: Sequence[BudgetSlot]) -> list[CounterState]:
-        if not budgets:
-            return []
-        keys = [self.counter_key(s) for s in budgets]
-        seeds: dict[int, str] = {}
-        while True:
-            args = [a for i, s in enumerate(budgets) for a in (seeds.get(i, ""), self._ttl(s))]
-            reply = await self._run(self._states, keys, args)
-            if reply[0] != "seed":
-                break
-            seeds.update(await self._seeds(budgets, reply[1:]))
-        return [CounterState(float(reply[i]), float(reply[i + 1])) for i in range(1, len(reply), 2)]
+        states: dict[BudgetSlot, CounterState] = {}
+        for group in _by_org(budgets).values():  # one script per org: one cluster slot each
+            keys = [self.counter_key(s) for s in group]
+            seeds: dict[int, str] = {}
+            while True:
+                args = [a for i, s in enumerate(group) for a in (seeds.get(i, ""), self._ttl(s))]
+                reply = await self._run(self._states, keys, args)
+                if reply[0] != "seed":
+                    break
+                seeds.update(await self._seeds(group, reply[1:], time.time()))
+            for i, slot in enumerate(group):
+                states[slot] = CounterState(float(reply[1 + 2 * i]), float(reply[2 + 2 * i]))
+        return [states[s] for s in budgets]
 
-    async def push_spend(self, push_id: str, deltas: dict[BudgetSlot, float]) -> int:
+    async def push_spend(self, push_id: str, deltas: Mapping[BudgetSlot, Mapping[int, float]]) -> int:
         """Add spend counted elsewhere (while Redis was unreachable) exactly once per `push_id`.
 
-        Returns how many counters took it, or -1 if this push id was already applied.
+        `deltas` maps each counter to the USD settled in each tick (`int(unix time × 10)`). Returns how many counters
+        took it, or -1 if this push id was already applied (to every org it names).
         """
-        slots = list(deltas)
-        keys = [f"{self._base}push:{push_id}", *(self.counter_key(s) for s in slots)]
-        args: list[Any] = [self._keep_s, *(repr(deltas[s]) for s in slots)]
-        return int(await self._run(self._push, keys, args))
+        pushed, repeated = 0, 0
+        groups = _by_org(list(deltas))
+        for org, slots in groups.items():
+            keys = [f"{self.base(org)}push:{push_id}", *(self.counter_key(s) for s in slots)]
+            per_counter = (",".join(f"{sec}:{usd!r}" for sec, usd in deltas[s].items()) for s in slots)
+            args: list[Any] = [self._keep_s, repr(self._ledger_lag_s), *per_counter]
+            took = int(await self._run(self._push, keys, args))
+            if took < 0:
+                repeated += 1
+            else:
+                pushed += took
+        return -1 if groups and repeated == len(groups) else pushed
 
     async def ping(self) -> bool:
         try:

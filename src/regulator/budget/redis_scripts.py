@@ -34,6 +34,14 @@ local function cross(i, limit, thresholds, c, out)
     end
   end
 end
+-- seed: 'spent@loaded_at', what the ledger held when it was read. `seeded` keeps that time: spend
+-- recorded in the ledger before it is already in this counter and must never be added again.
+local function plant(key, seed, expire_s)
+  local spent, at = string.match(seed, '^([^@]+)@(.+)$')
+  redis.call('HSET', key, 'spent', spent, 'reserved', '0', 'holds', 0, 'notified', '0', 'seeded', at)
+  if expire_s > 0 then redis.call('EXPIRE', key, expire_s) end
+end
+local function seeded(key) return tonumber(redis.call('HGET', key, 'seeded') or '0') end
 local function release(key, amount, charge)
   local c = counter(key)
   c.holds = c.holds - 1
@@ -46,7 +54,7 @@ end
 
 # KEYS: held, exp, n counters, b buckets, k concurrency counters
 # ARGV: rid now expires_at n b k input_tokens input_usd price max_out min_out meta,
-#       then per counter: limit thresholds ttl_s seed ('' = none; ttl_s 0 = never expires),
+#       then per counter: limit thresholds ttl_s seed ('' = none, else spent@loaded_at; ttl_s 0 = never expires),
 #       then per bucket: kind per_minute, then per concurrency counter: limit
 RESERVE = (
     _COMMON
@@ -63,11 +71,7 @@ for i = 1, n do
   local key, seed = KEYS[2 + i], ARGV[a + 4 * i]
   if redis.call('EXISTS', key) == 0 then
     if seed == '' then table.insert(missing, i - 1)
-    else
-      redis.call('HSET', key, 'spent', seed, 'reserved', '0', 'holds', 0, 'notified', '0')
-      local expire_s = tonumber(ARGV[a + 4 * i - 1])
-      if expire_s > 0 then redis.call('EXPIRE', key, expire_s) end
-    end
+    else plant(key, seed, tonumber(ARGV[a + 4 * i - 1])) end
   end
 end
 if #missing > 0 then return {'seed', unpack(missing)} end
@@ -168,11 +172,14 @@ return out
 )
 
 # KEYS: held, exp, tombstone, n counters (the call's budgets, for a late settle)
-# ARGV: rid actual_usd actual_tokens ('' = unknown) now n, then per counter: limit thresholds
+# ARGV: rid actual_usd actual_tokens ('' = unknown) now n, then per counter: limit thresholds, then lag_s
+# A late settle skips a counter seeded from the ledger more than lag_s after the call settled (`now`):
+# the call was in that ledger (a settle replayed after Redis came back empty).
 SETTLE = (
     _COMMON
     + r"""
 local rid, actual, now, n = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local lag = tonumber(ARGV[6 + 2 * n])
 local crossings, overruns = {}, {}
 local raw = redis.call('HGET', KEYS[1], rid)
 if not raw then
@@ -181,7 +188,7 @@ if not raw then
   redis.call('DEL', KEYS[3])
   for i = 1, n do
     local key = KEYS[3 + i]
-    if redis.call('EXISTS', key) == 1 then
+    if redis.call('EXISTS', key) == 1 and seeded(key) <= now + lag then
       local c = counter(key)
       c.spent = c.spent + actual - charged
       cross(i - 1, tonumber(ARGV[4 + 2 * i]), ARGV[5 + 2 * i], c, crossings)
@@ -252,8 +259,9 @@ return out
 """
 )
 
-# KEYS: n counters.  ARGV: per counter: seed ('' = none) ttl_s.  Missing counters without a seed are
-# reported so the caller can load them from the ledger; otherwise returns spent, reserved pairs.
+# KEYS: n counters.  ARGV: per counter: seed ('' = none, else spent@loaded_at) ttl_s.  Missing
+# counters without a seed are reported so the caller can load them from the ledger; otherwise returns
+# spent, reserved pairs.
 STATES = (
     _COMMON
     + r"""
@@ -261,10 +269,7 @@ local missing = {}
 for i, key in ipairs(KEYS) do
   if redis.call('EXISTS', key) == 0 then
     if ARGV[2 * i - 1] == '' then table.insert(missing, i - 1)
-    else
-      redis.call('HSET', key, 'spent', ARGV[2 * i - 1], 'reserved', '0', 'holds', 0, 'notified', '0')
-      if tonumber(ARGV[2 * i]) > 0 then redis.call('EXPIRE', key, tonumber(ARGV[2 * i])) end
-    end
+    else plant(key, ARGV[2 * i - 1], tonumber(ARGV[2 * i])) end
   end
 end
 if #missing > 0 then return {'seed', unpack(missing)} end
@@ -277,22 +282,33 @@ return out
 """
 )
 
-# KEYS: push marker, then n counters.  ARGV: keep_s, then per counter: delta.  Adds spend accrued
-# while Redis was unreachable, once per push marker (a retried push is a no-op). A counter that no
-# longer exists is left to be seeded from the ledger, which holds those calls already.
-PUSH = r"""
+# KEYS: push marker, then n counters.  ARGV: keep_s lag_s, then per counter: 'tick:usd,…' (USD
+# settled in each tenth of a second: tick = floor(unix time × 10)).  Adds spend accrued while Redis
+# was unreachable, once per push marker (a retried push is a no-op). A counter that no longer exists
+# is left to be seeded from the ledger, which holds those calls already; so does a counter seeded
+# since: only the ticks that ended less than lag_s before its seed (perhaps not yet in the ledger it
+# read) are added to it.
+PUSH = (
+    _COMMON
+    + r"""
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', tonumber(ARGV[1])) == false then return -1 end
+local lag = tonumber(ARGV[2])
 local pushed = 0
 for i = 2, #KEYS do
   local key = KEYS[i]
   if redis.call('EXISTS', key) == 1 then
-    local spent = tonumber(redis.call('HGET', key, 'spent') or '0') + tonumber(ARGV[i])
-    redis.call('HSET', key, 'spent', string.format('%.17g', spent))
+    local since = seeded(key) - lag
+    local add = 0
+    for tick, usd in string.gmatch(ARGV[i + 1], '([^:,]+):([^,]+)') do
+      if (tonumber(tick) + 1) / 10 > since then add = add + tonumber(usd) end
+    end
+    redis.call('HSET', key, 'spent', f(tonumber(redis.call('HGET', key, 'spent') or '0') + add))
     pushed = pushed + 1
   end
 end
 return pushed
 """
+)
 
 # KEYS: reaper claim.  ARGV: now interval_s.  One replica reaps per interval (of the callers' clocks).
 CLAIM = r"""

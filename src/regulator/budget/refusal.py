@@ -50,11 +50,7 @@ def budget_exceeded(
     helps = all(r is not None for r in resets) and all(smallest_usd <= slots[i].limit for i in blocking)
     retry_at = max((r for r in resets if r is not None), default=None) if helps else None
     remaining = max(0.0, slot.limit - spent - reserved)
-    what = (
-        f"{slot.scope} ({slot.window})"
-        if not slot.cap_from
-        else f"{slot.scope} (session cap from {slot.cap_from})"
-    )
+    what = f"{slot.scope} ({slot.window})" if not slot.cap_from else f"{slot.scope} (session cap from {slot.cap_from})"
     asked = f"max_tokens={caller_max}" if caller_max is not None else "the minimum output"
     message = (
         f"budget exceeded: {what} limit ${slot.limit:.4f}, spent ${spent:.4f}, reserved ${reserved:.4f}, "

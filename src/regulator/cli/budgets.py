@@ -13,14 +13,17 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
+from regulator.budget.config import BudgetConfig
 from regulator.budget.engine import BudgetEngine
 from regulator.budget.memory import MemoryBackend
 from regulator.budget.model import BudgetStatus
-from regulator.cli.keys import DataDir, _open
+from regulator.cli.common import USAGE, DataDir, fail, opened_store
 from regulator.config import ConfigError, load_config
+from regulator.store.base import Window
 
 budgets_app = typer.Typer(help="Set, list and remove spending budgets.", no_args_is_help=True)
 
@@ -44,17 +47,23 @@ def set_budget(
     data_dir_opt: DataDir = None,
 ) -> None:
     """Set (replace) the budget of a scope: window limits in USD, and a per-session cap."""
-    kind, _, name = scope.partition(":")
-    if kind not in ("org", "fleet", "agent") or not name:
-        raise typer.BadParameter(f"{scope!r}: expected org:NAME, fleet:NAME or agent:NAME", param_hint="SCOPE")
-    limits = {"minute": minute, "hour": hour, "day": day, "week": week, "month": month, "total": total}
-    if all(v is None for v in limits.values()) and session is None:
-        raise typer.BadParameter("give at least one of --minute --hour --day --week --month --total --session")
-    store = _open(data_dir_opt)
     try:
-        saved = store.set_budget(scope, limits, session)  # type: ignore[arg-type]
-    finally:
-        store.close()
+        BudgetConfig(scope=scope)
+    except ValidationError as exc:
+        fail(f"SCOPE: {exc.errors()[0]['msg'].removeprefix('Value error, ')}", USAGE)
+    limits: dict[Window, float | None] = {
+        "minute": minute,
+        "hour": hour,
+        "day": day,
+        "week": week,
+        "month": month,
+        "total": total,
+    }
+    if all(v is None for v in limits.values()) and session is None:
+        fail("give at least one of --minute --hour --day --week --month --total --session", USAGE)
+    # Budgets may be set before the first `serve`: this command may create the store.
+    with opened_store(data_dir_opt, create=True) as store:
+        saved = store.set_budget(scope, limits, session)
     shown = ", ".join(f"{k} ${v:g}" for k, v in saved.model_dump().items() if isinstance(v, float))
     typer.echo(f"budget {scope}: {shown}")
 
@@ -62,14 +71,10 @@ def set_budget(
 @budgets_app.command("rm")
 def remove_budget(scope: str, data_dir_opt: DataDir = None) -> None:
     """Remove a scope's budget."""
-    store = _open(data_dir_opt)
-    try:
+    with opened_store(data_dir_opt) as store:
         removed = store.remove_budget(scope)
-    finally:
-        store.close()
     if not removed:
-        typer.echo(f"no budget for {scope}", err=True)
-        raise typer.Exit(1)
+        fail(f"no budget for {scope}")
     typer.echo(f"removed budget {scope}")
 
 
@@ -99,17 +104,13 @@ def list_budgets(
     try:
         declared = load_config(config).budgets
     except ConfigError as exc:
-        typer.echo(f"regulator: {exc}", err=True)
-        raise typer.Exit(2) from exc
-    store = _open(data_dir_opt)
-    try:
+        fail(str(exc), USAGE)
+    with opened_store(data_dir_opt) as store:
         stored = store.list_budgets()
         merged = {b.scope: b for b in declared} | {b.scope: b for b in stored}
         engine = BudgetEngine(MemoryBackend(), list(merged.values()), [])
         engine.load_spend(store.sum_cost)
         statuses = asyncio.run(engine.snapshot())
-    finally:
-        store.close()
     rows = [status_dict(s) for s in statuses]
     if json_out:
         typer.echo(json.dumps(rows, indent=2))

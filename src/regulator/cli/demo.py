@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -60,31 +62,58 @@ def _err(text: str) -> None:
 
 
 def render_summary(s: dict[str, Any]) -> str:
+    ledger_ok = s["ledger_calls"] == s["calls"] and abs(s["ledger_spend_usd"] - s["spend_usd"]) <= s["calls"] * 1e-6
     lines = [
         "",
-        f"Summary ({s['scenario']}: {s['agents']} agents, {s['duration_s']} s, "
-        f"{s['simulated_agent_hours']} simulated agent-hours, {s['model']} prices)",
-        f"  calls          {s['calls']:,} ({s['tasks_done']:,} tasks finished)",
-        f"  tokens         {s['input_tokens']:,} in, {s['output_tokens']:,} out",
-        f"  spend          ${s['spend_usd']:,.4f} (ledger: ${s['ledger_spend_usd']:,.4f} over "
-        f"{s['ledger_calls']:,} calls)",
-        f"  spend in loops ${s['loop_spend_usd']:,.4f}",
-        f"  incidents      {_actions(s['incidents_by_action'])}",
-        f"  agents stopped {s['agents_stopped']} of {s['wasteful_agents']} wasteful "
-        f"(productive agents stopped: {s['productive_stopped']})",
+        f"Summary — scenario {s['scenario']}: {s['agents']} agents for {s['duration_s']:.0f} s "
+        f"({s['simulated_agent_hours']:,} simulated agent-hours at {s['model']} prices)",
+        f"  calls            {s['calls']:,} ({s['tasks_done']:,} tasks finished)",
+        f"  tokens           {s['input_tokens']:,} in, {s['output_tokens']:,} out",
+        f"  spend            ${s['spend_usd']:,.2f} — ledger: ${s['ledger_spend_usd']:,.2f} over "
+        f"{s['ledger_calls']:,} calls ({'matches' if ledger_ok else 'MISMATCH'})",
+        f"  spent in loops   ${s['loop_spend_usd']:,.2f} by the {s['wasteful_agents']} wasteful agents",
+        f"  incidents        {_actions(s['incidents_by_action'])}",
+        f"  agents stopped   {s['agents_stopped']} ({s['wasteful_stopped']} of {s['wasteful_agents']} wasteful); "
+        f"productive agents stopped: {s['productive_stopped']}",
     ]
     for stop in s["stopped"]:
-        lines.append(f"    {stop['agent']} ({stop['behaviour']}) {stop['how']}: {stop['reason']}")
+        lines.append(f"    {stop['agent']} {stop['behaviour']:<11} {stop['how']:<6} {_short(stop['reason'])}")
+    running = s["wasteful_running"]
+    if running:
+        kinds = Counter(r["behaviour"] for r in running)
+        spent = sum(r["loop_spend_usd"] for r in running)
+        lines.append(
+            f"  still looping    {len(running)} ({', '.join(f'{n} {b}' for b, n in sorted(kinds.items()))}) "
+            f"at the end, ${spent:,.2f} spent in their loops"
+        )
     if s["horizon"] == "month":
-        lines.append(f"  spend prevented ${s['prevented_usd']:,.2f} over the rest of the month")
+        lines.append(
+            f"  spend prevented  ${s['prevented_usd']:,.2f} — what the stopped agents would have spent by month end"
+        )
+        lines.append("")
         lines.append(
             f"  without regulator (projected): ${s['projected_without_usd']:,.0f} — "
-            f"with regulator: ${s['projected_with_usd']:,.0f}"
+            f"with regulator: ${s['projected_with_usd']:,.0f}  (30-day month, continued from this run)"
         )
     else:
-        lines.append(f"  spend prevented ${s['prevented_usd']:,.4f} (stopped agents, until the end of the run)")
-    lines.append(f"  trace          {s['trace']} (re-run it with `regulator replay`)")
+        lines.append(
+            f"  spend prevented  ${s['prevented_usd']:,.2f} — what the stopped agents would have spent "
+            "by the end of the run"
+        )
+    lines.append(f"  trace            {s['trace']}  (regulator replay {s['trace']} --summary)")
     return "\n".join(lines)
+
+
+_CALLS = re.compile(r"\s*\(calls? [^)]*\)")
+_QUOTED = re.compile(r"`([^`]{40})[^`]+`")
+
+
+def _short(reason: str, limit: int = 100) -> str:
+    """An incident's evidence in one line: without the list of calls, long quotes cut."""
+    text = _CALLS.sub("", reason.replace("\n", " "))
+    if len(text) > limit:
+        text = _QUOTED.sub(r"`\1…`", text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _actions(counts: dict[str, int]) -> str:

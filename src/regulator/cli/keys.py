@@ -1,7 +1,7 @@
-"""`regulator keys create | list | revoke`: manage agents' regulator keys on the data directory.
+"""`regulator keys create | list | revoke`: manage agents' regulator keys.
 
-The command logic lives in functions that take a `Store`, so the same commands can later run
-against a gateway's admin API instead of the database.
+On the data directory (or store URL) directly by default — safe while a gateway serves from it —
+or, with `--url`, through a running gateway's admin API (a gateway on another machine).
 """
 
 from __future__ import annotations
@@ -14,21 +14,19 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from regulator.config import data_dir
-from regulator.store import KeyNotFound, KeyRow, Store, open_store
+from regulator.cli.common import USAGE, DataDir, Token, admin_request, fail, opened_store
+from regulator.store import KeyNotFound, KeyRow, Store
+
+GatewayUrl = Annotated[
+    str | None,
+    typer.Option("--url", help="Manage keys through this running gateway's admin API instead of the data directory."),
+]
 
 keys_app = typer.Typer(help="Create, list and revoke agents' regulator keys.", no_args_is_help=True)
-
-_DATA_DIR_HELP = "Data directory or store URL (default ./.regulator)."
-DataDir = Annotated[str | None, typer.Option("--data-dir", envvar="REGULATOR_DATA_DIR", help=_DATA_DIR_HELP)]
 
 
 def register(app: typer.Typer) -> None:
     app.add_typer(keys_app, name="keys")
-
-
-def _open(data_dir_opt: str | None) -> Store:
-    return open_store(data_dir(data_dir_opt))
 
 
 def _when(ts: float | None) -> str:
@@ -69,15 +67,20 @@ def keys_table(rows: list[KeyRow]) -> Table:
 
 def create_key(store: Store, agent: str, fleet: str, org: str) -> tuple[str, KeyRow]:
     if not agent.strip():
-        raise typer.BadParameter("must not be empty", param_hint="--agent")
+        fail("--agent must not be empty", USAGE)
     return store.create_key(agent, fleet=fleet, org=org)
+
+
+def _row(data: dict[str, Any]) -> KeyRow:
+    fields = ("key_id", "agent", "fleet", "org", "created_at", "revoked_at", "prefix")
+    return KeyRow(**{name: data[name] for name in fields if name in data})
 
 
 def revoke_key(store: Store, key_or_id: str) -> KeyRow:
     try:
         return store.revoke_key(key_or_id)
     except KeyNotFound as exc:
-        raise typer.BadParameter(str(exc), param_hint="KEY_OR_ID") from exc
+        fail(str(exc), USAGE)
 
 
 @keys_app.command("create")
@@ -86,13 +89,17 @@ def create_cmd(
     fleet: str = typer.Option("default", "--fleet", help="The agent's fleet."),
     org: str = typer.Option("default", "--org", help="The agent's organisation."),
     data_dir_opt: DataDir = None,
+    url: GatewayUrl = None,
+    token: Token = None,
 ) -> None:
     """Create a key; it is printed once and never stored."""
-    store = _open(data_dir_opt)
-    try:
-        plaintext, row = create_key(store, agent, fleet, org)
-    finally:
-        store.close()
+    if url:
+        body = admin_request(url, token, "POST", "/keys", json={"agent": agent, "fleet": fleet, "org": org})
+        plaintext, row = str(body["key"]), _row(body)
+    else:
+        # The first key may come before the first `serve`: this command may create the store.
+        with opened_store(data_dir_opt, create=True) as store:
+            plaintext, row = create_key(store, agent, fleet, org)
     typer.echo(plaintext)
     typer.echo(f"id {row.key_id}  agent {row.agent}  fleet {row.fleet}  org {row.org}", err=True)
     typer.echo("Store this key now: it cannot be shown again.", err=True)
@@ -102,13 +109,15 @@ def create_cmd(
 def list_cmd(
     as_json: bool = typer.Option(False, "--json", help="One JSON array instead of a table."),
     data_dir_opt: DataDir = None,
+    url: GatewayUrl = None,
+    token: Token = None,
 ) -> None:
     """List keys (ids and prefixes only)."""
-    store = _open(data_dir_opt)
-    try:
-        rows = store.list_keys()
-    finally:
-        store.close()
+    if url:
+        rows = [_row(k) for k in admin_request(url, token, "GET", "/keys")["keys"]]
+    else:
+        with opened_store(data_dir_opt) as store:
+            rows = store.list_keys()
     if as_json:
         typer.echo(json.dumps([key_dict(r) for r in rows], indent=2))
     else:
@@ -119,11 +128,16 @@ def list_cmd(
 def revoke_cmd(
     key_or_id: str = typer.Argument(..., metavar="KEY_OR_ID", help="The key itself or its id (key_…)."),
     data_dir_opt: DataDir = None,
+    url: GatewayUrl = None,
+    token: Token = None,
 ) -> None:
     """Revoke a key: a running gateway refuses it from its next registry poll."""
-    store = _open(data_dir_opt)
-    try:
-        row = revoke_key(store, key_or_id)
-    finally:
-        store.close()
+    if url:
+        if key_or_id.startswith("rg-"):
+            # A key in a URL path ends up in access logs: through the API, keys go by their id.
+            fail("through --url, revoke by key id (key_…); `regulator keys list --url …` shows them", USAGE)
+        row = _row(admin_request(url, token, "DELETE", f"/keys/{key_or_id}"))
+    else:
+        with opened_store(data_dir_opt) as store:
+            row = revoke_key(store, key_or_id)
     typer.echo(f"revoked {row.key_id} (agent {row.agent}) at {_when(row.revoked_at)} UTC")

@@ -6,24 +6,16 @@ else the `admin_token` file in the data directory), so they act on the live stan
 
 from __future__ import annotations
 
-import os
+import time
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-import httpx
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from regulator.config import data_dir
-
-Url = Annotated[str, typer.Option("--url", envvar="REGULATOR_URL", help="The gateway's base URL.")]
-Token = Annotated[
-    str | None,
-    typer.Option("--token", help="Admin token (default $REGULATOR_ADMIN_TOKEN, else <data dir>/admin_token)."),
-]
-DEFAULT_URL = "http://127.0.0.1:8080"
+from regulator.cli.common import DEFAULT_URL, USAGE, Since, Token, Url, admin_request, fail
+from regulator.cli.report import time_option
 
 
 def register(app: typer.Typer) -> None:
@@ -32,37 +24,6 @@ def register(app: typer.Typer) -> None:
     app.command("incidents")(incidents)
     for action in ("pause", "resume", "kill", "reinstate"):
         app.command(action, help=f"{action.capitalize()} an agent (or a session with --session).")(_action(action))
-
-
-def _token(explicit: str | None) -> str:
-    token = explicit or os.environ.get("REGULATOR_ADMIN_TOKEN")
-    if token:
-        return token
-    path = Path(data_dir()) / "admin_token"
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
-    typer.echo("regulator: no admin token: pass --token or set REGULATOR_ADMIN_TOKEN", err=True)
-    raise typer.Exit(2)
-
-
-def _request(url: str, token: str | None, method: str, path: str, **kwargs: Any) -> Any:
-    try:
-        response = httpx.request(
-            method,
-            url.rstrip("/") + "/admin/v1" + path,
-            headers={"authorization": f"Bearer {_token(token)}"},
-            timeout=15,
-            **kwargs,
-        )
-    except httpx.HTTPError as exc:
-        typer.echo(f"regulator: cannot reach the gateway at {url}: {exc}", err=True)
-        raise typer.Exit(1) from exc
-    body = response.json() if response.headers.get("content-type", "").startswith("application/json") else {}
-    if response.status_code >= 400:
-        message = body.get("error", {}).get("message", response.text) if isinstance(body, dict) else response.text
-        typer.echo(f"regulator: {response.status_code}: {message}", err=True)
-        raise typer.Exit(1)
-    return body
 
 
 def _usd(value: float | None) -> str:
@@ -75,7 +36,7 @@ def _when(ts: float | None) -> str:
 
 def status(url: Url = DEFAULT_URL, token: Token = None) -> None:
     """Fleet summary: spend today and this month, burn rate, projection, budgets."""
-    s = _request(url, token, "GET", "/summary")
+    s = admin_request(url, token, "GET", "/summary")
     table = Table(title="regulator fleet", show_header=False)
     table.add_column("what")
     table.add_column("value", justify="right")
@@ -111,14 +72,14 @@ def agents(
     token: Token = None,
     status_filter: str | None = typer.Option(None, "--status", help="Only agents in this state."),
     sort: str = typer.Option("spend", help="spend, burn, calls or name."),
-    limit: int = typer.Option(50, help="Show at most this many."),
+    limit: int = typer.Option(50, min=1, help="Show at most this many."),
 ) -> None:
     """Agents with status, spend today, burn rate, calls and current session."""
-    params = {"status": status_filter} if status_filter else {}
-    rows = _request(url, token, "GET", "/agents", params=params)["agents"]
     keys = {"spend": "spend_today_usd", "burn": "burn_rate_usd_per_hour", "calls": "calls_today", "name": "agent"}
     if sort not in keys:
-        raise typer.BadParameter(f"expected one of {', '.join(keys)}", param_hint="--sort")
+        fail(f"--sort: expected one of {', '.join(keys)}, got {sort!r}", USAGE)
+    params = {"status": status_filter} if status_filter else {}
+    rows = admin_request(url, token, "GET", "/agents", params=params)["agents"]
     rows.sort(key=lambda r: r[keys[sort]], reverse=sort != "name")
     table = Table(title=f"agents ({len(rows)})")
     for name in ("agent", "fleet", "status", "spend today", "burn $/h", "calls", "session", "last incident"):
@@ -141,15 +102,15 @@ def agents(
 def incidents(
     url: Url = DEFAULT_URL,
     token: Token = None,
-    since: str = typer.Option("24h", help="Duration back from now (15m, 24h, 7d) or ISO date."),
+    since: Since = "24h",
     agent: str | None = typer.Option(None, help="Only this agent's."),
-    limit: int = typer.Option(50),
+    limit: int = typer.Option(50, min=1, max=1000, help="Show at most this many."),
 ) -> None:
     """Incidents with their evidence, newest first."""
-    params: dict[str, Any] = {"since": since, "limit": limit}
+    params: dict[str, Any] = {"since": time_option("--since", since, time.time()), "limit": limit}
     if agent:
         params["agent"] = agent
-    rows = _request(url, token, "GET", "/incidents", params=params)["incidents"]
+    rows = admin_request(url, token, "GET", "/incidents", params=params)["incidents"]
     table = Table(title=f"incidents since {since} ({len(rows)})")
     for name in ("when (UTC)", "agent", "session", "detector", "action", "evidence"):
         table.add_column(name, overflow="fold")
@@ -168,7 +129,7 @@ def _action(action: str) -> Any:
     ) -> None:
         target = "session" if session else "agent"
         body = {"target": target, "name": name, "action": action, "reason": reason or f"{action} from the CLI"}
-        result = _request(url, token, "POST", "/actions", json=body)
+        result = admin_request(url, token, "POST", "/actions", json=body)
         typer.echo(f"{target} {name}: {result['state']}")
 
     command.__name__ = action

@@ -59,9 +59,7 @@ def _print_summary(
 def replay_cmd(
     paths: Annotated[list[Path], typer.Argument(help="Trace files (.jsonl or .jsonl.gz).", exists=True)],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per session (JSONL).")] = False,
-    out: Annotated[
-        Path | None, typer.Option("--out", help="Write the report here instead of stdout.")
-    ] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the report here instead of stdout.")] = None,
     config: Annotated[
         str | None, typer.Option("--config", "-c", envvar="REGULATOR_CONFIG", help="regulator.yaml")
     ] = None,

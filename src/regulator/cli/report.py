@@ -5,47 +5,30 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import time
 from dataclasses import asdict, fields
 from datetime import UTC, datetime
-from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from regulator.config import data_dir
-from regulator.store import ReportRow, Store, open_store
+from regulator.cli.common import USAGE, DataDir, Since, fail, opened_store
+from regulator.store import ReportRow
 from regulator.store.base import REPORT_BY, ReportBy
-
-_DATA_DIR_HELP = "Data directory or store URL (default ./.regulator)."
-DataDir = Annotated[str | None, typer.Option("--data-dir", envvar="REGULATOR_DATA_DIR", help=_DATA_DIR_HELP)]
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-_DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smhdw])$")
+from regulator.timeparse import parse_time
 
 
 def register(app: typer.Typer) -> None:
     app.command("report")(report_cmd)
 
 
-def parse_time(text: str, now: float | None = None) -> float:
-    """`15m`, `24h`, `7d` (that long before now), or an ISO date/datetime (UTC unless it says)."""
-    text = text.strip()
-    match = _DURATION.match(text)
-    if match:
-        return (time.time() if now is None else now) - float(match[1]) * _UNITS[match[2]]
+def time_option(name: str, text: str, now: float) -> float:
+    """`parse_time` for the option `name`; a bad value is a one-line usage error."""
     try:
-        moment = datetime.fromisoformat(text)
+        return parse_time(text, now)
     except ValueError as exc:
-        raise ValueError(f"{text!r} is neither a duration (15m, 24h, 7d) nor an ISO date") from exc
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp()
-
-
-def build_report(store: Store, since: float, until: float | None, by: ReportBy) -> list[ReportRow]:
-    return store.report(since, until, by)
+        fail(f"{name}: {exc}", USAGE)
 
 
 def report_json(rows: list[ReportRow]) -> str:
@@ -93,7 +76,7 @@ def report_table(rows: list[ReportRow], by: ReportBy, title: str) -> Table:
 
 
 def report_cmd(
-    since: str = typer.Option("24h", "--since", help="Duration back from now (15m, 24h, 7d) or ISO date."),
+    since: Since = "24h",
     until: str | None = typer.Option(None, "--until", help="End (exclusive), same forms as --since."),
     by: str = typer.Option("agent", "--by", help="Group by agent, fleet, model, session or org."),
     as_json: bool = typer.Option(False, "--json", help="JSON array instead of a table."),
@@ -102,21 +85,15 @@ def report_cmd(
 ) -> None:
     """Spend and tokens per agent, fleet, model, session or org, from the ledger."""
     if by not in REPORT_BY:
-        raise typer.BadParameter(f"expected one of {', '.join(REPORT_BY)}", param_hint="--by")
+        fail(f"--by: expected one of {', '.join(REPORT_BY)}, got {by!r}", USAGE)
     if as_json and as_csv:
-        raise typer.BadParameter("choose one of --json and --csv")
+        fail("choose one of --json and --csv", USAGE)
     now = time.time()
-    try:
-        start = parse_time(since, now)
-        end = None if until is None else parse_time(until, now)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from exc
+    start = time_option("--since", since, now)
+    end = None if until is None else time_option("--until", until, now)
     group = REPORT_BY[REPORT_BY.index(by)]
-    store = open_store(data_dir(data_dir_opt))
-    try:
-        rows = build_report(store, start, end, group)
-    finally:
-        store.close()
+    with opened_store(data_dir_opt) as store:
+        rows = store.report(start, end, group)
     if as_json:
         typer.echo(report_json(rows))
     elif as_csv:

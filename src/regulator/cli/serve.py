@@ -29,14 +29,10 @@ def build_config(config_path: str | None, upstream: str | None) -> Config:
 
 
 def serve(
-    config: str | None = typer.Option(
-        None, "--config", "-c", envvar="REGULATOR_CONFIG", help="regulator.yaml"
-    ),
+    config: str | None = typer.Option(None, "--config", "-c", envvar="REGULATOR_CONFIG", help="regulator.yaml"),
     host: str | None = typer.Option(None, help="Listen address (default 127.0.0.1)."),
     port: int | None = typer.Option(None, help="Listen port (default 8080)."),
-    data_dir_opt: str | None = typer.Option(
-        None, "--data-dir", help="SQLite and state (default ./.regulator)."
-    ),
+    data_dir_opt: str | None = typer.Option(None, "--data-dir", help="SQLite and state (default ./.regulator)."),
     upstream: str | None = typer.Option(
         None, help="Route every model to this one upstream base URL, e.g. http://127.0.0.1:9999/v1."
     ),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class _Section(BaseModel):
@@ -41,6 +41,37 @@ class BurnRateConfig(_Section):
     horizon_s: float = Field(default=3600.0, gt=0)
 
 
+class JudgeConfig(BaseModel):
+    """The optional AI judge of borderline findings (see detect/judge.py); its calls go through the gateway."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = False
+    url: str = "http://127.0.0.1:8080/v1"  # OpenAI-dialect base URL: the gateway's own
+    api_key_env: str | None = None  # variable holding the regulator key of the judge's agent
+    model: str = "llama3.1:8b"
+    # Decisions whose combined strength falls in [min_severity, max_severity) are borderline.
+    min_severity: float = Field(default=0.7, ge=0, le=1)
+    max_severity: float = Field(default=0.9, ge=0, le=1)
+    last_calls: int = Field(default=8, ge=1)  # recent actions shown to the judge
+    result_lines: int = Field(default=4, ge=1)  # first lines of each result shown
+    task_chars: int = Field(default=1500, ge=100)  # the task (first user message) is cut to this
+    timeout_s: float = Field(default=20.0, gt=0)
+    max_tokens: int = Field(default=200, ge=16)
+    max_per_session: int = Field(default=3, ge=1)  # judge calls one session may cause
+    max_waiting: int = Field(default=32, ge=1)  # questions queued beyond this get no opinion
+
+    @model_validator(mode="after")
+    def _usable(self) -> JudgeConfig:
+        if self.min_severity >= self.max_severity:
+            raise ValueError("min_severity must be below max_severity")
+        if self.enabled and not self.api_key_env:
+            raise ValueError("api_key_env: name the variable holding the judge agent's regulator key")
+        if not self.url.startswith(("http://", "https://")):
+            raise ValueError("url must start with http:// or https://")
+        return self
+
+
 class DetectConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -50,3 +81,4 @@ class DetectConfig(BaseModel):
     cycle: CycleConfig = Field(default_factory=CycleConfig)
     no_progress: NoProgressConfig = Field(default_factory=NoProgressConfig)
     burn_rate: BurnRateConfig = Field(default_factory=BurnRateConfig)
+    judge: JudgeConfig = Field(default_factory=JudgeConfig)

@@ -4,7 +4,9 @@ An agent that rewrites its command each time but keeps hitting the same failure 
 though no two calls look alike. Each result is reduced to a signature — the failing tests and the
 test summary when there are any, else the last exception type and message, else the exit code and
 the last line of output — with volatile text normalised, and the detector counts how many of the
-last few results share one.
+last few results share one. One root cause often shows as a few different errors, one per command
+the agent cycles through (the build fails, the install fails, the import fails): so a run of
+failing results in a row none of which brings an error not already in the window counts too.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ _FAILED_TESTS = [
     re.compile(r"^_{3,} (\S*test\w*) _{3,}$", re.M),  # pytest / sympy failure headers
 ]
 _SUMMARY = re.compile(r"^.*\b(?:\d+ (?:failed|passed|errors?)|FAILED \((?:failures|errors)=|tests finished:).*$", re.M)
+# What passed or was skipped, and how long it took, is no part of a failure: running a subset of
+# the tests (`-k`, `-x`) changes them while the same tests fail the same way.
+_PASSING = re.compile(r",? ?\b\d+ (?:passed|skipped|deselected|xfailed|xpassed|warnings?)\b|,? in <num>\w*")
 _WORDS_IN_MESSAGE = 160
 _TAG = re.compile(r"</?\w+>")
 
@@ -43,7 +48,7 @@ def error_signature(text: str) -> str | None:
     tests = sorted({m for pattern in _FAILED_TESTS for m in pattern.findall(body)})
     if tests:
         summaries = _SUMMARY.findall(body)
-        summary = normalise(summaries[-1]).strip("= ") if summaries else ""
+        summary = _PASSING.sub("", normalise(summaries[-1])).strip("=, ") if summaries else ""
         shown = ", ".join(tests[:5]) + (f" and {len(tests) - 5} more" if len(tests) > 5 else "")
         return f"failing {shown}" + (f" ({summary})" if summary else "")
     exceptions = _EXCEPTION.findall(body)
@@ -65,6 +70,7 @@ class ErrorSignatureDetector:
         self.min_count = min_count
         self._steps = StepTracker()
         self._recent: dict[str, deque[tuple[int, str | None, str]]] = {}
+        self._runs: dict[str, int] = {}  # failing results in a row that brought no new error
 
     def observe(self, event: CallEvent) -> list[Finding]:
         session = event.record.session
@@ -72,27 +78,40 @@ class ErrorSignatureDetector:
         if recent is None:
             recent = self._recent[session] = deque(maxlen=self.window)
         steps = self._steps.advance(event)
+        run = self._runs.get(session, 0)
         for step in steps:
             signature = error_signature(step.observation.text)
             if signature is None and step.observation.is_error:
                 signature = "error result"
+            seen = signature is not None and any(sig == signature for _, sig, _ in recent)
+            run = run + 1 if seen else 0
             recent.append((step.seq + 1, signature, step.action_key))
+        self._runs[session] = run
         if not steps or recent[-1][1] is None:
             return []
         counts = Counter(sig for _, sig, _ in recent if sig is not None)
         signature, count = counts.most_common(1)[0]
-        if count < self.min_count or signature != recent[-1][1]:
+        repeats = count - 1 if count >= self.min_count and signature == recent[-1][1] else 0
+        if run < self.min_count - 1 and not repeats:
             return []
-        calls = [seq for seq, sig, _ in recent if sig == signature]
-        attempts = len({key for _, sig, key in recent if sig == signature})
-        severity = min(0.95, 0.1 + 0.15 * (count - 1))
-        varied = f" after {attempts} different actions" if attempts > 1 else " from the same action"
-        evidence = (
-            f"same error {quote(signature)} in {count} of the last {len(recent)} tool results"
-            f"{varied} ({call_span(calls)})"
-        )
+        severity = min(0.95, 0.1 + 0.15 * max(repeats, run))
+        if repeats >= run:
+            calls = [seq for seq, sig, _ in recent if sig == signature]
+            attempts = len({key for _, sig, key in recent if sig == signature})
+            varied = f" after {attempts} different actions" if attempts > 1 else " from the same action"
+            evidence = (
+                f"same error {quote(signature)} in {count} of the last {len(recent)} tool results"
+                f"{varied} ({call_span(calls)})"
+            )
+        else:
+            # Several errors taking turns (one root cause behind different commands): none is new.
+            tail = list(recent)[-min(run + 1, len(recent)) :]
+            calls = [seq for seq, _, _ in tail]
+            errors = ", ".join(quote(sig, 60) for sig in dict.fromkeys(sig for _, sig, _ in tail if sig))
+            evidence = f"{run} failing tool results in a row, none with a new error: only {errors} ({call_span(calls)})"
         return [Finding(self.name, session, event.record.agent, event.seq, severity, evidence, calls)]
 
     def forget(self, session: str) -> None:
         self._steps.forget(session)
         self._recent.pop(session, None)
+        self._runs.pop(session, None)

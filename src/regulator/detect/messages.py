@@ -48,7 +48,7 @@ class Parsed:
     prompt_tokens: int
 
 
-def _text_of(content: Any) -> str:
+def text_of(content: Any) -> str:
     if isinstance(content, str):
         return content
     if isinstance(content, list):
@@ -60,7 +60,7 @@ def _text_of(content: Any) -> str:
                 if part.get("type") in ("text", "input_text", "output_text"):
                     parts.append(str(part.get("text") or ""))
                 elif part.get("type") == "tool_result":
-                    parts.append(_text_of(part.get("content")))
+                    parts.append(text_of(part.get("content")))
         return "\n".join(parts)
     return "" if content is None else str(content)
 
@@ -90,7 +90,7 @@ def actions_of_response(response: dict[str, Any] | None) -> list[Action]:
             function = call.get("function") or {}
             actions.append(Action(str(function.get("name") or "tool"), _arguments(function.get("arguments"))))
         if not actions:
-            actions = _commands_in_text(_text_of(message.get("content")))
+            actions = _commands_in_text(text_of(message.get("content")))
         return actions
     text_parts: list[str] = []
     for block in response.get("content") or []:
@@ -105,24 +105,25 @@ def actions_of_response(response: dict[str, Any] | None) -> list[Action]:
     return actions
 
 
-def _observations(messages: list[dict[str, Any]], start: int) -> list[Observation]:
+def observations(messages: list[dict[str, Any]], start: int, stop: int | None = None) -> list[Observation]:
+    """The tool results (or text agents' command outputs) in `messages[start:stop]`."""
     found: list[Observation] = []
-    for i in range(start, len(messages)):
+    for i in range(start, len(messages) if stop is None else min(stop, len(messages))):
         message = messages[i]
         role = message.get("role")
         content = message.get("content")
         if role == "tool":
-            found.append(Observation(_text_of(content)))
+            found.append(Observation(text_of(content)))
         elif role == "user":
             if isinstance(content, list) and any(
                 isinstance(b, dict) and b.get("type") == "tool_result" for b in content
             ):
                 for block in content:
                     if isinstance(block, dict) and block.get("type") == "tool_result":
-                        found.append(Observation(_text_of(block.get("content")), bool(block.get("is_error"))))
+                        found.append(Observation(text_of(block.get("content")), bool(block.get("is_error"))))
             elif i > 0 and messages[i - 1].get("role") == "assistant":
                 # A text agent: the harness answers a command with the next user message.
-                found.append(Observation(_text_of(content)))
+                found.append(Observation(text_of(content)))
     return found
 
 
@@ -150,7 +151,7 @@ def parse(event: CallEvent) -> Parsed:
     start = max(0, min(event.new_from, len(event.messages)))
     parsed = Parsed(
         actions_of_response(event.response),
-        _observations(event.messages, start),
+        observations(event.messages, start),
         _prompt_tokens(event.response),
     )
     _last = (event, parsed)

@@ -34,6 +34,7 @@ _VOLATILE: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], tup
     (re.compile(r"\b\d+\.\d+(?:e[+-]?\d+)?\s*(?:ms|s|sec|seconds|us|µs|ns|m|min)?\b"), "<num>", (".",)),
     (re.compile(r"\b(?:[0-9a-fA-F]{8,}|\d{4,})\b"), _long_token, ()),
 ]
+_GUTTER = re.compile(r"^[ \t]*\d+(?:\t|:(?=[^\d\s]))", re.M)
 _LINE_NUMBER = re.compile(r"(\bline |\.py:)\d+")
 _SPACE = re.compile(r"\s+")
 _HEAD_TAIL = 1500
@@ -44,16 +45,35 @@ def clip(text: str, keep: int = _HEAD_TAIL) -> str:
     """Long outputs keep their head and tail, where commands and errors put what matters."""
     if len(text) <= 2 * keep:
         return text
-    return text[:keep] + "\n…\n" + text[-keep:]
+    # Cut at line ends: a line cut in two at a point that depends on the output's length would
+    # make two dumps of the same lines look different.
+    head, tail = text[:keep], text[-keep:]
+    head_end, tail_start = head.rfind("\n"), tail.find("\n")
+    head = head[: head_end + 1] if head_end > 0 else head
+    tail = tail[tail_start + 1 :] if 0 <= tail_start < len(tail) - 1 else tail
+    return head + "…\n" + tail
 
 
-def normalise(text: str) -> str:
+def _mask(text: str) -> str:
     lowered = text.lower()
     for pattern, replacement, guards in _VOLATILE:
         if not guards or any(g in lowered for g in guards):
             text = pattern.sub(replacement, text)
-    text = text.replace('"', "'")
-    return _SPACE.sub(" ", text).strip()
+    return text.replace('"', "'")
+
+
+def normalise(text: str) -> str:
+    return _SPACE.sub(" ", _mask(text)).strip()
+
+
+def normalise_lines(text: str) -> list[str]:
+    """`normalise` line by line, without the line-number gutters of `nl`, `cat -n` and `grep -n`.
+
+    A gutter is presentation: the same file shown by `cat` and by `nl -ba` says the same thing.
+    Joining the lines with spaces gives `normalise` of the text without its gutters.
+    """
+    lines = (_SPACE.sub(" ", line).strip() for line in _mask(_GUTTER.sub("", text)).splitlines())
+    return [line for line in lines if line]
 
 
 def _tokens(command: str) -> list[str]:

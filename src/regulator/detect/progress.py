@@ -1,10 +1,15 @@
 """No progress: results stop bringing new information while the context keeps growing.
 
 Every informative result (a handful of words at least; an empty result of an edit says nothing
-either way and is skipped) is cut, with the command that produced it, into word 4-grams after
-normalisation; its novelty is the share of 4-grams the session has not seen before. Small numbers
-are kept: a shrinking failure count or a new line number is news. A run of consecutive results
-with little novelty, while the prompt grows, means the agent is paying to be told what it knows.
+either way and is skipped) is cut into word 4-grams within each line, after normalisation and
+without line-number gutters (`cat` and `nl -ba` of one file say the same) or traceback line
+numbers. Shingles do not span lines, so known lines in a new order (a log dumped again) are no
+news. Its novelty is the share of 4-grams the session has not seen before, the command counting
+as one more (the same lines from a new file are news, from the same one not). A re-run whose
+error signature differs from that command's last result is news even if it only removed text:
+one failure fewer. Small numbers are kept: a shrinking failure count is news. A run of
+consecutive results with little novelty, while the prompt grows, means the agent is paying to be
+told what it knows.
 """
 
 from __future__ import annotations
@@ -13,13 +18,15 @@ import re
 from dataclasses import dataclass, field
 
 from regulator.detect.base import Finding, call_span
+from regulator.detect.error_signature import error_signature
 from regulator.detect.messages import parse
-from regulator.detect.normalise import normalise
-from regulator.detect.steps import Step, StepTracker, observation_view
+from regulator.detect.normalise import without_line_numbers
+from regulator.detect.steps import Step, StepTracker, observation_lines
 from regulator.events import CallEvent
 
 _WORD = re.compile(r"\w+")
 _SHINGLE = 4
+_OUTCOMES = 256  # commands whose last outcome is remembered, per session
 
 
 @dataclass(slots=True)
@@ -27,6 +34,16 @@ class _Session:
     seen: set[int] = field(default_factory=set)
     run: list[tuple[int, float]] = field(default_factory=list)  # (call, novelty) of the low run
     tokens_at_start: int = 0
+    # The error signature of each command's last result: a re-run that fails differently, or no
+    # longer fails, is news even when it adds no new text (one failure fewer only removes some).
+    outcomes: dict[str, str | None] = field(default_factory=dict)
+
+
+def _shingles(words: list[str]) -> list[int]:
+    """4-grams within one line (a short line is one shingle): lines already seen, reordered, are no news."""
+    if len(words) <= _SHINGLE:
+        return [hash(tuple(words))] if words else []
+    return [hash(tuple(words[i : i + _SHINGLE])) for i in range(len(words) - _SHINGLE + 1)]
 
 
 class NoProgressDetector:
@@ -43,16 +60,22 @@ class NoProgressDetector:
         self._sessions: dict[str, _Session] = {}
 
     def _novelty(self, state: _Session, step: Step) -> float | None:
-        result = _WORD.findall(observation_view(step.observation.text))
-        if len(result) < self.min_words:
+        lines = [_WORD.findall(without_line_numbers(line)) for line in observation_lines(step.observation.text)]
+        if sum(map(len, lines)) < self.min_words:
             return None
-        # The command counts too: the same few lines from a new file are news, from the same one not.
-        words = _WORD.findall(normalise(step.command)) + result
-        shingles = {hash(tuple(words[i : i + _SHINGLE])) for i in range(len(words) - _SHINGLE + 1)}
+        shingles = {shingle for words in lines for shingle in _shingles(words)}
+        # The command counts too, as one unit: the same few lines from a new file are news, from the
+        # same one not; but a new variant of a command cannot outweigh what its output repeats.
+        shingles.add(hash(step.action_key))
         new = shingles - state.seen
         if len(state.seen) < self.max_seen:
             state.seen |= new
-        return len(new) / len(shingles)
+        outcome = error_signature(step.observation.text)
+        previous = state.outcomes.pop(step.action_key, outcome)
+        if len(state.outcomes) >= _OUTCOMES:
+            del state.outcomes[next(iter(state.outcomes))]  # the command not run for the longest
+        state.outcomes[step.action_key] = outcome
+        return 1.0 if previous != outcome else len(new) / len(shingles)
 
     def observe(self, event: CallEvent) -> list[Finding]:
         session = event.record.session

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from regulator.detect.messages import Action, Observation, parse
-from regulator.detect.normalise import clip, command_key, digest, normalise, without_line_numbers
+from regulator.detect.normalise import clip, command_key, digest, normalise_lines, without_line_numbers
 from regulator.events import CallEvent
 
 NO_ACTION = "<no action>"
@@ -23,9 +23,14 @@ def action_key(tool: str, text: str) -> str:
 
 
 @lru_cache(maxsize=8192)
+def observation_lines(text: str) -> tuple[str, ...]:
+    """A result as every detector compares it: head and tail, volatile text and gutters normalised."""
+    return tuple(normalise_lines(clip(text)))
+
+
+@lru_cache(maxsize=8192)
 def observation_view(text: str) -> str:
-    """A result as every detector compares it: head and tail, volatile text normalised."""
-    return normalise(clip(text))
+    return " ".join(observation_lines(text))
 
 
 @lru_cache(maxsize=8192)

@@ -21,7 +21,6 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from regulator.budget.config import BudgetConfig
-from regulator.cli.report import parse_time
 from regulator.ops.auth import COOKIE_NAME
 from regulator.ops.control import Action, apply_action
 from regulator.ops.hub import EVENT_KINDS
@@ -30,6 +29,7 @@ from regulator.ops.runtime import Ops, call_json, incident_json
 from regulator.ops.stats import FleetStats
 from regulator.store.base import REPORT_BY, WINDOWS, KeyNotFound, KeyRow, ScopeKind
 from regulator.store.keys import looks_like_key
+from regulator.timeparse import parse_time
 
 PREFIX = "/admin/v1"
 
@@ -199,6 +199,8 @@ class AdminApi:
             row = await asyncio.to_thread(self.gw.store.revoke_key, key_id)
         except KeyNotFound as exc:
             raise ApiError(404, "not_found", str(exc)) from exc
+        # This replica refuses the key from the very next call; others within their registry poll.
+        self.gw.forget_keys()
         return JSONResponse(key_json(row))
 
     async def list_agents(self, request: Request) -> Response:

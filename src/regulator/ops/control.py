@@ -78,6 +78,8 @@ class OpsGateway(Protocol):
 
     async def publish_standing(self, change: dict[str, Any]) -> None: ...
 
+    def forget_keys(self) -> None: ...
+
 
 def standings_of(gateway: OpsGateway) -> Standings | None:
     """The live standing state: the policy's own, or the policy itself if it is one."""

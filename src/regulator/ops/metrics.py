@@ -13,8 +13,6 @@ from typing import Any
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-from starlette.requests import Request
-from starlette.responses import Response
 
 from regulator.budget.model import BudgetStatus
 from regulator.events import CallRecord
@@ -121,11 +119,3 @@ class Metrics:
     def render(self, statuses: list[BudgetStatus]) -> bytes:
         self.live.statuses = statuses
         return generate_latest(self.registry)
-
-
-def metrics_endpoint(metrics: Metrics, snapshot: Callable[[], Any]) -> Callable[[Request], Any]:
-    async def endpoint(request: Request) -> Response:
-        statuses = await snapshot()
-        return Response(metrics.render(statuses), media_type=CONTENT_TYPE)
-
-    return endpoint

@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 
 from regulator.budget.model import BudgetEvent, BudgetStatus
+from regulator.errors import CountersUnavailable
 from regulator.events import CallRecord
 from regulator.ops.alert_rules import FailureSpike, budget_alert, incident_alert
 from regulator.ops.alerts import AlertDispatcher
@@ -145,11 +146,18 @@ class Ops:
 
     async def _poll_forever(self) -> None:
         tick = 0
+        counters_down = False
         while True:
             await asyncio.sleep(POLL_S)
             tick += 1
             try:
                 await self.poll(summary=tick % 2 == 0)
+                counters_down = False
+            except CountersUnavailable as exc:
+                # Said once per outage: the gateway's own refusals already tell every caller.
+                if not counters_down:
+                    log.warning("ops: budget counters unavailable, live budget figures paused: %s", exc.message)
+                counters_down = True
             except Exception:  # the poller must outlive a transient store error
                 log.exception("ops poll failed")
 
@@ -214,10 +222,18 @@ class Ops:
     def status_of(self, scope_kind: ScopeKind, name: str) -> Standing | None:
         return self.standing.get((scope_kind, name))
 
+    def effective_standing(self, agent: str, session: str | None) -> Standing | None:
+        """The agent's own standing, else its current session's: the policy pauses sessions, and an
+        operator looking at the agent must see that it is stopped."""
+        own = self.standing.get(("agent", agent))
+        if own is not None or not session:
+            return own
+        return self.standing.get(("session", session))
+
     def agent_row(self, agent: str, now: float | None = None) -> dict[str, Any]:
         at = time.time() if now is None else now
         stats = self.stats.agents.get(agent) or AgentStats(agent, "default", "default")
-        standing = self.standing.get(("agent", agent))
+        standing = self.effective_standing(agent, stats.session)
         incident = self.last_incident.get(agent)
         return {
             "agent": agent,
@@ -252,7 +268,8 @@ class Ops:
         org_budgets = [b for b in self.budgets if b.scope.startswith("org:")]
         day = [b for b in org_budgets if b.window == "day"]
         month = [b for b in org_budgets if b.window == "month"]
-        states = [st.state for (kind, _), st in self.standing.items() if kind == "agent"]
+        standings = (self.effective_standing(agent, a.session) for agent, a in s.agents.items())
+        states = [st.state for st in standings if st is not None]
         return {
             "ts": now,
             "spend_today_usd": s.spend_today,

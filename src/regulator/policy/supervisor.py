@@ -5,17 +5,28 @@ every action as an incident with its evidence and changes the standing state; `v
 session)` is what the gateway (or replay) asks before the next call. `load_supervisor(spec)`
 builds one from a policy name (`default`, `openhands`, `gemini-cli`, `cline`) or a YAML file with
 `detect:` and `policy:` sections.
+
+With a judge (`detect.judge`, live only: replay never calls a model), a decision whose strength is
+borderline is held instead of acted on while the judge is asked on its own thread; the answer
+applies it ("judge: …" added to the evidence), dismisses it (a `warn` incident with the judge's
+reason; the session is not escalated to that step) or, with no opinion, applies it unchanged. The
+held decision never touches the standing state while it waits; a stronger, non-borderline
+decision of the same session replaces it.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
 
 from regulator.detect.base import Detector, Finding
 from regulator.detect.config import DetectConfig
+from regulator.detect.judge import Judge, Opinion
 from regulator.detect.registry import build_detectors, run_detectors
 from regulator.events import CallEvent
 from regulator.policy.baselines import BASELINES, baseline_detectors, baseline_policy
@@ -24,6 +35,17 @@ from regulator.policy.ladder import Decision, Policy
 from regulator.policy.standing import StandingState, StandingStore, Verdict
 from regulator.store.base import Incident
 
+log = logging.getLogger("regulator.policy")
+
+
+@dataclass(slots=True)
+class _Held:
+    """A borderline decision waiting for the judge; `token` tells a stale answer from the current one."""
+
+    event: CallEvent
+    decision: Decision
+    token: int
+
 
 class Supervisor:
     def __init__(
@@ -31,11 +53,19 @@ class Supervisor:
         detectors: list[Detector],
         config: PolicyConfig | None = None,
         standing: StandingState | None = None,
+        judge: Judge | None = None,
     ) -> None:
         self.detectors = detectors
         self.config = config or PolicyConfig()
         self.policy = Policy(self.config)
         self.standing = standing or StandingState()
+        self.judge = judge
+        # The judge answers on its own thread: what it changes is guarded with what observe changes.
+        # Re-entrant: a judge too busy to queue a question answers "no opinion" at once, inside observe.
+        self._lock = threading.RLock()
+        self._held: dict[str, _Held] = {}
+        self._tokens = 0
+        self._judged: list[Incident] = []  # applied on the judge's thread, reported by the next observe
 
     def verdict(self, agent: str, session: str, now: float | None = None) -> Verdict:
         return self.standing.verdict(agent, session, now)
@@ -44,10 +74,71 @@ class Supervisor:
         return run_detectors(self.detectors, event)
 
     def observe(self, event: CallEvent) -> list[Incident]:
+        """This call's incidents, and those of judge answers that arrived since the last call."""
         record = event.record
         findings = self.findings(event)
-        decisions = self.policy.decide(record.agent, record.session, findings, record.fleet)
-        return [self._act(event, decision) for decision in decisions]
+        with self._lock:
+            incidents, self._judged = self._judged, []
+            for decision in self.policy.decide(record.agent, record.session, findings, record.fleet):
+                if self._should_judge(record.session, decision):
+                    self._hold(event, decision)
+                else:
+                    self._held.pop(record.session, None)  # superseded: a stale answer will be ignored
+                    incidents.append(self._act(event, decision))
+        return incidents
+
+    def _should_judge(self, session: str, decision: Decision) -> bool:
+        if self.judge is None or not self.judge.borderline(decision.severity):
+            return False
+        return session in self._held or self.judge.may_ask(session)
+
+    def _hold(self, event: CallEvent, decision: Decision) -> None:
+        session = event.record.session
+        held = self._held.get(session)
+        if held is not None:  # already asked: the answer will apply to the higher step
+            held.event, held.decision = event, decision
+            return
+        assert self.judge is not None
+        self._tokens += 1
+        token = self._tokens
+        self._held[session] = _Held(event, decision, token)
+        self.judge.ask(event, decision.finding.evidence, lambda opinion: self._answered(session, token, opinion))
+
+    def _answered(self, session: str, token: int, opinion: Opinion) -> None:
+        with self._lock:
+            held = self._held.get(session)
+            if held is None or held.token != token:
+                return  # resumed, forgotten or superseded meanwhile
+            del self._held[session]
+            decision = held.decision
+            finding = decision.finding
+            if opinion.progress is True:
+                self._judged.append(self._dismiss(held.event, decision, opinion.reason))
+                return
+            note = (
+                f"judge: {opinion.reason}" if opinion.progress is False else f"judge gave no opinion: {opinion.reason}"
+            )
+            judged = replace(decision, finding=replace(finding, evidence=f"{finding.evidence}; {note}"))
+            self._judged.append(self._act(held.event, judged))
+
+    def _dismiss(self, event: CallEvent, decision: Decision, reason: str) -> Incident:
+        record = event.record
+        finding = decision.finding
+        log.info("judge dismissed a %s finding on session %s: %s", decision.action, record.session, reason)
+        incident = Incident(
+            ts=record.ts,
+            org=record.org,
+            fleet=record.fleet,
+            agent=record.agent,
+            session=record.session,
+            detector="judge",
+            action="warn",
+            evidence=f"judge dismissed {finding.detector} ({decision.action}): {reason}; finding: {finding.evidence}",
+            call_ids=[record.call_id],
+            seqs=list(finding.calls),
+        )
+        self.standing.store.add_incident(incident)
+        return incident
 
     def _act(self, event: CallEvent, decision: Decision) -> Incident:
         record = event.record
@@ -86,13 +177,19 @@ class Supervisor:
             self.standing.resume("agent", agent)
         if session is not None:
             self.standing.resume("session", session)
-            self.policy.reset(session)
+            with self._lock:
+                self.policy.reset(session)
+                self._held.pop(session, None)
 
     def forget(self, session: str) -> None:
         """A session has ended: drop what the detectors and the ladder keep for it."""
         for detector in self.detectors:
             detector.forget(session)
-        self.policy.reset(session)
+        with self._lock:
+            self.policy.reset(session)
+            self._held.pop(session, None)
+        if self.judge is not None:
+            self.judge.forget(session)
 
 
 def _from_file(path: Path) -> tuple[DetectConfig, PolicyConfig]:
@@ -103,7 +200,10 @@ def _from_file(path: Path) -> tuple[DetectConfig, PolicyConfig]:
 
 
 def supervisor_factory(spec: str = "default", store: StandingStore | None = None) -> Callable[[], Supervisor]:
-    """A maker of fresh supervisors for a policy name or file (resolved and validated once)."""
+    """A maker of fresh supervisors for a policy name or file (resolved and validated once).
+
+    These are replay's: `detect.judge` in a policy file is ignored, so replay never calls a model.
+    """
     if spec in BASELINES:
         return lambda: Supervisor(baseline_detectors(spec), baseline_policy(), StandingState(store))
     if spec == "default":

@@ -132,9 +132,7 @@ def _catalog_tiers(prices: catalog.ModelPrice) -> tuple[Tier, ...] | None:
     values: dict[str, Any] = {key: getattr(prices, key, None) for key in keys}
     if values["input_mtok"] is None and values["output_mtok"] is None:
         return None  # priced per character, per second, …: not something tokens can meter
-    starts = sorted(
-        {t.start for v in values.values() if isinstance(v, catalog.TieredPrices) for t in v.tiers}
-    )
+    starts = sorted({t.start for v in values.values() if isinstance(v, catalog.TieredPrices) for t in v.tiers})
     levels = []
     for above in [-1, *starts]:
         rate = {key: _at(value, above) for key, value in values.items()}
@@ -216,9 +214,7 @@ class PriceBook:
             context = entry.context_window
         local = configured is not None and configured.upstream in self._local
 
-        def make(
-            tiers: tuple[Tier, ...], source: str, per_request: float = 0.0, unknown: bool = False
-        ) -> ModelPrice:
+        def make(tiers: tuple[Tier, ...], source: str, per_request: float = 0.0, unknown: bool = False) -> ModelPrice:
             return ModelPrice(model, tiers, per_request, unknown, source, max_output, context)
 
         if configured is not None and configured.price is not None:

@@ -130,10 +130,12 @@ class GatewayApp:
         except RegulatorError as refusal:
             await send_error(send, refusal, "openai", [])
             return
-        data = [
-            {"id": name, "object": "model", "created": 0, "owned_by": "regulator"}
-            for name in self.gateway.router.listed_models()
-        ]
+        names = self.gateway.router.listed_models()
+        fallback = self.gateway.router.fallback
+        if fallback is not None:
+            # `serve --upstream URL` routes every model there: list what that server offers.
+            names = sorted(set(names) | set(await self.gateway.upstreams.model_ids(fallback)))
+        data = [{"id": name, "object": "model", "created": 0, "owned_by": "regulator"} for name in names]
         await send_json(send, 200, {"object": "list", "data": data})
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:

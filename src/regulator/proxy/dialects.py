@@ -30,10 +30,30 @@ class ParsedRequest:
     messages: list[dict[str, Any]] = field(default_factory=list)
     system: Any = None
     edits: list[str] = field(default_factory=list)
+    added: dict[str, Any] = field(default_factory=dict)  # top-level fields the caller did not send
+    rewritten: bool = False  # a field the caller sent was changed
 
     def edited_body(self) -> bytes:
-        """The bytes to forward: the caller's own unless regulator changed something."""
-        return orjson.dumps(self.body) if self.edits else self.raw
+        """The bytes to forward: the caller's own unless regulator changed something.
+
+        The usual edits add a field the caller left out (`max_tokens`, `stream_options`); those are
+        spliced in front of the caller's bytes, because re-serialising a 300 KB conversation
+        costs far more (~0.2 ms) than the splice.
+        """
+        if not self.edits:
+            return self.raw
+        if self.rewritten:
+            return orjson.dumps(self.body)
+        start = self.raw.index(b"{") + 1  # the body is a JSON object: its first brace opens it
+        return b"{" + orjson.dumps(self.added)[1:-1] + b"," + self.raw[start:]
+
+    def set_field(self, name: str, value: Any, edit: str) -> None:
+        if name in self.body and name not in self.added:
+            self.rewritten = True
+        else:
+            self.added[name] = value
+        self.body[name] = value
+        self.edits.append(edit)
 
 
 def decode_json(raw: bytes) -> dict[str, Any]:
@@ -144,8 +164,7 @@ def parse_anthropic_messages(raw: bytes) -> ParsedRequest:
 def set_max_tokens(request: ParsedRequest, value: int) -> None:
     name = request.max_tokens_field or "max_tokens"
     if request.body.get(name) != value:
-        request.body[name] = value
-        request.edits.append("max_tokens")
+        request.set_field(name, value, "max_tokens")
     request.max_tokens = value
 
 
@@ -154,14 +173,14 @@ def ensure_stream_usage(request: ParsedRequest) -> bool:
     options = request.body.get("stream_options")
     if isinstance(options, dict) and options.get("include_usage") is True:
         return False
-    request.body["stream_options"] = {**(options if isinstance(options, dict) else {}), "include_usage": True}
-    request.edits.append("stream_usage")
+    request.set_field(
+        "stream_options", {**(options if isinstance(options, dict) else {}), "include_usage": True}, "stream_usage"
+    )
     return True
 
 
 def swap_model(request: ParsedRequest, model: str) -> None:
-    request.body["model"] = model
-    request.edits.append("downgrade")
+    request.set_field("model", model, "downgrade")
 
 
 def add_nudge(request: ParsedRequest, text: str) -> None:
@@ -178,5 +197,4 @@ def add_nudge(request: ParsedRequest, text: str) -> None:
             last["content"] = [{"type": "text", "text": content}, {"type": "text", "text": note}]
         else:
             request.messages.append({"role": "user", "content": note})
-    request.body["messages"] = request.messages
-    request.edits.append("nudge")
+    request.set_field("messages", request.messages, "nudge")

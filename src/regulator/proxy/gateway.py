@@ -15,13 +15,14 @@ from regulator.budget.engine import BudgetEngine
 from regulator.budget.memory import MemoryBackend
 from regulator.budget.model import BudgetEvent
 from regulator.config import Config
+from regulator.detect.judge import build_judge
 from regulator.detect.registry import build_detectors
 from regulator.errors import RegulatorError
 from regulator.events import CallEvent, CallRecord
 from regulator.policy.standing import StandingState
 from regulator.policy.supervisor import Supervisor
 from regulator.pricing.catalog import PriceBook
-from regulator.pricing.tokens import input_token_bound
+from regulator.pricing.tokens import input_token_bound, tight_input_token_bound
 from regulator.proxy.identity import KeyCache, key_from_headers
 from regulator.proxy.observer import DetectionWorker
 from regulator.proxy.routing import Router
@@ -86,8 +87,12 @@ class Gateway:
             reservation_ttl_s=config.counters.reservation_ttl_s,
             on_event=self._budget_event,
         )
-        self.policy = Supervisor(build_detectors(config.detect), config.policy, StandingState(self.store))
+        self.policy = Supervisor(
+            build_detectors(config.detect), config.policy, StandingState(self.store), build_judge(config.detect.judge)
+        )
         self.detection = DetectionWorker(self.policy)
+        # Idle sessions are forgotten by the detectors too, so memory stays bounded by live sessions.
+        self.sessions.on_forget = self.detection.forget
         # How far apart a throttled agent's calls must be.
         self.throttle_interval_s = config.policy.throttle_min_interval_s
         self.count_tokens: Callable[[str], int] = count_output_tokens
@@ -109,7 +114,12 @@ class Gateway:
             from regulator.budget.failover import FailoverBackend
             from regulator.budget.redis import RedisBackend, connect
 
-            primary = RedisBackend(connect(url), reservation_ttl_s=self.config.counters.reservation_ttl_s)
+            primary = RedisBackend(
+                connect(url),
+                reservation_ttl_s=self.config.counters.reservation_ttl_s,
+                # How late a settled call may reach PostgreSQL: two ledger batch intervals.
+                ledger_lag_s=max(0.25, 2 * self.config.storage.ledger_flush_ms / 1000),
+            )
             return FailoverBackend(primary, fail_open=self.config.counters.fail_open, on_degraded=self._degraded)
         raise ValueError(f"counters.url: unsupported {url!r}; expected memory:// or redis://host:port/db")
 
@@ -127,6 +137,7 @@ class Gateway:
         await self.reload_registry()
         await self.upstreams.start()
         self._tasks.append(asyncio.create_task(self._watch_registry()))
+        self._tasks.append(asyncio.create_task(self._sweep_counters()))
         if self.config.counters.url.startswith(("redis://", "rediss://", "unix://")):
             from regulator.budget.redis import connect
             from regulator.ops.standing_bus import StandingBus
@@ -162,6 +173,11 @@ class Gateway:
         self.keys.invalidate()
         stored = await asyncio.to_thread(self.store.list_budgets)
         self.budget.set_budgets(merge_budgets(self.config.budgets, stored))
+        # Redis keeps each org's counters apart: reports must know whose a fleet or agent budget is.
+        keys = await asyncio.to_thread(self.store.list_keys)
+        self.budget.set_orgs(
+            {f"{kind}:{name}": k.org for k in keys for kind, name in (("fleet", k.fleet), ("agent", k.agent))}
+        )
         await asyncio.to_thread(self.policy.standing.load)
 
     async def _watch_registry(self) -> None:
@@ -173,8 +189,21 @@ class Gateway:
             except Exception:  # a transient store error must not stop the watcher
                 log.exception("registry reload failed")
 
+    async def _sweep_counters(self) -> None:
+        """Reap expired reservations and replay what waited for Redis even when no call comes in."""
+        while True:
+            await asyncio.sleep(1.0)
+            try:
+                await self.budget.expire()
+            except Exception:  # Redis still down: the next sweep tries again
+                log.debug("counter sweep failed", exc_info=True)
+
     async def _standing_changed(self, change: dict[str, Any] | None) -> None:
         await asyncio.to_thread(self.policy.standing.load)
+
+    def forget_keys(self) -> None:
+        """A key was revoked here: refuse it from the next call rather than the next registry poll."""
+        self.keys.invalidate()
 
     async def publish_standing(self, change: dict[str, Any]) -> None:
         """After a pause / resume / kill: tell the other replicas now rather than at their next poll."""
@@ -196,6 +225,9 @@ class Gateway:
 
     def input_bound(self, model: str, raw: bytes, messages: list[dict[str, Any]], tools: bool) -> int:
         return input_token_bound(model, raw, messages, tools=tools)
+
+    def tight_input_bound(self, model: str, raw: bytes, messages: list[dict[str, Any]], tools: bool) -> int:
+        return tight_input_token_bound(model, raw, messages, tools=tools)
 
     def is_degraded(self, reservation_id: str) -> bool:
         check = getattr(self.counters, "is_degraded", None)

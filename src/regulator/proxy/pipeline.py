@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from regulator.budget.model import Admission, AdmitRequest
-from regulator.errors import AgentPaused, Forbidden, RateLimited, RegulatorError
-from regulator.events import CallEvent, CallRecord, Usage
+from regulator.errors import AgentPaused, BudgetExceeded, Forbidden, RateLimited, RegulatorError, UpstreamError
+from regulator.events import CallEvent, CallRecord, Identity, Usage
 from regulator.pricing.catalog import ModelPrice
 from regulator.pricing.usage import usage_from_anthropic, usage_from_openai
 from regulator.proxy import dialects
 from regulator.proxy.dialects import ParsedRequest
+from regulator.proxy.routing import ModelRoute
+from regulator.proxy.sessions import Threaded
 from regulator.proxy.streams import AnthropicStreamMeter, OpenAIStreamMeter, StreamMeter, split_events
 
 if TYPE_CHECKING:
@@ -94,6 +96,26 @@ async def handle_call(
         key_id=identity.key_id,
     )
     ctx = CallContext(request, record, started, seq=threaded.seq, new_from=threaded.new_from)
+    try:
+        await _serve(gw, ctx, identity, threaded, route, raw, headers, send, receive)
+    except RegulatorError as error:
+        # Refusals and failures too say which session they counted in and what they cost.
+        error.headers.update({k.decode(): v.decode() for k, v in ctx.headers(record.cost_usd)})
+        raise
+
+
+async def _serve(
+    gw: Gateway,
+    ctx: CallContext,
+    identity: Identity,
+    threaded: Threaded,
+    route: ModelRoute,
+    raw: bytes,
+    headers: dict[str, str],
+    send: Send,
+    receive: Receive,
+) -> None:
+    request, record, endpoint = ctx.request, ctx.record, ctx.record.endpoint
     # verdict: standing state from the policy, decided on earlier calls
     verdict = gw.policy.verdict(identity.agent, threaded.session)
     if verdict.state == "killed":
@@ -127,21 +149,30 @@ async def handle_call(
     record.action = ",".join(ctx.actions) or None
     price = ctx.price = gw.prices.price(route.model)
     # admit: worst case reserved on every applicable budget before anything is forwarded
-    input_bound = gw.input_bound(route.model, raw, request.messages, "tools" in request.body)
+    tools = "tools" in request.body
     embeddings = endpoint == "embeddings"
-    ctx.admission = await gw.budget.admit(
-        AdmitRequest(
-            identity=identity,
-            session=threaded.session,
-            call_id=record.call_id,
-            price=price,
-            input_tokens=input_bound,
-            max_tokens=0 if embeddings else request.max_tokens,
-            model_max_output_tokens=0 if embeddings else price.max_output_tokens or DEFAULT_MAX_OUTPUT_TOKENS,
-            now=record.ts,
-        )
+    admit = AdmitRequest(
+        identity=identity,
+        session=threaded.session,
+        call_id=record.call_id,
+        price=price,
+        input_tokens=gw.input_bound(route.model, raw, request.messages, tools),
+        max_tokens=0 if embeddings else request.max_tokens,
+        model_max_output_tokens=0 if embeddings else price.max_output_tokens or DEFAULT_MAX_OUTPUT_TOKENS,
+        now=record.ts,
     )
+    try:
+        ctx.admission = await gw.budget.admit(admit)
+    except BudgetExceeded:
+        # The fast bound counts bytes; where the model's tokenizer ships offline, a real count
+        # (slower, cached per message) may show the call fits after all.
+        tight = gw.tight_input_bound(route.model, raw, request.messages, tools)
+        if tight >= admit.input_tokens:
+            raise
+        admit.input_tokens = tight
+        ctx.admission = await gw.budget.admit(admit)
     ctx.remaining_usd = ctx.admission.remaining_usd
+    gw.sessions.commit(threaded)  # only now: a refused call is not the session's progress
     if gw.is_degraded(ctx.admission.reservation_id):
         ctx.actions.append("degraded-counters")
     record.reserved_usd = ctx.admission.reserved_usd
@@ -154,9 +185,10 @@ async def handle_call(
         await _forward(gw, ctx, route, headers, send, receive)
     except BaseException:
         if not ctx.settled:
-            # Whatever went wrong before settling, the call is still recorded and its reservation freed.
-            ctx.record.outcome = "client_gone" if ctx.record.outcome == "ok" else ctx.record.outcome
-            await _settle(gw, ctx, Usage(), time.perf_counter())
+            # Whatever went wrong before settling (a cancelled task at shutdown, a bug), the call is
+            # recorded, and counted at its reservation: the provider may have billed it.
+            ctx.record.outcome = "interrupted"
+            await _settle(gw, ctx, _reserved_usage(ctx), time.perf_counter())
         raise
 
 
@@ -177,7 +209,13 @@ async def _forward(
         record.status = exc.status
         record.outcome = "timeout" if exc.status == 504 else "unreachable" if exc.status == 502 else "upstream_error"
         record.latency_ms = (time.perf_counter() - forward_at) * 1000
-        await _settle(gw, ctx, Usage(), forward_at)
+        # An error answer bills nothing; a request lost after it was sent may have been billed in full.
+        await _settle(
+            gw,
+            ctx,
+            _reserved_usage(ctx) if isinstance(exc, UpstreamError) and exc.maybe_billed else Usage(),
+            forward_at,
+        )
         raise
     if request.stream:
         await _stream(gw, ctx, response, send, receive, forward_at, hide_usage)
@@ -269,14 +307,15 @@ async def _stream(
             await watcher
     if record.outcome == "ok" and (meter.ended_by_regulator or not meter.finished):
         record.outcome = "cut"
-    if record.outcome != "client_gone":
-        with contextlib.suppress(Exception):
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
     record.latency_ms = (time.perf_counter() - forward_at) * 1000
     usage = meter.usage or Usage()
     if meter.usage is None or meter.ended_by_regulator or not meter.finished:
         usage = _produced_usage(meter, usage, ctx)
+    # Settled before the stream closes: when the caller sees the end, the call is on the books.
     await _settle(gw, ctx, usage, forward_at)
+    if record.outcome != "client_gone":
+        with contextlib.suppress(Exception):
+            await send({"type": "http.response.body", "body": b"", "more_body": False})
     _observe(gw, ctx, meter.answer())
 
 
@@ -292,6 +331,13 @@ def _produced_usage(meter: StreamMeter, reported: Usage, ctx: CallContext) -> Us
         output,
         reported.reasoning_tokens,
     )
+
+
+def _reserved_usage(ctx: CallContext) -> Usage:
+    """The usage a call was reserved for: what it is counted at when what was billed is unknown."""
+    if ctx.admission is None:
+        return Usage()
+    return Usage(input_tokens=ctx.admission.input_tokens, output_tokens=ctx.admission.max_tokens)
 
 
 async def _settle(gw: Gateway, ctx: CallContext, usage: Usage, forward_at: float) -> float:

@@ -24,15 +24,15 @@ class Router:
         self.config = config
         self._models = {m.name: m for m in config.models}
         self._upstreams = {u.name: u for u in config.upstreams}
-        self._fallback = self._upstreams.get(DEFAULT_UPSTREAM)
+        self.fallback = self._upstreams.get(DEFAULT_UPSTREAM)
 
     def route(self, model: str, dialect: Dialect) -> ModelRoute:
         entry = self._models.get(model)
         if entry is not None:
             upstream = self._upstreams[entry.upstream]
             route = ModelRoute(model, upstream, entry.upstream_model or model, entry)
-        elif self._fallback is not None:
-            route = ModelRoute(model, self._fallback, model, None)
+        elif self.fallback is not None:
+            route = ModelRoute(model, self.fallback, model, None)
         else:
             known = ", ".join(sorted(self._models)) or "none"
             raise NotFound(

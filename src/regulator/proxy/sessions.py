@@ -14,7 +14,8 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -61,6 +62,7 @@ class _Session:
     latest_len: int
     seq: int
     last_seen: float
+    ends: list[int] = field(default_factory=list)  # prefix keys that point at this session
 
 
 @dataclass(slots=True)
@@ -68,14 +70,26 @@ class Threaded:
     session: str
     seq: int  # 0-based index of this call within the session
     new_from: int  # first message the session's previous call did not have
+    length: int = 0  # messages in this call
+    end_key: int | None = None  # what the next call of this conversation will extend
 
 
 class SessionThreader:
-    def __init__(self, max_tracked: int = 100_000, idle_timeout_s: float = 3600.0):
+    """`thread()` only looks; `commit()` makes the call the session's latest. The pipeline commits
+    once a call is admitted, so a refused call (paused, throttled, over budget) does not count as
+    the session's progress: its messages are seen by the detectors with the next forwarded call."""
+
+    def __init__(
+        self,
+        max_tracked: int = 100_000,
+        idle_timeout_s: float = 3600.0,
+        on_forget: Callable[[str], None] | None = None,
+    ):
         self.max_tracked = max_tracked
         self.idle_timeout_s = idle_timeout_s
-        # digest of a call's full message list → session it belongs to
-        self._ends: OrderedDict[int, str] = OrderedDict()
+        self.on_forget = on_forget
+        # key of a call's full message list → session it belongs to
+        self._ends: dict[int, str] = {}
         self._sessions: OrderedDict[str, _Session] = OrderedDict()
 
     def thread(
@@ -84,36 +98,43 @@ class SessionThreader:
         system: Any,
         messages: list[dict[str, Any]],
         explicit: str | None = None,
-        now: float | None = None,
     ) -> Threaded:
-        now = time.time() if now is None else now
-        if explicit:
-            return self._advance(explicit, len(messages), now, None)
-        if not messages:
+        if explicit or not messages:
             # Embeddings carry no conversation: they count in the caller's standing session.
-            return self._advance(f"auto-{scope}", 0, now, None)
-        digests = prefix_keys(scope, system, messages)
+            return self._next(explicit or f"auto-{scope}", len(messages), None)
+        keys = prefix_keys(scope, system, messages)
         # The longest prefix that is some session's *latest* call: that session goes on. A prefix
         # that is only an older call of a session (a restart, or a run forked from the same start)
         # begins a new session.
-        continuing: _Session | None = None
-        matched_len = 0
-        for length in range(len(digests), 0, -1):
-            found = self._ends.get(digests[length - 1])
-            if found is None:
-                continue
-            session = self._sessions.get(found)
+        for length in range(len(keys), 0, -1):
+            found = self._ends.get(keys[length - 1])
+            session = self._sessions.get(found) if found is not None else None
             if session is not None and session.latest_len == length:
-                continuing, matched_len = session, length
-                break
-        if continuing is not None:
-            threaded = self._advance(continuing.session_id, len(messages), now, matched_len)
+                return self._next(session.session_id, len(messages), length, keys[-1])
+        # New conversation, or a fork of an older call: named by its opening, so replicas agree.
+        name = self._unused_name(opening_name(scope, system, messages))
+        return Threaded(name, 0, 0, len(messages), keys[-1])
+
+    def commit(self, threaded: Threaded, now: float | None = None) -> None:
+        now = time.time() if now is None else now
+        session = self._sessions.get(threaded.session)
+        if session is None:
+            session = self._sessions[threaded.session] = _Session(threaded.session, threaded.length, threaded.seq, now)
+            self._evict(now)
         else:
-            # New conversation, or a fork of an older call: named by its opening, so replicas agree.
-            name = self._unused_name(opening_name(scope, system, messages))
-            threaded = self._advance(name, len(messages), now, 0)
-        self._remember(digests[-1], threaded.session)
-        return threaded
+            self._sessions.move_to_end(threaded.session)
+            session.seq = max(session.seq, threaded.seq)
+            session.latest_len, session.last_seen = threaded.length, now
+        if threaded.end_key is not None:
+            self._ends[threaded.end_key] = threaded.session
+            session.ends.append(threaded.end_key)
+
+    def _next(self, session_id: str, length: int, matched: int | None, end_key: int | None = None) -> Threaded:
+        session = self._sessions.get(session_id)
+        if session is None:
+            return Threaded(session_id, 0, 0, length, end_key)
+        start = session.latest_len if matched is None else matched
+        return Threaded(session_id, session.seq + 1, min(start, length), length, end_key)
 
     def _unused_name(self, name: str) -> str:
         candidate, n = name, 1
@@ -122,28 +143,14 @@ class SessionThreader:
             candidate = f"{name}-{n}"
         return candidate
 
-    def _advance(self, session_id: str, length: int, now: float, new_from: int | None) -> Threaded:
-        session = self._sessions.get(session_id)
-        if session is None:
-            session = _Session(session_id, length, 0, now)
-            self._sessions[session_id] = session
-            self._evict(now)
-            return Threaded(session_id, 0, 0)
-        self._sessions.move_to_end(session_id)
-        seq = session.seq + 1
-        start = session.latest_len if new_from is None else new_from
-        session.seq, session.latest_len, session.last_seen = seq, length, now
-        return Threaded(session_id, seq, min(start, length))
-
-    def _remember(self, digest: int, session_id: str) -> None:
-        self._ends[digest] = session_id
-        self._ends.move_to_end(digest)
-        while len(self._ends) > self.max_tracked * 4:
-            self._ends.popitem(last=False)
-
     def _evict(self, now: float) -> None:
         while self._sessions:
             oldest_id, oldest = next(iter(self._sessions.items()))
             if len(self._sessions) <= self.max_tracked and now - oldest.last_seen < self.idle_timeout_s:
                 break
             del self._sessions[oldest_id]
+            for key in oldest.ends:
+                if self._ends.get(key) == oldest_id:
+                    del self._ends[key]
+            if self.on_forget is not None:
+                self.on_forget(oldest_id)

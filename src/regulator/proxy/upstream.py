@@ -28,7 +28,9 @@ def map_transport_errors(upstream: str) -> Iterator[None]:
     except aiohttp.ClientConnectorError as exc:
         raise UpstreamUnreachable(f"Upstream {upstream!r} is unreachable ({exc.os_error}).") from exc
     except (aiohttp.ClientError, ConnectionError) as exc:
-        raise UpstreamUnreachable(f"Upstream {upstream!r} failed: {exc.__class__.__name__}: {exc}") from exc
+        error = UpstreamUnreachable(f"Upstream {upstream!r} failed: {exc.__class__.__name__}: {exc}")
+        error.maybe_billed = True  # the request went out; the provider may have processed it
+        raise error from exc
 
 
 @dataclass(slots=True)
@@ -87,8 +89,14 @@ class UpstreamClient:
             connect=self.config.server.upstream_connect_timeout_s,
             sock_read=self.config.server.upstream_timeout_s,
         )
+        # No cookie jar: one session serves every agent, so a provider's cookie must not travel from
+        # one agent's call to another's (and skipping the jar saves its work on every call).
         self._session = aiohttp.ClientSession(
-            connector=connector, timeout=timeout, auto_decompress=True, skip_auto_headers=("User-Agent",)
+            connector=connector,
+            timeout=timeout,
+            auto_decompress=True,
+            skip_auto_headers=("User-Agent",),
+            cookie_jar=aiohttp.DummyCookieJar(),
         )
 
     async def close(self) -> None:
@@ -98,6 +106,21 @@ class UpstreamClient:
 
     def route(self, upstream: UpstreamConfig) -> Route:
         return Route(upstream, self._keys.get(upstream.name))
+
+    async def model_ids(self, upstream: UpstreamConfig) -> list[str]:
+        """The models an OpenAI-compatible upstream lists; none when it cannot say."""
+        assert self._session is not None, "UpstreamClient.start() was not awaited"
+        route = self.route(upstream)
+        headers = {"authorization": f"Bearer {route.api_key}"} if route.api_key else {}
+        try:
+            async with self._session.get(upstream.base_url + "/models", headers=headers) as response:
+                if response.status != 200:
+                    return []
+                listing = await response.json(content_type=None)
+        except (aiohttp.ClientError, TimeoutError, ValueError):
+            return []
+        data = listing.get("data") if isinstance(listing, dict) else None
+        return [m["id"] for m in data or [] if isinstance(m, dict) and isinstance(m.get("id"), str)]
 
     async def post(self, route: Route, path: str, body: bytes, caller_headers: dict[str, str]) -> UpstreamResponse:
         assert self._session is not None, "UpstreamClient.start() was not awaited"

@@ -15,6 +15,7 @@ context), `fanout` (a planner that reviews many files in parallel sub-calls, the
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -91,6 +92,32 @@ def _say(rng: random.Random, *options: str) -> str:
     return rng.choice(options)
 
 
+_TOOK = re.compile(r" in \d+\.\d\ds ")
+_CLOCK = re.compile(r"\b\d\d:\d\d:\d\d,\d{3}\b")
+
+
+def _pytest(repo: Repo, rng: random.Random, failing: tuple[str, ...] = (), detail: str | None = None) -> str:
+    """A run of the repo's tests: pytest collects the same tests in the same order every time, so only
+    which ones fail, why, and the timing change from one run to the next."""
+    out = ws.pytest_output(repo, random.Random(f"{repo.module}:{repo.line}"), failing, detail)
+    return _TOOK.sub(f" in {rng.uniform(0.2, 3.5):.2f}s ", out, count=1)
+
+
+def _dump(repo: Repo, rng: random.Random, command: str) -> str:
+    """What a big `cat`, `grep` or verbose test run prints: the same text each time the same command
+    runs (files do not change between two reads), except the clock in the log lines of a new run."""
+    source = random.Random(f"{repo.module}:{repo.line}:{command}")
+    out = ws.big_blob(repo, source, source.randint(4, 16))
+    if "pytest" not in command:
+        return out
+    return _CLOCK.sub(
+        lambda _: (
+            f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d},{rng.randint(0, 999):03d}"
+        ),
+        out,
+    )
+
+
 def _explore(repo: Repo, rng: random.Random) -> Iterator[Step]:
     yield Step(
         _say(
@@ -147,7 +174,7 @@ def productive(repo: Repo, rng: random.Random) -> Iterator[Step]:
     yield Step(
         "The script works now. Let me run the module's tests.",
         f"python -m pytest {repo.test_file} -q",
-        ws.pytest_output(repo, rng, failing, "AssertionError: assert None == []"),
+        _pytest(repo, rng, failing, "AssertionError: assert None == []"),
         1 if failing else 0,
     )
     if failing:
@@ -155,7 +182,7 @@ def productive(repo: Repo, rng: random.Random) -> Iterator[Step]:
             f"`{failing[0]}` expects `[]` rather than `None` from the early return path too. Fixing that.",
             f"sed -i 's/return None  # empty/return []  # empty/' {repo.module}",
         )
-        yield Step("And the tests again.", f"python -m pytest {repo.test_file} -q", ws.pytest_output(repo, rng, ()))
+        yield Step("And the tests again.", f"python -m pytest {repo.test_file} -q", _pytest(repo, rng))
     yield Step(
         "All tests pass. Let me review the diff before submitting.",
         "git diff",
@@ -199,6 +226,9 @@ def oscillating(repo: Repo, rng: random.Random) -> Iterator[Step]:
     yield from _explore(repo, rng)
     yield from _reproduce(repo, rng)
     a, b = rng.sample(repo.tests, 2)
+    # Each fix fails the other test, and always the same way: the failure follows from the code.
+    got, want = rng.sample(["[]", "None", "0", "[0]"], 2)
+    failures = {b: f"AssertionError: assert {got} == {want}", a: f"AssertionError: assert {want} == {got}"}
     fix_a = ("if data is None:", "if not data:")
     test = f"python -m pytest {repo.test_file} -q"
     on_a = True
@@ -216,11 +246,10 @@ def oscillating(repo: Repo, rng: random.Random) -> Iterator[Step]:
             else f"Let me revert that and handle the case with `{new}` instead."
         )
         yield Step(why, how, "", 0, looping=True)
-        detail = f"AssertionError: assert {rng.choice(['[]', 'None', '0'])} == {rng.choice(['[0]', '[]', 'None'])}"
         yield Step(
             _say(rng, "Running the tests again.", "Let me check the tests.", "Now the tests."),
             _say(rng, test, test + " -x", f"pytest {repo.test_file} -q"),
-            ws.pytest_output(repo, rng, (broken,), detail),
+            _pytest(repo, rng, (broken,), failures[broken]),
             1,
             looping=True,
         )
@@ -240,7 +269,7 @@ def runaway(repo: Repo, rng: random.Random) -> Iterator[Step]:
     while True:
         thought, command = rng.choice(dumps)
         command = command.format(mod=repo.module, fn=repo.function, other=rng.choice(repo.modules[1:]))
-        yield Step(thought, command, ws.big_blob(repo, rng, rng.randint(4, 16)), 0, looping=seq >= 3)
+        yield Step(thought, command, _dump(repo, rng, command), 0, looping=seq >= 3)
         seq += 1
 
 
@@ -264,7 +293,7 @@ def fanout(repo: Repo, rng: random.Random) -> Iterator[Step]:
             0,
             fanout=prompts,
         )
-    yield Step("Running the test suite.", "python -m pytest -q", ws.pytest_output(repo, rng, ()))
+    yield Step("Running the test suite.", "python -m pytest -q", _pytest(repo, rng))
     yield Step(
         "Tests pass. Submitting.",
         SUBMIT,

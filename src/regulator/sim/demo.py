@@ -221,13 +221,24 @@ def summarise(scenario: Scenario, states: list[AgentState], data_dir: Path, run_
                 "agent": s.spec.name,
                 "behaviour": s.spec.behaviour,
                 "how": s.stop,
-                "reason": s.stop_reason,
+                "reason": _reason(s, by_agent.get(s.spec.name, [])),
                 "incidents": [f"{i.detector}: {i.action}" for i in by_agent.get(s.spec.name, [])],
+                "loop_spend_usd": round(s.loop_usd, 6),
                 "prevented_usd": round(s.future_usd, 6),
             }
             for s in stopped
         ],
         "stopped_without_incident": [s.spec.name for s in stopped if s.spec.name not in by_agent],
+        "wasteful_running": [
+            {
+                "agent": s.spec.name,
+                "behaviour": s.spec.behaviour,
+                "incidents": [f"{i.detector}: {i.action}" for i in by_agent.get(s.spec.name, [])],
+                "loop_spend_usd": round(s.loop_usd, 6),
+            }
+            for s in states
+            if not s.stop and not s.legitimate
+        ],
         "productive_stopped": sum(1 for s in stopped if s.legitimate),
         "wasteful_agents": sum(1 for s in states if not s.legitimate),
         "wasteful_stopped": sum(1 for s in stopped if not s.legitimate),
@@ -236,3 +247,12 @@ def summarise(scenario: Scenario, states: list[AgentState], data_dir: Path, run_
         "projected_without_usd": round(without, 2),
         "projected_with_usd": round(without - prevented, 2),
     }
+
+
+def _reason(state: AgentState, incidents: list[Incident]) -> str:
+    """Why an agent was stopped, in a line: the stopping incident's evidence, else the refusal."""
+    stopping = [i for i in incidents if i.action in ("pause", "kill")]
+    if not stopping:
+        return state.stop_reason
+    incident = stopping[-1]
+    return f"{incident.detector}: {incident.evidence}"

@@ -248,9 +248,11 @@ class SimAgent:
             retry_after = exc.response.headers.get("retry-after") or "1"
             await asyncio.sleep(min(float(retry_after), 1.0))  # compressed time: a second stands for minutes
         elif status >= 500 and code != "counters_unavailable":
-            # The upstream answered an error: forwarded, so metered and in the ledger.
+            # The upstream failed after the call was sent: forwarded, so in the ledger, and charged what
+            # the gateway says (its reservation, when the provider may have billed it).
             self.state.calls += 1
             self.state.errors += 1
+            self.state.spend_usd += float(exc.response.headers.get("x-regulator-cost-usd") or 0.0)
             await asyncio.sleep(0.2)
         elif code == "agent_paused":
             raise _Stopped("paused", code, exc.message)

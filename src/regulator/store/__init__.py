@@ -25,24 +25,33 @@ __all__ = [
     "Store",
     "hash_key",
     "open_store",
+    "sqlite_path",
 ]
 
 DB_NAME = "regulator.db"
 JOURNAL_NAME = "journal.log"
 
 
-def open_store(url_or_data_dir: str | Path) -> Store:
-    from regulator.store.sqlite import SQLiteStore
-
+def sqlite_path(url_or_data_dir: str | Path) -> Path | None:
+    """The SQLite file `open_store` opens for this target; None for a PostgreSQL URL."""
     target = str(url_or_data_dir)
     if target.startswith("sqlite:///"):
-        return SQLiteStore(target.removeprefix("sqlite:///") or DB_NAME)
+        return Path(target.removeprefix("sqlite:///") or DB_NAME)
     if target.startswith(("postgresql://", "postgres://")):
-        from regulator.store.postgres import PostgresStore
-
-        return PostgresStore(target)
+        return None
     if "://" in target:
         raise ValueError(
             f"unsupported store URL {target!r}: expected sqlite:///path, postgresql://… or a data directory"
         )
-    return SQLiteStore(Path(target) / DB_NAME)
+    return Path(target) / DB_NAME
+
+
+def open_store(url_or_data_dir: str | Path) -> Store:
+    path = sqlite_path(url_or_data_dir)
+    if path is None:
+        from regulator.store.postgres import PostgresStore
+
+        return PostgresStore(str(url_or_data_dir))
+    from regulator.store.sqlite import SQLiteStore
+
+    return SQLiteStore(path)

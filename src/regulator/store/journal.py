@@ -148,10 +148,6 @@ class Journal:
     def size(self) -> int:
         return self._size
 
-    @property
-    def settled_lines(self) -> int:
-        return self._settled_lines
-
     def in_flight(self) -> int:
         return len(self._in_flight)
 

@@ -112,6 +112,11 @@ class Ledger:
                 self.store.insert_calls(batch)
                 break
             except Exception:
+                if self._stopping and delay >= 0.4:
+                    # Shutting down with the database gone: the journal keeps these records and
+                    # the next start's recover() puts them in the ledger.
+                    log.error("ledger: %d records left to the journal for the next start", len(batch))
+                    return
                 # The records are safe in the journal; keep them and retry rather than drop them.
                 log.exception("ledger write of %d records failed; retrying in %.2fs", len(batch), delay)
                 time.sleep(delay)

@@ -9,54 +9,19 @@ same `ts`, so duplicates are still skipped. Indexes declared on the parent apply
 
 from __future__ import annotations
 
-from regulator.store.schema import MIGRATIONS
+from regulator.store.schema import MIGRATIONS, calls_table
 
 DAY_SECONDS = 86400
-
-_LEDGER = [
-    """CREATE TABLE calls (
-        call_id TEXT NOT NULL,
-        ts DOUBLE PRECISION NOT NULL,
-        org TEXT NOT NULL,
-        fleet TEXT NOT NULL,
-        agent TEXT NOT NULL,
-        session TEXT NOT NULL,
-        model TEXT NOT NULL,
-        upstream TEXT NOT NULL,
-        dialect TEXT NOT NULL,
-        endpoint TEXT NOT NULL,
-        served_model TEXT NOT NULL,
-        input_tokens BIGINT NOT NULL,
-        cached_input_tokens BIGINT NOT NULL,
-        cache_write_tokens BIGINT NOT NULL,
-        output_tokens BIGINT NOT NULL,
-        reasoning_tokens BIGINT NOT NULL,
-        cost_usd DOUBLE PRECISION NOT NULL,
-        reserved_usd DOUBLE PRECISION NOT NULL,
-        status INTEGER NOT NULL,
-        outcome TEXT NOT NULL,
-        latency_ms DOUBLE PRECISION NOT NULL,
-        overhead_ms DOUBLE PRECISION NOT NULL,
-        stream INTEGER NOT NULL,
-        action TEXT,
-        key_id TEXT NOT NULL,
-        PRIMARY KEY (call_id, ts)
-    ) PARTITION BY RANGE (ts)""",
-    "CREATE INDEX calls_ts ON calls (ts)",
-    "CREATE INDEX calls_agent_ts ON calls (agent, ts)",
-    "CREATE INDEX calls_fleet_ts ON calls (fleet, ts)",
-    "CREATE INDEX calls_org_ts ON calls (org, ts)",
-    "CREATE INDEX calls_session ON calls (session)",
-]
+_PARTITION_PREFIX = "calls_d"
 
 
-def _is_ledger_ddl(statement: str) -> bool:
-    return statement.startswith(("CREATE TABLE calls", "CREATE INDEX calls_"))
+def _partitioned(step: list[str]) -> list[str]:
+    return [calls_table(partitioned=True) if s.startswith("CREATE TABLE calls ") else s for s in step]
 
 
 PG_MIGRATIONS: list[list[str]] = [
-    # 1: registry as shared, ledger partitioned
-    [s for s in MIGRATIONS[0] if not _is_ledger_ddl(s)] + _LEDGER,
+    # 1: registry and ledger indexes as shared, ledger partitioned
+    _partitioned(MIGRATIONS[0]),
 ]
 
 # Serialises migrations and partition creation between replicas starting or writing at once.
@@ -66,7 +31,12 @@ PARTITION_LOCK = 0x7265_6702
 
 def partition_name(day: int) -> str:
     """`calls_d19876` for the UTC day number 19876 (days since the epoch)."""
-    return f"calls_d{day}"
+    return f"{_PARTITION_PREFIX}{day}"
+
+
+def partition_day(name: str) -> int:
+    """The UTC day number a partition named by `partition_name` holds."""
+    return int(name.removeprefix(_PARTITION_PREFIX))
 
 
 def create_partition(day: int) -> str:

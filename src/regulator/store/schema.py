@@ -12,6 +12,52 @@ from typing import Any
 
 from regulator.events import CallRecord, Usage
 
+# The ledger's columns in CallRecord order, usage flattened, with their SQL types; backends build
+# their SQL from this.
+_CALL_COLUMN_TYPES: tuple[tuple[str, str], ...] = (
+    ("call_id", "TEXT NOT NULL"),
+    ("ts", "DOUBLE PRECISION NOT NULL"),
+    ("org", "TEXT NOT NULL"),
+    ("fleet", "TEXT NOT NULL"),
+    ("agent", "TEXT NOT NULL"),
+    ("session", "TEXT NOT NULL"),
+    ("model", "TEXT NOT NULL"),
+    ("upstream", "TEXT NOT NULL"),
+    ("dialect", "TEXT NOT NULL"),
+    ("endpoint", "TEXT NOT NULL"),
+    ("served_model", "TEXT NOT NULL"),
+    ("input_tokens", "BIGINT NOT NULL"),
+    ("cached_input_tokens", "BIGINT NOT NULL"),
+    ("cache_write_tokens", "BIGINT NOT NULL"),
+    ("output_tokens", "BIGINT NOT NULL"),
+    ("reasoning_tokens", "BIGINT NOT NULL"),
+    ("cost_usd", "DOUBLE PRECISION NOT NULL"),
+    ("reserved_usd", "DOUBLE PRECISION NOT NULL"),
+    ("status", "INTEGER NOT NULL"),
+    ("outcome", "TEXT NOT NULL"),
+    ("latency_ms", "DOUBLE PRECISION NOT NULL"),
+    ("overhead_ms", "DOUBLE PRECISION NOT NULL"),
+    ("stream", "INTEGER NOT NULL"),
+    ("action", "TEXT"),
+    ("key_id", "TEXT NOT NULL"),
+)
+CALL_COLUMNS: tuple[str, ...] = tuple(name for name, _ in _CALL_COLUMN_TYPES)
+
+
+def calls_table(*, partitioned: bool) -> str:
+    """The ledger's DDL: keyed by `call_id`, or range-partitioned on `ts` (PostgreSQL; see pg_schema).
+
+    The unpartitioned text is exactly what migration step 1 shipped with.
+    """
+    columns = [f"{name} {sql_type}" for name, sql_type in _CALL_COLUMN_TYPES]
+    if partitioned:
+        columns.append("PRIMARY KEY (call_id, ts)")
+    else:
+        columns[0] = "call_id TEXT PRIMARY KEY"
+    body = ",\n            ".join(columns)
+    return f"CREATE TABLE calls (\n            {body}\n        )" + (" PARTITION BY RANGE (ts)" if partitioned else "")
+
+
 MIGRATIONS: list[list[str]] = [
     # 1: registry and ledger
     [
@@ -64,33 +110,7 @@ MIGRATIONS: list[list[str]] = [
             updated_at DOUBLE PRECISION NOT NULL,
             PRIMARY KEY (scope_kind, name)
         )""",
-        """CREATE TABLE calls (
-            call_id TEXT PRIMARY KEY,
-            ts DOUBLE PRECISION NOT NULL,
-            org TEXT NOT NULL,
-            fleet TEXT NOT NULL,
-            agent TEXT NOT NULL,
-            session TEXT NOT NULL,
-            model TEXT NOT NULL,
-            upstream TEXT NOT NULL,
-            dialect TEXT NOT NULL,
-            endpoint TEXT NOT NULL,
-            served_model TEXT NOT NULL,
-            input_tokens BIGINT NOT NULL,
-            cached_input_tokens BIGINT NOT NULL,
-            cache_write_tokens BIGINT NOT NULL,
-            output_tokens BIGINT NOT NULL,
-            reasoning_tokens BIGINT NOT NULL,
-            cost_usd DOUBLE PRECISION NOT NULL,
-            reserved_usd DOUBLE PRECISION NOT NULL,
-            status INTEGER NOT NULL,
-            outcome TEXT NOT NULL,
-            latency_ms DOUBLE PRECISION NOT NULL,
-            overhead_ms DOUBLE PRECISION NOT NULL,
-            stream INTEGER NOT NULL,
-            action TEXT,
-            key_id TEXT NOT NULL
-        )""",
+        calls_table(partitioned=False),
         "CREATE INDEX calls_ts ON calls (ts)",
         "CREATE INDEX calls_agent_ts ON calls (agent, ts)",
         "CREATE INDEX calls_fleet_ts ON calls (fleet, ts)",
@@ -100,35 +120,6 @@ MIGRATIONS: list[list[str]] = [
 ]
 
 CREATE_VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
-
-# The ledger's columns in CallRecord order, usage flattened; backends build their SQL from this.
-CALL_COLUMNS: tuple[str, ...] = (
-    "call_id",
-    "ts",
-    "org",
-    "fleet",
-    "agent",
-    "session",
-    "model",
-    "upstream",
-    "dialect",
-    "endpoint",
-    "served_model",
-    "input_tokens",
-    "cached_input_tokens",
-    "cache_write_tokens",
-    "output_tokens",
-    "reasoning_tokens",
-    "cost_usd",
-    "reserved_usd",
-    "status",
-    "outcome",
-    "latency_ms",
-    "overhead_ms",
-    "stream",
-    "action",
-    "key_id",
-)
 
 
 def call_to_row(rec: CallRecord) -> tuple[object, ...]:

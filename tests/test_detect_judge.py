@@ -1,0 +1,215 @@
+"""The optional AI judge, asked for real through the gateway in front of the mock upstream."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from conftest import RunningGateway
+from regulator.detect.base import Finding
+from regulator.detect.config import JudgeConfig
+from regulator.detect.judge import Judge, condense, parse_answer
+from regulator.detect.registry import build_detectors
+from regulator.detect.testing import ScriptedSession
+from regulator.events import CallEvent
+from regulator.policy.standing import MemoryStandingStore, StandingState
+from regulator.policy.supervisor import Supervisor, load_supervisor
+from regulator.sim.mock_upstream import MockServer
+from regulator.store.base import Incident
+
+ASKED = "An automatic detector suspects"  # in every judge prompt, never in an agent's
+LISTING = "\n".join(f"src/module_{i}.py" for i in range(20))
+
+
+@pytest.fixture
+def judge_gateway(
+    start_gateway: Callable[..., RunningGateway], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[RunningGateway, JudgeConfig]]:
+    gw = start_gateway()
+    monkeypatch.setenv("TEST_JUDGE_KEY", gw.new_key("regulator-judge", fleet="regulator"))
+    config = JudgeConfig(
+        enabled=True, url=gw.url + "/v1", api_key_env="TEST_JUDGE_KEY", model="gpt-4o-mini", timeout_s=2.0
+    )
+    yield gw, config
+
+
+def _supervisor(config: JudgeConfig) -> tuple[Supervisor, MemoryStandingStore]:
+    store = MemoryStandingStore()
+    return Supervisor(build_detectors(), standing=StandingState(store), judge=Judge(config)), store
+
+
+def _loop_until_held(supervisor: Supervisor, session: ScriptedSession) -> list[Incident]:
+    """Repeat one command until the policy reaches a borderline step (the 4th repeat: downgrade at 0.75)."""
+    incidents: list[Incident] = []
+    for _ in range(5):
+        incidents += supervisor.observe(session.call("ls src", LISTING))
+    return incidents
+
+
+def _wait_for(store: MemoryStandingStore, count: int, timeout: float = 10.0) -> list[Incident]:
+    deadline = time.monotonic() + timeout
+    while len(store.incidents) < count and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return store.incidents
+
+
+def test_answer_format_is_strict() -> None:
+    assert parse_answer('{"progress": true, "reason": "tests improve"}').progress is True
+    assert parse_answer('```json\n{"progress": false, "reason": "same error"}\n```').progress is False
+    assert parse_answer("Yes, it is making progress.").progress is None
+    assert parse_answer('{"progress": "yes"}').progress is None
+    assert parse_answer('{"progress": false}').reason == "no reason given"
+
+
+def test_condensed_context_has_task_and_last_actions_in_both_dialects() -> None:
+    config = JudgeConfig(last_calls=3, result_lines=2)
+    for style in ("openai", "anthropic", "text"):
+        session = ScriptedSession(style=style, task="Make parse_date accept ISO weeks.")
+        event = None
+        for i in range(6):
+            event = session.call(f"cat part{i}.py", f"line one of {i}\nline two\nline three\nline four")
+        assert event is not None
+        text = condense(event, config)
+        assert text.startswith("TASK:\nMake parse_date accept ISO weeks.")
+        assert "cat part5.py" in text and "(result not seen yet)" in text
+        assert "cat part2.py" not in text  # only the last three actions
+        assert "line one of 4" in text and "line three" not in text and "… (2 more lines)" in text
+
+
+def test_judge_answering_progress_dismisses_a_borderline_finding(
+    judge_gateway: tuple[RunningGateway, JudgeConfig], mock_upstream: MockServer
+) -> None:
+    gw, config = judge_gateway
+    mock_upstream.app.script(
+        {"content": '{"progress": true, "reason": "each listing informs a new edit"}'}, contains=ASKED
+    )
+    supervisor, store = _supervisor(config)
+    session = ScriptedSession(session="s-progress", style="openai")
+    assert _loop_until_held(supervisor, session) == []  # held: nothing acted while the judge thinks
+    dismissal = _wait_for(store, 1)[0]
+    assert dismissal.detector == "judge" and dismissal.action == "warn"
+    assert "each listing informs a new edit" in dismissal.evidence and "repetition" in dismissal.evidence
+    assert supervisor.verdict("agent-1", "s-progress").state == "active"
+    # The dismissal is reported with the next call's incidents (for the worker's listeners).
+    assert dismissal in supervisor.observe(session.call("git diff", "diff --git a/x b/x"))
+    assert gw.gateway.ledger.flush(timeout=5)
+    judge_calls = [r for r in gw.gateway.ledger.iter_records(0) if r.agent == "regulator-judge"]
+    assert len(judge_calls) == 1 and judge_calls[0].fleet == "regulator" and judge_calls[0].cost_usd > 0
+
+
+def test_judge_answering_no_progress_confirms_the_finding(
+    judge_gateway: tuple[RunningGateway, JudgeConfig], mock_upstream: MockServer
+) -> None:
+    _, config = judge_gateway
+    mock_upstream.app.script({"content": '{"progress": false, "reason": "the same listing again"}'}, contains=ASKED)
+    supervisor, store = _supervisor(config)
+    session = ScriptedSession(session="s-stuck", style="anthropic")
+    _loop_until_held(supervisor, session)
+    confirmed = _wait_for(store, 1)[0]
+    assert confirmed.detector == "repetition" and confirmed.action == "downgrade"
+    assert confirmed.evidence.endswith("; judge: the same listing again")
+    assert supervisor.verdict("agent-1", "s-stuck").state == "downgraded"
+
+
+@pytest.mark.parametrize(
+    ("script", "why"),
+    [
+        ({"reply": {"content": "I believe it is progressing."}}, "not JSON"),
+        ({"reply": {"content": "{}"}, "headers": {"x-mock-latency-ms": "3000"}}, "failed"),  # the 1 s timeout
+        ({"reply": None, "headers": {"x-mock-status": "500"}}, "refused"),
+    ],
+)
+def test_judge_without_an_opinion_neither_crashes_nor_blocks(
+    judge_gateway: tuple[RunningGateway, JudgeConfig],
+    mock_upstream: MockServer,
+    script: dict[str, object],
+    why: str,
+) -> None:
+    _, config = judge_gateway
+    mock_upstream.app.script(contains=ASKED, **script)  # type: ignore[arg-type]
+    supervisor, store = _supervisor(config.model_copy(update={"timeout_s": 1.0}))
+    session = ScriptedSession(session="s-silent", style="text")
+    started = time.monotonic()
+    _loop_until_held(supervisor, session)
+    assert time.monotonic() - started < 0.5  # observing never waits for the judge
+    applied = _wait_for(store, 1)[0]
+    assert applied.action == "downgrade" and "judge gave no opinion" in applied.evidence and why in applied.evidence
+
+
+def test_overwhelming_findings_are_not_judged_and_supersede_a_held_one(
+    judge_gateway: tuple[RunningGateway, JudgeConfig], mock_upstream: MockServer
+) -> None:
+    _, config = judge_gateway
+    late = {"x-mock-latency-ms": "500"}
+    mock_upstream.app.script({"content": '{"progress": true, "reason": "late"}'}, contains=ASKED, headers=late)
+    supervisor, store = _supervisor(config)
+    session = ScriptedSession(session="s-fast", style="openai")
+    incidents = _loop_until_held(supervisor, session)
+    incidents += supervisor.observe(session.call("ls src", LISTING))  # 5th repeat: 0.95, overwhelming
+    assert [i.action for i in incidents] == ["pause"]
+    time.sleep(1.0)  # the judge's late answer about the superseded step changes nothing
+    assert [i.action for i in store.incidents] == ["pause"]
+    assert supervisor.verdict("agent-1", "s-fast").state == "paused"
+
+
+class _Fixed:
+    """A detector whose severities are given, one per call: the ladder under exact control."""
+
+    name = "fixed"
+
+    def __init__(self, severities: list[float]) -> None:
+        self.severities = iter(severities)
+
+    def observe(self, event: CallEvent) -> list[Finding]:
+        severity = next(self.severities)
+        record = event.record
+        return [Finding(self.name, record.session, record.agent, event.seq, severity, "made up", [event.seq])]
+
+    def forget(self, session: str) -> None:
+        pass
+
+
+def test_judge_calls_are_capped_per_session(
+    judge_gateway: tuple[RunningGateway, JudgeConfig], mock_upstream: MockServer
+) -> None:
+    _, config = judge_gateway
+    mock_upstream.app.script({"content": '{"progress": true, "reason": "fine"}'}, contains=ASKED)
+    store = MemoryStandingStore()
+    judge = Judge(config.model_copy(update={"max_per_session": 1}))
+    supervisor = Supervisor([_Fixed([0.72, 0.0, 0.85])], standing=StandingState(store), judge=judge)
+    session = ScriptedSession(session="s-cap")
+    assert supervisor.observe(session.call("make", "ok")) == []  # throttle at 0.72: borderline, asked
+    assert [i.detector for i in _wait_for(store, 1)] == ["judge"]
+    supervisor.observe(session.call("make", "ok"))
+    paused = supervisor.observe(session.call("make", "ok"))  # pause at 0.85: borderline, but the cap is spent
+    assert [i.action for i in paused] == ["pause"] and "judge" not in paused[0].evidence
+    assert mock_upstream.app.stats()["requests"] == 1
+
+
+def test_replay_supervisors_never_have_a_judge() -> None:
+    assert load_supervisor("default").judge is None
+
+
+def test_gateway_builds_the_judge_only_when_enabled(start_gateway: Callable[..., RunningGateway]) -> None:
+    assert start_gateway().gateway.policy.judge is None
+    judged = start_gateway(detect={"judge": {"enabled": True, "api_key_env": "TEST_JUDGE_KEY"}})
+    assert judged.gateway.policy.judge is not None
+
+
+def test_a_busy_judge_has_no_opinion_at_once(
+    judge_gateway: tuple[RunningGateway, JudgeConfig], mock_upstream: MockServer
+) -> None:
+    _, config = judge_gateway
+    slow = {"x-mock-latency-ms": "1500"}
+    mock_upstream.app.script({"content": '{"progress": true, "reason": "slow"}'}, contains=ASKED, headers=slow)
+    store = MemoryStandingStore()
+    supervisor = Supervisor(
+        build_detectors(), standing=StandingState(store), judge=Judge(config.model_copy(update={"max_waiting": 1}))
+    )
+    incidents = []
+    for name in ("s-a", "s-b", "s-c"):  # one asked, one waiting, one too many
+        incidents += _loop_until_held(supervisor, ScriptedSession(session=name, style="openai"))
+    assert [(i.session, i.action) for i in store.incidents] == [("s-c", "downgrade")]
+    assert "judge gave no opinion: the judge is busy" in store.incidents[0].evidence

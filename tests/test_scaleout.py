@@ -1,0 +1,363 @@
+"""Scale-out end to end: real gateway processes (`python -m regulator serve`, one data directory and
+journal each) sharing a fresh PostgreSQL schema and a throwaway Redis, the mock upstream in its own
+process, 100 official `openai` clients spread over the replicas.
+
+Budgets are set in the shared store, as the CLI or admin API does, and reach every replica through
+its registry poll. Spend is checked three ways: the ledger in PostgreSQL, what the mock upstream
+billed (priced with `PriceBook`), and the Redis counters (the admin API's budget status).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+import yaml
+
+from loadgen import MODEL, AgentRun, billed_usd, probe_call_cost, run_agent
+from processes import Replica, ThrowawayRedis
+from regulator.events import CallRecord
+from regulator.sim.mock_upstream import mock_reset, mock_stats, run_mock_upstream
+from regulator.store import Store, open_store
+
+pytestmark = [pytest.mark.redis, pytest.mark.postgres]
+
+AGENTS = 100
+TOKEN = "scale-out-admin-token"
+RESERVATION_TTL_S = 3
+ADMIN = {"authorization": f"Bearer {TOKEN}"}
+
+
+class Fleet:
+    """N replicas behind no load balancer: each agent is given the replica URLs in its own order."""
+
+    def __init__(self, root: Path, mock_url: str, store_url: str, redis_url: str, n: int = 3, **counters: Any):
+        self.mock_url = mock_url
+        self.store: Store = open_store(store_url)  # migrates the schema before the replicas race to
+        root.mkdir(parents=True, exist_ok=True)
+        config = root / "regulator.yaml"
+        counters = {"url": redis_url, "reservation_ttl_s": RESERVATION_TTL_S, **counters}
+        config.write_text(yaml.safe_dump({"storage": {"url": store_url}, "counters": counters}))
+        env = {"REGULATOR_ADMIN_TOKEN": TOKEN}
+        self.replicas = [Replica(config, root / f"replica{i}", mock_url, env) for i in range(n)]
+        try:
+            for replica in self.replicas:
+                replica.wait_ready()
+        except RuntimeError:
+            self.stop()
+            raise
+
+    def urls_for(self, agent: int) -> list[str]:
+        """The replica this agent's calls land on first, then the ones it fails over to."""
+        urls = [r.url for r in self.replicas]
+        first = agent % len(urls)
+        return urls[first:] + urls[:first]
+
+    def key(self, agent: str, fleet: str) -> str:
+        return self.store.create_key(agent, fleet, "acme")[0]
+
+    async def set_budget(self, scope: str, limits: dict[str, float], session: float | None = None) -> None:
+        """Write it to the store and wait until every replica enforces it."""
+        self.store.set_budget(scope, limits, session)
+        async with httpx.AsyncClient(headers=ADMIN) as client:
+            for replica in self.replicas:
+                for _ in range(100):
+                    listed = (await client.get(replica.url + "/admin/v1/budgets")).json()
+                    if any(d["scope"] == scope for d in listed["definitions"]):
+                        break
+                    await asyncio.sleep(0.02)
+                else:
+                    raise AssertionError(f"{replica.url} did not pick up {scope} within 2 s")
+
+    async def settled(self, scope: str, replica: int = 0, timeout_s: float = 8.0) -> float:
+        """A budget's spent once Redis holds no reservation for it: calls settled, replays replayed,
+        the reservations of a dead replica reaped."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            spent, reserved = await self.counters(scope, replica)
+            if reserved == 0:
+                return spent
+            assert time.monotonic() < deadline, f"{scope}: ${reserved} still reserved after {timeout_s} s"
+            await asyncio.sleep(0.1)
+
+    async def counters(self, scope: str, replica: int = 0) -> tuple[float, float]:
+        """(spent, reserved) of a budget's total window, as Redis has it, through a replica's admin API."""
+        async with httpx.AsyncClient(headers=ADMIN) as client:
+            listed = (await client.get(self.replicas[replica].url + "/admin/v1/budgets")).json()["budgets"]
+        [status] = [b for b in listed if b["scope"] == scope and b["window"] == "total"]
+        return status["spent_usd"], status["reserved_usd"]
+
+    def ledger(self, fleet: str, calls: int, timeout_s: float = 10.0) -> list[CallRecord]:
+        """The fleet's rows in PostgreSQL once there are `calls` of them (replicas flush in batches)."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            rows = [r for r in self.store.iter_records(0) if r.fleet == fleet]
+            if len(rows) >= calls or time.monotonic() > deadline:
+                return rows
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        for replica in self.replicas:
+            replica.stop()
+        self.store.close()
+
+
+@pytest.fixture(scope="module")
+def mock_url() -> Iterator[str]:
+    with run_mock_upstream(subprocess=True) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def store_url(pg_url: str) -> Iterator[str]:
+    """A fresh PostgreSQL schema for this module, dropped after; libpq's `options` selects it."""
+    schema = f"rgscale_{secrets.token_hex(6)}"
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    yield f"{pg_url}{'&' if '?' in pg_url else '?'}options=-csearch_path%3D{schema}"
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def redis_server() -> Iterator[ThrowawayRedis]:
+    server = ThrowawayRedis()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
+def shared_fleet(tmp_path_factory: pytest.TempPathFactory, mock_url: str, store_url: str) -> Iterator[Fleet]:
+    """Three replicas reused by the tests that leave them running (each uses its own fleet name)."""
+    redis = ThrowawayRedis()
+    redis.start()
+    fleet = Fleet(tmp_path_factory.mktemp("shared"), mock_url, store_url, redis.url)
+    yield fleet
+    fleet.stop()
+    redis.stop()
+
+
+@pytest.fixture
+def start_fleet(tmp_path: Path, mock_url: str, store_url: str) -> Iterator[Any]:
+    fleets: list[Fleet] = []
+
+    def start(redis_url: str, **counters: Any) -> Fleet:
+        fleets.append(Fleet(tmp_path / f"fleet{len(fleets)}", mock_url, store_url, redis_url, **counters))
+        return fleets[-1]
+
+    yield start
+    for fleet in fleets:
+        fleet.stop()
+
+
+async def fleet_budget(fleet: Fleet, name: str, calls: int, *, session_cap: bool = False) -> float:
+    """A total budget (or per-session cap) on fleet `name` worth `calls` agent calls; returns the limit."""
+    limit = round(calls * await probe_call_cost(fleet.replicas[0].url, fleet.key("probe", "probe")), 8)
+    if session_cap:
+        await fleet.set_budget(f"fleet:{name}", {}, session=limit)
+    else:
+        await fleet.set_budget(f"fleet:{name}", {"total": limit})
+    mock_reset(fleet.mock_url)  # from here on the mock bills only this test's agents
+    return limit
+
+
+def spend(rows: list[CallRecord]) -> float:
+    return sum(r.cost_usd for r in rows)
+
+
+# -- 1. the budget holds across replicas ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("stream", [False, True], ids=["plain", "streaming"])
+async def test_three_replicas_hold_a_fleet_budget_under_100_concurrent_agents(
+    shared_fleet: Fleet, stream: bool
+) -> None:
+    name = f"total-{'stream' if stream else 'plain'}"
+    limit = await fleet_budget(shared_fleet, name, 40)
+    keys = [shared_fleet.key(f"{name}-{i}", name) for i in range(AGENTS)]
+    runs = await asyncio.gather(*(run_agent(shared_fleet.urls_for(i), k, i, stream=stream) for i, k in enumerate(keys)))
+    rows = shared_fleet.ledger(name, sum(r.calls for r in runs))
+    assert len(rows) == sum(r.calls for r in runs)  # every 200 is in the ledger
+    billed = billed_usd(shared_fleet.mock_url)
+    assert spend(rows) == pytest.approx(billed, rel=1e-9)
+    assert billed <= limit, f"overspent: {billed} > {limit}"
+    assert billed >= 0.9 * limit, f"under-used: {billed / limit:.1%}"
+    assert {url for r in runs for url in r.served_by} == {r.url for r in shared_fleet.replicas}
+    assert await shared_fleet.counters(f"fleet:{name}") == (pytest.approx(billed, rel=1e-9), 0.0)
+
+
+async def test_three_replicas_hold_per_session_caps(shared_fleet: Fleet) -> None:
+    """10 sessions of 10 agents each (one agent identity per session's team), every agent of a team on
+    a different replica than its neighbour; each session capped at ~40 calls' worth."""
+    name = "sessions"
+    cap = await fleet_budget(shared_fleet, name, 40, session_cap=True)
+    team_keys = [shared_fleet.key(f"team-{t}", name) for t in range(10)]
+    runs = await asyncio.gather(
+        *(run_agent(shared_fleet.urls_for(i), team_keys[i % 10], i, session=f"task-{i % 10}") for i in range(AGENTS))
+    )
+    rows = shared_fleet.ledger(name, sum(r.calls for r in runs))
+    assert spend(rows) == pytest.approx(billed_usd(shared_fleet.mock_url), rel=1e-9)
+    per_session: dict[str, float] = {}
+    for row in rows:
+        per_session[row.session] = per_session.get(row.session, 0.0) + row.cost_usd
+    assert len(per_session) == 10
+    for session, spent in per_session.items():
+        assert spent <= cap, f"{session} overspent: {spent} > {cap}"
+        assert spent >= 0.9 * cap, f"{session} under-used: {spent / cap:.1%}"
+
+
+# -- 3. standing state fleet-wide -----------------------------------------------------------------
+
+
+async def test_a_pause_on_one_replica_refuses_the_agent_on_the_others_within_a_second(shared_fleet: Fleet) -> None:
+    key = shared_fleet.key("pausable", "pause")
+    body = {"model": MODEL, "max_tokens": 5, "messages": [{"role": "user", "content": "still there?"}]}
+    headers = {"authorization": f"Bearer {key}", "x-mock-latency-ms": "0"}
+    async with httpx.AsyncClient(timeout=5) as client:
+        for replica in shared_fleet.replicas:  # each replica has served the agent: its caches are warm
+            assert (await client.post(replica.url + "/v1/chat/completions", json=body, headers=headers)).is_success
+
+        async def refused_after(url: str, since: float) -> float:
+            while time.monotonic() - since < 3:
+                response = await client.post(url + "/v1/chat/completions", json=body, headers=headers)
+                if response.status_code == 429 and response.json()["error"]["code"] == "agent_paused":
+                    return time.monotonic() - since
+                assert response.status_code == 200, response.text
+            raise AssertionError(f"{url} still serves the paused agent after 3 s")
+
+        action = {"target": "agent", "name": "pausable", "action": "pause", "reason": "scale-out test"}
+        paused = await client.post(shared_fleet.replicas[0].url + "/admin/v1/actions", json=action, headers=ADMIN)
+        assert paused.json()["state"] == "paused", paused.text
+        since = time.monotonic()
+        delays = await asyncio.gather(*(refused_after(r.url, since) for r in shared_fleet.replicas[1:]))
+    print(f"pause propagation: {', '.join(f'{d * 1000:.0f} ms' for d in delays)}")
+    assert max(delays) < 1.0
+
+
+# -- 2. a replica dies mid-load -------------------------------------------------------------------
+
+
+async def test_a_replica_killed_mid_load_is_reconciled_without_overshoot(
+    redis_server: ThrowawayRedis, start_fleet
+) -> None:
+    fleet: Fleet = start_fleet(redis_server.url)
+    limit = await fleet_budget(fleet, "crash", 40)
+    keys = [fleet.key(f"crash-{i}", "crash") for i in range(AGENTS)]
+    load = asyncio.gather(*(run_agent(fleet.urls_for(i), k, i) for i, k in enumerate(keys)))
+    await asyncio.sleep(0.3)  # mid-load: calls in flight on every replica
+    fleet.replicas[0].kill9()
+    killed = time.monotonic()
+    runs: list[AgentRun] = await load
+    # Agents whose replica died went on through the others (counted as served there).
+    moved = [r for r in runs if r.failovers]
+    assert moved and sum(r.served_by[fleet.replicas[1].url] for r in moved) > 0
+    # The dead replica's reservations expire and are reaped, counted at their reserved amount.
+    spent = await fleet.settled("fleet:crash", replica=1, timeout_s=RESERVATION_TTL_S + 5)
+    reconciled = time.monotonic() - killed
+    billed = billed_usd(fleet.mock_url)
+    print(
+        f"kill -9: reconciled {reconciled:.2f} s after the kill; "
+        f"billed {billed / limit:.1%}, counted {spent / limit:.1%} of the limit"
+    )
+    assert billed <= limit, f"overspent: {billed} > {limit}"
+    assert billed <= spent + 1e-9 <= limit + 1e-9  # the reaper never under-counts what was billed
+    assert billed >= 0.75 * limit  # the dead replica's calls stay counted: some budget is lost, not more
+
+
+# -- 4. Redis stopped mid-load --------------------------------------------------------------------
+
+
+async def outage(
+    redis: ThrowawayRedis,
+    fleet: Fleet,
+    name: str,
+    *,
+    agents: int = 60,
+    down_s: float = 1.5,
+    while_down: Callable[[], Awaitable[None]] | None = None,
+) -> list[AgentRun]:
+    """`agents` agents call; once each is under way Redis is killed, and `down_s` later it is back
+    (empty, on the same port: no persistence); the agents go on for 1.5 s more."""
+    await fleet.set_budget(f"fleet:{name}", {"total": 1000.0})
+    keys = [fleet.key(f"{name}-{i}", name) for i in range(agents)]
+    mock_reset(fleet.mock_url)
+    stop = asyncio.Event()
+    load = asyncio.gather(*(run_agent(fleet.urls_for(i), k, i, stop=stop) for i, k in enumerate(keys)))
+    for _ in range(100):
+        await asyncio.sleep(0.05)
+        if (await asyncio.to_thread(mock_stats, fleet.mock_url))["requests"] >= agents:
+            break
+    redis.kill()
+    down = time.monotonic()
+    if while_down is not None:
+        await while_down()
+    await asyncio.sleep(down_s - (time.monotonic() - down))
+    await asyncio.to_thread(redis.start)
+    await asyncio.sleep(1.5)
+    stop.set()
+    return list(await load)
+
+
+async def test_redis_down_mid_load_fails_closed_loses_nothing_and_resumes_counting_once(
+    redis_server: ThrowawayRedis, start_fleet
+) -> None:
+    fleet: Fleet = start_fleet(redis_server.url)
+    key = fleet.key("shapes", "shapes")
+    answers: list[httpx.Response] = []
+
+    async def both_dialects() -> None:
+        messages = [{"role": "user", "content": "hello"}]
+        async with httpx.AsyncClient(base_url=fleet.replicas[1].url, headers={"authorization": f"Bearer {key}"}) as c:
+            answers.append(
+                await c.post("/v1/chat/completions", json={"model": MODEL, "max_tokens": 5, "messages": messages})
+            )
+            anthropic_body = {"model": "claude-sonnet-4-5", "max_tokens": 5, "messages": messages}
+            answers.append(
+                await c.post("/v1/messages", json=anthropic_body, headers={"anthropic-version": "2023-06-01"})
+            )
+
+    runs = await outage(redis_server, fleet, "closed", while_down=both_dialects)
+    openai_style, anthropic_style = (a.json() for a in answers)
+    assert [a.status_code for a in answers] == [503, 503]
+    assert openai_style["error"]["type"] == "service_unavailable"
+    assert openai_style["error"]["code"] == "counters_unavailable"
+    assert "refusing to admit calls without a budget check" in openai_style["error"]["message"]
+    assert anthropic_style["type"] == "error"
+    assert anthropic_style["error"]["type"] == "overloaded_error"
+    errors = sum((r.errors for r in runs), start=Counter[tuple[int, str]]())
+    calls = sum(r.calls for r in runs)
+    assert set(errors) == {(503, "counters_unavailable")}, errors
+    rows = fleet.ledger("closed", calls)
+    assert len(rows) == calls  # every 200, the calls in flight when Redis died included, is recorded
+    billed = billed_usd(fleet.mock_url)
+    assert spend(rows) == pytest.approx(billed, rel=1e-9)  # and nothing billed is missing from the ledger
+    spent = await fleet.settled("fleet:closed")
+    print(f"fail closed: {calls} calls, {errors.total()} 503s; counters/ledger = {spent / spend(rows):.4f}")
+    assert spent == pytest.approx(spend(rows), rel=1e-6)  # re-seeded from the ledger, nothing added twice
+
+
+async def test_redis_down_mid_load_with_fail_open_keeps_serving_degraded_and_counts_once(
+    redis_server: ThrowawayRedis, start_fleet
+) -> None:
+    fleet: Fleet = start_fleet(redis_server.url, fail_open=True)
+    runs = await outage(redis_server, fleet, "open")
+    assert not any(r.errors for r in runs)
+    assert any("degraded-counters" in action for r in runs for action in r.actions)
+    calls = sum(r.calls for r in runs)
+    rows = fleet.ledger("open", calls)
+    assert len(rows) == calls
+    assert spend(rows) == pytest.approx(billed_usd(fleet.mock_url), rel=1e-9)
+    await asyncio.sleep(1.5)  # each replica pushes its local spend at its first sweep after recovery
+    ratio = await fleet.settled("fleet:open") / spend(rows)
+    print(f"fail open: {calls} calls; counters/ledger = {ratio:.4f}")
+    # Once, not 2×: only spend settled within `ledger_lag_s` of the re-seed may count twice (the safe side).
+    assert 0.999 <= ratio <= 1.2
