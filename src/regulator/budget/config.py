@@ -16,12 +16,11 @@ def _check_scope(value: str, *, wildcard: bool) -> str:
     return value
 
 
-class BudgetConfig(BaseModel):
-    """A cap on spend for one scope (`org:NAME`, `fleet:NAME`, `agent:NAME`), in USD per window."""
+class BudgetLimits(BaseModel):
+    """USD per window, and the cap for each session: what a budget says, whoever it applies to."""
 
     model_config = ConfigDict(extra="forbid")
 
-    scope: str
     minute: float | None = Field(default=None, gt=0)
     hour: float | None = Field(default=None, gt=0)
     day: float | None = Field(default=None, gt=0)
@@ -30,6 +29,12 @@ class BudgetConfig(BaseModel):
     total: float | None = Field(default=None, gt=0)
     # Default cap for every session of this scope ("no single task may cost more than $5").
     session: float | None = Field(default=None, gt=0)
+
+
+class BudgetConfig(BudgetLimits):
+    """A cap on spend for one scope (`org:NAME`, `fleet:NAME`, `agent:NAME`), in USD per window."""
+
+    scope: str
     # Soft limits, as fractions of each limit: crossing one produces a budget event (once per window).
     thresholds: list[float] = Field(default_factory=lambda: [0.5, 0.8, 1.0])
 

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from regulator.detect.base import Finding, call_span, quote
 from regulator.detect.normalise import clip, normalise
-from regulator.detect.steps import StepTracker
+from regulator.detect.steps import StepTracker, observation_digest
 from regulator.events import CallEvent
 
 _EXIT = re.compile(r"<returncode>(-?\d+)</returncode>|exit (?:code|status)[: ]+(-?\d+)", re.I)
@@ -60,6 +60,17 @@ def error_signature(text: str) -> str | None:
         last = normalise(lines[-1])[:_WORDS_IN_MESSAGE] if lines else ""
         return f"exit code {exit_code}" + (f": {last}" if last else "")
     return None
+
+
+@lru_cache(maxsize=8192)
+def outcome_key(text: str) -> str:
+    """What a result says happened: its error signature when it failed, else its normalised text.
+
+    Two runs of a test suite that fail the same tests the same way have one outcome, even when one
+    stopped at the first failure (`-x`) and the other printed a longer report.
+    """
+    signature = error_signature(text)
+    return "error:" + signature if signature is not None else observation_digest(text)
 
 
 class ErrorSignatureDetector:

@@ -90,19 +90,35 @@ def _flag_token(token: str) -> str:
     return token
 
 
-def command_key(command: str) -> str:
-    """A command with volatile text, quoting and the order of its flags made irrelevant."""
+def _path_token(token: str) -> str:
+    # `./x.py` and `x.py`, `tests/` and `tests` name the same thing.
+    while token.startswith("./") and len(token) > 2:
+        token = token[2:]
+    return token.rstrip("/") if len(token) > 1 and not token.endswith("//") else token
+
+
+def command_tokens(command: str) -> tuple[tuple[str, ...], ...]:
+    """A command's segments (split at `&&`, `||`, `;`, `|`), each its words then its sorted flags.
+
+    Volatile text, quoting, `./` prefixes and the order of flags are made irrelevant; a long
+    script or a file written inline is one token: its flags do not matter, its text does.
+    """
     text = normalise(command)
     if len(text) > _SCRIPT:
-        # A script or a file written inline: its flags do not matter, its text does.
-        return text
-    parts: list[str] = []
+        return ((text,),)
+    parts: list[tuple[str, ...]] = []
     for segment in re.split(r"\s*(?:&&|\|\||;|\|)\s*", text):
         tokens = _tokens(segment)
         flags = sorted(_flag_token(t) for t in tokens if t.startswith("-") and len(t) > 1)
-        words = [t for t in tokens if not (t.startswith("-") and len(t) > 1)]
-        parts.append(" ".join(words + flags))
-    return " | ".join(p for p in parts if p)
+        words = [_path_token(t) for t in tokens if not (t.startswith("-") and len(t) > 1)]
+        if words or flags:
+            parts.append(tuple(words + flags))
+    return tuple(parts)
+
+
+def command_key(command: str) -> str:
+    """A command with volatile text, quoting, `./` prefixes and the order of its flags made irrelevant."""
+    return " | ".join(" ".join(segment) for segment in command_tokens(command))
 
 
 def without_line_numbers(text: str) -> str:

@@ -10,6 +10,14 @@ error signature differs from that command's last result is news even if it only 
 one failure fewer. Small numbers are kept: a shrinking failure count is news. A run of
 consecutive results with little novelty, while the prompt grows, means the agent is paying to be
 told what it knows.
+
+Three signals together are stronger than the run alone, and ramp faster (from `min_repeat_run`
+results, 0.15 a result instead of 0.1): nothing new came back; the agent asked again for what it
+had asked before — the same normalised command, or only operands (files, services) it had already
+named — in all but one of the run's actions, without acting in between (no new command whose
+result is empty, like an edit); and what it re-requested makes up at least half of the prompt's
+growth. Exploring new files names new operands, polling a moving build brings news, and an edit
+between two reads is acting: none of them takes the fast ramp.
 """
 
 from __future__ import annotations
@@ -29,11 +37,23 @@ _SHINGLE = 4
 _OUTCOMES = 256  # commands whose last outcome is remembered, per session
 
 
+@dataclass(slots=True, frozen=True)
+class _Low:
+    """One result of the low-novelty run."""
+
+    call: int
+    novelty: float
+    asked_before: bool  # the action re-requested what the agent had already asked for
+    tokens: int  # the result's size, roughly, in tokens
+
+
 @dataclass(slots=True)
 class _Session:
     seen: set[int] = field(default_factory=set)
-    run: list[tuple[int, float]] = field(default_factory=list)  # (call, novelty) of the low run
+    run: list[_Low] = field(default_factory=list)
     tokens_at_start: int = 0
+    acted: bool = False  # the agent did something new (an edit, a write) since the last news
+    asked: set[str] = field(default_factory=set)  # normalised actions and operands asked for so far
     # The error signature of each command's last result: a re-run that fails differently, or no
     # longer fails, is news even when it adds no new text (one failure fewer only removes some).
     outcomes: dict[str, str | None] = field(default_factory=dict)
@@ -50,10 +70,16 @@ class NoProgressDetector:
     name = "no_progress"
 
     def __init__(
-        self, max_novelty: float = 0.1, min_run: int = 6, min_words: int = 12, max_seen: int = 500_000
+        self,
+        max_novelty: float = 0.1,
+        min_run: int = 6,
+        min_words: int = 12,
+        max_seen: int = 500_000,
+        min_repeat_run: int = 4,
     ) -> None:
         self.max_novelty = max_novelty
         self.min_run = min_run
+        self.min_repeat_run = min(min_repeat_run, min_run)
         self.min_words = min_words
         self.max_seen = max_seen
         self._steps = StepTracker()
@@ -84,26 +110,56 @@ class NoProgressDetector:
             state = self._sessions[session] = _Session()
         prompt_tokens = parse(event).prompt_tokens
         for step in self._steps.advance(event):
+            ran_before = step.action_key in state.asked
+            asked_before = self._asked_before(state, step)
             novelty = self._novelty(state, step)
             if novelty is None:
+                # A new command with nothing to say (an edit, a write) changed something: acting.
+                state.acted = state.acted or (step.action is not None and not ran_before)
                 continue
             if novelty > self.max_novelty:
                 state.run.clear()
+                state.acted = False
                 continue
             if not state.run:
                 state.tokens_at_start = prompt_tokens
-            state.run.append((step.seq + 1, novelty))
-        if len(state.run) < self.min_run or prompt_tokens <= state.tokens_at_start:
+            state.run.append(_Low(step.seq + 1, novelty, asked_before, len(step.observation.text) // 4))
+        run = len(state.run)
+        grown = prompt_tokens - state.tokens_at_start
+        if run < self.min_repeat_run or grown <= 0:
             return []
-        severity = min(0.95, 0.5 + 0.1 * (len(state.run) - self.min_run))
-        calls = [seq for seq, _ in state.run]
-        mean = sum(n for _, n in state.run) / len(state.run)
+        severity = 0.5 + 0.1 * (run - self.min_run) if run >= self.min_run else 0.0
+        ramp = f"0.5 from {self.min_run} such results, +0.1 each"
+        calls = [low.call for low in state.run]
+        mean = sum(low.novelty for low in state.run) / run
         evidence = (
-            f"the last {len(state.run)} informative tool results brought {mean:.0%} new text on average "
-            f"({call_span(calls)}) while the prompt grew from {state.tokens_at_start:,} to "
-            f"{prompt_tokens:,} tokens"
+            f"the last {run} informative tool results brought {mean:.0%} new text on average "
+            f"({call_span(calls)}) while the prompt grew from {state.tokens_at_start:,} to {prompt_tokens:,} tokens"
         )
-        return [Finding(self.name, session, event.record.agent, event.seq, severity, evidence, calls)]
+        asked = sum(low.asked_before for low in state.run)
+        resent = sum(low.tokens for low in state.run if low.asked_before)
+        if not state.acted and asked >= run - 1 and 2 * resent >= grown:
+            severity = max(severity, 0.5 + 0.15 * (run - self.min_repeat_run))
+            ramp = f"0.5 from {self.min_repeat_run} such results, +0.15 each, as all three signals agree"
+            evidence += (
+                f"; {asked} of these re-requested what the agent had already asked for, with no action in "
+                f"between, and resent about {resent:,} tokens of it"
+            )
+        if severity < 0.5:
+            return []
+        evidence += f" (severity {ramp})"
+        return [Finding(self.name, session, event.record.agent, event.seq, min(0.95, severity), evidence, calls)]
+
+    def _asked_before(self, state: _Session, step: Step) -> bool:
+        """Whether the action repeats an earlier one (normalised) or names only what earlier ones named."""
+        if step.action is None:
+            return False
+        key, operands = step.action_key, step.action_operands
+        before = key in state.asked or (bool(operands) and operands <= state.asked)
+        if len(state.asked) < self.max_seen:
+            state.asked.add(key)
+            state.asked |= operands
+        return before
 
     def forget(self, session: str) -> None:
         self._steps.forget(session)

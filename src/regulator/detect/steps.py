@@ -7,19 +7,85 @@ waiting for their results.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+import orjson
+
 from regulator.detect.messages import Action, Observation, parse
-from regulator.detect.normalise import clip, command_key, digest, normalise_lines, without_line_numbers
+from regulator.detect.normalise import clip, command_tokens, digest, normalise, normalise_lines, without_line_numbers
 from regulator.events import CallEvent
 
 NO_ACTION = "<no action>"
+_SEGMENT = " | "  # as `command_key` joins segments
+# An operand that names something (a file, a service, a module), not a count or a range.
+_NAME = re.compile(r"[A-Za-z_./~][\w./:=@~-]*")
+_PARTS = re.compile(r"[/.:=@~]+")
+
+
+@lru_cache(maxsize=8192)
+def _arguments(text: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    """A tool call's arguments, each tokenised like a command: `{"command": "…"}` is its command.
+
+    Arguments that are not a JSON object are one command (a text agent's).
+    """
+    if text.startswith("{"):
+        try:
+            fields = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            fields = None
+        if isinstance(fields, dict):
+            return tuple(
+                command_tokens(value) if isinstance(value, str) else ((normalise(orjson.dumps(value).decode()),),)
+                for _, value in sorted(fields.items())
+            )
+    return (command_tokens(text),)
 
 
 @lru_cache(maxsize=8192)
 def action_key(tool: str, text: str) -> str:
-    return tool + ":" + command_key(text)
+    return tool + ":" + " ; ".join(_SEGMENT.join(" ".join(seg) for seg in arg) for arg in _arguments(text))
+
+
+@lru_cache(maxsize=8192)
+def action_words(tool: str, text: str) -> frozenset[str]:
+    """Every word of the normalised action (a quoted expression stays one word), flags included, in no order."""
+    return frozenset(word for arg in _arguments(text) for segment in arg for word in segment) | {tool}
+
+
+@lru_cache(maxsize=8192)
+def action_operands(tool: str, text: str) -> frozenset[str]:
+    """What the action is about: the names in the operands of each command (not programs, flags or numbers).
+
+    Paths are split into their parts, so `/var/log/api/app.log`, `deploy/api` and `api` all name `api`.
+    """
+    operands: set[str] = set()
+    for arg in _arguments(text):
+        for segment in arg:
+            for word in segment[1:]:
+                if not word.startswith("-") and _NAME.fullmatch(word):
+                    operands.update(part for part in _PARTS.split(word) if part and not part.isdigit())
+    return frozenset(operands)
+
+
+def overlap(a: frozenset[str], b: frozenset[str]) -> float:
+    """How much of the shorter action the other one also says, words weighed by their length.
+
+    Long words carry what an action is about (a path, an edit's expression), short ones how it is
+    run (a flag, a wrapper such as `cd x &&` or `python -m`): `pytest t.py -q` and `python -m pytest
+    -x t.py` overlap almost fully, two `sed -i` that change different text hardly.
+    """
+    if a == b:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    return _weight(a & b) / min(_weight(a), _weight(b))
+
+
+@lru_cache(maxsize=8192)
+def _weight(words: frozenset[str]) -> int:
+    return sum(map(len, words))
 
 
 @lru_cache(maxsize=8192)
@@ -51,6 +117,14 @@ class Step:
     @property
     def observation_key(self) -> str:
         return observation_digest(self.observation.text)
+
+    @property
+    def action_words(self) -> frozenset[str]:
+        return frozenset() if self.action is None else action_words(self.action.tool, self.action.text)
+
+    @property
+    def action_operands(self) -> frozenset[str]:
+        return frozenset() if self.action is None else action_operands(self.action.tool, self.action.text)
 
     @property
     def command(self) -> str:

@@ -20,7 +20,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from regulator.budget.config import BudgetConfig
+from regulator.budget.config import BudgetConfig, BudgetLimits
 from regulator.ops.auth import COOKIE_NAME
 from regulator.ops.control import Action, apply_action
 from regulator.ops.hub import EVENT_KINDS
@@ -49,17 +49,6 @@ class NewKey(BaseModel):
     agent: str = Field(min_length=1, max_length=200)
     fleet: str = Field(default="default", min_length=1, max_length=200)
     org: str = Field(default="default", min_length=1, max_length=200)
-
-
-class BudgetLimits(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    minute: float | None = Field(default=None, gt=0)
-    hour: float | None = Field(default=None, gt=0)
-    day: float | None = Field(default=None, gt=0)
-    week: float | None = Field(default=None, gt=0)
-    month: float | None = Field(default=None, gt=0)
-    total: float | None = Field(default=None, gt=0)
-    session: float | None = Field(default=None, gt=0)
 
 
 class ActionRequest(BaseModel):

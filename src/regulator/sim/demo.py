@@ -69,6 +69,9 @@ def demo_config(scenario: Scenario, mock_url: str) -> Config:
     config = Config()
     config.upstreams = [UpstreamConfig(name="mock", base_url=mock_url + "/v1", dialect="both")]
     config.models = [ModelConfig(name=scenario.model, upstream="mock")]
+    # Simulated time runs fast and a finished task's session never returns: forget idle sessions
+    # after two real minutes (in production an hour), so a long demo or soak keeps memory bounded.
+    config.sessions.idle_timeout_s = 120
     return config
 
 

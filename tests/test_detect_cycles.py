@@ -1,0 +1,122 @@
+"""Cycles recognised through varied spellings, and edit/test loops that progress left alone."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from regulator.detect.base import Finding
+from regulator.detect.cycles import CycleDetector
+from regulator.detect.testing import ScriptedSession
+from regulator.policy.supervisor import load_supervisor
+
+STYLES = ("text", "openai", "anthropic")
+TESTS = ("test_empty_input", "test_none_input", "test_single_row", "test_unicode_names")
+
+
+def pytest_run(rng: random.Random, failing: dict[str, str]) -> str:
+    """A pytest report: the same tests collected each time; which fail, why, and the timing vary."""
+    marks = "".join("F" if name in failing else "." for name in TESTS)
+    lines = [f"tests/test_rows.py {marks}" + " " * 40 + "[100%]", "", "=" * 20 + " FAILURES " + "=" * 20]
+    for name, error in failing.items():
+        lines += [
+            f"_____ {name} _____",
+            f"    def {name}():",
+            f">       assert parse_rows({name.split('_', 1)[1]!r}) == []",
+            f"E       {error}",
+            f"tests/test_rows.py:{rng.randint(10, 90)}: AssertionError",
+        ]
+    lines += ["=" * 10 + " short test summary info " + "=" * 10]
+    lines += [f"FAILED tests/test_rows.py::{name} - {error}" for name, error in failing.items()]
+    passed = len(TESTS) - len(failing)
+    took = f"{rng.uniform(0.2, 3.5):.2f}s"
+    lines.append(f"{len(failing)} failed, {passed} passed in {took}" if failing else f"{passed} passed in {took}")
+    return "\n".join(lines) + "\n"
+
+
+def oscillation(rng: random.Random, rounds: int = 6) -> list[tuple[str, str]]:
+    """Two fixes that each break the other's test, applied in turn, spelled differently every time."""
+    fix = ("if rows is None:", "if not rows:")
+    steps: list[tuple[str, str]] = []
+    for turn in range(rounds):
+        old, new = fix if turn % 2 == 0 else fix[::-1]
+        edit = rng.choice(
+            [
+                f"sed -i 's/{old}/{new}/' rowkit/parse.py",
+                f'sed -i "s/{old}/{new}/" ./rowkit/parse.py',
+                f"git checkout rowkit/parse.py && sed -i 's/{old}/{new}/' rowkit/parse.py",
+                f"cd /testbed && sed -i 's/{old}/{new}/'  rowkit/parse.py",
+            ]
+        )
+        test = rng.choice(
+            [
+                "python -m pytest tests/test_rows.py -q",
+                "pytest -q ./tests/test_rows.py",
+                "python -m pytest -x -q tests/test_rows.py",
+                "pytest tests/test_rows.py -q 2>&1 | tail -n 40",
+            ]
+        )
+        broken = TESTS[1] if turn % 2 == 0 else TESTS[0]
+        steps += [(edit, ""), (test, pytest_run(rng, {broken: "AssertionError: assert None == []"}))]
+    return steps
+
+
+def _findings(script: list[tuple[str, str]], style: str) -> list[list[Finding]]:
+    detector = CycleDetector()
+    session = ScriptedSession(style=style)
+    return [detector.observe(session.call(command, output)) for command, output in script]
+
+
+def _stopped_at(script: list[tuple[str, str]], style: str) -> int | None:
+    supervisor = load_supervisor("default")
+    session = ScriptedSession(session=f"cycle-{style}", style=style)
+    for seq, (command, output) in enumerate(script):
+        if supervisor.verdict(session.agent, session.session, session.ts).refused:
+            return seq
+        supervisor.observe(session.call(command, output, is_error="failed" in output))
+    return None
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_an_edit_test_revert_cycle_spelled_differently_each_round_is_a_cycle(style: str) -> None:
+    rng = random.Random(f"oscillation/{style}")
+    found = _findings(oscillation(rng), style)
+    first = next(i for i, f in enumerate(found) if f)
+    assert first == 8  # two full periods of four are complete at the ninth call
+    assert "a cycle of 4 actions" in found[first][0].evidence
+    assert found[-1][0].severity > found[first][0].severity
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_the_supervisor_pauses_a_varied_oscillation_within_three_periods(style: str) -> None:
+    stopped = _stopped_at(oscillation(random.Random(f"pause/{style}"), rounds=10), style)
+    assert stopped is not None and stopped <= 14
+
+
+def test_edits_that_each_change_different_text_with_changing_failures_are_no_cycle() -> None:
+    rng = random.Random(3)
+    failing = {name: f"AssertionError: assert {rng.choice(['None', '0', '[0]'])} == []" for name in TESTS}
+    script: list[tuple[str, str]] = []
+    for line in range(40, 48):
+        script.append((f"sed -i '{line}s/rows/row_list/' rowkit/parse.py", ""))
+        if len(failing) > 1 and line % 2:
+            failing.pop(next(iter(failing)))
+        else:
+            name = next(iter(failing))
+            failing[name] = f"AssertionError: assert {rng.choice(['None', '0', '[0]', '{}'])} == [] at step {line}"
+        script.append(("python -m pytest tests/test_rows.py -q", pytest_run(rng, failing)))
+    for style in STYLES:
+        assert not any(_findings(script, style))
+        assert _stopped_at(script, style) is None
+
+
+def test_different_edits_meeting_the_same_failure_are_no_cycle() -> None:
+    rng = random.Random(4)
+    script: list[tuple[str, str]] = []
+    for attempt, (old, new) in enumerate([("rows", "row_list"), ("None", "[]"), ("strip()", "split()")]):
+        script.append((f"sed -i '{40 + attempt}s/{old}/{new}/' rowkit/parse.py", ""))
+        script.append(
+            ("pytest tests/test_rows.py -q", pytest_run(rng, {TESTS[0]: "AssertionError: assert None == []"}))
+        )
+    assert not any(_findings(script, "text"))
