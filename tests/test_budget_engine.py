@@ -8,7 +8,7 @@ import pytest
 
 from regulator.budget.config import BudgetConfig
 from regulator.budget.engine import BudgetEngine, affine_bound
-from regulator.budget.memory import MemoryBackend
+from regulator.budget.memory import SESSION_COUNTER_IDLE_S, MemoryBackend
 from regulator.budget.model import Admission, AdmitRequest, BudgetEvent
 from regulator.errors import BudgetExceeded
 from regulator.events import Identity
@@ -300,6 +300,47 @@ async def test_forgotten_reservation_expires_and_is_reported() -> None:
     assert [e.kind for e in events if e.kind != "threshold"] == ["late_settle"]
     status = (await eng.snapshot(NOON + 62))[0]
     assert status.spent_usd == pytest.approx(0.002)
+
+
+async def test_settled_calls_are_not_kept_until_their_reservation_would_have_expired() -> None:
+    backend = MemoryBackend()
+    eng = BudgetEngine(backend, [BudgetConfig(scope="agent:bob", day=100)], [], reservation_ttl_s=900.0)
+    for i in range(1000):  # 1000 calls in 100 s, all well inside the 15-minute reservation TTL
+        admission = await eng.admit(request(f"c{i}", now=NOON + i / 10))
+        await eng.settle(admission, 0.001, now=NOON + i / 10 + 0.05)
+    assert backend.awaiting_expiry == 0
+    # A slow call keeps the calls admitted after it queued until it settles, no longer.
+    slow = await eng.admit(request("slow", now=NOON + 200))
+    for i in range(10):
+        await eng.settle(await eng.admit(request(f"q{i}", now=NOON + 201)), 0.001, now=NOON + 202)
+    assert backend.awaiting_expiry == 11
+    await eng.settle(slow, 0.001, now=NOON + 203)
+    assert backend.awaiting_expiry == 0
+
+
+async def test_idle_session_counters_are_dropped_and_reread_from_the_ledger() -> None:
+    ledger: dict[str, float] = {}
+    queries: list[str] = []
+
+    def sum_cost(since: float, **scope: str) -> float:
+        queries.append(scope.get("session", ""))
+        return ledger.get(scope.get("session", ""), 0.0)
+
+    backend = MemoryBackend()
+    eng = BudgetEngine(backend, [BudgetConfig(scope="agent:bob", session=0.02)], [])
+    eng.load_spend(sum_cost)
+    for i in range(500):
+        admission = await eng.admit(request(f"c{i}", session=f"task-{i}", now=NOON + i))
+        await eng.settle(admission, 0.011, now=NOON + i + 1)
+        ledger[f"task-{i}"] = 0.011
+    await eng.expire(NOON + 600)
+    assert backend.session_counters == 500  # recently used: kept
+    await eng.expire(NOON + 500 + SESSION_COUNTER_IDLE_S)
+    assert backend.session_counters == 0
+    # The session comes back: its spend is read from the ledger again, so its cap still holds.
+    with pytest.raises(BudgetExceeded):
+        await eng.admit(request("again", session="task-7", now=NOON + 2 * SESSION_COUNTER_IDLE_S))
+    assert queries[-1] == "task-7"
 
 
 async def test_settling_after_the_window_rolled_does_not_charge_the_new_window() -> None:

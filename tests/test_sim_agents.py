@@ -7,13 +7,16 @@ import re
 import urllib.request
 from collections import Counter
 from itertools import islice, pairwise
+from pathlib import Path
 
 import orjson
 
 from regulator.sim import agents
 from regulator.sim.agents import Conversation, Step, answer_message, estimate_usage, steps
+from regulator.sim.fleet import TraceSink
 from regulator.sim.mock_upstream import MockServer, encode_reply
 from regulator.sim.scenarios import SCENARIOS
+from regulator.sim.traces import read_labels
 from regulator.sim.workspace import issue_text, make_repo
 
 BASH_BLOCK = re.compile(r"^THOUGHT: .+\n\n```bash\n.+\n```$", re.DOTALL)
@@ -170,3 +173,17 @@ def test_runaway_agent_reading_a_file_again_gets_the_same_content() -> None:
     assert max(reads.values()) >= 3
     assert all(len(outputs) == 1 for outputs in by_command.values())
     assert len({next(iter(outputs)) for outputs in by_command.values()}) == len(by_command)
+
+
+def test_trace_sink_writes_each_label_as_its_session_ends_and_keeps_nothing(tmp_path: Path) -> None:
+    sink = TraceSink(tmp_path / "trace.jsonl")
+    for i in range(500):
+        sink.end_session(f"a-t{i}", "stuck" if i % 2 else "productive", 3 if i % 2 else None)
+    sink.labels.flush()
+    # On disk before the run ends: a soak's thousands of sessions are not held in memory meanwhile.
+    labels = read_labels(tmp_path / "labels.jsonl")
+    assert len(labels) == 500
+    assert labels["a-t1"].label == "loop" and labels["a-t1"].loop_from_seq == 3
+    assert labels["a-t2"].label == "productive"
+    sink.close()
+    assert len(read_labels(tmp_path / "labels.jsonl")) == 500

@@ -102,7 +102,8 @@ class BudgetEngine:
     def load_spend(self, sum_cost: SumCost) -> None:
         """Rebuild counters from the ledger: `sum_cost(since, org=…, fleet=…, agent=…, session=…)`.
 
-        Each counter asks once, on first sight (sessions included), then counts in memory.
+        Each counter asks once, on first sight (sessions included), then counts in memory; a session
+        cap's counter dropped after an idle hour (in-process counters) asks again if the session returns.
         """
         self.backend.set_loader(lambda since, filters: float(sum_cost(since, **filters)))
 

@@ -11,7 +11,7 @@ counter (the ledger still has the call at its admit time, where a rebuild would 
 
 from __future__ import annotations
 
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import Sequence
 
 from regulator.budget.backend import (
@@ -30,6 +30,10 @@ from regulator.budget.ratelimit import BucketSpec, ConcurrencySpec, RateRefusal,
 
 # Relative slack before a settle above the reservation counts as an overrun (float rounding only).
 OVERRUN_TOLERANCE = 1e-9
+# A session cap's counter unused this long, with nothing reserved, is dropped: every session ever
+# seen would otherwise keep one. Should the session come back, its spend is read from the ledger
+# again, which has long had all of it.
+SESSION_COUNTER_IDLE_S = 3600.0
 
 
 class _Counter:
@@ -82,6 +86,8 @@ class MemoryBackend:
         self._held: dict[str, _Held] = {}
         # (expires_at, reservation id) in admit order; settled ids are skipped when they surface.
         self._expiry: deque[tuple[float, str]] = deque()
+        # Session caps' counter keys, least recently reserved first, with when that was.
+        self._session_use: OrderedDict[str, float] = OrderedDict()
 
     def set_loader(self, loader: SpendLoader | None) -> None:
         self._loader = loader
@@ -89,6 +95,15 @@ class MemoryBackend:
     @property
     def outstanding(self) -> int:
         return len(self._held)
+
+    @property
+    def awaiting_expiry(self) -> int:
+        """Entries of the expiry queue: about `outstanding`, plus settled calls queued behind a slow one."""
+        return len(self._expiry)
+
+    @property
+    def session_counters(self) -> int:
+        return len(self._session_use)
 
     def _counter(self, slot: BudgetSlot) -> _Counter:
         counter = self._counters.get(slot.key)
@@ -126,6 +141,10 @@ class MemoryBackend:
 
         slots = request.budgets
         counters = [self._counter(slot) for slot in slots]
+        for slot in slots:
+            if slot.cap_from:
+                self._session_use[slot.key] = request.now
+                self._session_use.move_to_end(slot.key)
         avail = float("inf")
         tight = -1
         for i, (slot, counter) in enumerate(zip(slots, counters, strict=True)):
@@ -192,6 +211,11 @@ class MemoryBackend:
         held = self._held.pop(reservation_id, None)
         if held is None:
             return self._settle_late(budgets, actual_usd)
+        # Calls mostly settle in admit order: drop settled ids from the front of the expiry queue now,
+        # or it holds every call of the last `reservation_ttl_s` (15 min), long after they settled.
+        expiry = self._expiry
+        while expiry and expiry[0][1] not in self._held:
+            expiry.popleft()
         return self._settle(held, actual_usd, actual_tokens, now)
 
     def _settle(self, held: _Held, actual_usd: float, actual_tokens: int | None, now: float) -> SettleOutcome:
@@ -234,7 +258,23 @@ class MemoryBackend:
             if held is not None:
                 self._settle(held, 0.0, None, now)
                 expired.append(Expired(reservation_id, held.amount, held.budgets))
+        if self._loader is not None:  # without a ledger to re-read, a dropped counter would lose its spend
+            self._drop_idle_sessions(now)
         return expired
+
+    def _drop_idle_sessions(self, now: float) -> None:
+        use = self._session_use
+        while use:
+            key, last = next(iter(use.items()))
+            if now - last < SESSION_COUNTER_IDLE_S:
+                return
+            counter = self._counters.get(key)
+            if counter is not None and counter.holds:  # a call still in flight: look again later
+                use[key] = now
+                use.move_to_end(key)
+                continue
+            del use[key]
+            self._counters.pop(key, None)
 
     async def states(self, budgets: Sequence[BudgetSlot]) -> list[CounterState]:
         states = []

@@ -19,7 +19,7 @@ import random
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import IO, Any, cast
 
 import openai
 import orjson
@@ -85,27 +85,28 @@ class AgentState:
 
 @dataclass(slots=True)
 class TraceSink:
-    """The run's trace (FORMAT.md) and its labels, written as the agents call."""
+    """The run's trace (FORMAT.md) and its labels, written as the agents call.
+
+    A label is written as its session ends rather than kept: a soak starts thousands of sessions.
+    """
 
     path: Path
     writer: TraceWriter = field(init=False)
-    labels: list[dict[str, Any]] = field(default_factory=list)
+    labels: IO[bytes] = field(init=False)
 
     def __post_init__(self) -> None:
         self.writer = TraceWriter(self.path)
+        self.labels = (self.path.parent / "labels.jsonl").open("wb")
 
     def end_session(self, session: str, behaviour: str, loop_from: int | None) -> None:
         self.writer.forget(session)
         label = "loop" if behaviour not in LEGITIMATE and loop_from is not None else "productive"
-        self.labels.append(
-            {"session": session, "label": label, "loop_from_seq": loop_from, "family": f"sim-{behaviour}"}
-        )
+        line = {"session": session, "label": label, "loop_from_seq": loop_from, "family": f"sim-{behaviour}"}
+        self.labels.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
 
     def close(self) -> None:
         self.writer.close()
-        with (self.path.parent / "labels.jsonl").open("wb") as out:
-            for line in self.labels:
-                out.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
+        self.labels.close()
 
 
 class SimAgent:
