@@ -280,6 +280,9 @@ async def _stream(
 
     watcher = asyncio.create_task(watch_disconnect())
     buffer = bytearray()
+    # The stream's last events ([DONE], message_stop, or regulator's own ending) are held back until
+    # the call is settled: when the caller sees the end, the call is on the books.
+    ending: list[bytes] = []
     try:
         async for chunk in response.iter_chunks():
             out = []
@@ -290,7 +293,9 @@ async def _stream(
                     break
                 if forwarded is not None:
                     out.append(forwarded)
-            if out:
+            if meter.finished or meter.ended_by_regulator:
+                ending += out
+            elif out:
                 await send({"type": "http.response.body", "body": b"".join(out), "more_body": True})
             if meter.ended_by_regulator:
                 break
@@ -302,7 +307,12 @@ async def _stream(
         record.outcome = "cut"  # the upstream broke the stream
     finally:
         watcher.cancel()
-        response.close()
+        # A stream read to its end goes back to the pool; any other is closed, so the provider
+        # stops generating for a caller that left or a stream regulator ended.
+        if record.outcome == "ok" and meter.finished and not meter.ended_by_regulator:
+            response.release()
+        else:
+            response.close()
         with contextlib.suppress(asyncio.CancelledError):
             await watcher
     if record.outcome == "ok" and (meter.ended_by_regulator or not meter.finished):
@@ -311,11 +321,10 @@ async def _stream(
     usage = meter.usage or Usage()
     if meter.usage is None or meter.ended_by_regulator or not meter.finished:
         usage = _produced_usage(meter, usage, ctx)
-    # Settled before the stream closes: when the caller sees the end, the call is on the books.
     await _settle(gw, ctx, usage, forward_at)
     if record.outcome != "client_gone":
         with contextlib.suppress(Exception):
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
+            await send({"type": "http.response.body", "body": b"".join(ending), "more_body": False})
     _observe(gw, ctx, meter.answer())
 
 

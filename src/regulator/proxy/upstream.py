@@ -62,6 +62,10 @@ class UpstreamResponse:
         # close(), not release(): when the caller leaves mid-stream the provider must stop generating.
         self._response.close()
 
+    def release(self) -> None:
+        """A body read to its end: the connection goes back to the pool for the next call."""
+        self._response.release()
+
     async def raise_for_status(self) -> None:
         if self.status < 400:
             return
