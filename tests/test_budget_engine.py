@@ -151,7 +151,7 @@ async def test_refusal_names_the_budget_and_says_when_it_resets() -> None:
     body = error.body("openai")
     assert body["error"]["code"] == "budget_exceeded"
     assert body["error"]["budget"]["scope"] == "fleet:ops"
-    assert error.body("anthropic")["error"]["type"] == "rate_limit_error"
+    assert error.body("anthropic")["error"]["type"] == "budget_exceeded"
 
 
 async def test_total_budget_refusal_has_no_retry_after() -> None:

@@ -170,3 +170,13 @@ def test_upstream_connection_refused_is_502(mock_upstream, tmp_path: Path) -> No
         server.gateway.ledger.flush()
         [row] = list(server.gateway.store.iter_records(0))
         assert row.outcome == "unreachable" and row.cost_usd == 0
+
+
+def test_budget_refusal_in_both_dialects_names_the_budget(start_gateway) -> None:
+    gw = start_gateway(budgets=[{"scope": "fleet:fleet-1", "total": 0.000001}])
+    error = assert_openai_error(post(gw, OPENAI[0], json={**OPENAI[1], "max_tokens": 50}), 429, "budget_exceeded")
+    assert error["type"] == "budget_exceeded" and error["budget"]["scope"] == "fleet:fleet-1"
+    r = post(gw, ANTHROPIC[0], json=ANTHROPIC[1])
+    error = assert_anthropic_error(r, 429, "budget_exceeded")
+    assert error["budget"]["limit_usd"] == 0.000001
+    assert r.headers["x-regulator-session"]

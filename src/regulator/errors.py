@@ -17,8 +17,9 @@
         └── UpstreamTimeout              504
 
 Anthropic names its error types differently (`rate_limit_error`, `overloaded_error`); `anthropic_type`
-maps ours onto theirs so an Anthropic SDK raises the exception class its users already catch, while
-the regulator-specific `code` survives in the message and in `x-regulator-error` header.
+maps ours onto theirs where one fits. Regulator's own refusals (`budget_exceeded`, `agent_paused`)
+keep their names in both dialects, as DESIGN.md's contract says: the SDKs pick the exception class by
+HTTP status, so an Anthropic client still raises `RateLimitError` on them.
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ class NotFound(RegulatorError):
 class BudgetExceeded(RegulatorError):
     status = 429
     type = "budget_exceeded"
-    anthropic_type = "rate_limit_error"
+    anthropic_type = "budget_exceeded"
     code = "budget_exceeded"
 
 
@@ -123,7 +124,7 @@ class RateLimited(RegulatorError):
 class AgentPaused(RegulatorError):
     status = 429
     type = "agent_paused"
-    anthropic_type = "rate_limit_error"
+    anthropic_type = "agent_paused"
     code = "agent_paused"
 
 
