@@ -122,39 +122,17 @@ class Supervisor:
             self._judged.append(self._act(held.event, judged))
 
     def _dismiss(self, event: CallEvent, decision: Decision, reason: str) -> Incident:
-        record = event.record
         finding = decision.finding
-        log.info("judge dismissed a %s finding on session %s: %s", decision.action, record.session, reason)
-        incident = Incident(
-            ts=record.ts,
-            org=record.org,
-            fleet=record.fleet,
-            agent=record.agent,
-            session=record.session,
-            detector="judge",
-            action="warn",
-            evidence=f"judge dismissed {finding.detector} ({decision.action}): {reason}; finding: {finding.evidence}",
-            call_ids=[record.call_id],
-            seqs=list(finding.calls),
-        )
+        log.info("judge dismissed a %s finding on session %s: %s", decision.action, event.record.session, reason)
+        evidence = f"judge dismissed {finding.detector} ({decision.action}): {reason}; finding: {finding.evidence}"
+        incident = _incident(event, "judge", "warn", evidence, finding.calls)
         self.standing.store.add_incident(incident)
         return incident
 
     def _act(self, event: CallEvent, decision: Decision) -> Incident:
         record = event.record
         finding = decision.finding
-        incident = Incident(
-            ts=record.ts,
-            org=record.org,
-            fleet=record.fleet,
-            agent=record.agent,
-            session=record.session,
-            detector=finding.detector,
-            action=decision.action,
-            evidence=finding.evidence,
-            call_ids=[record.call_id],
-            seqs=list(finding.calls),
-        )
+        incident = _incident(event, finding.detector, decision.action, finding.evidence, finding.calls)
         incident_id = self.standing.store.add_incident(incident)
         reason = f"{finding.detector}: {finding.evidence}"
         if decision.action == "nudge":
@@ -218,3 +196,19 @@ def supervisor_factory(spec: str = "default", store: StandingStore | None = None
 
 def load_supervisor(spec: str = "default", store: StandingStore | None = None) -> Supervisor:
     return supervisor_factory(spec, store)()
+
+
+def _incident(event: CallEvent, detector: str, action: str, evidence: str, seqs: list[int]) -> Incident:
+    record = event.record
+    return Incident(
+        ts=record.ts,
+        org=record.org,
+        fleet=record.fleet,
+        agent=record.agent,
+        session=record.session,
+        detector=detector,
+        action=action,
+        evidence=evidence,
+        call_ids=[record.call_id],
+        seqs=list(seqs),
+    )
