@@ -52,9 +52,20 @@ def admit_request(n: int, i: int, *, now: float = NOON, max_tokens: int | None =
     )
 
 
+class Clock:
+    """The wall clock a backend stamps its seeds with, set by the test (commit times are given too)."""
+
+    def __init__(self, t: float) -> None:
+        self.t = t
+
+    def __call__(self) -> float:
+        return self.t
+
+
 @pytest.fixture
 async def replicas(redis_url: str, redis_prefix: str) -> AsyncIterator[list[RedisBackend]]:
-    backends = [RedisBackend(connect(redis_url), prefix=redis_prefix) for _ in range(3)]
+    # These engines live at NOON: the seeds' wall clock must agree with the settles' clock.
+    backends = [RedisBackend(connect(redis_url), prefix=redis_prefix, clock=Clock(NOON)) for _ in range(3)]
     yield backends
     for b in backends:
         await b.close()
@@ -257,12 +268,18 @@ async def test_redis_gone_fails_closed_and_service_resumes_from_the_ledger(throw
     await backend.close()
 
 
-async def test_fail_open_degrades_to_local_counters_and_pushes_their_spend_once(
+async def committed(backend: FailoverBackend, call_ids: list[str], at: float) -> None:
+    """What the gateway's ledger writer reports once these calls' rows are in the database."""
+    backend.rows_committed(call_ids, at)
+    await asyncio.sleep(0)  # it reaches the backend through the event loop, as from the writer thread
+
+
+async def test_fail_open_degrades_to_local_counters_and_pushes_their_spend_once_their_rows_are_in(
     throwaway: ThrowawayRedis,
 ) -> None:
     seen: list[bool] = []
     backend = FailoverBackend(
-        RedisBackend(connect(throwaway.url, timeout_s=0.2)),
+        RedisBackend(connect(throwaway.url, timeout_s=0.2), clock=Clock(NOON)),
         fail_open=True,
         probe_interval_s=0.0,
         on_degraded=seen.append,
@@ -282,6 +299,12 @@ async def test_fail_open_degrades_to_local_counters_and_pushes_their_spend_once(
     again = await engine.admit(admit_request(1, 3))
     assert seen == [True, False] and not backend.is_degraded(again.reservation_id)
     await engine.settle(again, 0.08, now=NOON)
+    await backend.sync()
+    # The outage's spend waits for its ledger rows; the in-flight reservation still holds its worst case.
+    status = (await engine.snapshot(NOON))[0]
+    assert (status.spent_usd, status.reserved_usd) == (pytest.approx(0.09), pytest.approx(0.021))
+    await committed(backend, [local.reservation_id, in_flight.reservation_id], NOON + 0.2)
+    await backend.sync()
     await backend.sync()  # nothing left: a no-op
     status = (await engine.snapshot(NOON))[0]
     assert (status.spent_usd, status.reserved_usd) == (pytest.approx(0.15), 0.0)
@@ -297,7 +320,8 @@ async def test_calls_in_flight_when_redis_dies_are_counted_once_when_it_comes_ba
 ) -> None:
     """Their settles are replayed; the counters re-seeded from the ledger (which has them) keep them once."""
     ledger: list[float] = []
-    backend = FailoverBackend(RedisBackend(connect(throwaway.url, timeout_s=0.2)))
+    clock = Clock(NOON)
+    backend = FailoverBackend(RedisBackend(connect(throwaway.url, timeout_s=0.2), clock=clock))
     backend.set_loader(lambda since, filters: sum(ledger))
     engine = BudgetEngine(backend, [BudgetConfig(scope="fleet:swarm", day=1.0)], [])
     in_flight = [await engine.admit(admit_request(n, 0)) for n in range(3)]
@@ -305,12 +329,64 @@ async def test_calls_in_flight_when_redis_dies_are_counted_once_when_it_comes_ba
     for admission in in_flight:
         await engine.settle(admission, 0.01, now=NOON + 1)  # no error: the caller gets its answer
         ledger.append(0.01)  # and the gateway records the call
+    await committed(backend, [a.reservation_id for a in in_flight], NOON + 1.2)
     throwaway.start()
+    clock.t = NOON + 10
     later = await engine.admit(admit_request(9, 0, now=NOON + 10))
     await engine.settle(later, 0.02, now=NOON + 10)
     await backend.sync()
     status = (await engine.snapshot(NOON + 10))[0]
     assert (status.spent_usd, status.reserved_usd) == (pytest.approx(0.05), 0.0)
+    await backend.primary.close()
+
+
+async def test_a_call_whose_ledger_row_lands_after_the_reseed_is_counted_once(throwaway: ThrowawayRedis) -> None:
+    """Settled before Redis came back empty, committed to a slow ledger only after a replica re-seeded:
+    the seed did not read it, so its replayed settle must add it (a settle-time rule would drop it)."""
+    ledger: list[float] = []
+    clock = Clock(NOON)
+    backend = FailoverBackend(RedisBackend(connect(throwaway.url, timeout_s=0.2), clock=clock))
+    backend.set_loader(lambda since, filters: sum(ledger))
+    engine = BudgetEngine(backend, [BudgetConfig(scope="fleet:swarm", day=1.0)], [])
+    fast, slow = [await engine.admit(admit_request(n, 0)) for n in range(2)]
+    throwaway.kill()
+    await engine.settle(fast, 0.01, now=NOON + 1)
+    ledger.append(0.01)
+    await committed(backend, [fast.reservation_id], NOON + 1.1)
+    await engine.settle(slow, 0.02, now=NOON + 1)  # its row waits in the ledger writer's queue
+    throwaway.start()
+    clock.t = NOON + 3
+    later = await engine.admit(admit_request(9, 0, now=NOON + 3))  # the seed reads 0.01
+    ledger.append(0.02)
+    await committed(backend, [slow.reservation_id], NOON + 4)
+    await engine.settle(later, 0.04, now=NOON + 4)
+    await backend.sync()
+    status = (await engine.snapshot(NOON + 4))[0]
+    assert (status.spent_usd, status.reserved_usd) == (pytest.approx(0.07), 0.0)
+    await backend.primary.close()
+
+
+async def test_a_late_settle_onto_a_counter_not_yet_reseeded_is_counted_once_its_row_is_in(
+    throwaway: ThrowawayRedis,
+) -> None:
+    """Redis came back empty while a call ran; it settles before any call re-seeds its counter."""
+    ledger: list[float] = []
+    clock = Clock(NOON)
+    backend = FailoverBackend(RedisBackend(connect(throwaway.url, timeout_s=0.2), clock=clock))
+    backend.set_loader(lambda since, filters: sum(ledger))
+    engine = BudgetEngine(backend, [BudgetConfig(scope="fleet:swarm", day=1.0)], [])
+    running = await engine.admit(admit_request(1, 0))
+    throwaway.kill()
+    throwaway.start()
+    await engine.settle(running, 0.01, now=NOON + 1)  # reservation and counter both gone
+    clock.t = NOON + 2
+    later = await engine.admit(admit_request(9, 0, now=NOON + 2))  # re-seeded before the row is in
+    ledger.append(0.01)
+    await committed(backend, [running.reservation_id], NOON + 3)
+    await engine.settle(later, 0.02, now=NOON + 3)
+    await backend.sync()
+    status = (await engine.snapshot(NOON + 3))[0]
+    assert (status.spent_usd, status.reserved_usd) == (pytest.approx(0.03), 0.0)
     await backend.primary.close()
 
 

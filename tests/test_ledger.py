@@ -63,6 +63,20 @@ def test_writer_flushes_on_its_own_within_flush_ms(store: Store, tmp_path: Path)
     ledger.close()
 
 
+def test_commit_listener_hears_each_row_once_it_is_readable(store: Store, tmp_path: Path) -> None:
+    ledger = Ledger(store, tmp_path / "journal.log", flush_ms=10_000)
+    heard: list[tuple[list[str], float, float]] = []
+    ledger.on_commit = lambda ids, at: heard.append((ids, at, store.sum_cost(0)))
+    before = time.time()
+    for i in range(3):
+        ledger.record(rec(f"c{i}"))
+    assert ledger.flush(timeout=5)
+    [(ids, at, readable)] = heard
+    assert ids == ["c0", "c1", "c2"] and before <= at <= time.time()
+    assert readable == pytest.approx(0.03)  # committed before the listener is told
+    ledger.close()
+
+
 def test_a_full_batch_wakes_the_writer_early(store: Store, tmp_path: Path) -> None:
     ledger = Ledger(store, tmp_path / "journal.log", batch_size=50, flush_ms=60_000)
     for i in range(50):

@@ -88,6 +88,17 @@ class Fleet:
             assert time.monotonic() < deadline, f"{scope}: ${reserved} still reserved after {timeout_s} s"
             await asyncio.sleep(0.1)
 
+    async def settled_steady(self, scope: str, quiet_s: float, timeout_s: float = 20.0) -> float:
+        """`settled`, once it has not changed for `quiet_s` (replicas push what they counted locally)."""
+        deadline = time.monotonic() + timeout_s
+        last, since = await self.settled(scope), time.monotonic()
+        while time.monotonic() - since < quiet_s and time.monotonic() < deadline:
+            await asyncio.sleep(0.25)
+            spent = await self.settled(scope)
+            if spent != last:
+                last, since = spent, time.monotonic()
+        return last
+
     async def counters(self, scope: str, replica: int = 0) -> tuple[float, float]:
         """(spent, reserved) of a budget's total window, as Redis has it, through a replica's admin API."""
         async with httpx.AsyncClient(headers=ADMIN) as client:
@@ -356,8 +367,8 @@ async def test_redis_down_mid_load_with_fail_open_keeps_serving_degraded_and_cou
     rows = fleet.ledger("open", calls)
     assert len(rows) == calls
     assert spend(rows) == pytest.approx(billed_usd(fleet.mock_url), rel=1e-9)
-    await asyncio.sleep(1.5)  # each replica pushes its local spend at its first sweep after recovery
-    ratio = await fleet.settled("fleet:open") / spend(rows)
+    # Each replica pushes its local spend at a sweep (every second) once the ledger has its rows.
+    ratio = await fleet.settled_steady("fleet:open", quiet_s=2.5) / spend(rows)
     print(f"fail open: {calls} calls; counters/ledger = {ratio:.4f}")
-    # Once, not 2×: only spend settled within `ledger_lag_s` of the re-seed may count twice (the safe side).
+    # Once, not 2×: only spend committed within `clock_skew_s` of the re-seed may count twice (the safe side).
     assert 0.999 <= ratio <= 1.2

@@ -57,6 +57,8 @@ class CountersConfig(Strict):
     url: str = "memory://"
     fail_open: bool = False
     reservation_ttl_s: int = Field(default=900, gt=0)
+    # How far apart replicas' clocks may be; see `RedisBackend` (re-seeding after Redis lost its data).
+    clock_skew_s: float = Field(default=0.1, ge=0)
     # Calendar windows (day, week, month) start at midnight in this timezone.
     timezone: str = "UTC"
 

@@ -78,6 +78,8 @@ class Overrun:
 class SettleOutcome:
     reserved_usd: float = 0.0
     late: bool = False  # the reservation had expired; the cost was counted where its window remains
+    # Late, and these counters were missing (Redis came back empty, not re-seeded yet): not counted.
+    unseeded: tuple[BudgetSlot, ...] = ()
     overruns: list[Overrun] = field(default_factory=list)
     crossings: list[Crossing] = field(default_factory=list)
 

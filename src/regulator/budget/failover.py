@@ -12,9 +12,15 @@ to Redis when it answers again, under one push id: a push retried after a lost r
 once. A settle of a Redis reservation that fails during the outage is replayed when Redis returns,
 and so is a release of every admission attempt that failed over (its request may have reached
 Redis and run after all). A settle whose reply alone was lost runs twice: that call is counted
-twice (never under-counted), which is the safe side of the guarantee. If Redis came back empty,
-its counters are re-seeded from the ledger, which has those calls already: `RedisBackend` adds
-neither replayed settles nor pushed spend that the seed covered (see its `seeded` stamp).
+twice (never under-counted), which is the safe side of the guarantee.
+
+If Redis came back empty, its counters are re-seeded from the ledger, which may hold some of those
+calls already. Which ones is decided by when their rows were committed, not when they settled (a
+loaded database can take seconds): pushed spend and replayed settles wait for the ledger's word
+that their rows are in (`rows_committed`, from its writer thread) and reach Redis stamped with that
+time, and `RedisBackend` adds neither to a counter whose seed read began after it (its `seeded`
+stamp). A row committed later is not in the seed and is added; so is a call settled late onto a
+counter not yet re-seeded, once its row is in, if the seed came first.
 """
 
 from __future__ import annotations
@@ -40,7 +46,7 @@ from regulator.errors import CountersUnavailable
 
 log = logging.getLogger(__name__)
 
-# reservation id, budgets, USD, tokens, when it settled, org
+# reservation id, budgets, USD, tokens, when it settled (when its ledger row was committed, once it was), org
 _Settle = tuple[str, tuple[BudgetSlot, ...], float, int | None, float, str]
 
 
@@ -64,6 +70,11 @@ class FailoverBackend:
         self._deltas: dict[BudgetSlot, dict[int, float]] = {}
         self._push_id = ""
         self._replay: list[_Settle] = []
+        # Spend that reaches Redis only once its ledger row is committed (see the module docstring),
+        # per call id: settled on local counters, and settles of Redis reservations to replay.
+        self._local_spend: dict[str, tuple[tuple[BudgetSlot, ...], float]] = {}
+        self._unreplayed: dict[str, _Settle] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._syncing = asyncio.Lock()
         self._degraded = False
         self._next_probe = 0.0
@@ -79,6 +90,35 @@ class FailoverBackend:
     def set_loader(self, loader: SpendLoader | None) -> None:
         self._loader = loader
         self.primary.set_loader(loader)
+
+    def rows_committed(self, call_ids: Sequence[str], at: float) -> None:
+        """The ledger's writer thread: these calls' rows are in the database since `at` (wall clock)."""
+        if (self._local_spend or self._unreplayed) and self._loop is not None:
+            self._loop.call_soon_threadsafe(self._committed, call_ids, at)
+
+    def _committed(self, call_ids: Sequence[str], at: float) -> None:
+        tick = int(at * 10)
+        for call_id in call_ids:
+            spend = self._local_spend.pop(call_id, None)
+            if spend is not None:
+                budgets, usd = spend
+                for slot in budgets:
+                    ticks = self._deltas.setdefault(slot, {})
+                    ticks[tick] = ticks.get(tick, 0.0) + usd
+            held = self._unreplayed.pop(call_id, None)
+            if held is not None:
+                rid, slots, usd, tokens, _, org = held
+                self._replay.append((rid, slots, usd, tokens, at, org))
+
+    def _until_committed(self) -> None:
+        self._loop = asyncio.get_running_loop()
+
+    def _replay_later(self, settle: _Settle) -> None:
+        if settle[2]:
+            self._until_committed()
+            self._unreplayed[settle[0]] = settle
+        else:  # a release: nothing the ledger could hold
+            self._replay.append(settle)
 
     def _set_degraded(self, degraded: bool) -> None:
         if degraded == self._degraded:
@@ -136,7 +176,7 @@ class FailoverBackend:
                 self._next_probe = time.monotonic() + self.probe_interval_s
                 # The attempt may still run when Redis comes back (a reply lost, not the request):
                 # releasing it then is harmless if it never ran.
-                self._replay.append((request.reservation_id, tuple(request.budgets), 0.0, 0, request.now, request.org))
+                self._replay_later((request.reservation_id, tuple(request.budgets), 0.0, 0, request.now, request.org))
             else:
                 if self._degraded or self._deltas or self._replay:
                     await self._recovered_quietly()
@@ -167,18 +207,19 @@ class FailoverBackend:
         if local is not None:
             outcome = await local.settle(reservation_id, budgets, actual_usd, actual_tokens, now, org=org)
             if actual_usd:
-                tick = int(now * 10)
-                for slot in budgets:
-                    ticks = self._deltas.setdefault(slot, {})
-                    ticks[tick] = ticks.get(tick, 0.0) + actual_usd
+                self._until_committed()
+                self._local_spend[reservation_id] = (tuple(budgets), actual_usd)
             return outcome
         try:
-            return await self.primary.settle(reservation_id, budgets, actual_usd, actual_tokens, now, org=org)
+            outcome = await self.primary.settle(reservation_id, budgets, actual_usd, actual_tokens, now, org=org)
         except CountersUnavailable:
             # Fail open or closed, the call happened: it is recorded now and counted when Redis answers
             # (meanwhile its reservation, held in Redis, keeps its worst case counted).
-            self._replay.append((reservation_id, tuple(budgets), actual_usd, actual_tokens, now, org))
+            self._replay_later((reservation_id, tuple(budgets), actual_usd, actual_tokens, now, org))
             return SettleOutcome()
+        if outcome.unseeded:
+            self._replay_later((reservation_id, outcome.unseeded, actual_usd, actual_tokens, now, org))
+        return outcome
 
     async def expire(self, now: float) -> list[Expired]:
         expired = await self.primary.expire(now)
@@ -186,7 +227,13 @@ class FailoverBackend:
             for gone in await local.expire(now):
                 self._local_ids.pop(gone.reservation_id, None)
                 expired.append(gone)
-        if not self._degraded and (self._deltas or self._replay):
+        if self._degraded:
+            # With no call coming in to probe Redis, the sweep does: local spend must not wait for traffic.
+            if time.monotonic() >= self._next_probe:
+                self._next_probe = time.monotonic() + self.probe_interval_s
+                if await self.primary.ping():
+                    await self._recovered_quietly()
+        elif self._deltas or self._replay:
             await self._recovered_quietly()
         return expired
 

@@ -16,10 +16,11 @@ as journal recovery counts interrupted calls, because the provider may have bill
 guarantee therefore holds through a crash; the cost is that an unbilled call stays counted until
 the window rolls over. A late settle counts only the difference from what the reaper charged.
 
-A seeded counter remembers when its ledger read began (`seeded`). Spend recorded in the ledger
+A seeded counter remembers when its ledger read began (`seeded`). A row committed to the ledger
 before then is in the counter already, so a settle replayed after Redis came back empty, or spend
-pushed from local counters (`FailoverBackend`), is not added to it again; `ledger_lag_s` is how long
-a settled call may take to reach the ledger (its batch flush), inside which it is added anyway.
+pushed from local counters (`FailoverBackend`), both stamped with their rows' commit time, is not
+added to it again. `clock_skew_s` is how far apart replicas' clocks may be: spend committed within
+it of the seed is added anyway (counted twice rather than lost).
 
 Keys: `<prefix>:{<org>}:…`. Every key one script touches (counters, rate-limit buckets, concurrency
 counts, the held hash and expiry zset, tombstones) is tagged with the caller's org, so each script
@@ -36,7 +37,7 @@ import asyncio
 import functools
 import hashlib
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -123,7 +124,8 @@ class RedisBackend:
         reservation_ttl_s: float = 900.0,
         reap_interval_s: float = 2.0,
         reap_batch: int = 500,
-        ledger_lag_s: float = 0.5,
+        clock_skew_s: float = 0.1,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         if "{" in prefix or "}" in prefix:
             raise ValueError("prefix must not contain braces (they delimit the hash tag)")
@@ -132,7 +134,8 @@ class RedisBackend:
         self._fleet = f"{prefix}:{{*}}:"
         self._orgs: dict[str, str] = {}  # org → its key base; registered for the reaper
         self._loader = loader
-        self._ledger_lag_s = ledger_lag_s
+        self._clock_skew_s = clock_skew_s
+        self._clock = clock
         # Ledger reads in progress, per counter key: concurrent calls that find a counter missing
         # (a cold start, Redis back empty) wait for one read instead of each querying the ledger.
         self._loading: dict[str, asyncio.Future[str]] = {}
@@ -185,13 +188,13 @@ class RedisBackend:
                 f"budget counters unavailable (Redis: {exc}); refusing to admit calls without a budget check"
             ) from exc
 
-    async def _seeds(self, slots: Sequence[BudgetSlot], missing: Sequence[Any], now: float) -> dict[int, str]:
+    async def _seeds(self, slots: Sequence[BudgetSlot], missing: Sequence[Any]) -> dict[int, str]:
         seeds: dict[int, str] = {}
         for index in (int(i) for i in missing):
             key = self.counter_key(slots[index])
             loading = self._loading.get(key)
             if loading is None:
-                loading = self._loading[key] = asyncio.ensure_future(self._load(slots[index], now))
+                loading = self._loading[key] = asyncio.ensure_future(self._load(slots[index]))
                 loading.add_done_callback(functools.partial(self._loaded, key))
             seeds[index] = await asyncio.shield(loading)  # one caller going away leaves the read to the rest
         return seeds
@@ -199,9 +202,10 @@ class RedisBackend:
     def _loaded(self, key: str, _: asyncio.Future[str]) -> None:
         self._loading.pop(key, None)
 
-    async def _load(self, slot: BudgetSlot, now: float) -> str:
-        """The counter's spend in the ledger, stamped `now` (a time before the read: what was recorded
-        earlier is in it), in the engine's clock, the one settles are stamped with."""
+    async def _load(self, slot: BudgetSlot) -> str:
+        """The counter's spend in the ledger, stamped with the time its read began: rows committed
+        before it are in it. The wall clock, as the ledger's commit times are (`clock` in tests)."""
+        now = self._clock()
         spent = 0.0
         if self._loader is not None:
             spent = await asyncio.to_thread(self._loader, slot.start, dict(slot.filters))
@@ -249,7 +253,7 @@ class RedisBackend:
             reply = await self._run(self._reserve, keys, [*head, *per_slot, *tail])
             if reply[0] != "seed":
                 break
-            seeds.update(await self._seeds(slots, reply[1:], request.now))
+            seeds.update(await self._seeds(slots, reply[1:]))
         kind = reply[0]
         if kind == "held":
             raise ValueError(f"reservation {request.reservation_id!r} is already held")
@@ -292,10 +296,12 @@ class RedisBackend:
             len(budgets),
         ]
         args += [a for s in budgets for a in (repr(s.limit), ",".join(map(repr, s.thresholds)))]
-        args.append(repr(self._ledger_lag_s))
+        args.append(repr(self._clock_skew_s))
         reply = await self._run(self._settle, keys, args)
         if reply[0] == "late":
-            return SettleOutcome(late=True, crossings=_crossings(reply, 4, int(reply[3])))
+            n_cross = int(reply[3])
+            unseeded = tuple(budgets[int(i)] for i in reply[4 + 4 * n_cross :])
+            return SettleOutcome(late=True, crossings=_crossings(reply, 4, n_cross), unseeded=unseeded)
         n_over, n_cross = int(reply[2]), int(reply[3])
         overruns = [
             Overrun(int(reply[i]), float(reply[i + 1]), float(reply[i + 2])) for i in range(4, 4 + 3 * n_over, 3)
@@ -340,7 +346,7 @@ class RedisBackend:
                 reply = await self._run(self._states, keys, args)
                 if reply[0] != "seed":
                     break
-                seeds.update(await self._seeds(group, reply[1:], time.time()))
+                seeds.update(await self._seeds(group, reply[1:]))
             for i, slot in enumerate(group):
                 states[slot] = CounterState(float(reply[1 + 2 * i]), float(reply[2 + 2 * i]))
         return [states[s] for s in budgets]
@@ -356,7 +362,7 @@ class RedisBackend:
         for org, slots in groups.items():
             keys = [f"{self.base(org)}push:{push_id}", *(self.counter_key(s) for s in slots)]
             per_counter = (",".join(f"{sec}:{usd!r}" for sec, usd in deltas[s].items()) for s in slots)
-            args: list[Any] = [self._keep_s, repr(self._ledger_lag_s), *per_counter]
+            args: list[Any] = [self._keep_s, repr(self._clock_skew_s), *per_counter]
             took = int(await self._run(self._push, keys, args))
             if took < 0:
                 repeated += 1

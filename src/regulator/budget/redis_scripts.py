@@ -172,23 +172,29 @@ return out
 )
 
 # KEYS: held, exp, tombstone, n counters (the call's budgets, for a late settle)
-# ARGV: rid actual_usd actual_tokens ('' = unknown) now n, then per counter: limit thresholds, then lag_s
-# A late settle skips a counter seeded from the ledger more than lag_s after the call settled (`now`):
-# the call was in that ledger (a settle replayed after Redis came back empty).
+# ARGV: rid actual_usd actual_tokens ('' = unknown) now n, then per counter: limit thresholds, then skew_s
+# A late settle (its reservation gone: reaped, or Redis came back empty) skips a counter seeded from
+# the ledger more than skew_s after `now`: for a settle replayed once its ledger row was committed,
+# `now` is that commit time, and the seed's read saw the row. A missing counter is skipped too and
+# its index returned after the crossings: its seed will read the call only if the row is committed
+# by then, so the caller replays it for those counters once it is.
 SETTLE = (
     _COMMON
     + r"""
 local rid, actual, now, n = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local lag = tonumber(ARGV[6 + 2 * n])
+local skew = tonumber(ARGV[6 + 2 * n])
 local crossings, overruns = {}, {}
 local raw = redis.call('HGET', KEYS[1], rid)
 if not raw then
   -- Expired: the reaper counted it at its reserved amount; count only the difference now.
   local charged = tonumber(redis.call('GET', KEYS[3]) or '0')
   redis.call('DEL', KEYS[3])
+  local missing = {}
   for i = 1, n do
     local key = KEYS[3 + i]
-    if redis.call('EXISTS', key) == 1 and seeded(key) <= now + lag then
+    if redis.call('EXISTS', key) == 0 then
+      table.insert(missing, i - 1)
+    elseif seeded(key) <= now + skew then
       local c = counter(key)
       c.spent = c.spent + actual - charged
       cross(i - 1, tonumber(ARGV[4 + 2 * i]), ARGV[5 + 2 * i], c, crossings)
@@ -197,6 +203,7 @@ if not raw then
   end
   local out = {'late', f(0), 0, #crossings}
   for _, c in ipairs(crossings) do for _, v in ipairs(c) do table.insert(out, v) end end
+  for _, i in ipairs(missing) do table.insert(out, i) end
   return out
 end
 local held = cjson.decode(raw)
@@ -282,22 +289,22 @@ return out
 """
 )
 
-# KEYS: push marker, then n counters.  ARGV: keep_s lag_s, then per counter: 'tick:usd,…' (USD
-# settled in each tenth of a second: tick = floor(unix time × 10)).  Adds spend accrued while Redis
-# was unreachable, once per push marker (a retried push is a no-op). A counter that no longer exists
-# is left to be seeded from the ledger, which holds those calls already; so does a counter seeded
-# since: only the ticks that ended less than lag_s before its seed (perhaps not yet in the ledger it
-# read) are added to it.
+# KEYS: push marker, then n counters.  ARGV: keep_s skew_s, then per counter: 'tick:usd,…' (USD
+# whose ledger rows were committed in each tenth of a second: tick = floor(unix time × 10)).  Adds
+# spend accrued while Redis was unreachable, once per push marker (a retried push is a no-op). A
+# counter that no longer exists is left to be seeded from the ledger, which holds those calls
+# already; so does a counter seeded since, but for the ticks that ended less than skew_s before its
+# seed (replicas' clocks may differ that much), which are added: twice counted, never lost.
 PUSH = (
     _COMMON
     + r"""
 if redis.call('SET', KEYS[1], '1', 'NX', 'EX', tonumber(ARGV[1])) == false then return -1 end
-local lag = tonumber(ARGV[2])
+local skew = tonumber(ARGV[2])
 local pushed = 0
 for i = 2, #KEYS do
   local key = KEYS[i]
   if redis.call('EXISTS', key) == 1 then
-    local since = seeded(key) - lag
+    local since = seeded(key) - skew
     local add = 0
     for tick, usd in string.gmatch(ARGV[i + 1], '([^:,]+):([^,]+)') do
       if (tonumber(tick) + 1) / 10 > since then add = add + tonumber(usd) end

@@ -118,10 +118,11 @@ class Gateway:
             primary = RedisBackend(
                 connect(url),
                 reservation_ttl_s=self.config.counters.reservation_ttl_s,
-                # How late a settled call may reach PostgreSQL: two ledger batch intervals.
-                ledger_lag_s=max(0.25, 2 * self.config.storage.ledger_flush_ms / 1000),
+                clock_skew_s=self.config.counters.clock_skew_s,
             )
-            return FailoverBackend(primary, fail_open=self.config.counters.fail_open, on_degraded=self._degraded)
+            failover = FailoverBackend(primary, fail_open=self.config.counters.fail_open, on_degraded=self._degraded)
+            self.ledger.on_commit = failover.rows_committed
+            return failover
         raise ValueError(f"counters.url: unsupported {url!r}; expected memory:// or redis://host:port/db")
 
     # lifecycle

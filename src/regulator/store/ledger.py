@@ -16,7 +16,7 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +61,8 @@ class Ledger:
         self._committed = 0
         self._started_recording = False
         self._closed = False
+        # Told, on the writer thread, which calls' rows each transaction committed and when.
+        self.on_commit: Callable[[list[str], float], None] | None = None
         self._writer = threading.Thread(target=self._run, name="regulator-ledger-writer", daemon=True)
         self._writer.start()
 
@@ -122,6 +124,11 @@ class Ledger:
                 time.sleep(delay)
                 delay = min(delay * 2, 2.0)
         self._committed += len(batch)
+        if self.on_commit is not None:
+            try:
+                self.on_commit([rec.call_id for rec in batch], time.time())
+            except Exception:  # a listener's bug must not stop the ledger
+                log.exception("ledger commit listener failed")
         if self.journal.size >= self._compact_bytes:
             self.journal.compact(self._committed)
 
