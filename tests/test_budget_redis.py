@@ -180,6 +180,26 @@ async def test_window_counters_expire_after_their_window_and_total_counters_do_n
     client.close()
 
 
+async def test_an_idle_session_caps_counter_expires_and_is_reread_from_the_ledger(
+    replicas: list[RedisBackend], redis_url: str
+) -> None:
+    ledger: list[float] = []
+    replicas[0].set_loader(lambda since, filters: sum(ledger) if filters.get("session") == "run-1" else 0.0)
+    engine = BudgetEngine(replicas[0], [BudgetConfig(scope="fleet:swarm", session=1.0, total=50.0)], [])
+    admission = await engine.admit(admit_request(1, 0))
+    await engine.settle(admission, 0.25, now=NOON)
+    ledger.append(0.25)
+    client = syncredis.Redis.from_url(redis_url)
+    [session_key] = [replicas[0].counter_key(s) for s in admission.slots if s.scope.startswith("session:")]
+    assert 0 < client.ttl(session_key) <= 900 + 3600  # refreshed by each reservation of the session
+    client.delete(session_key)  # what the TTL does to a session idle that long
+    again = await engine.admit(admit_request(1, 1))
+    [cap] = [s for s in again.slots if s.scope.startswith("session:")]
+    [state] = await replicas[0].states([cap])
+    assert state.spent == pytest.approx(0.25)  # the session's spend came back from the ledger
+    client.close()
+
+
 async def test_rate_limits_are_shared_across_replicas(replicas: list[RedisBackend]) -> None:
     engines = [BudgetEngine(b, [], [RateLimitConfig(scope="org:o", requests_per_minute=5)]) for b in replicas]
     for i in range(5):

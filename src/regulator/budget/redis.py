@@ -178,7 +178,11 @@ class RedisBackend:
 
     def _ttl(self, slot: BudgetSlot) -> int:
         # Relative, refreshed on every reservation: a whole window plus the margin, from the last use.
-        return 0 if slot.resets_at is None else int(slot.resets_at - slot.start) + self._keep_s
+        if slot.resets_at is not None:
+            return int(slot.resets_at - slot.start) + self._keep_s
+        # A session's cap, idle for the margin, is dropped (sessions come and go by the million); if
+        # the session returns, its counter is re-seeded from the ledger like any missing one.
+        return self._keep_s if slot.scope.startswith("session:") else 0
 
     async def _run(self, script: Any, keys: list[str], args: list[Any]) -> Any:
         try:
