@@ -28,6 +28,7 @@ class AgentRun:
     errors: Counter[tuple[int, str]] = field(default_factory=Counter)  # (status, code) of retried 5xx answers
     failovers: int = 0  # replicas found dead, moved on from
     served_by: Counter[str] = field(default_factory=Counter)  # 200s per replica URL
+    refused_by: Counter[str] = field(default_factory=Counter)  # budget refusals per replica URL
 
 
 def _client(base_url: str, key: str, session: str | None) -> openai.AsyncOpenAI:
@@ -86,6 +87,7 @@ async def run_agent(
             except openai.RateLimitError as exc:
                 body = exc.body if isinstance(exc.body, dict) else {}
                 assert body.get("code") == "budget_exceeded", exc.body
+                run.refused_by[base_urls[replica]] += 1
                 budget = body.get("budget", {})
                 if not exc.response.headers.get("retry-after") or budget.get("window") != "total":
                     break

@@ -202,7 +202,11 @@ async def test_three_replicas_hold_a_fleet_budget_under_100_concurrent_agents(
     assert spend(rows) == pytest.approx(billed, rel=1e-9)
     assert billed <= limit, f"overspent: {billed} > {limit}"
     assert billed >= 0.9 * limit, f"under-used: {billed / limit:.1%}"
-    assert {url for r in runs for url in r.served_by} == {r.url for r in shared_fleet.replicas}
+    # Every replica decided on the shared counter; which of them won the 40 calls is a race (on a
+    # busy machine one replica may lose every one), but more than one did.
+    answered = {url for r in runs for url in r.served_by + r.refused_by}
+    assert answered == {r.url for r in shared_fleet.replicas}
+    assert len({url for r in runs for url in r.served_by}) >= 2
     assert await shared_fleet.counters(f"fleet:{name}") == (pytest.approx(billed, rel=1e-9), 0.0)
 
 
