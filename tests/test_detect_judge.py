@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
+import openai
 import pytest
 
-from conftest import RunningGateway
+from conftest import RunningGateway, gateway_config
+from processes import free_port
 from regulator.detect.base import Finding
 from regulator.detect.config import JudgeConfig
 from regulator.detect.judge import Judge, condense, parse_answer
@@ -16,7 +21,10 @@ from regulator.detect.testing import ScriptedSession
 from regulator.events import CallEvent
 from regulator.policy.standing import MemoryStandingStore, StandingState
 from regulator.policy.supervisor import Supervisor, load_supervisor
+from regulator.proxy.server import GatewayServer
+from regulator.sim.fleet import SimAgent
 from regulator.sim.mock_upstream import MockServer
+from regulator.sim.scenarios import SCENARIOS, AgentSpec
 from regulator.store.base import Incident
 
 ASKED = "An automatic detector suspects"  # in every judge prompt, never in an agent's
@@ -213,3 +221,59 @@ def test_a_busy_judge_has_no_opinion_at_once(
         incidents += _loop_until_held(supervisor, ScriptedSession(session=name, style="openai"))
     assert [(i.session, i.action) for i in store.incidents] == [("s-c", "downgrade")]
     assert "judge gave no opinion: the judge is busy" in store.incidents[0].evidence
+
+
+# -- end to end: a live stuck agent, the gateway's own supervisor, the judge through the gateway -----
+
+
+@pytest.mark.parametrize(
+    ("answer", "verdict"),
+    [
+        ('{"progress": false, "reason": "the same failure again and again"}', "confirmed"),
+        ('{"progress": true, "reason": "it tries a new fix each time"}', "dismissed"),
+    ],
+)
+async def test_a_live_stuck_agent_is_judged_through_the_gateway_and_still_stopped(
+    mock_upstream: MockServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, answer: str, verdict: str
+) -> None:
+    """A simulated agent stuck on one error calls a gateway whose judge asks the same gateway (its own
+    key, metered) and the mock answers for the model. Confirmed: the held step applies with the
+    judge's reason. Dismissed: borderline steps are let go, but the loop is paused all the same once
+    its findings are beyond doubt — a wrong judge cannot keep a loop running forever."""
+    port = free_port()
+    judge = {
+        "enabled": True,
+        "url": f"http://127.0.0.1:{port}/v1",
+        "api_key_env": "TEST_JUDGE_KEY",
+        "model": "gpt-4o-mini",
+    }
+    server = GatewayServer(gateway_config(mock_upstream.url, detect={"judge": judge}), tmp_path / "gw", port=port)
+    server.start()
+    try:
+        store = server.gateway.store
+        monkeypatch.setenv("TEST_JUDGE_KEY", store.create_key("regulator-judge", "regulator", "org-1")[0])
+        mock_upstream.app.script({"content": answer}, contains=ASKED)
+        scenario = dataclasses.replace(SCENARIOS["default"], think_s=(0.01, 0.02), latency_ms=(5, 10))
+        client = openai.AsyncOpenAI(
+            base_url=server.url + "/v1", api_key=store.create_key("stuck-1", "fleet-1", "org-1")[0], max_retries=0
+        )
+        price = server.gateway.prices.price(scenario.model)
+        agent = SimAgent(AgentSpec("stuck-1", "stuck", tools=True, seed=3), scenario, client, price, None)
+        await asyncio.wait_for(agent.run(asyncio.Event()), timeout=60)
+        await client.close()
+        assert agent.state.stop == "paused", agent.state
+        incidents = store.list_incidents(0, agent="stuck-1")
+        judged = [i for i in incidents if "judge" in i.evidence or i.detector == "judge"]
+        if verdict == "confirmed":
+            assert any(i.evidence.endswith("; judge: the same failure again and again") for i in judged)
+        else:
+            dismissals = [i for i in judged if i.detector == "judge"]
+            assert dismissals and all(i.action == "warn" for i in dismissals)
+            assert "it tries a new fix each time" in dismissals[0].evidence
+        assert any(i.action == "pause" for i in incidents)
+        assert server.gateway.ledger.flush(timeout=5)
+        judge_calls = [r for r in store.iter_records(0) if r.agent == "regulator-judge"]
+        assert judge_calls and all(r.cost_usd > 0 and r.fleet == "regulator" for r in judge_calls)
+        print(f"{verdict}: paused after {agent.state.calls} calls; {len(judge_calls)} judge calls")
+    finally:
+        server.stop()

@@ -92,6 +92,13 @@ class Policy:
         state.level = target
         return [Decision(ladder[target].action, strength, behind)]
 
+    def step_back(self, session: str, agent: str, fleet: str, action: str) -> None:
+        """A decision let go (the judge saw progress): the session may reach that step again later."""
+        state = self._sessions.get(session)
+        steps = [step.action for step in self.config.ladder_for(agent, fleet)]
+        if state is not None and action in steps and state.level == steps.index(action):
+            state.level -= 1
+
     def reset(self, session: str) -> None:
         """Forget a session's climb (after `resume`, or when the session ends)."""
         self._sessions.pop(session, None)

@@ -113,6 +113,10 @@ class Supervisor:
             decision = held.decision
             finding = decision.finding
             if opinion.progress is True:
+                # Let go, not forgotten: reached again, the step is judged again while the session has
+                # judge calls left, and taken at once beyond `max_severity` (a pause, not a later kill).
+                record = held.event.record
+                self.policy.step_back(record.session, record.agent, record.fleet, decision.action)
                 self._judged.append(self._dismiss(held.event, decision, opinion.reason))
                 return
             note = (
