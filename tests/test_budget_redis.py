@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
 
+import httpx
 import pytest
 import redis as syncredis
 
+from conftest import RunningGateway
 from processes import ThrowawayRedis
 from regulator.budget.config import BudgetConfig, RateLimitConfig
 from regulator.budget.engine import BudgetEngine
@@ -26,6 +28,7 @@ from regulator.budget.redis import RedisBackend, connect
 from regulator.errors import BudgetExceeded, CountersUnavailable, RateLimited
 from regulator.events import Identity
 from regulator.ops.standing_bus import StandingBus
+from regulator.store import open_store
 
 pytestmark = pytest.mark.redis
 NOON = 1715774400.0
@@ -408,6 +411,34 @@ async def test_a_late_settle_onto_a_counter_not_yet_reseeded_is_counted_once_its
     status = (await engine.snapshot(NOON + 3))[0]
     assert (status.spent_usd, status.reserved_usd) == (pytest.approx(0.03), 0.0)
     await backend.primary.close()
+
+
+async def test_a_gateway_stopping_after_an_outage_pushes_the_spend_it_counted_locally(
+    throwaway: ThrowawayRedis, start_gateway: Callable[..., RunningGateway]
+) -> None:
+    """Its rows reach the ledger only at shutdown (a long flush interval): the sweep had nothing to
+    push, so only the stop can bring that spend to a Redis that kept its data."""
+    gw = start_gateway(
+        counters={"url": throwaway.url, "fail_open": True},
+        storage={"ledger_flush_ms": 60_000},
+        budgets=[{"scope": "fleet:fleet-1", "total": 100.0}],
+    )
+    body = {"model": "gpt-4o-mini", "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]}
+    async with httpx.AsyncClient(base_url=gw.url, headers={"authorization": f"Bearer {gw.key}"}) as client:
+        answers = [await client.post("/v1/chat/completions", json=body)]
+        throwaway.pause(True)
+        answers += [await client.post("/v1/chat/completions", json=body) for _ in range(3)]
+        throwaway.pause(False)
+    assert [a.status_code for a in answers] == [200] * 4
+    assert all("degraded-counters" in a.headers.get("x-regulator-action", "") for a in answers[1:])
+    gw.server.stop()
+    store = open_store(gw.data_dir)
+    billed = store.sum_cost(0)
+    store.close()
+    client = syncredis.Redis.from_url(throwaway.url, decode_responses=True)
+    spent = client.hget("rg:{org-1}:c:fleet:fleet-1|total@0", "spent")  # the gateway's key's org
+    assert float(spent or 0) == pytest.approx(billed, rel=1e-9)
+    client.close()
 
 
 async def test_fail_closed_is_the_default(throwaway: ThrowawayRedis) -> None:

@@ -18,7 +18,7 @@ from regulator.budget.model import BudgetEvent
 from regulator.config import Config
 from regulator.detect.judge import build_judge
 from regulator.detect.registry import build_detectors
-from regulator.errors import RegulatorError
+from regulator.errors import CountersUnavailable, RegulatorError
 from regulator.events import CallEvent, CallRecord
 from regulator.policy.standing import StandingState
 from regulator.policy.supervisor import Supervisor
@@ -170,7 +170,20 @@ class Gateway:
                 await task
         await self.upstreams.close()
         await asyncio.to_thread(self.ledger.close)
+        await self._push_local_spend()
         await asyncio.to_thread(self.store.close)
+
+    async def _push_local_spend(self) -> None:
+        """Spend counted locally while Redis was away waits for its ledger rows, which closing the ledger
+        just committed: push it now, or a Redis that kept its data would never count it."""
+        sync = getattr(self.counters, "sync", None)
+        if sync is None:
+            return
+        await asyncio.sleep(0)  # the ledger's last commit notices come through the event loop
+        try:
+            await sync()
+        except CountersUnavailable:
+            log.error("Redis unreachable at shutdown: spend counted on local counters is in the ledger only")
 
     async def reload_registry(self) -> None:
         """Keys, budgets and standing state as the store has them now."""
