@@ -338,15 +338,20 @@ async def test_fail_open_degrades_to_local_counters_and_pushes_their_spend_once_
     await backend.primary.close()
 
 
-async def test_calls_in_flight_when_redis_dies_are_counted_once_when_it_comes_back_empty(
-    throwaway: ThrowawayRedis,
-) -> None:
-    """Their settles are replayed; the counters re-seeded from the ledger (which has them) keep them once."""
+def ledgered_backend(throwaway: ThrowawayRedis) -> tuple[FailoverBackend, BudgetEngine, list[float], Clock]:
+    """A fail-closed backend whose re-seeds read `ledger` (the USD of each recorded call) at `clock`."""
     ledger: list[float] = []
     clock = Clock(NOON)
     backend = FailoverBackend(RedisBackend(connect(throwaway.url, timeout_s=0.2), clock=clock))
     backend.set_loader(lambda since, filters: sum(ledger))
-    engine = BudgetEngine(backend, [BudgetConfig(scope="fleet:swarm", day=1.0)], [])
+    return backend, BudgetEngine(backend, [BudgetConfig(scope="fleet:swarm", day=1.0)], []), ledger, clock
+
+
+async def test_calls_in_flight_when_redis_dies_are_counted_once_when_it_comes_back_empty(
+    throwaway: ThrowawayRedis,
+) -> None:
+    """Their settles are replayed; the counters re-seeded from the ledger (which has them) keep them once."""
+    backend, engine, ledger, clock = ledgered_backend(throwaway)
     in_flight = [await engine.admit(admit_request(n, 0)) for n in range(3)]
     throwaway.kill()
     for admission in in_flight:
@@ -366,11 +371,7 @@ async def test_calls_in_flight_when_redis_dies_are_counted_once_when_it_comes_ba
 async def test_a_call_whose_ledger_row_lands_after_the_reseed_is_counted_once(throwaway: ThrowawayRedis) -> None:
     """Settled before Redis came back empty, committed to a slow ledger only after a replica re-seeded:
     the seed did not read it, so its replayed settle must add it (a settle-time rule would drop it)."""
-    ledger: list[float] = []
-    clock = Clock(NOON)
-    backend = FailoverBackend(RedisBackend(connect(throwaway.url, timeout_s=0.2), clock=clock))
-    backend.set_loader(lambda since, filters: sum(ledger))
-    engine = BudgetEngine(backend, [BudgetConfig(scope="fleet:swarm", day=1.0)], [])
+    backend, engine, ledger, clock = ledgered_backend(throwaway)
     fast, slow = [await engine.admit(admit_request(n, 0)) for n in range(2)]
     throwaway.kill()
     await engine.settle(fast, 0.01, now=NOON + 1)
@@ -393,11 +394,7 @@ async def test_a_late_settle_onto_a_counter_not_yet_reseeded_is_counted_once_its
     throwaway: ThrowawayRedis,
 ) -> None:
     """Redis came back empty while a call ran; it settles before any call re-seeds its counter."""
-    ledger: list[float] = []
-    clock = Clock(NOON)
-    backend = FailoverBackend(RedisBackend(connect(throwaway.url, timeout_s=0.2), clock=clock))
-    backend.set_loader(lambda since, filters: sum(ledger))
-    engine = BudgetEngine(backend, [BudgetConfig(scope="fleet:swarm", day=1.0)], [])
+    backend, engine, ledger, clock = ledgered_backend(throwaway)
     running = await engine.admit(admit_request(1, 0))
     throwaway.kill()
     throwaway.start()
