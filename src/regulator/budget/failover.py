@@ -110,12 +110,13 @@ class FailoverBackend:
                 rid, slots, usd, tokens, _, org = held
                 self._replay.append((rid, slots, usd, tokens, at, org))
 
-    def _until_committed(self) -> None:
+    def _note_loop(self) -> None:
+        """Commit notices arrive on the ledger's writer thread; they are handed to this event loop."""
         self._loop = asyncio.get_running_loop()
 
     def _replay_later(self, settle: _Settle) -> None:
         if settle[2]:
-            self._until_committed()
+            self._note_loop()
             self._unreplayed[settle[0]] = settle
         else:  # a release: nothing the ledger could hold
             self._replay.append(settle)
@@ -207,7 +208,7 @@ class FailoverBackend:
         if local is not None:
             outcome = await local.settle(reservation_id, budgets, actual_usd, actual_tokens, now, org=org)
             if actual_usd:
-                self._until_committed()
+                self._note_loop()
                 self._local_spend[reservation_id] = (tuple(budgets), actual_usd)
             return outcome
         try:
