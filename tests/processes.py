@@ -73,10 +73,15 @@ class Replica:
     """`python -m regulator serve` on a free port, with its own data directory (its journal)."""
 
     def __init__(self, config: Path, data_dir: Path, upstream: str, env: dict[str, str]) -> None:
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.config, self.data_dir, self.upstream, self.env = config, data_dir, upstream, env
         data_dir.mkdir(parents=True, exist_ok=True)
         self.log = data_dir / "stderr.log"
+        self._launch()
+
+    def _launch(self) -> None:
+        config, data_dir, upstream, env = self.config, self.data_dir, self.upstream, self.env
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
         with self.log.open("wb") as log:
             self.proc = subprocess.Popen(
                 [
@@ -102,8 +107,15 @@ class Replica:
 
     def wait_ready(self, timeout_s: float = 30.0) -> None:
         deadline = time.monotonic() + timeout_s
+        relaunches = 3
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
+                # `free_port` lets its probe socket go; on a busy machine another process can take the
+                # port before the replica binds it. Another port then, not a failed test.
+                if relaunches and b"address already in use" in self.log.read_bytes():
+                    relaunches -= 1
+                    self._launch()
+                    continue
                 break
             try:
                 if httpx.get(self.url + "/healthz", timeout=0.5).status_code == 200:

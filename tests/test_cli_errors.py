@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
+from processes import free_port
 from regulator.cli.main import _register, app
 from regulator.store import open_store
 
@@ -35,13 +35,6 @@ def assert_one_line_error(result: Result, status: int, *fragments: str) -> None:
     assert "\n" not in line and line.startswith("regulator: "), result.stderr
     for fragment in fragments:
         assert fragment in line
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 @pytest.fixture
