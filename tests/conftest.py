@@ -47,7 +47,7 @@ class RunningGateway:
     def gateway(self) -> Any:
         return self.server.gateway
 
-    def new_key(self, agent: str, fleet: str = "default", org: str = "default") -> str:
+    def new_key(self, agent: str, fleet: str = "default", org: str = "org-1") -> str:
         plaintext, _ = self.gateway.store.create_key(agent, fleet, org)
         return str(plaintext)
 

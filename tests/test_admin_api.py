@@ -95,6 +95,8 @@ def test_keys_create_list_and_revoke_take_effect_at_the_gateway(gateway: Running
         assert wait_for(lambda: call(gateway, body["key"]).status_code == 403)
         assert client.delete(ADMIN + "/keys/key_nope").status_code == 404
         assert client.post(ADMIN + "/keys", json={"agent": ""}).status_code == 400
+        elsewhere = client.post(ADMIN + "/keys", json={"agent": "tester", "fleet": "ci", "org": "beta"})
+        assert elsewhere.status_code == 409 and elsewhere.json()["error"]["code"] == "name_taken"
         assert client.post(ADMIN + "/keys", content=b"{not json").status_code == 400
 
 

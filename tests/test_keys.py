@@ -88,6 +88,21 @@ def test_cli_revoke_by_key_or_id_and_unknown_id_fails(tmp_path: Path) -> None:
     store.close()
 
 
+def test_an_agent_or_fleet_name_stays_in_the_org_of_its_first_key(tmp_path: Path) -> None:
+    runner = CliRunner()
+    base = ["keys", "create", "--data-dir", str(tmp_path)]
+    assert runner.invoke(cli(), [*base, "--agent", "bot", "--fleet", "ops", "--org", "acme"]).exit_code == 0
+    assert runner.invoke(cli(), [*base, "--agent", "bot-2", "--fleet", "ops", "--org", "acme"]).exit_code == 0
+    fleet_elsewhere = runner.invoke(cli(), [*base, "--agent", "other", "--fleet", "ops", "--org", "beta"])
+    assert fleet_elsewhere.exit_code == 2
+    assert "fleet 'ops' belongs to org 'acme'" in fleet_elsewhere.output
+    agent_elsewhere = runner.invoke(cli(), [*base, "--agent", "bot", "--fleet", "lab", "--org", "beta"])
+    assert agent_elsewhere.exit_code == 2 and "agent 'bot' belongs to org 'acme'" in agent_elsewhere.output
+    store = open_store(tmp_path)
+    assert sorted(k.agent for k in store.list_keys()) == ["bot", "bot-2"]
+    store.close()
+
+
 def test_keys_commands_work_against_a_running_gateway(gateway) -> None:
     """`--url`: create, list and revoke through the admin API; each takes effect at once."""
     import httpx

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from regulator.store import hash_key, open_store
+from regulator.store import NameTaken, hash_key, open_store
 from regulator.store.pg_schema import DAY_SECONDS, PG_MIGRATIONS
 from regulator.store.postgres import PostgresStore
 from regulator.store.schema import MIGRATIONS
@@ -87,6 +87,8 @@ def test_created_key_is_found_by_its_hash_and_never_stored(store: PostgresStore,
     with psycopg.connect(pg_url) as conn:
         dump = str(conn.execute(f"SELECT * FROM {store.schema}.api_keys").fetchall())
     assert plaintext not in dump and row.key_id in dump
+    with pytest.raises(NameTaken, match="fleet 'f' belongs to org 'o'"):
+        store.create_key("bot-2", fleet="f", org="elsewhere")
 
 
 def test_registry_version_moves_on_every_change_and_is_seen_by_another_replica(

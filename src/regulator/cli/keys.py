@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from regulator.cli.common import USAGE, DataDir, Token, admin_request, fail, opened_store
-from regulator.store import KeyNotFound, KeyRow, Store
+from regulator.store import KeyNotFound, KeyRow, NameTaken, Store
 
 GatewayUrl = Annotated[
     str | None,
@@ -68,7 +68,10 @@ def keys_table(rows: list[KeyRow]) -> Table:
 def create_key(store: Store, agent: str, fleet: str, org: str) -> tuple[str, KeyRow]:
     if not agent.strip():
         fail("--agent must not be empty", USAGE)
-    return store.create_key(agent, fleet=fleet, org=org)
+    try:
+        return store.create_key(agent, fleet=fleet, org=org)
+    except NameTaken as exc:
+        fail(str(exc), USAGE)
 
 
 def _row(data: dict[str, Any]) -> KeyRow:

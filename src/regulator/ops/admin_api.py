@@ -27,7 +27,7 @@ from regulator.ops.hub import EVENT_KINDS
 from regulator.ops.openapi import openapi_schema
 from regulator.ops.runtime import Ops, call_json, incident_json
 from regulator.ops.stats import FleetStats
-from regulator.store.base import REPORT_BY, WINDOWS, KeyNotFound, KeyRow, ScopeKind
+from regulator.store.base import REPORT_BY, WINDOWS, KeyNotFound, KeyRow, NameTaken, ScopeKind
 from regulator.store.keys import looks_like_key
 from regulator.timeparse import parse_time
 
@@ -176,7 +176,10 @@ class AdminApi:
 
     async def create_key(self, request: Request) -> Response:
         body: NewKey = await _body(request, NewKey)
-        plaintext, row = await asyncio.to_thread(self.gw.store.create_key, body.agent, body.fleet, body.org)
+        try:
+            plaintext, row = await asyncio.to_thread(self.gw.store.create_key, body.agent, body.fleet, body.org)
+        except NameTaken as exc:
+            raise ApiError(409, "name_taken", str(exc)) from exc
         self.ops.stats.seed_agent(row.agent, row.fleet, row.org)
         return JSONResponse({"key": plaintext, **key_json(row)}, status_code=201)
 

@@ -239,6 +239,7 @@ def openapi_schema() -> dict[str, Any]:
                 _json(_ref("Key"), "Created"),
                 status="201",
                 body=_ref("NewKey"),
+                extra=("409",),
             ),
         },
         "/admin/v1/keys/{key_id}": {

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from regulator.store.base import Incident, KeyNotFound, KeyRow, ReportRow, Standing, Store
+from regulator.store.base import Incident, KeyNotFound, KeyRow, NameTaken, ReportRow, Standing, Store
 from regulator.store.keys import hash_key
 from regulator.store.ledger import Ledger, RecoveryReport
 
@@ -19,6 +19,7 @@ __all__ = [
     "KeyNotFound",
     "KeyRow",
     "Ledger",
+    "NameTaken",
     "RecoveryReport",
     "ReportRow",
     "Standing",

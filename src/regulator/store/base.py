@@ -25,6 +25,15 @@ class KeyNotFound(LookupError):
     """No key has that plaintext or id."""
 
 
+class NameTaken(ValueError):
+    """An agent or fleet name already belongs to another org.
+
+    Budgets, rate limits and pauses name agents and fleets without their org (`fleet:ops`), and the
+    Redis counters of an org live under its hash tag: one name in two orgs would be one budget to the
+    in-process counters and two to Redis. So a name belongs to the org of its first key.
+    """
+
+
 @dataclass(slots=True, frozen=True)
 class KeyRow:
     """A regulator key as stored: never the key itself, only its id and a display prefix."""

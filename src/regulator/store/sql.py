@@ -26,6 +26,7 @@ from regulator.store.base import (
     Incident,
     KeyNotFound,
     KeyRow,
+    NameTaken,
     ReportBy,
     ReportRow,
     ScopeKind,
@@ -175,6 +176,16 @@ class SQLStore(ABC):
         plaintext = keys.generate_key()
         row = KeyRow(keys.generate_key_id(), agent, fleet, org, time.time(), None, keys.display_prefix(plaintext))
         with self._write() as db:
+            taken = db.run(
+                "SELECT agent, fleet, org FROM api_keys WHERE (agent = ? OR fleet = ?) AND org <> ? LIMIT 1",
+                (agent, fleet, org),
+            ).fetchone()
+            if taken is not None:
+                kind, name = ("agent", agent) if taken[0] == agent else ("fleet", fleet)
+                raise NameTaken(
+                    f"{kind} {name!r} belongs to org {taken[2]!r}; give the one in org {org!r} another name "
+                    "(budgets and pauses name agents and fleets without their org)"
+                )
             db.run(
                 f"INSERT INTO api_keys (key_hash, {_KEY_COLUMNS}) VALUES ({_placeholders(8)})",
                 (keys.hash_key(plaintext), row.key_id, agent, fleet, org, row.created_at, None, row.prefix),
