@@ -132,7 +132,7 @@ def test_agent_page_charts_spend_and_lists_the_session_timeline(gateway: Running
 
 def test_stays_responsive_with_1000_agents_and_100_calls_per_second(gateway: RunningGateway, page: Any) -> None:
     store = gateway.gateway.store
-    keys = [store.create_key(f"agent-{i:04d}", f"fleet-{i % 10}")[0] for i in range(1000)]
+    keys = [store.create_key(f"agent-{i:04d}", f"fleet-{i % 10}", "org-1")[0] for i in range(1000)]
     login(page, gateway)
     page.wait_for_function("document.querySelector('#agents-count').textContent === '1,001'", timeout=15_000)
     stop = threading.Event()
