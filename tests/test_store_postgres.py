@@ -8,6 +8,7 @@ PostgreSQL twins below.
 from __future__ import annotations
 
 import concurrent.futures
+import threading
 import time
 from collections.abc import Iterator
 
@@ -89,6 +90,28 @@ def test_created_key_is_found_by_its_hash_and_never_stored(store: PostgresStore,
     assert plaintext not in dump and row.key_id in dump
     with pytest.raises(NameTaken, match="fleet 'f' belongs to org 'o'"):
         store.create_key("bot-2", fleet="f", org="elsewhere")
+
+
+def test_two_replicas_creating_one_new_fleet_in_two_orgs_at_once_give_it_one_org(
+    store: PostgresStore, pg_url: str
+) -> None:
+    replicas = [PostgresStore(pg_url, schema=store.schema) for _ in range(2)]
+
+    def create(replica: PostgresStore, org: str, fleet: str, start: threading.Barrier) -> str:
+        start.wait()
+        try:
+            replica.create_key(f"{org}-{fleet}-bot", fleet=fleet, org=org)
+        except NameTaken:
+            return "refused"
+        return "created"
+
+    for attempt in range(10):
+        fleet, start = f"race-{attempt}", threading.Barrier(2)
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            outcomes = list(pool.map(create, replicas, ["acme", "beta"], [fleet] * 2, [start] * 2))
+        assert sorted(outcomes) == ["created", "refused"], (attempt, outcomes)
+    for replica in replicas:
+        replica.close()
 
 
 def test_registry_version_moves_on_every_change_and_is_seen_by_another_replica(

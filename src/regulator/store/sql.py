@@ -176,6 +176,9 @@ class SQLStore(ABC):
         plaintext = keys.generate_key()
         row = KeyRow(keys.generate_key_id(), agent, fleet, org, time.time(), None, keys.display_prefix(plaintext))
         with self._write() as db:
+            # First: the version row's lock makes key creations on every replica take turns, so the
+            # check below sees any key another one just committed (PostgreSQL reads committed rows).
+            self._bump(db)
             taken = db.run(
                 "SELECT agent, fleet, org FROM api_keys WHERE (agent = ? OR fleet = ?) AND org <> ? LIMIT 1",
                 (agent, fleet, org),
@@ -190,7 +193,6 @@ class SQLStore(ABC):
                 f"INSERT INTO api_keys (key_hash, {_KEY_COLUMNS}) VALUES ({_placeholders(8)})",
                 (keys.hash_key(plaintext), row.key_id, agent, fleet, org, row.created_at, None, row.prefix),
             )
-            self._bump(db)
         return plaintext, row
 
     def lookup_key(self, key_hash: str) -> KeyRow | None:
