@@ -103,7 +103,7 @@ def test_judge_answering_progress_dismisses_a_borderline_finding(
     # The dismissal is reported with the next call's incidents (for the worker's listeners).
     assert dismissal in supervisor.observe(session.call("git diff", "diff --git a/x b/x"))
     assert gw.gateway.ledger.flush(timeout=5)
-    judge_calls = [r for r in gw.gateway.ledger.iter_records(0) if r.agent == "regulator-judge"]
+    judge_calls = [r for r in gw.gateway.store.iter_records(0) if r.agent == "regulator-judge"]
     assert len(judge_calls) == 1 and judge_calls[0].fleet == "regulator" and judge_calls[0].cost_usd > 0
 
 

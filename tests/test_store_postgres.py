@@ -19,7 +19,9 @@ from regulator.store import NameTaken, hash_key, open_store
 from regulator.store.pg_schema import DAY_SECONDS, PG_MIGRATIONS
 from regulator.store.postgres import PostgresStore
 from regulator.store.schema import MIGRATIONS
-from test_store_sqlite import (
+
+# The SQLite store's tests, imported, run again here on this module's `store` fixture: PostgreSQL.
+from test_store_sqlite import (  # noqa: F401
     call,
     test_budget_definitions_are_replaced_listed_and_removed,
     test_calls_are_inserted_once_and_read_back_whole,
@@ -33,18 +35,6 @@ from test_store_sqlite import (
 )
 
 pytestmark = pytest.mark.postgres
-
-SHARED_CASES = (
-    test_budget_definitions_are_replaced_listed_and_removed,
-    test_calls_are_inserted_once_and_read_back_whole,
-    test_incidents_round_trip_newest_first_and_filter_by_agent,
-    test_invalid_budgets_are_refused,
-    test_iter_records_pages_through_many_rows_in_order,
-    test_report_groups_tokens_cost_and_errors,
-    test_revoke_by_key_or_id_keeps_the_first_revocation_time,
-    test_store_is_usable_from_many_threads,
-    test_sum_cost_filters_by_window_and_scope,
-)
 
 
 @pytest.fixture

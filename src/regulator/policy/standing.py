@@ -12,28 +12,12 @@ import itertools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal
 
-from regulator.store.base import Incident, ScopeKind, Standing
+from regulator.store.base import Incident, ScopeKind, Standing, StandingStore
 
 State = Literal["active", "throttled", "downgraded", "paused", "killed"]
 _RANK: dict[str, int] = {"active": 0, "throttled": 1, "downgraded": 2, "paused": 3, "killed": 4}
-
-
-class StandingStore(Protocol):
-    def add_incident(self, incident: Incident) -> str: ...
-
-    def set_standing(
-        self,
-        scope_kind: ScopeKind,
-        name: str,
-        state: str,
-        reason: str = "",
-        until_ts: float | None = None,
-        incident_id: str | None = None,
-    ) -> None: ...
-
-    def get_standing_all(self) -> list[Standing]: ...
 
 
 class MemoryStandingStore:

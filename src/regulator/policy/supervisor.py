@@ -32,8 +32,8 @@ from regulator.events import CallEvent
 from regulator.policy.baselines import BASELINES, baseline_detectors, baseline_policy
 from regulator.policy.config import PolicyConfig
 from regulator.policy.ladder import Decision, Policy
-from regulator.policy.standing import StandingState, StandingStore, Verdict
-from regulator.store.base import Incident
+from regulator.policy.standing import StandingState, Verdict
+from regulator.store.base import Incident, StandingStore
 
 log = logging.getLogger("regulator.policy")
 

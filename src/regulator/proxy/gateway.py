@@ -8,7 +8,7 @@ import gc
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from regulator.budget.backend import CounterBackend
 from regulator.budget.config import BudgetConfig
@@ -32,6 +32,9 @@ from regulator.proxy.streams import count_output_tokens
 from regulator.proxy.tracing import TraceRecorder
 from regulator.proxy.upstream import UpstreamClient
 from regulator.store import JOURNAL_NAME, Ledger, Store, open_store
+
+if TYPE_CHECKING:
+    from regulator.budget.failover import FailoverBackend
 
 log = logging.getLogger("regulator.gateway")
 
@@ -79,6 +82,8 @@ class Gateway:
         self.keys = KeyCache(self.store)
         self.upstreams = UpstreamClient(config)
         self.throttle = Throttle()
+        # Redis counters come wrapped in their answer to an outage; the gateway reports and settles it.
+        self._failover: FailoverBackend | None = None
         self.counters = self._counters()
         self.budget = BudgetEngine(
             self.counters,
@@ -122,6 +127,7 @@ class Gateway:
             )
             failover = FailoverBackend(primary, fail_open=self.config.counters.fail_open, on_degraded=self._degraded)
             self.ledger.on_commit = failover.rows_committed
+            self._failover = failover
             return failover
         raise ValueError(f"counters.url: unsupported {url!r}; expected memory:// or redis://host:port/db")
 
@@ -176,12 +182,11 @@ class Gateway:
     async def _push_local_spend(self) -> None:
         """Spend counted locally while Redis was away waits for its ledger rows, which closing the ledger
         just committed: push it now, or a Redis that kept its data would never count it."""
-        sync = getattr(self.counters, "sync", None)
-        if sync is None:
+        if self._failover is None:
             return
         await asyncio.sleep(0)  # the ledger's last commit notices come through the event loop
         try:
-            await sync()
+            await self._failover.sync()
         except CountersUnavailable:
             log.error("Redis unreachable at shutdown: spend counted on local counters is in the ledger only")
 
@@ -248,8 +253,7 @@ class Gateway:
         return tight_input_token_bound(model, raw, messages, tools=tools)
 
     def is_degraded(self, reservation_id: str) -> bool:
-        check = getattr(self.counters, "is_degraded", None)
-        return bool(check(reservation_id)) if check is not None else False
+        return self._failover is not None and self._failover.is_degraded(reservation_id)
 
     def observe(self, event: CallEvent) -> None:
         for observer in self._observers:

@@ -96,7 +96,23 @@ class ReportRow:
     errors: int  # calls whose outcome is not `ok`
 
 
-class Store(Protocol):
+class StandingStore(Protocol):
+    """Where the policy keeps incidents and standing state: a `Store`, or memory in replay and tests."""
+
+    def add_incident(self, incident: Incident) -> str: ...
+    def set_standing(
+        self,
+        scope_kind: ScopeKind,
+        name: str,
+        state: str,
+        reason: str = "",
+        until_ts: float | None = None,
+        incident_id: str | None = None,
+    ) -> None: ...
+    def get_standing_all(self) -> list[Standing]: ...
+
+
+class Store(StandingStore, Protocol):
     """Registry and ledger storage. Every registry change bumps `registry_version()`."""
 
     # registry: keys
@@ -113,20 +129,9 @@ class Store(Protocol):
     def list_budgets(self) -> list[BudgetConfig]: ...
     def remove_budget(self, scope: str) -> bool: ...
 
-    # registry: incidents and standing state
-    def add_incident(self, incident: Incident) -> str: ...
+    # registry: incidents (added, and standing state kept, as a `StandingStore`)
     def list_incidents(self, since: float, agent: str | None = None, limit: int = 100) -> list[Incident]: ...
     def resolve_incident(self, incident_id: str) -> bool: ...
-    def set_standing(
-        self,
-        scope_kind: ScopeKind,
-        name: str,
-        state: str,
-        reason: str = "",
-        until_ts: float | None = None,
-        incident_id: str | None = None,
-    ) -> None: ...
-    def get_standing_all(self) -> list[Standing]: ...
 
     # ledger
     def insert_calls(self, records: Sequence[CallRecord]) -> int: ...

@@ -6,8 +6,8 @@ inserts what is pending, one `executemany` per transaction of at most `batch_siz
 record is in the journal before it is pending, so a crash before its insert loses nothing:
 `recover()` at the next start puts it in the database.
 
-Queries read the database only: a record still pending (at most `flush_ms` old) is not seen until
-`flush()`.
+The store's queries read the database only: a record still pending (at most `flush_ms` old) is not
+seen until `flush()`.
 """
 
 from __future__ import annotations
@@ -16,12 +16,12 @@ import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from regulator.events import CallRecord
-from regulator.store.base import ReportBy, ReportRow, Store
+from regulator.store.base import Store
 from regulator.store.journal import Journal, read_journal
 
 log = logging.getLogger(__name__)
@@ -185,23 +185,3 @@ class Ledger:
         if inserted or lost or contents.bad_lines:
             log.warning("journal recovery: %s", report)
         return report
-
-    # queries
-
-    def sum_cost(
-        self,
-        since: float,
-        until: float | None = None,
-        *,
-        org: str | None = None,
-        fleet: str | None = None,
-        agent: str | None = None,
-        session: str | None = None,
-    ) -> float:
-        return self.store.sum_cost(since, until, org=org, fleet=fleet, agent=agent, session=session)
-
-    def report(self, since: float, until: float | None, by: ReportBy) -> list[ReportRow]:
-        return self.store.report(since, until, by)
-
-    def iter_records(self, since: float, until: float | None = None) -> Iterator[CallRecord]:
-        return self.store.iter_records(since, until)
