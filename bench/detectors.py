@@ -15,7 +15,7 @@ from regulator.config import Config
 from regulator.events import CallEvent
 from regulator.policy.shadow import ShadowPolicy
 from regulator.policy.supervisor import load_supervisor
-from regulator.sim.replay import ReplaySession, replay_sessions
+from regulator.traces.replay import ReplaySession, replay_sessions
 
 
 def detector_cost() -> dict[str, Any]:

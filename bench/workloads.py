@@ -8,7 +8,7 @@ from pathlib import Path
 
 import orjson
 
-from regulator.sim.traces import iter_trace, read_labels
+from regulator.traces.format import iter_trace, read_labels
 
 TRACES = Path(__file__).resolve().parent.parent.parent / "shared" / "traces" / "dev"
 CALLS = TRACES / "calls.jsonl.gz"

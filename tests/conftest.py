@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from regulator.sim.mock_upstream import MockServer
+from regulator.mock.server import MockServer
 
 
 @pytest.fixture(scope="session")
@@ -31,9 +31,9 @@ from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
+from regulator.app import GatewayServer  # noqa: E402
 from regulator.config import Config, UpstreamConfig  # noqa: E402
 from regulator.proxy.routing import DEFAULT_UPSTREAM  # noqa: E402
-from regulator.proxy.server import GatewayServer  # noqa: E402
 
 
 @dataclass

@@ -13,8 +13,8 @@ import openai
 
 from regulator.config import Config
 from regulator.events import Usage
+from regulator.mock.server import mock_stats
 from regulator.pricing.catalog import PriceBook
-from regulator.sim.mock_upstream import mock_stats
 
 MODEL = "gpt-4o-mini"
 MAX_TOKENS = 100

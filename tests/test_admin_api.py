@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from conftest import RunningGateway
-from regulator.store.base import Incident
+from regulator.events import Incident
 
 ADMIN = "/admin/v1"
 

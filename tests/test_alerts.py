@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from conftest import RunningGateway
-from regulator.store.base import Incident
+from regulator.events import Incident
 
 
 class Receiver:

@@ -11,7 +11,7 @@ import pytest
 from regulator.budget.config import BudgetConfig
 from regulator.budget.engine import BudgetEngine
 from regulator.budget.memory import MemoryBackend
-from regulator.budget.model import AdmitRequest
+from regulator.budget.slots import AdmitRequest
 from regulator.errors import BudgetExceeded
 from regulator.events import Identity
 

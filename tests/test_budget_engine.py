@@ -9,7 +9,7 @@ import pytest
 from regulator.budget.config import BudgetConfig
 from regulator.budget.engine import BudgetEngine, affine_bound
 from regulator.budget.memory import SESSION_COUNTER_IDLE_S, MemoryBackend
-from regulator.budget.model import Admission, AdmitRequest, BudgetEvent
+from regulator.budget.slots import Admission, AdmitRequest, BudgetEvent
 from regulator.errors import BudgetExceeded
 from regulator.events import Identity
 

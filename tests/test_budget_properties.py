@@ -21,7 +21,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from regulator.budget.config import BudgetConfig
 from regulator.budget.engine import BudgetEngine
 from regulator.budget.memory import MemoryBackend
-from regulator.budget.model import Admission, AdmitRequest, BudgetSlot
+from regulator.budget.slots import Admission, AdmitRequest, BudgetSlot
 from regulator.errors import BudgetExceeded
 from regulator.events import Identity
 

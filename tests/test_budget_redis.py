@@ -23,11 +23,11 @@ from regulator.budget.config import BudgetConfig, RateLimitConfig
 from regulator.budget.engine import BudgetEngine
 from regulator.budget.failover import FailoverBackend
 from regulator.budget.memory import MemoryBackend
-from regulator.budget.model import AdmitRequest
 from regulator.budget.redis import RedisBackend, connect
+from regulator.budget.slots import AdmitRequest
 from regulator.errors import BudgetExceeded, CountersUnavailable, RateLimited
 from regulator.events import Identity
-from regulator.ops.standing_bus import StandingBus
+from regulator.policy.standing_sync import StandingSync
 from regulator.store import open_store
 
 pytestmark = pytest.mark.redis
@@ -455,7 +455,7 @@ async def test_a_pause_published_on_one_replica_reaches_the_others_within_a_seco
 ) -> None:
     channel = f"{redis_prefix}:standing"
     heard: list[asyncio.Queue[dict[str, object] | None]] = [asyncio.Queue() for _ in range(2)]
-    buses = [StandingBus(connect(redis_url), channel=channel, interval_s=0.3) for _ in range(3)]
+    buses = [StandingSync(connect(redis_url), channel=channel, interval_s=0.3) for _ in range(3)]
     for bus, queue in zip(buses[1:], heard, strict=True):
         await bus.start(queue.put)
     started = time.monotonic()

@@ -15,7 +15,7 @@ import pytest
 
 from loadgen import billed_usd
 from processes import Replica
-from regulator.sim.mock_upstream import run_mock_upstream
+from regulator.mock.server import run_mock_upstream
 
 LIMIT = 1000.0
 MODEL = "gpt-4o-mini"

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from conftest import RunningGateway
-from regulator.store.base import Incident
+from regulator.events import Incident
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"

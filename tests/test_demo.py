@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from regulator.cli.demo import render_summary
 from regulator.cli.main import _register, app
 from regulator.sim.demo import DemoOptions, Progress, run_demo
-from regulator.sim.traces import iter_trace, read_labels
+from regulator.traces.format import iter_trace, read_labels
 
 
 def _dashboard_while_running(url: str, token: str) -> dict[str, object]:

@@ -6,9 +6,9 @@ import random
 
 import pytest
 
+from detect_support import ScriptedSession
 from regulator.detect.base import Finding
 from regulator.detect.cycles import CycleDetector
-from regulator.detect.testing import ScriptedSession
 from regulator.policy.supervisor import load_supervisor
 
 STYLES = ("text", "openai", "anthropic")

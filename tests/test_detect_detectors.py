@@ -1,12 +1,12 @@
 from __future__ import annotations
 
+from detect_support import ScriptedSession
 from regulator.detect.base import Finding
 from regulator.detect.burn import BurnRateDetector
 from regulator.detect.cycles import CycleDetector
 from regulator.detect.error_signature import ErrorSignatureDetector, error_signature
 from regulator.detect.progress import NoProgressDetector
 from regulator.detect.repetition import RepetitionDetector
-from regulator.detect.testing import ScriptedSession
 
 TRACEBACK = """<returncode>1</returncode>
 <output>

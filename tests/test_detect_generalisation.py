@@ -15,9 +15,9 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from detect_support import ScriptedSession
 from regulator.detect.error_signature import ErrorSignatureDetector, error_signature
 from regulator.detect.progress import NoProgressDetector
-from regulator.detect.testing import ScriptedSession
 from regulator.policy.supervisor import load_supervisor
 from regulator.sim import workspace as ws
 

@@ -12,20 +12,19 @@ import openai
 import pytest
 
 from conftest import RunningGateway, gateway_config
+from detect_support import ScriptedSession
 from processes import free_port
+from regulator.app import GatewayServer
 from regulator.detect.base import Finding
 from regulator.detect.config import JudgeConfig
 from regulator.detect.judge import Judge, condense, parse_answer
 from regulator.detect.registry import build_detectors
-from regulator.detect.testing import ScriptedSession
-from regulator.events import CallEvent
-from regulator.policy.standing import MemoryStandingStore, StandingState
+from regulator.events import CallEvent, Incident
+from regulator.mock.server import MockServer
+from regulator.policy.standing import MemoryStandingStore, StandingBook
 from regulator.policy.supervisor import Supervisor, load_supervisor
-from regulator.proxy.server import GatewayServer
 from regulator.sim.fleet import SimAgent
-from regulator.sim.mock_upstream import MockServer
 from regulator.sim.scenarios import SCENARIOS, AgentSpec
-from regulator.store.base import Incident
 
 ASKED = "An automatic detector suspects"  # in every judge prompt, never in an agent's
 LISTING = "\n".join(f"src/module_{i}.py" for i in range(20))
@@ -45,7 +44,7 @@ def judge_gateway(
 
 def _supervisor(config: JudgeConfig) -> tuple[Supervisor, MemoryStandingStore]:
     store = MemoryStandingStore()
-    return Supervisor(build_detectors(), standing=StandingState(store), judge=Judge(config)), store
+    return Supervisor(build_detectors(), standing=StandingBook(store), judge=Judge(config)), store
 
 
 def _loop_until_held(supervisor: Supervisor, session: ScriptedSession) -> list[Incident]:
@@ -186,7 +185,7 @@ def test_judge_calls_are_capped_per_session(
     mock_upstream.app.script({"content": '{"progress": true, "reason": "fine"}'}, contains=ASKED)
     store = MemoryStandingStore()
     judge = Judge(config.model_copy(update={"max_per_session": 1}))
-    supervisor = Supervisor([_Fixed([0.72, 0.0, 0.85])], standing=StandingState(store), judge=judge)
+    supervisor = Supervisor([_Fixed([0.72, 0.0, 0.85])], standing=StandingBook(store), judge=judge)
     session = ScriptedSession(session="s-cap")
     assert supervisor.observe(session.call("make", "ok")) == []  # throttle at 0.72: borderline, asked
     assert [i.detector for i in _wait_for(store, 1)] == ["judge"]
@@ -201,9 +200,9 @@ def test_replay_supervisors_never_have_a_judge() -> None:
 
 
 def test_gateway_builds_the_judge_only_when_enabled(start_gateway: Callable[..., RunningGateway]) -> None:
-    assert start_gateway().gateway.policy.judge is None
+    assert start_gateway().gateway.supervisor.judge is None
     judged = start_gateway(detect={"judge": {"enabled": True, "api_key_env": "TEST_JUDGE_KEY"}})
-    assert judged.gateway.policy.judge is not None
+    assert judged.gateway.supervisor.judge is not None
 
 
 def test_a_busy_judge_has_no_opinion_at_once(
@@ -214,7 +213,7 @@ def test_a_busy_judge_has_no_opinion_at_once(
     mock_upstream.app.script({"content": '{"progress": true, "reason": "slow"}'}, contains=ASKED, headers=slow)
     store = MemoryStandingStore()
     supervisor = Supervisor(
-        build_detectors(), standing=StandingState(store), judge=Judge(config.model_copy(update={"max_waiting": 1}))
+        build_detectors(), standing=StandingBook(store), judge=Judge(config.model_copy(update={"max_waiting": 1}))
     )
     incidents = []
     for name in ("s-a", "s-b", "s-c"):  # one asked, one waiting, one too many

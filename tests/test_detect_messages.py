@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
+from detect_support import ScriptedSession
 from regulator.detect.messages import parse
 from regulator.detect.steps import StepTracker
-from regulator.detect.testing import ScriptedSession
 
 
 @pytest.mark.parametrize("style", ["text", "openai", "anthropic"])

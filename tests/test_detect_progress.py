@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import random
 
+from detect_support import ScriptedSession
 from regulator.detect.base import Finding
 from regulator.detect.progress import NoProgressDetector
-from regulator.detect.testing import ScriptedSession
 
 WORDS = [
     "invoice",

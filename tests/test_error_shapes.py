@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from conftest import RunningGateway
+from regulator.app import GatewayServer
 from regulator.config import Config
-from regulator.proxy.server import GatewayServer
 
 OPENAI = ("/v1/chat/completions", {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]})
 ANTHROPIC = (

@@ -10,7 +10,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from conftest import RunningGateway
-from regulator.store.base import Incident
+from regulator.events import Incident
 
 
 def samples(gw: RunningGateway) -> dict[str, list[Any]]:

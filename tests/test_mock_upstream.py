@@ -11,7 +11,7 @@ import httpx
 import openai
 import pytest
 
-from regulator.sim.mock_upstream import (
+from regulator.mock.server import (
     MockServer,
     encode_reply,
     mock_reset,

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
+from detect_support import ScriptedSession
 from regulator.detect.base import Finding
-from regulator.detect.testing import ScriptedSession
 from regulator.policy.config import LadderOverride, LadderStep, PolicyConfig
-from regulator.policy.ladder import Policy, combine
-from regulator.policy.standing import MemoryStandingStore, StandingState
+from regulator.policy.ladder import Ladder, combine
+from regulator.policy.standing import MemoryStandingStore, StandingBook
 from regulator.policy.supervisor import load_supervisor
 
 ERROR = "<returncode>1</returncode>\n<output>\nModuleNotFoundError: No module named 'foo'\n</output>"
@@ -46,7 +46,7 @@ def test_productive_work_is_left_alone() -> None:
 
 
 def test_nudge_is_handed_out_once_with_the_evidence() -> None:
-    state = StandingState()
+    state = StandingBook()
     state.nudge("s1", "You have run `pytest` 6 times")
     first = state.verdict("a", "s1")
     assert first.nudge == "You have run `pytest` 6 times" and not first.refused
@@ -54,7 +54,7 @@ def test_nudge_is_handed_out_once_with_the_evidence() -> None:
 
 
 def test_pause_cool_down_and_resume() -> None:
-    state = StandingState(clock=lambda: 1000.0)
+    state = StandingBook(clock=lambda: 1000.0)
     state.set("session", "s1", "paused", "loop", until_ts=1060.0)
     assert state.verdict("a", "s1").refused
     assert not state.verdict("a", "s1", now=1061.0).refused
@@ -66,15 +66,15 @@ def test_pause_cool_down_and_resume() -> None:
 
 def test_standing_survives_a_restart() -> None:
     store = MemoryStandingStore()
-    StandingState(store).set("session", "s1", "paused", "loop", incident_id="inc-1")
-    reborn = StandingState(store)
+    StandingBook(store).set("session", "s1", "paused", "loop", incident_id="inc-1")
+    reborn = StandingBook(store)
     reborn.load()
     verdict = reborn.verdict("a", "s1")
     assert verdict.state == "paused" and verdict.incident_id == "inc-1"
 
 
 def test_steps_need_strength_and_persistence() -> None:
-    policy = Policy(
+    policy = Ladder(
         PolicyConfig(
             ladder=[
                 LadderStep(action="warn", min_severity=0.5, min_calls=2),
@@ -96,15 +96,15 @@ def test_agreeing_detectors_count_partly() -> None:
 
 
 def test_capped_detectors_only_warn() -> None:
-    policy = Policy(PolicyConfig())
+    policy = Ladder(PolicyConfig())
     decisions = [d for _ in range(5) for d in policy.decide("agent-1", "s1", [_finding(1.0, "burn_rate")])]
     assert [d.action for d in decisions] == ["warn"]
 
 
 def test_agent_override_ladder() -> None:
     config = PolicyConfig(agents={"agent-1": LadderOverride(ladder=[LadderStep(action="kill", min_severity=0.3)])})
-    assert [d.action for d in Policy(config).decide("agent-1", "s1", [_finding(0.4)])] == ["kill"]
-    assert Policy(config).decide("agent-2", "s1", [_finding(0.4)]) == []
+    assert [d.action for d in Ladder(config).decide("agent-1", "s1", [_finding(0.4)])] == ["kill"]
+    assert Ladder(config).decide("agent-2", "s1", [_finding(0.4)]) == []
 
 
 @pytest.mark.parametrize(("name", "calls_to_stop"), [("cline", 3), ("gemini-cli", 5), ("openhands", 5)])

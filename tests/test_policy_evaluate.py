@@ -9,8 +9,8 @@ from regulator.config import Config
 from regulator.policy.evaluate import evaluate
 from regulator.policy.shadow import ShadowPolicy
 from regulator.policy.supervisor import load_supervisor
-from regulator.sim.replay import replay_sessions
-from regulator.sim.traces import Label, read_labels
+from regulator.traces.format import Label, read_labels
+from regulator.traces.replay import replay_sessions
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "traces" / "dev"
 

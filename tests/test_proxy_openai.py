@@ -8,8 +8,8 @@ import openai
 import pytest
 
 from conftest import RunningGateway
+from regulator.app import GatewayServer
 from regulator.config import Config
-from regulator.proxy.server import GatewayServer
 
 TOOLS = [
     {

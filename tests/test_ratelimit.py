@@ -7,8 +7,8 @@ import pytest
 from regulator.budget.config import BudgetConfig, RateLimitConfig
 from regulator.budget.engine import BudgetEngine
 from regulator.budget.memory import MemoryBackend
-from regulator.budget.model import Admission, AdmitRequest
 from regulator.budget.ratelimit import BucketSpec, RateLimits, TokenBucket
+from regulator.budget.slots import Admission, AdmitRequest
 from regulator.errors import BudgetExceeded, RateLimited
 from regulator.events import Identity
 

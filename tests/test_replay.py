@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from regulator.cli.main import _register, app
 from regulator.config import Config
 from regulator.events import CallEvent
-from regulator.sim.replay import ReplaySession, replay, replay_sessions
+from regulator.traces.replay import ReplaySession, replay, replay_sessions
 
 DEV = Path("/work/shared/traces/dev/calls.jsonl.gz")
 

@@ -25,7 +25,7 @@ import yaml
 from loadgen import MODEL, AgentRun, billed_usd, probe_call_cost, run_agent
 from processes import Replica, ThrowawayRedis
 from regulator.events import CallRecord
-from regulator.sim.mock_upstream import mock_reset, mock_stats, run_mock_upstream
+from regulator.mock.server import mock_reset, mock_stats, run_mock_upstream
 from regulator.store import Store, open_store
 
 pytestmark = [pytest.mark.redis, pytest.mark.postgres]

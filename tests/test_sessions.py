@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from regulator.proxy.sessions import SessionThreader, Threaded
-from regulator.sim.traces import iter_trace
+from regulator.traces.format import iter_trace
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "traces" / "dev" / "calls.jsonl.gz"
 

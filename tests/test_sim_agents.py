@@ -11,13 +11,13 @@ from pathlib import Path
 
 import orjson
 
+from regulator.mock.server import MockServer, encode_reply
 from regulator.sim import agents
 from regulator.sim.agents import Conversation, Step, answer_message, estimate_usage, steps
 from regulator.sim.fleet import TraceSink
-from regulator.sim.mock_upstream import MockServer, encode_reply
 from regulator.sim.scenarios import SCENARIOS
-from regulator.sim.traces import read_labels
 from regulator.sim.workspace import issue_text, make_repo
+from regulator.traces.format import read_labels
 
 BASH_BLOCK = re.compile(r"^THOUGHT: .+\n\n```bash\n.+\n```$", re.DOTALL)
 

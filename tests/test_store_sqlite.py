@@ -8,8 +8,8 @@ from pathlib import Path
 import pydantic
 import pytest
 
-from regulator.events import CallRecord, Usage
-from regulator.store import Incident, KeyNotFound, hash_key, open_store
+from regulator.events import CallRecord, Incident, Usage
+from regulator.store import KeyNotFound, hash_key, open_store
 from regulator.store.schema import MIGRATIONS
 from regulator.store.sqlite import SQLiteStore
 

@@ -95,7 +95,7 @@ def test_tight_bound_tokenizes_each_message_once() -> None:
 
 @pytest.mark.skipif(not DEV.exists(), reason="dev traces not present")
 def test_bounds_hold_on_real_conversations() -> None:
-    from regulator.sim.traces import iter_trace
+    from regulator.traces.format import iter_trace
 
     counter = TokenCounter()
     for call in itertools.islice(iter_trace([DEV]), 0, 3000, 25):

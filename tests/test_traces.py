@@ -8,7 +8,7 @@ from typing import Any
 import orjson
 import pytest
 
-from regulator.sim.traces import Label, TraceCall, TraceFormatError, TraceWriter, iter_trace, read_labels
+from regulator.traces.format import Label, TraceCall, TraceFormatError, TraceWriter, iter_trace, read_labels
 
 DEV = Path("/work/shared/traces/dev")
 

@@ -8,7 +8,7 @@ import pytest
 from conftest import RunningGateway
 from regulator.config import Config
 from regulator.proxy.tracing import redact
-from regulator.sim.replay import replay_sessions
+from regulator.traces.replay import replay_sessions
 
 
 def test_secrets_pasted_into_conversations_are_redacted() -> None:

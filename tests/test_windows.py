@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from regulator.budget.windows import WINDOWS, WindowClock, next_reset, window_start
+from regulator.budget.windows import WindowClock, next_reset, window_start
+from regulator.types import WINDOWS
 
 
 def ts(text: str, tz: str = "UTC") -> float:

@@ -24,11 +24,11 @@ HTTP status, so an Anthropic client still raises `RateLimitError` on them.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 import orjson
 
-Dialect = Literal["openai", "anthropic"]
+from regulator.types import Dialect
 
 
 class RegulatorError(Exception):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Dialect = Literal["openai", "anthropic"]
+from regulator.types import Dialect
 
 # How a call ended, as the ledger records it.
 Outcome = Literal[
@@ -103,3 +103,38 @@ class CallEvent:
     response: dict[str, Any] | None
     system: Any = None  # Anthropic's top-level system prompt
     budget_remaining_usd: float | None = None
+
+
+# What the policy raises and keeps: incidents and standing state (the store persists both).
+ScopeKind = Literal["agent", "session"]
+
+
+@dataclass(slots=True)
+class Incident:
+    """What a detector found and what the policy did about it; `incident_id` is set on insert."""
+
+    ts: float
+    org: str
+    fleet: str
+    agent: str
+    session: str
+    detector: str
+    action: str
+    evidence: str
+    call_ids: list[str] = field(default_factory=list)
+    seqs: list[int] = field(default_factory=list)
+    resolved: bool = False
+    incident_id: str = ""
+
+
+@dataclass(slots=True, frozen=True)
+class Standing:
+    """A non-default standing state (paused, killed, throttled, downgraded) of an agent or session."""
+
+    scope_kind: ScopeKind
+    name: str
+    state: str
+    reason: str
+    until_ts: float | None
+    incident_id: str | None
+    updated_at: float

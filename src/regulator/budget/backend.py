@@ -18,8 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from regulator.budget.model import BudgetSlot
 from regulator.budget.ratelimit import BucketSpec, ConcurrencySpec, RateRefusal
+from regulator.budget.slots import BudgetSlot
 
 # (since, filters) → USD already spent; filters are ledger keyword arguments (agent=…, session=…).
 SpendLoader = Callable[[float, dict[str, str]], float]

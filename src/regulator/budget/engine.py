@@ -16,7 +16,9 @@ from collections.abc import Callable, Sequence
 
 from regulator.budget.backend import CounterBackend, Crossing, ReserveRequest, SettleOutcome
 from regulator.budget.config import BudgetConfig, RateLimitConfig
-from regulator.budget.model import (
+from regulator.budget.ratelimit import BucketSpec, ConcurrencySpec, RateLimits
+from regulator.budget.refusal import budget_exceeded, rate_limited
+from regulator.budget.slots import (
     Admission,
     AdmitRequest,
     BudgetEvent,
@@ -27,10 +29,9 @@ from regulator.budget.model import (
     identity_scopes,
     scope_filters,
 )
-from regulator.budget.ratelimit import BucketSpec, ConcurrencySpec, RateLimits
-from regulator.budget.refusal import budget_exceeded, rate_limited
-from regulator.budget.windows import WINDOWS, WindowClock
+from regulator.budget.windows import WindowClock
 from regulator.events import Identity
+from regulator.types import WINDOWS
 
 # Reservations are taken this much above the price bound so float rounding in pricing can never
 # make a real cost exceed its reservation (a billionth: invisible in any budget).

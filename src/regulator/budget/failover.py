@@ -40,8 +40,8 @@ from regulator.budget.backend import (
     SpendLoader,
 )
 from regulator.budget.memory import MemoryBackend
-from regulator.budget.model import BudgetSlot
 from regulator.budget.redis import RedisBackend
+from regulator.budget.slots import BudgetSlot
 from regulator.errors import CountersUnavailable
 
 log = logging.getLogger(__name__)

@@ -25,8 +25,8 @@ from regulator.budget.backend import (
     SettleOutcome,
     SpendLoader,
 )
-from regulator.budget.model import BudgetSlot
 from regulator.budget.ratelimit import BucketSpec, ConcurrencySpec, RateRefusal, TokenBucket
+from regulator.budget.slots import BudgetSlot
 
 # Relative slack before a settle above the reservation counts as an overrun (float rounding only).
 OVERRUN_TOLERANCE = 1e-9

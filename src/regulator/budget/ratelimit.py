@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from regulator.budget.config import RateLimitConfig
-from regulator.budget.model import identity_scopes
+from regulator.budget.slots import identity_scopes
 from regulator.events import Identity
 
 BucketKind = Literal["requests_per_minute", "tokens_per_minute"]

@@ -59,8 +59,8 @@ from regulator.budget.backend import (
     SettleOutcome,
     SpendLoader,
 )
-from regulator.budget.model import BudgetSlot
 from regulator.budget.ratelimit import RateRefusal
+from regulator.budget.slots import BudgetSlot
 from regulator.errors import CountersUnavailable
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from regulator.budget.model import BudgetSlot
 from regulator.budget.ratelimit import RateRefusal
+from regulator.budget.slots import BudgetSlot
 from regulator.errors import BudgetExceeded, RateLimited
 
 

@@ -9,12 +9,10 @@ as on Lord Howe Island, one hour window is cut short). `total` never resets.
 from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
-from typing import Literal, get_args
 from zoneinfo import ZoneInfo
 
-Window = Literal["minute", "hour", "day", "week", "month", "total"]
-# In the order reports show them.
-WINDOWS: tuple[Window, ...] = get_args(Window)
+from regulator.types import Window
+
 SPAN_SECONDS = {"minute": 60, "hour": 3600}
 
 

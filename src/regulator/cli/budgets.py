@@ -20,10 +20,10 @@ from rich.table import Table
 from regulator.budget.config import BudgetConfig
 from regulator.budget.engine import BudgetEngine
 from regulator.budget.memory import MemoryBackend
-from regulator.budget.model import BudgetStatus
+from regulator.budget.slots import BudgetStatus
 from regulator.cli.common import USAGE, DataDir, fail, opened_store
 from regulator.config import ConfigError, load_config
-from regulator.store.base import Window
+from regulator.types import Window
 
 budgets_app = typer.Typer(help="Set, list and remove spending budgets.", no_args_is_help=True)
 

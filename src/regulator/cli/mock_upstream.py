@@ -17,7 +17,7 @@ def mock_upstream(
     seed: int = typer.Option(0, help="Seed of the --fail-rate draw."),
 ) -> None:
     """Run the mock upstream: OpenAI and Anthropic dialects, failure injection, a billing record."""
-    from regulator.sim.mock_upstream import MockUpstream, listen_socket, uvicorn_server
+    from regulator.mock.server import MockUpstream, listen_socket, uvicorn_server
 
     sock = listen_socket(host, port)
     bound_host, bound_port = sock.getsockname()[:2]

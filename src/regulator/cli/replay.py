@@ -16,8 +16,8 @@ from regulator.errors import RegulatorError
 from regulator.policy.evaluate import evaluate, summary_lines
 from regulator.policy.shadow import ShadowPolicy
 from regulator.policy.supervisor import load_supervisor
-from regulator.sim.replay import ReplaySession, replay_sessions
-from regulator.sim.traces import TraceFormatError, read_labels
+from regulator.traces.format import TraceFormatError, read_labels
+from regulator.traces.replay import ReplaySession, replay_sessions
 
 
 def register(app: typer.Typer) -> None:

@@ -41,7 +41,7 @@ def serve(
     """Run the gateway."""
     import uvicorn
 
-    from regulator.proxy.server import build_asgi
+    from regulator.app import RegulatorApp
 
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     cfg = build_config(config, upstream)
@@ -49,7 +49,7 @@ def serve(
         cfg.server.host = host
     if port is not None:
         cfg.server.port = port
-    app = build_asgi(cfg, Path(data_dir(data_dir_opt)))
+    app = RegulatorApp(cfg, Path(data_dir(data_dir_opt)))
     uvicorn.run(
         app,
         host=cfg.server.host,

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections import deque
 from datetime import UTC, datetime
 
-from regulator.budget.model import BudgetEvent
-from regulator.events import CallRecord
+from regulator.budget.slots import BudgetEvent
+from regulator.events import CallRecord, Incident
 from regulator.ops.alerts import Alert
 from regulator.ops.stats import FAILED
-from regulator.store.base import Incident
 
 
 def _when(ts: float | None) -> str:

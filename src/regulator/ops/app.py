@@ -1,4 +1,4 @@
-"""Wire the operator surfaces to a gateway: the apps to mount and their start/stop with the server."""
+"""The operator surfaces of a gateway: the ASGI apps to mount (admin API, dashboard, metrics) and their `Ops`."""
 
 from __future__ import annotations
 
@@ -7,15 +7,13 @@ from collections.abc import Mapping
 import httpx
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from regulator.ops.admin_api import PREFIX, AdminApi, error_response
 from regulator.ops.control import OpsGateway
 from regulator.ops.dashboard import Dashboard
 from regulator.ops.metrics import CONTENT_TYPE
 from regulator.ops.runtime import Ops
-from regulator.proxy.app import GatewayApp
-from regulator.proxy.gateway import Gateway
+from regulator.types import ASGIApp, Receive, Scope, Send
 
 
 def metrics_app(ops: Ops) -> ASGIApp:
@@ -47,36 +45,3 @@ def build_ops(
         "/metrics": metrics_app(ops),
     }
     return ops, mounts
-
-
-class GatewayWithOps(GatewayApp):
-    """The gateway app with the operator apps mounted, starting `ops` once the gateway has started
-    and stopping it before the gateway stops."""
-
-    def __init__(self, gateway: Gateway, ops: Ops, mounts: dict[str, ASGIApp]) -> None:
-        super().__init__(gateway, mounts)  # type: ignore[arg-type]
-        self.ops = ops
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
-        if scope["type"] != "lifespan":
-            await super().__call__(scope, receive, send)  # type: ignore[arg-type]
-            return
-
-        async def receive_() -> Message:
-            message = await receive()
-            if message["type"] == "lifespan.shutdown":
-                await self.ops.stop()
-            return message
-
-        async def send_(message: Message) -> None:
-            if message["type"] == "lifespan.startup.complete":
-                await self.ops.start()
-            await send(message)
-
-        await super().__call__(scope, receive_, send_)  # type: ignore[arg-type]
-
-
-def gateway_app(gateway: Gateway) -> GatewayWithOps:
-    """What `regulator serve` runs: the gateway plus admin API, dashboard and metrics."""
-    ops, mounts = build_ops(gateway)
-    return GatewayWithOps(gateway, ops, mounts)

@@ -12,15 +12,17 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from regulator.budget.config import BudgetConfig
-from regulator.budget.model import BudgetEvent, BudgetStatus
+from regulator.budget.slots import BudgetEvent, BudgetStatus
 from regulator.config import Config
-from regulator.events import CallRecord
-from regulator.store.base import ScopeKind, Store
+from regulator.events import CallRecord, ScopeKind
+from regulator.policy.standing import State
+from regulator.policy.supervisor import Supervisor
+from regulator.store.base import Store
 
 Action = Literal["pause", "resume", "kill", "reinstate"]
 ACTIONS: tuple[Action, ...] = ("pause", "resume", "kill", "reinstate")
 # Which standing state each operator action leaves the agent or session in.
-ACTION_STATE: dict[Action, str] = {
+ACTION_STATE: dict[Action, State] = {
     "pause": "paused",
     "resume": "active",
     "kill": "killed",
@@ -43,20 +45,6 @@ class LedgerView(Protocol):
     def flush(self, timeout: float | None = None) -> bool: ...
 
 
-class Standings(Protocol):
-    """What the policy's standing state offers: a change applies to the very next call."""
-
-    def set(
-        self,
-        scope_kind: ScopeKind,
-        name: str,
-        state: Any,
-        reason: str = "",
-        until_ts: float | None = None,
-        incident_id: str | None = None,
-    ) -> None: ...
-
-
 class OpsGateway(Protocol):
     # Read-only properties: a protocol attribute would have to match the gateway's types exactly.
     @property
@@ -70,7 +58,7 @@ class OpsGateway(Protocol):
     @property
     def budget(self) -> BudgetView: ...
     @property
-    def policy(self) -> Any: ...
+    def supervisor(self) -> Supervisor: ...
 
     def add_call_listener(self, listener: Callable[[CallRecord], None]) -> None: ...
 
@@ -81,25 +69,13 @@ class OpsGateway(Protocol):
     def forget_keys(self) -> None: ...
 
 
-def standings_of(gateway: OpsGateway) -> Standings | None:
-    """The live standing state: the policy's own, or the policy itself if it is one."""
-    for candidate in (getattr(gateway.policy, "standing", None), gateway.policy):
-        if candidate is not None and callable(getattr(candidate, "set", None)):
-            return candidate  # type: ignore[no-any-return]
-    return None
-
-
 def apply_action(gateway: OpsGateway, scope_kind: ScopeKind, name: str, action: Action, reason: str) -> str:
     """Change an agent's or session's standing; returns the new state.
 
-    Through the policy's standing state when there is one (effective on the next call and
-    persisted), else in the store alone (picked up when the policy next loads it).
+    Through the supervisor's standing book: effective on this replica's next call, persisted in the
+    store, and published to the other replicas by the caller.
     """
     state = ACTION_STATE[action]
     why = reason or f"{action} by operator at {time.strftime('%Y-%m-%d %H:%M:%S')}"
-    standings = standings_of(gateway)
-    if standings is not None:
-        standings.set(scope_kind, name, state, why)
-    else:
-        gateway.store.set_standing(scope_kind, name, state, why)
+    gateway.supervisor.standing.set(scope_kind, name, state, why)
     return state

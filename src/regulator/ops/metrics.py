@@ -14,7 +14,7 @@ from prometheus_client import CollectorRegistry, Counter, Histogram, generate_la
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-from regulator.budget.model import BudgetStatus
+from regulator.budget.slots import BudgetStatus
 from regulator.events import CallRecord
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"

@@ -21,9 +21,9 @@ from typing import Any
 
 import httpx
 
-from regulator.budget.model import BudgetEvent, BudgetStatus
+from regulator.budget.slots import BudgetEvent, BudgetStatus
 from regulator.errors import CountersUnavailable
-from regulator.events import CallRecord
+from regulator.events import CallRecord, Incident, ScopeKind, Standing
 from regulator.ops.alert_rules import FailureSpike, budget_alert, incident_alert
 from regulator.ops.alerts import AlertDispatcher
 from regulator.ops.auth import AdminAuth, resolve_token
@@ -31,7 +31,6 @@ from regulator.ops.control import OpsGateway
 from regulator.ops.hub import EventHub, sse_frame
 from regulator.ops.metrics import Metrics
 from regulator.ops.stats import AgentStats, FleetStats
-from regulator.store.base import Incident, ScopeKind, Standing
 
 log = logging.getLogger("regulator.ops")
 POLL_S = 0.5

@@ -40,7 +40,7 @@ def combine(severities: list[float], corroboration: float) -> float:
     return strength
 
 
-class Policy:
+class Ladder:
     def __init__(self, config: PolicyConfig | None = None) -> None:
         self.config = config or PolicyConfig()
         self._sessions: dict[str, _SessionLadder] = {}

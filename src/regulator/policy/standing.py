@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from regulator.store.base import Incident, ScopeKind, Standing, StandingStore
+from regulator.events import Incident, ScopeKind, Standing
+from regulator.store.base import StandingStore
 
 State = Literal["active", "throttled", "downgraded", "paused", "killed"]
 _RANK: dict[str, int] = {"active": 0, "throttled": 1, "downgraded": 2, "paused": 3, "killed": 4}
@@ -68,7 +69,7 @@ class Verdict:
 ACTIVE = Verdict()
 
 
-class StandingState:
+class StandingBook:
     def __init__(self, store: StandingStore | None = None, clock: Callable[[], float] = time.time) -> None:
         self.store: StandingStore = store if store is not None else MemoryStandingStore()
         self.clock = clock

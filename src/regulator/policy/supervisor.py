@@ -28,12 +28,12 @@ from regulator.detect.base import Detector, Finding
 from regulator.detect.config import DetectConfig
 from regulator.detect.judge import Judge, Opinion
 from regulator.detect.registry import build_detectors, run_detectors
-from regulator.events import CallEvent
+from regulator.events import CallEvent, Incident
 from regulator.policy.baselines import BASELINES, baseline_detectors, baseline_policy
 from regulator.policy.config import PolicyConfig
-from regulator.policy.ladder import Decision, Policy
-from regulator.policy.standing import StandingState, Verdict
-from regulator.store.base import Incident, StandingStore
+from regulator.policy.ladder import Decision, Ladder
+from regulator.policy.standing import StandingBook, Verdict
+from regulator.store.base import StandingStore
 
 log = logging.getLogger("regulator.policy")
 
@@ -52,13 +52,13 @@ class Supervisor:
         self,
         detectors: list[Detector],
         config: PolicyConfig | None = None,
-        standing: StandingState | None = None,
+        standing: StandingBook | None = None,
         judge: Judge | None = None,
     ) -> None:
         self.detectors = detectors
         self.config = config or PolicyConfig()
-        self.policy = Policy(self.config)
-        self.standing = standing or StandingState()
+        self.ladder = Ladder(self.config)
+        self.standing = standing or StandingBook()
         self.judge = judge
         # The judge answers on its own thread: what it changes is guarded with what observe changes.
         # Re-entrant: a judge too busy to queue a question answers "no opinion" at once, inside observe.
@@ -79,7 +79,7 @@ class Supervisor:
         findings = self.findings(event)
         with self._lock:
             incidents, self._judged = self._judged, []
-            for decision in self.policy.decide(record.agent, record.session, findings, record.fleet):
+            for decision in self.ladder.decide(record.agent, record.session, findings, record.fleet):
                 if self._should_judge(record.session, decision):
                     self._hold(event, decision)
                 else:
@@ -116,7 +116,7 @@ class Supervisor:
                 # Let go, not forgotten: reached again, the step is judged again while the session has
                 # judge calls left, and taken at once beyond `max_severity` (a pause, not a later kill).
                 record = held.event.record
-                self.policy.step_back(record.session, record.agent, record.fleet, decision.action)
+                self.ladder.step_back(record.session, record.agent, record.fleet, decision.action)
                 self._judged.append(self._dismiss(held.event, decision, opinion.reason))
                 return
             note = (
@@ -160,7 +160,7 @@ class Supervisor:
         if session is not None:
             self.standing.resume("session", session)
             with self._lock:
-                self.policy.reset(session)
+                self.ladder.reset(session)
                 self._held.pop(session, None)
 
     def forget(self, session: str) -> None:
@@ -168,7 +168,7 @@ class Supervisor:
         for detector in self.detectors:
             detector.forget(session)
         with self._lock:
-            self.policy.reset(session)
+            self.ladder.reset(session)
             self._held.pop(session, None)
         if self.judge is not None:
             self.judge.forget(session)
@@ -187,7 +187,7 @@ def supervisor_factory(spec: str = "default", store: StandingStore | None = None
     These are replay's: `detect.judge` in a policy file is ignored, so replay never calls a model.
     """
     if spec in BASELINES:
-        return lambda: Supervisor(baseline_detectors(spec), baseline_policy(), StandingState(store))
+        return lambda: Supervisor(baseline_detectors(spec), baseline_policy(), StandingBook(store))
     if spec == "default":
         detect, policy = DetectConfig(), PolicyConfig()
     else:
@@ -195,7 +195,7 @@ def supervisor_factory(spec: str = "default", store: StandingStore | None = None
         if not path.is_file():
             raise ValueError(f"unknown policy {spec!r}: not one of default, {', '.join(BASELINES)}, or a file")
         detect, policy = _from_file(path)
-    return lambda: Supervisor(build_detectors(detect), policy, StandingState(store))
+    return lambda: Supervisor(build_detectors(detect), policy, StandingBook(store))
 
 
 def load_supervisor(spec: str = "default", store: StandingStore | None = None) -> Supervisor:

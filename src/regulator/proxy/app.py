@@ -7,21 +7,16 @@ metrics) are mounted from `regulator.ops` as their own ASGI apps.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from regulator.errors import BodyTooLarge, Dialect, NotFound, RegulatorError
+from regulator.errors import BodyTooLarge, NotFound, RegulatorError
 from regulator.proxy.pipeline import handle_call
+from regulator.types import ASGIApp, Dialect, Message, Receive, Scope, Send
 
 if TYPE_CHECKING:
     from regulator.proxy.gateway import Gateway
-
-Scope = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
-Send = Callable[[dict[str, Any]], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 log = logging.getLogger("regulator.proxy")
 
@@ -73,9 +68,6 @@ class GatewayApp:
         self.mounts = mounts or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "lifespan":
-            await self._lifespan(receive, send)
-            return
         if scope["type"] != "http":
             return
         method, path = scope["method"], scope["path"]
@@ -99,7 +91,7 @@ class GatewayApp:
         headers = _headers(scope)
         started = False
 
-        async def tracked_send(message: dict[str, Any]) -> None:
+        async def tracked_send(message: Message) -> None:
             nonlocal started
             started = True
             await send(message)
@@ -137,19 +129,3 @@ class GatewayApp:
             names = sorted(set(names) | set(await self.gateway.upstreams.model_ids(fallback)))
         data = [{"id": name, "object": "model", "created": 0, "owned_by": "regulator"} for name in names]
         await send_json(send, 200, {"object": "list", "data": data})
-
-    async def _lifespan(self, receive: Receive, send: Send) -> None:
-        while True:
-            message = await receive()
-            if message["type"] == "lifespan.startup":
-                try:
-                    await self.gateway.start()
-                except Exception as exc:
-                    log.exception("gateway failed to start")
-                    await send({"type": "lifespan.startup.failed", "message": str(exc)})
-                    return
-                await send({"type": "lifespan.startup.complete"})
-            elif message["type"] == "lifespan.shutdown":
-                await self.gateway.stop()
-                await send({"type": "lifespan.shutdown.complete"})
-                return

@@ -11,7 +11,8 @@ from typing import Any
 
 import orjson
 
-from regulator.errors import BadRequest, Dialect, InvalidJSON
+from regulator.errors import BadRequest, InvalidJSON
+from regulator.types import Dialect
 
 # Far above any model's real output limit; larger values are refused as absurd rather than clamped.
 ABSURD_MAX_TOKENS = 10_000_000

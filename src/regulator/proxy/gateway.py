@@ -14,13 +14,13 @@ from regulator.budget.backend import CounterBackend
 from regulator.budget.config import BudgetConfig
 from regulator.budget.engine import BudgetEngine
 from regulator.budget.memory import MemoryBackend
-from regulator.budget.model import BudgetEvent
+from regulator.budget.slots import BudgetEvent
 from regulator.config import Config
 from regulator.detect.judge import build_judge
 from regulator.detect.registry import build_detectors
 from regulator.errors import CountersUnavailable, RegulatorError
 from regulator.events import CallEvent, CallRecord
-from regulator.policy.standing import StandingState
+from regulator.policy.standing import StandingBook
 from regulator.policy.supervisor import Supervisor
 from regulator.pricing.catalog import PriceBook
 from regulator.pricing.tokens import input_token_bound, tight_input_token_bound
@@ -93,10 +93,10 @@ class Gateway:
             reservation_ttl_s=config.counters.reservation_ttl_s,
             on_event=self._budget_event,
         )
-        self.policy = Supervisor(
-            build_detectors(config.detect), config.policy, StandingState(self.store), build_judge(config.detect.judge)
+        self.supervisor = Supervisor(
+            build_detectors(config.detect), config.policy, StandingBook(self.store), build_judge(config.detect.judge)
         )
-        self.detection = DetectionWorker(self.policy)
+        self.detection = DetectionWorker(self.supervisor)
         # Idle sessions are forgotten by the detectors too, so memory stays bounded by live sessions.
         self.sessions.on_forget = self.detection.forget
         # How far apart a throttled agent's calls must be.
@@ -148,9 +148,9 @@ class Gateway:
         self._tasks.append(asyncio.create_task(self._sweep_counters()))
         if self.config.counters.url.startswith(("redis://", "rediss://", "unix://")):
             from regulator.budget.redis import connect
-            from regulator.ops.standing_bus import StandingBus
+            from regulator.policy.standing_sync import StandingSync
 
-            self._bus = StandingBus(connect(self.config.counters.url))
+            self._bus = StandingSync(connect(self.config.counters.url))
             await self._bus.start(self._standing_changed)
         if self.config.trace.enabled:
             self._tracer = TraceRecorder(self.data_dir / self.config.trace.path)
@@ -201,7 +201,7 @@ class Gateway:
         self.budget.set_orgs(
             {f"{kind}:{name}": k.org for k in keys for kind, name in (("fleet", k.fleet), ("agent", k.agent))}
         )
-        await asyncio.to_thread(self.policy.standing.load)
+        await asyncio.to_thread(self.supervisor.standing.load)
 
     async def _watch_registry(self) -> None:
         while True:
@@ -222,7 +222,7 @@ class Gateway:
                 log.debug("counter sweep failed", exc_info=True)
 
     async def _standing_changed(self, change: dict[str, Any] | None) -> None:
-        await asyncio.to_thread(self.policy.standing.load)
+        await asyncio.to_thread(self.supervisor.standing.load)
 
     def forget_keys(self) -> None:
         """A key was revoked here: refuse it from the next call rather than the next registry poll."""

@@ -20,9 +20,8 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from regulator.events import CallEvent
+from regulator.events import CallEvent, Incident
 from regulator.policy.supervisor import Supervisor
-from regulator.store.base import Incident
 
 log = logging.getLogger("regulator.observer")
 

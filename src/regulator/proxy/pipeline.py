@@ -11,13 +11,12 @@ import asyncio
 import contextlib
 import time
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from regulator.budget.model import Admission, AdmitRequest
+from regulator.budget.slots import Admission, AdmitRequest
 from regulator.errors import AgentPaused, BudgetExceeded, Forbidden, RateLimited, RegulatorError, UpstreamError
 from regulator.events import CallEvent, CallRecord, Identity, Usage
 from regulator.pricing.catalog import ModelPrice
@@ -27,12 +26,10 @@ from regulator.proxy.dialects import ParsedRequest
 from regulator.proxy.routing import ModelRoute
 from regulator.proxy.sessions import Threaded
 from regulator.proxy.streams import AnthropicStreamMeter, OpenAIStreamMeter, StreamMeter, split_events
+from regulator.types import Receive, Send
 
 if TYPE_CHECKING:
     from regulator.proxy.gateway import Gateway
-
-Send = Callable[[dict[str, Any]], Awaitable[None]]
-Receive = Callable[[], Awaitable[dict[str, Any]]]
 
 PARSERS = {
     "chat": dialects.parse_openai_chat,
@@ -117,7 +114,7 @@ async def _serve(
 ) -> None:
     request, record, endpoint = ctx.request, ctx.record, ctx.record.endpoint
     # verdict: standing state from the policy, decided on earlier calls
-    verdict = gw.policy.verdict(identity.agent, threaded.session)
+    verdict = gw.supervisor.verdict(identity.agent, threaded.session)
     if verdict.state == "killed":
         raise Forbidden(f"Agent '{identity.agent}' was stopped by regulator: {verdict.reason}")
     if verdict.state == "paused":

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from regulator.config import Config, ModelConfig, UpstreamConfig
-from regulator.errors import BadRequest, Dialect, NotFound
+from regulator.errors import BadRequest, NotFound
+from regulator.types import Dialect
 
 # The upstream `serve --upstream URL` adds: it serves every model in both dialects.
 DEFAULT_UPSTREAM = "default"

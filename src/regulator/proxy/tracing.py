@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from regulator.events import CallEvent
-from regulator.sim.traces import TraceCall, TraceWriter
+from regulator.traces.format import TraceCall, TraceWriter
 
 log = logging.getLogger("regulator.tracing")
 

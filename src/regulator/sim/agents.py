@@ -23,8 +23,8 @@ from typing import Any, Literal
 import orjson
 
 from regulator.events import Usage
+from regulator.mock.answers import prompt_tokens
 from regulator.sim import workspace as ws
-from regulator.sim.mock_answers import prompt_tokens
 from regulator.sim.workspace import Repo
 
 Behaviour = Literal["productive", "stuck", "oscillating", "runaway", "fanout"]

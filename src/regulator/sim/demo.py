@@ -21,14 +21,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from regulator.app import GatewayServer
 from regulator.config import Config, ModelConfig, UpstreamConfig
+from regulator.events import Incident
+from regulator.mock.server import MockServer
 from regulator.ops.auth import TOKEN_FILE
 from regulator.pricing.catalog import PriceBook
-from regulator.proxy.server import GatewayServer
 from regulator.sim.fleet import AgentState, Fleet
-from regulator.sim.mock_upstream import MockServer
 from regulator.sim.scenarios import SCENARIOS, AgentSpec, Scenario
-from regulator.store import Incident, open_store
+from regulator.store import open_store
 
 FLEET_NAME = "demo"
 

@@ -24,6 +24,7 @@ from typing import IO, Any, cast
 import openai
 import orjson
 
+from regulator.mock.server import encode_reply
 from regulator.pricing.catalog import ModelPrice
 from regulator.pricing.usage import usage_from_openai
 from regulator.sim.agents import (
@@ -35,10 +36,9 @@ from regulator.sim.agents import (
     estimate_usage,
     steps,
 )
-from regulator.sim.mock_upstream import encode_reply
 from regulator.sim.scenarios import MONTH_S, AgentSpec, Scenario
-from regulator.sim.traces import TraceCall, TraceWriter
 from regulator.sim.workspace import issue_text, make_repo
+from regulator.traces.format import TraceCall, TraceWriter
 
 REVIEW_SYSTEM = "You are a senior engineer reviewing code for a migration. Answer concisely, as a bullet list."
 _REVIEWS = (

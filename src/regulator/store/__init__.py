@@ -8,21 +8,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from regulator.store.base import Incident, KeyNotFound, KeyRow, NameTaken, ReportRow, Standing, Store
+from regulator.store.base import KeyNotFound, KeyRow, NameTaken, ReportRow, Store
 from regulator.store.keys import hash_key
 from regulator.store.ledger import Ledger, RecoveryReport
 
 __all__ = [
     "DB_NAME",
     "JOURNAL_NAME",
-    "Incident",
     "KeyNotFound",
     "KeyRow",
     "Ledger",
     "NameTaken",
     "RecoveryReport",
     "ReportRow",
-    "Standing",
     "Store",
     "hash_key",
     "open_store",

@@ -8,15 +8,13 @@ only, and call records reach it only through the `Ledger`'s writer thread, in ba
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from regulator.budget.config import BudgetConfig
-from regulator.events import CallRecord
+from regulator.events import CallRecord, Incident, ScopeKind, Standing
+from regulator.types import Window
 
-Window = Literal["minute", "hour", "day", "week", "month", "total"]
-WINDOWS: tuple[Window, ...] = ("minute", "hour", "day", "week", "month", "total")
-ScopeKind = Literal["agent", "session"]
 ReportBy = Literal["agent", "fleet", "model", "session", "org"]
 REPORT_BY: tuple[ReportBy, ...] = ("agent", "fleet", "model", "session", "org")
 
@@ -49,37 +47,6 @@ class KeyRow:
     @property
     def revoked(self) -> bool:
         return self.revoked_at is not None
-
-
-@dataclass(slots=True)
-class Incident:
-    """What a detector found and what the policy did about it; `incident_id` is set on insert."""
-
-    ts: float
-    org: str
-    fleet: str
-    agent: str
-    session: str
-    detector: str
-    action: str
-    evidence: str
-    call_ids: list[str] = field(default_factory=list)
-    seqs: list[int] = field(default_factory=list)
-    resolved: bool = False
-    incident_id: str = ""
-
-
-@dataclass(slots=True, frozen=True)
-class Standing:
-    """A non-default standing state (paused, killed, throttled, downgraded) of an agent or session."""
-
-    scope_kind: ScopeKind
-    name: str
-    state: str
-    reason: str
-    until_ts: float | None
-    incident_id: str | None
-    updated_at: float
 
 
 @dataclass(slots=True, frozen=True)

@@ -18,22 +18,18 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any, ClassVar, Literal, Protocol
 
 from regulator.budget.config import BudgetConfig
-from regulator.events import CallRecord
+from regulator.events import CallRecord, Incident, ScopeKind, Standing
 from regulator.store import keys
 from regulator.store.base import (
     REPORT_BY,
-    WINDOWS,
-    Incident,
     KeyNotFound,
     KeyRow,
     NameTaken,
     ReportBy,
     ReportRow,
-    ScopeKind,
-    Standing,
-    Window,
 )
 from regulator.store.schema import CALL_COLUMNS, CREATE_VERSION_TABLE, call_to_row, row_to_call
+from regulator.types import WINDOWS, Window
 
 _KEY_COLUMNS = "key_id, agent, fleet, org, created_at, revoked_at, prefix"
 _INCIDENT_COLUMNS = "incident_id, ts, org, fleet, agent, session, detector, action, evidence, call_ids, seqs, resolved"

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 import orjson
 
-from regulator.sim.mock_answers import Plan
+from regulator.mock.answers import Plan
 
 Event = tuple[bytes, int]
 CHUNK_TOKENS = 4

@@ -26,7 +26,7 @@ OnChange = Callable[[dict[str, Any] | None], Awaitable[None]]
 CHANNEL = "regulator:standing"
 
 
-class StandingBus:
+class StandingSync:
     def __init__(self, client: aioredis.Redis, *, channel: str = CHANNEL, interval_s: float = 1.0) -> None:
         self.client = client
         self.channel = channel

@@ -25,7 +25,7 @@ from typing import Any
 import orjson
 import uvicorn
 
-from regulator.sim.mock_app import BrokenStream, MockUpstream, Script, encode_reply
+from regulator.mock.app import BrokenStream, MockUpstream, Script, encode_reply
 
 __all__ = [
     "MockServer",

@@ -17,7 +17,7 @@ from typing import IO, Any, Literal, cast
 
 import orjson
 
-from regulator.events import Dialect
+from regulator.types import Dialect
 
 FORMAT_VERSION = 1
 

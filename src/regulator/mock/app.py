@@ -16,14 +16,13 @@ import binascii
 import itertools
 import random
 import threading
-from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import orjson
 
-from regulator.sim.mock_answers import AnswerOptions, Plan, PromptCache, plan_answer
-from regulator.sim.mock_dialects import (
+from regulator.mock.answers import AnswerOptions, Plan, PromptCache, plan_answer
+from regulator.mock.dialects import (
     anthropic_body,
     anthropic_stream,
     embeddings_body,
@@ -32,12 +31,7 @@ from regulator.sim.mock_dialects import (
     openai_body,
     openai_stream,
 )
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-Dialect = Literal["openai", "anthropic"]
+from regulator.types import Dialect, Receive, Scope, Send
 
 _JSON = [(b"content-type", b"application/json")]
 _SSE = [(b"content-type", b"text/event-stream; charset=utf-8"), (b"cache-control", b"no-cache")]

@@ -17,7 +17,7 @@ from regulator.config import Config
 from regulator.events import CallEvent, CallRecord, Usage
 from regulator.pricing.catalog import PriceBook
 from regulator.pricing.usage import usage_from_anthropic, usage_from_openai
-from regulator.sim.traces import TraceCall, iter_trace
+from regulator.traces.format import TraceCall, iter_trace
 
 
 @dataclass

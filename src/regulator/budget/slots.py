@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from regulator.budget.windows import Window
 from regulator.events import Identity
+from regulator.types import Window
 
 if TYPE_CHECKING:
     from regulator.budget.ratelimit import BucketSpec, ConcurrencySpec
