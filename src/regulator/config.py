@@ -143,12 +143,6 @@ class Config(Strict):
     metrics: MetricsConfig = Field(default_factory=MetricsConfig)
     trace: TraceConfig = Field(default_factory=TraceConfig)
 
-    def upstream(self, name: str) -> UpstreamConfig:
-        for upstream in self.upstreams:
-            if upstream.name == name:
-                return upstream
-        raise KeyError(name)
-
     def check_references(self) -> None:
         names = {u.name for u in self.upstreams}
         models = {m.name for m in self.models}

@@ -9,6 +9,7 @@ tests and replay) so it survives a restart; `load()` reads it back.
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -70,12 +71,21 @@ ACTIVE = Verdict()
 
 
 class StandingBook:
+    """The live standing of agents and sessions.
+
+    The request path reads it (`verdict`) on the event loop while the detection thread, the registry
+    reload and operator actions write it. Readers never mutate the tables, so they need no lock;
+    writers serialise on `_write_lock`. An expired cool-down is skipped by readers; it stays in
+    the table (one small entry per scope the store also holds) until a resume or reload replaces it.
+    """
+
     def __init__(self, store: StandingStore | None = None, clock: Callable[[], float] = time.time) -> None:
         self.store: StandingStore = store if store is not None else MemoryStandingStore()
         self.clock = clock
         self._agents: dict[str, Verdict] = {}
         self._sessions: dict[str, Verdict] = {}
         self._nudges: dict[str, str] = {}
+        self._write_lock = threading.Lock()
 
     def load(self) -> None:
         """Read the persisted standing back (a restart, or a change made by the CLI or a replica).
@@ -88,7 +98,8 @@ class StandingBook:
             table = agents if row.scope_kind == "agent" else sessions
             state: State = row.state if row.state in _RANK else "paused"  # type: ignore[assignment]
             table[row.name] = Verdict(state, row.reason, row.incident_id, row.until_ts)
-        self._agents, self._sessions = agents, sessions
+        with self._write_lock:
+            self._agents, self._sessions = agents, sessions
 
     def verdict(self, agent: str, session: str, now: float | None = None) -> Verdict:
         found = ACTIVE
@@ -97,9 +108,7 @@ class StandingBook:
             if current is None:
                 continue
             if current.until_ts is not None and (now if now is not None else self.clock()) >= current.until_ts:
-                # A cool-down ran out: the scope is active again.
-                del table[name]
-                continue
+                continue  # a cool-down ran out: the scope is active again
             if _RANK[current.state] > _RANK[found.state]:
                 found = current
         nudge = self._nudges.pop(session, None) if self._nudges else None
@@ -116,12 +125,17 @@ class StandingBook:
         until_ts: float | None = None,
         incident_id: str | None = None,
     ) -> None:
-        table = self._agents if scope_kind == "agent" else self._sessions
-        if state == "active":
-            table.pop(name, None)
-        else:
-            table[name] = Verdict(state, reason, incident_id, until_ts)
+        with self._write_lock:
+            table = self._agents if scope_kind == "agent" else self._sessions
+            if state == "active":
+                table.pop(name, None)
+            else:
+                table[name] = Verdict(state, reason, incident_id, until_ts)
         self.store.set_standing(scope_kind, name, state, reason, until_ts, incident_id)
+
+    def get(self, scope_kind: ScopeKind, name: str) -> Verdict | None:
+        """The standing held for one agent or session, expired or not (None when active)."""
+        return (self._agents if scope_kind == "agent" else self._sessions).get(name)
 
     def resume(self, scope_kind: ScopeKind, name: str) -> None:
         self.set(scope_kind, name, "active", "resumed")

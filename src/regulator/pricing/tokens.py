@@ -130,16 +130,12 @@ class TokenCounter:
 _default = TokenCounter()
 
 
-def input_token_bound(
-    model: str, body: bytes, messages: list[dict[str, Any]] | None, *, tools: bool | None = None
-) -> int:
-    """Upper bound of the input tokens `body` (a chat/messages request for `model`) will be billed.
+def input_token_bound(body: bytes, messages: list[dict[str, Any]] | None, *, tools: bool | None = None) -> int:
+    """Upper bound of the input tokens `body` (a chat/messages request) will be billed, for any model.
 
     The hot-path bound: bytes only (µs). `tools` says whether the request declares tools (None:
-    look for the key in the body). `model` is unused here but kept so callers need not change
-    when a fast tokenizer appears; see `tight_input_token_bound`.
+    look for the key in the body). See `tight_input_token_bound` for a tokenizer-based one.
     """
-    del model
     return bytes_bound(body, messages, tools=tools)
 
 

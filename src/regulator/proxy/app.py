@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from regulator.errors import BodyTooLarge, NotFound, RegulatorError
+from regulator.proxy.identity import key_from_headers
 from regulator.proxy.pipeline import handle_call
 from regulator.types import ASGIApp, Dialect, Message, Receive, Scope, Send
 
@@ -102,7 +103,6 @@ class GatewayApp:
             await handle_call(self.gateway, endpoint, raw, headers, tracked_send, receive)
             return
         except RegulatorError as refusal:
-            self.gateway.after_refusal(refusal)
             failure = refusal
         except ConnectionAbortedError:
             return
@@ -118,7 +118,7 @@ class GatewayApp:
     async def _models(self, scope: Scope, send: Send) -> None:
         headers = _headers(scope)
         try:
-            await self.gateway.keys.identify(self.gateway.key_from(headers))
+            await self.gateway.keys.identify(key_from_headers(headers))
         except RegulatorError as refusal:
             await send_error(send, refusal, "openai", [])
             return

@@ -18,13 +18,12 @@ from regulator.budget.slots import BudgetEvent
 from regulator.config import Config
 from regulator.detect.judge import build_judge
 from regulator.detect.registry import build_detectors
-from regulator.errors import CountersUnavailable, RegulatorError
+from regulator.errors import CountersUnavailable
 from regulator.events import CallEvent, CallRecord
 from regulator.policy.standing import StandingBook
 from regulator.policy.supervisor import Supervisor
 from regulator.pricing.catalog import PriceBook
-from regulator.pricing.tokens import input_token_bound, tight_input_token_bound
-from regulator.proxy.identity import KeyCache, key_from_headers
+from regulator.proxy.identity import KeyCache
 from regulator.proxy.observer import DetectionWorker
 from regulator.proxy.routing import Router
 from regulator.proxy.sessions import SessionThreader
@@ -104,7 +103,6 @@ class Gateway:
         self.count_tokens: Callable[[str], int] = count_output_tokens
         self._observers: list[Callable[[CallEvent], None]] = []
         self._call_listeners: list[Callable[[CallRecord], None]] = []
-        self._refusal_listeners: list[Callable[[RegulatorError], None]] = []
         self._budget_listeners: list[Callable[[BudgetEvent], None]] = []
         self._tasks: list[asyncio.Task[None]] = []
         self._detecting = False
@@ -242,16 +240,6 @@ class Gateway:
 
     # what the pipeline calls
 
-    @staticmethod
-    def key_from(headers: dict[str, str]) -> str | None:
-        return key_from_headers(headers)
-
-    def input_bound(self, model: str, raw: bytes, messages: list[dict[str, Any]], tools: bool) -> int:
-        return input_token_bound(model, raw, messages, tools=tools)
-
-    def tight_input_bound(self, model: str, raw: bytes, messages: list[dict[str, Any]], tools: bool) -> int:
-        return tight_input_token_bound(model, raw, messages, tools=tools)
-
     def is_degraded(self, reservation_id: str) -> bool:
         return self._failover is not None and self._failover.is_degraded(reservation_id)
 
@@ -263,10 +251,6 @@ class Gateway:
         for listener in self._call_listeners:
             listener(record)
 
-    def after_refusal(self, error: RegulatorError) -> None:
-        for listener in self._refusal_listeners:
-            listener(error)
-
     # listeners for the operator surfaces (metrics, alerts, live events)
 
     def add_observer(self, observer: Callable[[CallEvent], None]) -> None:
@@ -274,9 +258,6 @@ class Gateway:
 
     def add_call_listener(self, listener: Callable[[CallRecord], None]) -> None:
         self._call_listeners.append(listener)
-
-    def add_refusal_listener(self, listener: Callable[[RegulatorError], None]) -> None:
-        self._refusal_listeners.append(listener)
 
     def add_budget_listener(self, listener: Callable[[BudgetEvent], None]) -> None:
         self._budget_listeners.append(listener)

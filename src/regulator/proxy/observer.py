@@ -17,10 +17,9 @@ import logging
 import queue
 import sys
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from regulator.events import CallEvent, Incident
+from regulator.events import CallEvent
 from regulator.policy.supervisor import Supervisor
 
 log = logging.getLogger("regulator.observer")
@@ -46,13 +45,7 @@ class DetectionWorker:
         self.dropped = 0
         self.processed = 0
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
-        self._listeners: list[Callable[[Incident], None]] = []
         self._thread = threading.Thread(target=self._run, name="regulator-detectors", daemon=True)
-        self._idle = threading.Event()
-        self._idle.set()
-
-    def add_listener(self, listener: Callable[[Incident], None]) -> None:
-        self._listeners.append(listener)
 
     def start(self) -> None:
         sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))
@@ -66,19 +59,11 @@ class DetectionWorker:
         if self._queue.qsize() >= self.max_backlog:
             self.dropped += 1
             return
-        self._idle.clear()
         self._queue.put(event)
 
     def forget(self, session: str) -> None:
         """A session went idle: drop the detectors' state for it (on the worker, which owns it)."""
         self._queue.put(_Forget(session))
-
-    def backlog(self) -> int:
-        return self._queue.qsize()
-
-    def wait_idle(self, timeout: float = 10.0) -> bool:
-        """Until every submitted event has been observed (tests, the demo's summary)."""
-        return self._idle.wait(timeout)
 
     def _run(self) -> None:
         while True:
@@ -90,16 +75,7 @@ class DetectionWorker:
                 continue
             assert isinstance(item, CallEvent)
             try:
-                incidents = self.supervisor.observe(item)
+                self.supervisor.observe(item)
             except Exception:  # one bad event must not stop detection for the whole fleet
                 log.exception("detectors failed on call %s", item.record.call_id)
-                incidents = []
             self.processed += 1
-            for incident in incidents:
-                for listener in self._listeners:
-                    try:
-                        listener(incident)
-                    except Exception:
-                        log.exception("incident listener failed")
-            if self._queue.empty():
-                self._idle.set()

@@ -20,9 +20,11 @@ from regulator.budget.slots import Admission, AdmitRequest
 from regulator.errors import AgentPaused, BudgetExceeded, Forbidden, RateLimited, RegulatorError, UpstreamError
 from regulator.events import CallEvent, CallRecord, Identity, Usage
 from regulator.pricing.catalog import ModelPrice
+from regulator.pricing.tokens import input_token_bound, tight_input_token_bound
 from regulator.pricing.usage import usage_from_anthropic, usage_from_openai
 from regulator.proxy import dialects
 from regulator.proxy.dialects import ParsedRequest
+from regulator.proxy.identity import key_from_headers
 from regulator.proxy.routing import ModelRoute
 from regulator.proxy.sessions import Threaded
 from regulator.proxy.streams import AnthropicStreamMeter, OpenAIStreamMeter, StreamMeter, split_events
@@ -71,7 +73,7 @@ async def handle_call(
 ) -> None:
     started = time.perf_counter()
     # identify
-    identity = await gw.keys.identify(gw.key_from(headers))
+    identity = await gw.keys.identify(key_from_headers(headers))
     request = PARSERS[endpoint](raw)
     route = gw.router.route(request.model, request.dialect)
     threaded = gw.sessions.thread(
@@ -153,7 +155,7 @@ async def _serve(
         session=threaded.session,
         call_id=record.call_id,
         price=price,
-        input_tokens=gw.input_bound(route.model, raw, request.messages, tools),
+        input_tokens=input_token_bound(raw, request.messages, tools=tools),
         max_tokens=0 if embeddings else request.max_tokens,
         model_max_output_tokens=0 if embeddings else price.max_output_tokens or DEFAULT_MAX_OUTPUT_TOKENS,
         now=record.ts,
@@ -163,7 +165,7 @@ async def _serve(
     except BudgetExceeded:
         # The fast bound counts bytes; where the model's tokenizer ships offline, a real count
         # (slower, cached per message) may show the call fits after all.
-        tight = gw.tight_input_bound(route.model, raw, request.messages, tools)
+        tight = tight_input_token_bound(route.model, raw, request.messages, tools=tools)
         if tight >= admit.input_tokens:
             raise
         admit.input_tokens = tight

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import threading
+
+from regulator.policy.standing import StandingBook
+
+
+def test_a_pause_the_detection_thread_sets_mid_verdict_is_not_lost_to_an_expired_cool_down() -> None:
+    """The request path reads standing while the detection thread writes it. The clock is read in the
+    middle of a verdict, after the expired cool-down was found: the detection thread is made to run
+    exactly there (a real second thread, handed control and waited for), 1,000 times."""
+    now = 1000.0
+    writer_turn, writer_done = threading.Event(), threading.Event()
+    stop = False
+
+    def clock() -> float:
+        writer_turn.set()  # the reader is preempted here ...
+        writer_done.wait()  # ... until the detection thread has made its change
+        writer_done.clear()
+        return now
+
+    book = StandingBook(clock=clock)
+
+    def detection_thread() -> None:
+        while True:
+            writer_turn.wait()
+            writer_turn.clear()
+            if stop:
+                return
+            book.set("agent", "a", "paused", "loop")
+            writer_done.set()
+
+    writer = threading.Thread(target=detection_thread)
+    writer.start()
+    lost = 0
+    try:
+        for _ in range(1000):
+            book.set("agent", "a", "paused", "cool-down", until_ts=now - 1)
+            book.verdict("a", "s1")
+            kept = book.get("agent", "a")
+            lost += kept is None or kept.until_ts is not None
+    finally:
+        stop = True
+        writer_turn.set()
+        writer.join()
+    assert lost == 0, f"a fresh pause was dropped in {lost} of 1000 runs"
+
+
+def test_an_expired_cool_down_reads_as_active() -> None:
+    clock = [1000.0]
+    book = StandingBook(clock=lambda: clock[0])
+    book.set("session", "s1", "paused", "cool-down", until_ts=1010.0)
+    assert book.verdict("a", "s1").refused
+    clock[0] = 1011.0
+    assert book.verdict("a", "s1").state == "active"
+    assert not book.verdict("a", "s1").refused
