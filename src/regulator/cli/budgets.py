@@ -21,7 +21,7 @@ from regulator.budget.config import BudgetConfig
 from regulator.budget.engine import BudgetEngine
 from regulator.budget.memory import MemoryBackend
 from regulator.budget.slots import BudgetStatus
-from regulator.cli.common import USAGE, DataDir, fail, opened_store
+from regulator.cli.options import USAGE, DataDir, fail, opened_store
 from regulator.config import ConfigError, load_config
 from regulator.types import Window
 

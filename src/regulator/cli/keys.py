@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from regulator.cli.common import USAGE, DataDir, Token, admin_request, fail, opened_store
+from regulator.cli.options import USAGE, DataDir, Token, admin_request, fail, opened_store
 from regulator.store import KeyNotFound, KeyRow, NameTaken, Store
 
 GatewayUrl = Annotated[

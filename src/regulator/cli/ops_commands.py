@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from regulator.cli.common import DEFAULT_URL, USAGE, Since, Token, Url, admin_request, fail
+from regulator.cli.options import DEFAULT_URL, USAGE, Since, Token, Url, admin_request, fail
 from regulator.cli.report import time_option
 
 

@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from regulator.cli.common import USAGE, DataDir, Since, fail, opened_store
+from regulator.cli.options import USAGE, DataDir, Since, fail, opened_store
 from regulator.store import ReportRow
 from regulator.store.base import REPORT_BY, ReportBy
 from regulator.timeparse import parse_time

@@ -24,9 +24,9 @@ from regulator.budget.config import BudgetConfig, BudgetLimits
 from regulator.events import ScopeKind
 from regulator.ops.auth import COOKIE_NAME
 from regulator.ops.control import Action, apply_action
-from regulator.ops.hub import EVENT_KINDS
+from regulator.ops.live import EVENT_KINDS
 from regulator.ops.openapi import openapi_schema
-from regulator.ops.runtime import Ops, call_json, incident_json
+from regulator.ops.service import Ops, call_json, incident_json
 from regulator.ops.stats import FleetStats
 from regulator.store.base import REPORT_BY, KeyNotFound, KeyRow, NameTaken
 from regulator.store.keys import looks_like_key

@@ -12,7 +12,7 @@ from regulator.ops.admin_api import PREFIX, AdminApi, error_response
 from regulator.ops.control import OpsGateway
 from regulator.ops.dashboard import Dashboard
 from regulator.ops.metrics import CONTENT_TYPE
-from regulator.ops.runtime import Ops
+from regulator.ops.service import Ops
 from regulator.types import ASGIApp, Receive, Scope, Send
 
 

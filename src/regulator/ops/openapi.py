@@ -6,7 +6,7 @@ from functools import cache
 from typing import Any
 
 from regulator.ops.control import ACTIONS
-from regulator.ops.hub import EVENT_KINDS
+from regulator.ops.live import EVENT_KINDS
 from regulator.store.base import REPORT_BY
 
 _NUM = {"type": "number"}

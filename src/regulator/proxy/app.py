@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("regulator.proxy")
 
-# (method, path) → (endpoint, dialect)
-LLM_ROUTES: dict[tuple[str, str], tuple[str, Dialect]] = {
+# (method, path) → (endpoint, dialect): the LLM calls this gateway meters
+ENDPOINTS: dict[tuple[str, str], tuple[str, Dialect]] = {
     ("POST", "/v1/chat/completions"): ("chat", "openai"),
     ("POST", "/v1/embeddings"): ("embeddings", "openai"),
     ("POST", "/v1/messages"): ("messages", "anthropic"),
@@ -72,9 +72,9 @@ class GatewayApp:
         if scope["type"] != "http":
             return
         method, path = scope["method"], scope["path"]
-        route = LLM_ROUTES.get((method, path))
-        if route is not None:
-            await self._llm_call(route, scope, receive, send)
+        endpoint = ENDPOINTS.get((method, path))
+        if endpoint is not None:
+            await self._llm_call(endpoint, scope, receive, send)
         elif method == "GET" and path == "/v1/models":
             await self._models(scope, send)
         elif path in ("/healthz", "/health"):
@@ -87,8 +87,8 @@ class GatewayApp:
             dialect: Dialect = "anthropic" if "anthropic-version" in _headers(scope) else "openai"
             await send_error(send, NotFound(f"No route for {method} {path}.", param=None), dialect, [])
 
-    async def _llm_call(self, route: tuple[str, Dialect], scope: Scope, receive: Receive, send: Send) -> None:
-        endpoint, dialect = route
+    async def _llm_call(self, served: tuple[str, Dialect], scope: Scope, receive: Receive, send: Send) -> None:
+        endpoint, dialect = served
         headers = _headers(scope)
         started = False
 

@@ -199,10 +199,10 @@ async def _forward(
     if request.stream and request.dialect == "openai":
         hide_usage = dialects.ensure_stream_usage(request)
     body = request.edited_body()
-    upstream_route = gw.upstreams.route(route.upstream)
+    target = gw.upstreams.target(route.upstream)
     forward_at = time.perf_counter()
     try:
-        response = await gw.upstreams.post(upstream_route, UPSTREAM_PATHS[record.endpoint], body, headers)
+        response = await gw.upstreams.post(target, UPSTREAM_PATHS[record.endpoint], body, headers)
         await response.raise_for_status()
     except RegulatorError as exc:
         record.status = exc.status

@@ -34,7 +34,9 @@ def map_transport_errors(upstream: str) -> Iterator[None]:
 
 
 @dataclass(slots=True)
-class Route:
+class UpstreamTarget:
+    """Where one call goes: the upstream and the provider key to send (read from its env var)."""
+
     upstream: UpstreamConfig
     api_key: str | None
 
@@ -42,19 +44,19 @@ class Route:
 class UpstreamResponse:
     """An open upstream answer: status, passed headers and the body, read whole or streamed."""
 
-    def __init__(self, route: Route, response: aiohttp.ClientResponse):
-        self.route = route
+    def __init__(self, target: UpstreamTarget, response: aiohttp.ClientResponse):
+        self.target = target
         self._response = response
         self.status = response.status
         self.headers = {k.lower(): v for k, v in response.headers.items() if k.lower() in PASSED_RESPONSE_HEADERS}
         self.retry_after = response.headers.get("retry-after")
 
     async def read(self) -> bytes:
-        with map_transport_errors(self.route.upstream.name):
+        with map_transport_errors(self.target.upstream.name):
             return await self._response.read()
 
     async def iter_chunks(self) -> AsyncIterator[bytes]:
-        with map_transport_errors(self.route.upstream.name):
+        with map_transport_errors(self.target.upstream.name):
             async for chunk in self._response.content.iter_any():
                 yield chunk
 
@@ -73,7 +75,7 @@ class UpstreamResponse:
         self.close()
         headers = {"retry-after": self.retry_after} if self.retry_after else {}
         raise UpstreamError(
-            f"Upstream {self.route.upstream.name!r} answered {self.status}.",
+            f"Upstream {self.target.upstream.name!r} answered {self.status}.",
             status=self.status,
             raw_body=body,
             headers=headers,
@@ -108,14 +110,14 @@ class UpstreamClient:
             await self._session.close()
             self._session = None
 
-    def route(self, upstream: UpstreamConfig) -> Route:
-        return Route(upstream, self._keys.get(upstream.name))
+    def target(self, upstream: UpstreamConfig) -> UpstreamTarget:
+        return UpstreamTarget(upstream, self._keys.get(upstream.name))
 
     async def model_ids(self, upstream: UpstreamConfig) -> list[str]:
         """The models an OpenAI-compatible upstream lists; none when it cannot say."""
         assert self._session is not None, "UpstreamClient.start() was not awaited"
-        route = self.route(upstream)
-        headers = {"authorization": f"Bearer {route.api_key}"} if route.api_key else {}
+        target = self.target(upstream)
+        headers = {"authorization": f"Bearer {target.api_key}"} if target.api_key else {}
         try:
             async with self._session.get(upstream.base_url + "/models", headers=headers) as response:
                 if response.status != 200:
@@ -126,7 +128,9 @@ class UpstreamClient:
         data = listing.get("data") if isinstance(listing, dict) else None
         return [m["id"] for m in data or [] if isinstance(m, dict) and isinstance(m.get("id"), str)]
 
-    async def post(self, route: Route, path: str, body: bytes, caller_headers: dict[str, str]) -> UpstreamResponse:
+    async def post(
+        self, target: UpstreamTarget, path: str, body: bytes, caller_headers: dict[str, str]
+    ) -> UpstreamResponse:
         assert self._session is not None, "UpstreamClient.start() was not awaited"
         headers = {"content-type": "application/json", "accept-encoding": "identity"}
         if path.endswith("/messages"):
@@ -134,17 +138,17 @@ class UpstreamClient:
             beta = caller_headers.get("anthropic-beta")
             if beta:
                 headers["anthropic-beta"] = beta
-            if route.api_key:
-                headers["x-api-key"] = route.api_key
-        elif route.api_key:
-            headers["authorization"] = f"Bearer {route.api_key}"
+            if target.api_key:
+                headers["x-api-key"] = target.api_key
+        elif target.api_key:
+            headers["authorization"] = f"Bearer {target.api_key}"
         for name, value in caller_headers.items():
             if name.startswith("x-mock-"):
                 headers[name] = value  # failure injection for the project's own mock upstream
-        url = route.upstream.base_url + path
-        with map_transport_errors(route.upstream.name):
+        url = target.upstream.base_url + path
+        with map_transport_errors(target.upstream.name):
             try:
                 response = await self._session.post(url, data=body, headers=headers)
             except TimeoutError as exc:
-                raise UpstreamTimeout(f"Upstream {route.upstream.name!r} did not answer in time.") from exc
-        return UpstreamResponse(route, response)
+                raise UpstreamTimeout(f"Upstream {target.upstream.name!r} did not answer in time.") from exc
+        return UpstreamResponse(target, response)

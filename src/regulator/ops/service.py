@@ -28,7 +28,7 @@ from regulator.ops.alert_rules import FailureSpike, budget_alert, incident_alert
 from regulator.ops.alerts import AlertDispatcher
 from regulator.ops.auth import AdminAuth, resolve_token
 from regulator.ops.control import OpsGateway
-from regulator.ops.hub import EventHub, sse_frame
+from regulator.ops.live import LiveFeed, sse_frame
 from regulator.ops.metrics import Metrics
 from regulator.ops.stats import AgentStats, FleetStats
 
@@ -77,7 +77,7 @@ class Ops:
             resolve_token(config.admin.token_env, gateway.data_dir, environ), config.admin.session_ttl_s
         )
         self.stats = FleetStats()
-        self.hub = EventHub()
+        self.hub = LiveFeed()
         self.alerts = AlertDispatcher(config.alerts, gateway.data_dir, transport)
         self.failures = FailureSpike(config.alerts.failure_spike_count, config.alerts.failure_window_s)
         self.metrics = Metrics(config.metrics.agent_label, self._queues) if config.metrics.enabled else None

@@ -28,7 +28,7 @@ def sse_frame(kind: str, data: Any) -> bytes:
     return b"event: " + kind.encode() + b"\ndata: " + orjson.dumps(data) + b"\n\n"
 
 
-class EventHub:
+class LiveFeed:
     def __init__(self) -> None:
         self._subscribers: set[Subscriber] = set()
 
