@@ -6,6 +6,7 @@ import pytest
 
 from detect_support import ScriptedSession
 from regulator.detect.base import Finding
+from regulator.events import Standing
 from regulator.policy.config import LadderOverride, LadderStep, PolicyConfig
 from regulator.policy.ladder import Ladder, combine
 from regulator.policy.standing import MemoryStandingStore, StandingBook
@@ -55,10 +56,10 @@ def test_nudge_is_handed_out_once_with_the_evidence() -> None:
 
 def test_pause_cool_down_and_resume() -> None:
     state = StandingBook(clock=lambda: 1000.0)
-    state.set("session", "s1", "paused", "loop", until_ts=1060.0)
+    state.set(Standing("session", "s1", "paused", "loop", until_ts=1060.0))
     assert state.verdict("a", "s1").refused
     assert not state.verdict("a", "s1", now=1061.0).refused
-    state.set("agent", "a", "killed", "loop")
+    state.set(Standing("agent", "a", "killed", "loop"))
     assert state.verdict("a", "other").state == "killed"
     state.resume("agent", "a")
     assert state.verdict("a", "other").state == "active"
@@ -66,7 +67,7 @@ def test_pause_cool_down_and_resume() -> None:
 
 def test_standing_survives_a_restart() -> None:
     store = MemoryStandingStore()
-    StandingBook(store).set("session", "s1", "paused", "loop", incident_id="inc-1")
+    StandingBook(store).set(Standing("session", "s1", "paused", "loop", incident_id="inc-1"))
     reborn = StandingBook(store)
     reborn.load()
     verdict = reborn.verdict("a", "s1")

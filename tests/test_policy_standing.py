@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import threading
 
+from regulator.events import Standing
 from regulator.policy.standing import StandingBook
 
 
@@ -27,7 +28,7 @@ def test_a_pause_the_detection_thread_sets_mid_verdict_is_not_lost_to_an_expired
             writer_turn.clear()
             if stop:
                 return
-            book.set("agent", "a", "paused", "loop")
+            book.set(Standing("agent", "a", "paused", "loop"))
             writer_done.set()
 
     writer = threading.Thread(target=detection_thread)
@@ -35,7 +36,7 @@ def test_a_pause_the_detection_thread_sets_mid_verdict_is_not_lost_to_an_expired
     lost = 0
     try:
         for _ in range(1000):
-            book.set("agent", "a", "paused", "cool-down", until_ts=now - 1)
+            book.set(Standing("agent", "a", "paused", "cool-down", until_ts=now - 1))
             book.verdict("a", "s1")
             kept = book.get("agent", "a")
             lost += kept is None or kept.until_ts is not None
@@ -49,7 +50,7 @@ def test_a_pause_the_detection_thread_sets_mid_verdict_is_not_lost_to_an_expired
 def test_an_expired_cool_down_reads_as_active() -> None:
     clock = [1000.0]
     book = StandingBook(clock=lambda: clock[0])
-    book.set("session", "s1", "paused", "cool-down", until_ts=1010.0)
+    book.set(Standing("session", "s1", "paused", "cool-down", until_ts=1010.0))
     assert book.verdict("a", "s1").refused
     clock[0] = 1011.0
     assert book.verdict("a", "s1").state == "active"

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
+from regulator.events import Standing
 from regulator.store import NameTaken, hash_key, open_store
 from regulator.store.pg_schema import DAY_SECONDS, PG_MIGRATIONS
 from regulator.store.postgres import PostgresStore
@@ -115,16 +116,16 @@ def test_registry_version_moves_on_every_change_and_is_seen_by_another_replica(
     seen.append(other.registry_version())
     store.revoke_key(key)
     seen.append(other.registry_version())
-    store.set_standing("agent", "a", "paused", "loop")
+    store.set_standing(Standing("agent", "a", "paused", "loop"))
     seen.append(other.registry_version())
     assert seen == [0, 1, 2, 2, 3]
     other.close()
 
 
 def test_standing_state_survives_reopen_and_active_clears_it(store: PostgresStore, pg_url: str) -> None:
-    store.set_standing("agent", "a1", "paused", "loop detected", until_ts=123.0, incident_id="inc_1")
-    store.set_standing("session", "s8", "throttled", "")
-    store.set_standing("session", "s8", "active")
+    store.set_standing(Standing("agent", "a1", "paused", "loop detected", until_ts=123.0, incident_id="inc_1"))
+    store.set_standing(Standing("session", "s8", "throttled", ""))
+    store.set_standing(Standing("session", "s8", "active"))
     store.close()
     reopened = PostgresStore(pg_url, schema=store.schema)
     standing = reopened.get_standing_all()

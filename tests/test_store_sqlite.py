@@ -8,7 +8,7 @@ from pathlib import Path
 import pydantic
 import pytest
 
-from regulator.events import CallRecord, Incident, Usage
+from regulator.events import CallRecord, Incident, Standing, Usage
 from regulator.store import KeyNotFound, hash_key, open_store
 from regulator.store.schema import MIGRATIONS
 from regulator.store.sqlite import SQLiteStore
@@ -103,7 +103,7 @@ def test_registry_version_moves_on_every_change_and_is_seen_by_another_connectio
     seen.append(other.registry_version())
     store.remove_budget("agent:a")
     seen.append(other.registry_version())
-    store.set_standing("agent", "a", "paused", "loop")
+    store.set_standing(Standing("agent", "a", "paused", "loop"))
     seen.append(other.registry_version())
     assert seen == [0, 1, 2, 2, 3, 4, 5]
     other.close()
@@ -145,10 +145,10 @@ def test_incidents_round_trip_newest_first_and_filter_by_agent(store: SQLiteStor
 
 
 def test_standing_state_survives_reopen_and_active_clears_it(store: SQLiteStore) -> None:
-    store.set_standing("agent", "a1", "paused", "loop detected", until_ts=123.0, incident_id="inc_1")
-    store.set_standing("session", "s9", "killed", "runaway")
-    store.set_standing("session", "s8", "throttled", "")
-    store.set_standing("session", "s8", "active")
+    store.set_standing(Standing("agent", "a1", "paused", "loop detected", until_ts=123.0, incident_id="inc_1"))
+    store.set_standing(Standing("session", "s9", "killed", "runaway"))
+    store.set_standing(Standing("session", "s8", "throttled", ""))
+    store.set_standing(Standing("session", "s8", "active"))
     reopened = SQLiteStore(store.path)
     standing = reopened.get_standing_all()
     assert [(s.scope_kind, s.name, s.state) for s in standing] == [
@@ -157,7 +157,7 @@ def test_standing_state_survives_reopen_and_active_clears_it(store: SQLiteStore)
     ]
     assert (standing[0].reason, standing[0].until_ts, standing[0].incident_id) == ("loop detected", 123.0, "inc_1")
     with pytest.raises(ValueError):
-        reopened.set_standing("fleet", "f", "paused")  # type: ignore[arg-type]
+        reopened.set_standing(Standing("fleet", "f", "paused"))  # type: ignore[arg-type]
     reopened.close()
 
 

@@ -129,12 +129,15 @@ class Incident:
 
 @dataclass(slots=True, frozen=True)
 class Standing:
-    """A non-default standing state (paused, killed, throttled, downgraded) of an agent or session."""
+    """The standing state of an agent or session; `active` (the default) is stored as no row.
+
+    `until_ts` ends a cool-down by itself; `updated_at` is stamped by the store on write.
+    """
 
     scope_kind: ScopeKind
     name: str
     state: str
-    reason: str
-    until_ts: float | None
-    incident_id: str | None
-    updated_at: float
+    reason: str = ""
+    until_ts: float | None = None
+    incident_id: str | None = None
+    updated_at: float = 0.0

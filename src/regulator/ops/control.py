@@ -14,7 +14,7 @@ from typing import Any, Literal, Protocol
 from regulator.budget.config import BudgetConfig
 from regulator.budget.slots import BudgetEvent, BudgetStatus
 from regulator.config import Config
-from regulator.events import CallRecord, ScopeKind
+from regulator.events import CallRecord, ScopeKind, Standing
 from regulator.policy.standing import State
 from regulator.policy.supervisor import Supervisor
 from regulator.store.base import Store
@@ -77,5 +77,5 @@ def apply_action(gateway: OpsGateway, scope_kind: ScopeKind, name: str, action: 
     """
     state = ACTION_STATE[action]
     why = reason or f"{action} by operator at {time.strftime('%Y-%m-%d %H:%M:%S')}"
-    gateway.supervisor.standing.set(scope_kind, name, state, why)
+    gateway.supervisor.standing.set(Standing(scope_kind, name, state, why))
     return state

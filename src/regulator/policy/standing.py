@@ -8,6 +8,7 @@ tests and replay) so it survives a restart; `load()` reads it back.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import threading
 import time
@@ -35,20 +36,12 @@ class MemoryStandingStore:
         self.incidents.append(incident)
         return incident.incident_id
 
-    def set_standing(
-        self,
-        scope_kind: ScopeKind,
-        name: str,
-        state: str,
-        reason: str = "",
-        until_ts: float | None = None,
-        incident_id: str | None = None,
-    ) -> None:
-        key = (scope_kind, name)
-        if state == "active":
+    def set_standing(self, standing: Standing) -> None:
+        key = (standing.scope_kind, standing.name)
+        if standing.state == "active":
             self.standing.pop(key, None)
             return
-        self.standing[key] = Standing(scope_kind, name, state, reason, until_ts, incident_id, time.time())
+        self.standing[key] = dataclasses.replace(standing, updated_at=time.time())
 
     def get_standing_all(self) -> list[Standing]:
         return list(self.standing.values())
@@ -68,6 +61,12 @@ class Verdict:
 
 
 ACTIVE = Verdict()
+
+
+def _verdict_of(standing: Standing) -> Verdict:
+    # An unknown state written by a newer version refuses rather than serves.
+    state: State = standing.state if standing.state in _RANK else "paused"  # type: ignore[assignment]
+    return Verdict(state, standing.reason, standing.incident_id, standing.until_ts)
 
 
 class StandingBook:
@@ -95,9 +94,7 @@ class StandingBook:
         agents: dict[str, Verdict] = {}
         sessions: dict[str, Verdict] = {}
         for row in self.store.get_standing_all():
-            table = agents if row.scope_kind == "agent" else sessions
-            state: State = row.state if row.state in _RANK else "paused"  # type: ignore[assignment]
-            table[row.name] = Verdict(state, row.reason, row.incident_id, row.until_ts)
+            (agents if row.scope_kind == "agent" else sessions)[row.name] = _verdict_of(row)
         with self._write_lock:
             self._agents, self._sessions = agents, sessions
 
@@ -116,29 +113,22 @@ class StandingBook:
             return Verdict(found.state, found.reason, found.incident_id, found.until_ts, nudge)
         return found
 
-    def set(
-        self,
-        scope_kind: ScopeKind,
-        name: str,
-        state: State,
-        reason: str = "",
-        until_ts: float | None = None,
-        incident_id: str | None = None,
-    ) -> None:
+    def set(self, standing: Standing) -> None:
+        """Hold `standing` from the next verdict on, and persist it."""
         with self._write_lock:
-            table = self._agents if scope_kind == "agent" else self._sessions
-            if state == "active":
-                table.pop(name, None)
+            table = self._agents if standing.scope_kind == "agent" else self._sessions
+            if standing.state == "active":
+                table.pop(standing.name, None)
             else:
-                table[name] = Verdict(state, reason, incident_id, until_ts)
-        self.store.set_standing(scope_kind, name, state, reason, until_ts, incident_id)
+                table[standing.name] = _verdict_of(standing)
+        self.store.set_standing(standing)
 
     def get(self, scope_kind: ScopeKind, name: str) -> Verdict | None:
         """The standing held for one agent or session, expired or not (None when active)."""
         return (self._agents if scope_kind == "agent" else self._sessions).get(name)
 
     def resume(self, scope_kind: ScopeKind, name: str) -> None:
-        self.set(scope_kind, name, "active", "resumed")
+        self.set(Standing(scope_kind, name, "active", "resumed"))
 
     def nudge(self, session: str, text: str) -> None:
         self._nudges[session] = text

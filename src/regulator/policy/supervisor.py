@@ -28,7 +28,7 @@ from regulator.detect.base import Detector, Finding
 from regulator.detect.config import DetectConfig
 from regulator.detect.judge import Judge, Opinion
 from regulator.detect.registry import build_detectors, run_detectors
-from regulator.events import CallEvent, Incident
+from regulator.events import CallEvent, Incident, Standing
 from regulator.policy.baselines import BASELINES, baseline_detectors, baseline_policy
 from regulator.policy.config import PolicyConfig
 from regulator.policy.ladder import Decision, Ladder
@@ -143,15 +143,15 @@ class Supervisor:
             self.standing.nudge(record.session, self.config.nudge_text.format(evidence=finding.evidence))
         elif decision.action == "throttle":
             throttled_until = record.ts + self.config.throttle_s
-            self.standing.set("session", record.session, "throttled", reason, throttled_until, incident_id)
+            self.standing.set(Standing("session", record.session, "throttled", reason, throttled_until, incident_id))
         elif decision.action == "downgrade":
-            self.standing.set("session", record.session, "downgraded", reason, None, incident_id)
+            self.standing.set(Standing("session", record.session, "downgraded", reason, None, incident_id))
         elif decision.action == "pause":
             cooldown = self.config.pause_cooldown_s
             until = record.ts + cooldown if cooldown is not None else None
-            self.standing.set("session", record.session, "paused", reason, until, incident_id)
+            self.standing.set(Standing("session", record.session, "paused", reason, until, incident_id))
         elif decision.action == "kill":
-            self.standing.set("agent", record.agent, "killed", reason, None, incident_id)
+            self.standing.set(Standing("agent", record.agent, "killed", reason, None, incident_id))
         return incident
 
     def resume(self, agent: str | None = None, session: str | None = None) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from regulator.budget.config import BudgetConfig
-from regulator.events import CallRecord, Incident, ScopeKind, Standing
+from regulator.events import CallRecord, Incident, Standing
 from regulator.types import Window
 
 ReportBy = Literal["agent", "fleet", "model", "session", "org"]
@@ -67,15 +67,7 @@ class StandingStore(Protocol):
     """Where the policy keeps incidents and standing state: a `Store`, or memory in replay and tests."""
 
     def add_incident(self, incident: Incident) -> str: ...
-    def set_standing(
-        self,
-        scope_kind: ScopeKind,
-        name: str,
-        state: str,
-        reason: str = "",
-        until_ts: float | None = None,
-        incident_id: str | None = None,
-    ) -> None: ...
+    def set_standing(self, standing: Standing) -> None: ...
     def get_standing_all(self) -> list[Standing]: ...
 
 

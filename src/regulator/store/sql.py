@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any, ClassVar, Literal, Protocol
 
 from regulator.budget.config import BudgetConfig
-from regulator.events import CallRecord, Incident, ScopeKind, Standing
+from regulator.events import CallRecord, Incident, Standing
 from regulator.store import keys
 from regulator.store.base import (
     REPORT_BY,
@@ -276,20 +276,13 @@ class SQLStore(ABC):
         with self._write() as db:
             return db.run("UPDATE incidents SET resolved = 1 WHERE incident_id = ?", (incident_id,)).rowcount > 0
 
-    def set_standing(
-        self,
-        scope_kind: ScopeKind,
-        name: str,
-        state: str,
-        reason: str = "",
-        until_ts: float | None = None,
-        incident_id: str | None = None,
-    ) -> None:
+    def set_standing(self, standing: Standing) -> None:
         """Record a standing state; `active` (the default state) removes the row."""
+        scope_kind, name = standing.scope_kind, standing.name
         if scope_kind not in ("agent", "session"):
             raise ValueError(f"scope_kind must be 'agent' or 'session', not {scope_kind!r}")
         with self._write() as db:
-            if state == "active":
+            if standing.state == "active":
                 db.run("DELETE FROM standing WHERE scope_kind = ? AND name = ?", (scope_kind, name))
             else:
                 db.run(
@@ -297,7 +290,15 @@ class SQLStore(ABC):
                     "ON CONFLICT (scope_kind, name) DO UPDATE SET state = excluded.state, "
                     "reason = excluded.reason, until_ts = excluded.until_ts, "
                     "incident_id = excluded.incident_id, updated_at = excluded.updated_at",
-                    (scope_kind, name, state, reason, until_ts, incident_id, time.time()),
+                    (
+                        scope_kind,
+                        name,
+                        standing.state,
+                        standing.reason,
+                        standing.until_ts,
+                        standing.incident_id,
+                        time.time(),
+                    ),
                 )
             self._bump(db)
 
