@@ -25,6 +25,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
+	$(BIN)/pytest -q -p no:cacheprovider tests/test_docs.py tests/test_architecture.py
 
 # wrk drives the sustained-rate runs when it can be installed; otherwise bench/ falls back to aiohttp.
 bench: $(STAMP)
