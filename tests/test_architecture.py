@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "regulator"
 # Lowest first. A module may import its own package, or a package of a strictly lower rank.
 LAYERS: list[set[str]] = [
     {"types"},
-    {"errors", "events", "timeparse"},
+    {"errors", "events", "timeparse", "serving"},
     {"config"},
     {"store"},
     {"pricing", "budget", "detect", "mock"},

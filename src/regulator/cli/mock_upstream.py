@@ -17,7 +17,8 @@ def mock_upstream(
     seed: int = typer.Option(0, help="Seed of the --fail-rate draw."),
 ) -> None:
     """Run the mock upstream: OpenAI and Anthropic dialects, failure injection, a billing record."""
-    from regulator.mock.server import MockUpstream, listen_socket, uvicorn_server
+    from regulator.mock.server import MockUpstream, uvicorn_server
+    from regulator.serving import listen_socket
 
     sock = listen_socket(host, port)
     bound_host, bound_port = sock.getsockname()[:2]

@@ -12,11 +12,8 @@ fastest option measured (about 2.5x aiohttp.web on the same answers).
 from __future__ import annotations
 
 import logging
-import socket
 import subprocess
 import sys
-import threading
-import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,13 +23,13 @@ import orjson
 import uvicorn
 
 from regulator.mock.app import BrokenStream, MockUpstream, Script, encode_reply
+from regulator.serving import ServerThread, uvicorn_config
 
 __all__ = [
     "MockServer",
     "MockUpstream",
     "Script",
     "encode_reply",
-    "listen_socket",
     "mock_reset",
     "mock_script",
     "mock_stats",
@@ -48,63 +45,21 @@ class _HideBrokenStreams(logging.Filter):
         return not (record.exc_info and isinstance(record.exc_info[1], BrokenStream))
 
 
-def listen_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
-    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    # Listening now lets callers connect as soon as the URL is known; uvicorn accepts them once up.
-    sock.listen(2048)
-    return sock
-
-
 def uvicorn_server(app: MockUpstream, log_level: str = "warning") -> uvicorn.Server:
     logging.getLogger("uvicorn.error").addFilter(_HIDE_BROKEN)
-    config = uvicorn.Config(
-        app,
-        loop="uvloop",
-        http="httptools",
-        ws="none",
-        lifespan="off",
-        access_log=False,
-        log_config=None,
-        log_level=log_level,
-    )
-    return uvicorn.Server(config)
+    return uvicorn.Server(uvicorn_config(app, lifespan="off", log_level=log_level))
 
 
 _HIDE_BROKEN = _HideBrokenStreams()
 
 
-class MockServer:
+class MockServer(ServerThread):
     """A `MockUpstream` served from a background thread; `url` is its base (no `/v1`)."""
 
     def __init__(self, app: MockUpstream | None = None, *, host: str = "127.0.0.1", port: int = 0, **options: Any):
         self.app = app or MockUpstream(**options)
-        self._sock = listen_socket(host, port)
-        bound_host, bound_port = self._sock.getsockname()[:2]
-        self.url = f"http://{bound_host}:{bound_port}"
-        self._server = uvicorn_server(self.app)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True)
-
-    def start(self) -> MockServer:
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the mock upstream did not start")
-            time.sleep(0.005)
-        return self
-
-    def stop(self) -> None:
-        self._server.should_exit = True
-        self._thread.join(10)
-        self._sock.close()
-
-    def __enter__(self) -> MockServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        logging.getLogger("uvicorn.error").addFilter(_HIDE_BROKEN)
+        super().__init__(uvicorn_config(self.app, lifespan="off"), host=host, port=port, name="mock upstream")
 
 
 @contextmanager
