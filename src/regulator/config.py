@@ -121,7 +121,7 @@ class SessionsConfig(Strict):
 
 
 class TraceConfig(Strict):
-    # Opt-in: write live traffic as a trace (FORMAT.md) for replay, with secrets redacted.
+    # Opt-in: write live traffic as a trace (docs/trace-format.md) for replay, with secrets redacted.
     enabled: bool = False
     path: str = "traces/live.jsonl"  # relative to the data directory
 

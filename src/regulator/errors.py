@@ -18,7 +18,7 @@
 
 Anthropic names its error types differently (`rate_limit_error`, `overloaded_error`); `anthropic_type`
 maps ours onto theirs where one fits. Regulator's own refusals (`budget_exceeded`, `agent_paused`)
-keep their names in both dialects, as DESIGN.md's contract says: the SDKs pick the exception class by
+keep their names in both dialects (docs/agents.md lists them): the SDKs pick the exception class by
 HTTP status, so an Anthropic client still raises `RateLimitError` on them.
 """
 

@@ -1,7 +1,7 @@
 """Opt-in live tracing (`trace.enabled`): calls written in the trace format for `regulator replay`.
 
 Shadow mode needs an operator's own history: with tracing on, every call is written as a trace
-line (FORMAT.md), its conversation delta-encoded. Secrets that agents paste into conversations
+line (docs/trace-format.md), its conversation delta-encoded. Secrets that agents paste into conversations
 (provider keys, regulator keys, bearer tokens, AWS keys, private keys) are redacted first. Writing
 happens on a thread of its own; the request path only queues the event.
 """

@@ -85,7 +85,7 @@ class AgentState:
 
 @dataclass(slots=True)
 class TraceSink:
-    """The run's trace (FORMAT.md) and its labels, written as the agents call.
+    """The run's trace (docs/trace-format.md) and its labels, written as the agents call.
 
     A label is written as its session ends rather than kept: a soak starts thousands of sessions.
     """

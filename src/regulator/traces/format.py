@@ -1,4 +1,4 @@
-"""Reading and writing traces (shared/traces/FORMAT.md, version 1).
+"""Reading and writing traces (docs/trace-format.md, version 1).
 
 A trace line may store only the tail of its conversation (`request.messages_from`): the reader
 rebuilds the full `messages` from the previous call of the same session, so it keeps the last
@@ -25,7 +25,7 @@ LabelKind = Literal["productive", "failed", "loop"]
 
 
 class TraceFormatError(ValueError):
-    """A trace line that does not follow FORMAT.md; the message names the file and line."""
+    """A trace line that does not follow docs/trace-format.md; the message names the file and line."""
 
 
 @dataclass(slots=True)
