@@ -34,6 +34,7 @@ from typing import Any  # noqa: E402
 from regulator.app import GatewayServer  # noqa: E402
 from regulator.config import Config, UpstreamConfig  # noqa: E402
 from regulator.proxy.routing import DEFAULT_UPSTREAM  # noqa: E402
+from regulator.types import DIALECTS  # noqa: E402
 
 
 @dataclass
@@ -54,7 +55,9 @@ class RunningGateway:
 
 def gateway_config(upstream_url: str, **sections: Any) -> Config:
     config = Config.model_validate(sections)
-    config.upstreams.append(UpstreamConfig(name=DEFAULT_UPSTREAM, base_url=upstream_url + "/v1", dialect="both"))
+    config.upstreams.append(
+        UpstreamConfig(name=DEFAULT_UPSTREAM, base_url=upstream_url + "/v1", dialects=list(DIALECTS))
+    )
     return config
 
 

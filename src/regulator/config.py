@@ -14,12 +14,13 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from regulator.budget.config import BudgetConfig, RateLimitConfig
 from regulator.detect.config import DetectConfig
 from regulator.ops.config import AdminConfig, AlertsConfig, MetricsConfig
 from regulator.policy.config import PolicyConfig
+from regulator.types import Dialect
 
 ENV_PREFIX = "REGULATOR_"
 # Variables that are not config keys (read elsewhere) and must not be mistaken for overrides.
@@ -75,10 +76,22 @@ class CountersConfig(Strict):
 class UpstreamConfig(Strict):
     name: str
     base_url: str
-    dialect: Literal["openai", "anthropic", "both"] = "openai"
+    # The dialects it serves (`openai`, `anthropic`, `google`): a call in another dialect for one
+    # of its models is refused, never translated. `dialect: NAME` (or `both`: openai and anthropic)
+    # declares the same in one word.
+    dialects: list[Dialect] = Field(default=["openai"], min_length=1)
     api_key_env: str | None = None
     # Local servers (Ollama, vLLM, llama.cpp) cost nothing unless a model price says otherwise.
     local: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_dialect(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "dialect" in data:
+            data = dict(data)
+            value = data.pop("dialect")
+            data.setdefault("dialects", ["openai", "anthropic"] if value == "both" else [value])
+        return data
 
     @field_validator("base_url")
     @classmethod

@@ -7,7 +7,8 @@
     │   └── BodyTooLarge                 413
     ├── Unauthorized                     401 authentication_error (unknown key)
     ├── Forbidden                        403 permission_error (revoked or killed)
-    ├── NotFound                         404 not_found_error (unknown model / route)
+    ├── NotFound                         404 not_found_error (unknown model)
+    │   └── RouteNotFound                404 not_found (no such route)
     ├── BudgetExceeded                   429 budget_exceeded
     ├── RateLimited                      429 rate_limit_exceeded
     ├── AgentPaused                      429 agent_paused
@@ -19,7 +20,9 @@
 Anthropic names its error types differently (`rate_limit_error`, `overloaded_error`); `anthropic_type`
 maps ours onto theirs where one fits. Regulator's own refusals (`budget_exceeded`, `agent_paused`)
 keep their names in both dialects (docs/agents.md lists them): the SDKs pick the exception class by
-HTTP status, so an Anthropic client still raises `RateLimitError` on them.
+HTTP status, so an Anthropic client still raises `RateLimitError` on them. Google's shape names a
+canonical status per HTTP status (`RESOURCE_EXHAUSTED` for 429) and carries regulator's code as the
+`reason` of an `ErrorInfo` detail.
 """
 
 from __future__ import annotations
@@ -28,7 +31,22 @@ from typing import Any
 
 import orjson
 
+from regulator.events import Outcome
 from regulator.types import Dialect
+
+# Google's canonical status names (google.rpc.Code) for the HTTP statuses regulator answers with.
+GOOGLE_STATUS = {
+    400: "INVALID_ARGUMENT",
+    401: "UNAUTHENTICATED",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    413: "INVALID_ARGUMENT",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+    502: "UNAVAILABLE",
+    503: "UNAVAILABLE",
+    504: "DEADLINE_EXCEEDED",
+}
 
 
 class RegulatorError(Exception):
@@ -47,8 +65,16 @@ class RegulatorError(Exception):
         self.details: dict[str, Any] = {}
 
     def body(self, dialect: Dialect) -> dict[str, Any]:
+        error: dict[str, Any]
+        if dialect == "google":
+            error = {"code": self.status, "message": self.message, "status": GOOGLE_STATUS.get(self.status, "UNKNOWN")}
+            if self.code:
+                info = {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": self.code, "domain": "regulator"}
+                error["details"] = [info]
+            error.update(self.details)
+            return {"error": error}
         if dialect == "anthropic":
-            error: dict[str, Any] = {"type": self.anthropic_type, "message": self.message}
+            error = {"type": self.anthropic_type, "message": self.message}
             if self.code and self.code != self.anthropic_type:
                 error["code"] = self.code
             error.update(self.details)
@@ -107,6 +133,10 @@ class NotFound(RegulatorError):
     code = "model_not_found"
 
 
+class RouteNotFound(NotFound):
+    code = "not_found"
+
+
 class BudgetExceeded(RegulatorError):
     status = 429
     type = "budget_exceeded"
@@ -143,6 +173,8 @@ class UpstreamError(RegulatorError):
     code = "upstream_error"
     # An error answer bills nothing; True where the provider may have billed a call we lost.
     maybe_billed = False
+    # How the ledger records the call: the provider answered with an error status (even 502 or 504).
+    outcome: Outcome = "upstream_error"
 
     def __init__(
         self,
@@ -166,6 +198,7 @@ class UpstreamError(RegulatorError):
 
 class UpstreamUnreachable(UpstreamError):
     code = "upstream_unreachable"
+    outcome: Outcome = "unreachable"
 
     def __init__(self, message: str):
         super().__init__(message, status=502)
@@ -177,6 +210,7 @@ class UpstreamTimeout(UpstreamError):
     code = "upstream_timeout"
     # The provider may have finished (and billed) the call after regulator stopped waiting.
     maybe_billed = True
+    outcome: Outcome = "timeout"
 
     def __init__(self, message: str):
         super().__init__(message, status=504)

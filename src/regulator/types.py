@@ -9,8 +9,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any, Literal, get_args
 
-# The wire formats callers speak: OpenAI chat completions and Anthropic Messages.
-Dialect = Literal["openai", "anthropic"]
+# The wire families callers and providers speak: OpenAI (chat completions, embeddings, Responses),
+# Anthropic (Messages) and Google (Gemini). A dialect decides the error shape and how a key is sent;
+# each of its APIs is a module of `regulator.proxy.dialects`.
+Dialect = Literal["openai", "anthropic", "google"]
+DIALECTS: tuple[Dialect, ...] = get_args(Dialect)
 
 Window = Literal["minute", "hour", "day", "week", "month", "total"]
 # In the order reports show them.

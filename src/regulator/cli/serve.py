@@ -9,6 +9,7 @@ import typer
 
 from regulator.config import Config, ConfigError, UpstreamConfig, data_dir, load_config
 from regulator.proxy.routing import DEFAULT_UPSTREAM
+from regulator.types import DIALECTS
 
 
 def register(app: typer.Typer) -> None:
@@ -24,7 +25,7 @@ def build_config(config_path: str | None, upstream: str | None) -> Config:
     if upstream:
         # The quick start: one upstream (the mock, or a local Ollama/vLLM) serves every model.
         config.upstreams = [u for u in config.upstreams if u.name != DEFAULT_UPSTREAM]
-        config.upstreams.append(UpstreamConfig(name=DEFAULT_UPSTREAM, base_url=upstream, dialect="both"))
+        config.upstreams.append(UpstreamConfig(name=DEFAULT_UPSTREAM, base_url=upstream, dialects=list(DIALECTS)))
     return config
 
 

@@ -26,7 +26,13 @@ from typing import Any
 import orjson
 
 from regulator.detect.config import JudgeConfig
-from regulator.detect.messages import Action, actions_of_response, observations, text_of
+from regulator.detect.messages import (
+    actions_of_response,
+    actions_of_turn,
+    is_assistant_turn,
+    observations,
+    text_of,
+)
 from regulator.events import CallEvent
 
 log = logging.getLogger("regulator.judge")
@@ -68,18 +74,10 @@ def _first_lines(text: str, lines: int, width: int = 160) -> list[str]:
     return kept[:lines] + ([f"… ({len(kept) - lines} more lines)"] if len(kept) > lines else [])
 
 
-def _actions_of_message(message: dict[str, Any]) -> list[Action]:
-    """An assistant message as resent in a request, read like a response of its dialect."""
-    content = message.get("content")
-    if message.get("tool_calls") or not isinstance(content, list):
-        return actions_of_response({"choices": [{"message": message}]})
-    return actions_of_response({"content": content})
-
-
 def _task(messages: list[dict[str, Any]], limit: int) -> str:
     for message in messages:
         if message.get("role") == "user":
-            text = text_of(message.get("content")).strip()
+            text = text_of(message.get("content", message.get("parts"))).strip()
             return text if len(text) <= limit else text[: limit - 1] + "…"
     return "(no task found)"
 
@@ -91,11 +89,11 @@ def condense(event: CallEvent, config: JudgeConfig) -> str:
     """
     messages = event.messages
     tail_start = max(0, len(messages) - 4 * config.last_calls)
-    answers = [i for i in range(tail_start, len(messages)) if messages[i].get("role") == "assistant"]
+    answers = [i for i in range(tail_start, len(messages)) if is_assistant_turn(messages[i])]
     lines: list[str] = []
     for n, index in enumerate(answers):
         stop = answers[n + 1] if n + 1 < len(answers) else len(messages)
-        actions = _actions_of_message(messages[index])
+        actions = actions_of_turn(messages[index])
         results = observations(messages, index + 1, stop)
         for k, action in enumerate(actions):
             lines.append(f"$ {action.tool}: {' '.join(action.text.split())[:300]}")

@@ -1,8 +1,11 @@
 """What an agent did and what it saw, read from either dialect.
 
-Three shapes of agent are understood:
+These shapes of agent are understood:
 - OpenAI tool calling: `tool_calls` on the assistant message, results in `tool` messages;
 - Anthropic tool use: `tool_use` blocks in the response, `tool_result` blocks in the next user turn;
+- OpenAI Responses: `function_call` items in the output, `function_call_output` items in the input
+  (and their custom-tool and local-shell kin);
+- Gemini: `functionCall` parts in the candidate, `functionResponse` parts in the next user turn;
 - text agents: commands in fenced ```bash blocks of the answer, results as the next user message.
 
 `parse(event)` looks only at `messages[new_from:]` and the response. Every detector of a call
@@ -48,6 +51,13 @@ class Parsed:
     prompt_tokens: int
 
 
+# Responses API items that call a tool, and those that carry a tool's result back.
+_CALL_ITEMS = frozenset({"function_call", "custom_tool_call", "local_shell_call"})
+_RESULT_ITEMS = frozenset({"function_call_output", "custom_tool_call_output", "local_shell_call_output"})
+# The roles an assistant's turn has: `model` is Gemini's.
+_ASSISTANT = frozenset({"assistant", "model"})
+
+
 def text_of(content: Any) -> str:
     if isinstance(content, str):
         return content
@@ -57,7 +67,9 @@ def text_of(content: Any) -> str:
             if isinstance(part, str):
                 parts.append(part)
             elif isinstance(part, dict):
-                if part.get("type") in ("text", "input_text", "output_text"):
+                if part.get("type") in ("text", "input_text", "output_text") or (
+                    "type" not in part and isinstance(part.get("text"), str) and not part.get("thought")
+                ):
                     parts.append(str(part.get("text") or ""))
                 elif part.get("type") == "tool_result":
                     parts.append(text_of(part.get("content")))
@@ -82,27 +94,78 @@ def _arguments(raw: Any) -> str:
 def actions_of_response(response: dict[str, Any] | None) -> list[Action]:
     if not response:
         return []
-    actions: list[Action] = []
     choices = response.get("choices")
     if isinstance(choices, list) and choices:
-        message = choices[0].get("message") or {}
+        return actions_of_turn(choices[0].get("message") or {})
+    output = response.get("output")
+    if isinstance(output, list):
+        return _item_actions(output)
+    candidates = response.get("candidates")
+    if isinstance(candidates, list):
+        content = candidates[0].get("content") if candidates and isinstance(candidates[0], dict) else None
+        return actions_of_turn(content if isinstance(content, dict) else {})
+    return _block_actions(response.get("content") or [])
+
+
+def actions_of_turn(message: dict[str, Any]) -> list[Action]:
+    """What an assistant turn asked for: a response's message, or one resent in a request."""
+    if message.get("type") in _CALL_ITEMS:
+        return _item_actions([message])
+    parts = message.get("parts")
+    if isinstance(parts, list):
+        return _part_actions(parts)
+    content = message.get("content")
+    if message.get("tool_calls") or not isinstance(content, list):
+        actions = []
         for call in message.get("tool_calls") or []:
             function = call.get("function") or {}
             actions.append(Action(str(function.get("name") or "tool"), _arguments(function.get("arguments"))))
-        if not actions:
-            actions = _commands_in_text(text_of(message.get("content")))
-        return actions
+        return actions or _commands_in_text(text_of(content))
+    return _block_actions(content)
+
+
+def _block_actions(content: list[Any]) -> list[Action]:
+    """Anthropic content blocks (and a Responses message's output_text parts)."""
+    actions: list[Action] = []
     text_parts: list[str] = []
-    for block in response.get("content") or []:
+    for block in content:
         if not isinstance(block, dict):
             continue
         if block.get("type") == "tool_use":
             actions.append(Action(str(block.get("name") or "tool"), _arguments(block.get("input") or {})))
-        elif block.get("type") == "text":
+        elif block.get("type") in ("text", "output_text"):
             text_parts.append(str(block.get("text") or ""))
-    if not actions:
-        actions = _commands_in_text("\n".join(text_parts))
-    return actions
+    return actions or _commands_in_text("\n".join(text_parts))
+
+
+def _item_actions(items: list[Any]) -> list[Action]:
+    """Responses API output items: tool calls, else commands written in the message text."""
+    actions: list[Action] = []
+    text_parts: list[str] = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        kind = item.get("type")
+        if kind == "function_call":
+            actions.append(Action(str(item.get("name") or "tool"), _arguments(item.get("arguments"))))
+        elif kind == "custom_tool_call":
+            actions.append(Action(str(item.get("name") or "tool"), _arguments(item.get("input"))))
+        elif kind == "local_shell_call":
+            command = (item.get("action") or {}).get("command")
+            actions.append(Action("bash", " ".join(map(str, command)) if isinstance(command, list) else str(command)))
+        elif kind == "message" or (kind is None and item.get("role") == "assistant"):
+            text_parts.append(text_of(item.get("content")))
+    return actions or _commands_in_text("\n".join(text_parts))
+
+
+def _part_actions(parts: list[Any]) -> list[Action]:
+    """Gemini parts: function calls, else commands written in the (non-thought) text."""
+    actions = [
+        Action(str(part["functionCall"].get("name") or "tool"), _arguments(part["functionCall"].get("args") or {}))
+        for part in parts
+        if isinstance(part, dict) and isinstance(part.get("functionCall"), dict)
+    ]
+    return actions or _commands_in_text(text_of(parts))
 
 
 def observations(messages: list[dict[str, Any]], start: int, stop: int | None = None) -> list[Observation]:
@@ -111,24 +174,50 @@ def observations(messages: list[dict[str, Any]], start: int, stop: int | None = 
     for i in range(start, len(messages) if stop is None else min(stop, len(messages))):
         message = messages[i]
         role = message.get("role")
-        content = message.get("content")
+        content = message.get("content", message.get("parts"))
         if role == "tool":
             found.append(Observation(text_of(content)))
-        elif role == "user":
-            if isinstance(content, list) and any(
-                isinstance(b, dict) and b.get("type") == "tool_result" for b in content
-            ):
-                for block in content:
-                    if isinstance(block, dict) and block.get("type") == "tool_result":
-                        found.append(Observation(text_of(block.get("content")), bool(block.get("is_error"))))
-            elif i > 0 and messages[i - 1].get("role") == "assistant":
+        elif message.get("type") in _RESULT_ITEMS:
+            found.append(Observation(text_of(message.get("output"))))
+        elif role == "user" or (role is None and "parts" in message):
+            results = [b for b in content if isinstance(b, dict) and _is_result(b)] if isinstance(content, list) else []
+            if results:
+                found += [_result(block) for block in results]
+            elif i > 0 and messages[i - 1].get("role") in _ASSISTANT:
                 # A text agent: the harness answers a command with the next user message.
                 found.append(Observation(text_of(content)))
     return found
 
 
+def _is_result(block: dict[str, Any]) -> bool:
+    return block.get("type") == "tool_result" or "functionResponse" in block
+
+
+def _result(block: dict[str, Any]) -> Observation:
+    """An Anthropic `tool_result` block or a Gemini `functionResponse` part."""
+    if block.get("type") == "tool_result":
+        return Observation(text_of(block.get("content")), bool(block.get("is_error")))
+    response = (block.get("functionResponse") or {}).get("response")
+    if isinstance(response, dict):
+        error = response.get("error")
+        if error:
+            return Observation(error if isinstance(error, str) else _arguments(error), True)
+        output = response.get("output")
+        if isinstance(output, str):
+            return Observation(output)
+    return Observation(_arguments(response))
+
+
+def is_assistant_turn(message: dict[str, Any]) -> bool:
+    """An assistant's message (Gemini's `model` turn) or a Responses API tool-call item."""
+    return message.get("role") in _ASSISTANT or message.get("type") in _CALL_ITEMS
+
+
 def _prompt_tokens(response: dict[str, Any] | None) -> int:
     usage = (response or {}).get("usage") or {}
+    gemini = (response or {}).get("usageMetadata")
+    if isinstance(gemini, dict):
+        return int(gemini.get("promptTokenCount") or 0)
     total = usage.get("prompt_tokens")
     if total is None:
         total = (

@@ -17,7 +17,7 @@ import itertools
 import random
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 
@@ -31,7 +31,9 @@ from regulator.mock.dialects import (
     openai_body,
     openai_stream,
 )
-from regulator.types import Dialect, Receive, Scope, Send
+from regulator.types import Receive, Scope, Send
+
+MockDialect = Literal["openai", "anthropic"]
 
 _JSON = [(b"content-type", b"application/json")]
 _SSE = [(b"content-type", b"text/event-stream; charset=utf-8"), (b"cache-control", b"no-cache")]
@@ -129,7 +131,7 @@ class MockUpstream:
                 mock[name.decode("latin-1")] = value.decode("latin-1")
             elif name == b"anthropic-version":
                 anthropic_client = True
-        dialect: Dialect = "anthropic" if path.startswith("/v1/messages") else "openai"
+        dialect: MockDialect = "anthropic" if path.startswith("/v1/messages") else "openai"
         try:
             if method == "POST" and path in ("/v1/chat/completions", "/v1/messages"):
                 await self._chat(dialect, body, mock, receive, send)
@@ -166,7 +168,7 @@ class MockUpstream:
     async def _error(
         self,
         send: Send,
-        dialect: Dialect,
+        dialect: MockDialect,
         status: int,
         message: str,
         headers: list[tuple[bytes, bytes]] | None = None,
@@ -189,7 +191,7 @@ class MockUpstream:
                     return rule.reply
         return None
 
-    async def _injected_failure(self, send: Send, dialect: Dialect, mock: dict[str, str]) -> bool:
+    async def _injected_failure(self, send: Send, dialect: MockDialect, mock: dict[str, str]) -> bool:
         """Answer an error if the request asks for one or the seeded draw says so."""
         status = _int(mock, "x-mock-status")
         if status is None and self.fail_rate > 0:
@@ -207,7 +209,9 @@ class MockUpstream:
         await self._error(send, dialect, status, message, headers)
         return True
 
-    async def _chat(self, dialect: Dialect, body: bytes, mock: dict[str, str], receive: Receive, send: Send) -> None:
+    async def _chat(
+        self, dialect: MockDialect, body: bytes, mock: dict[str, str], receive: Receive, send: Send
+    ) -> None:
         req = _json_object(body)
         reply = self._apply_scripts(body, req, mock) if self._scripts else None
         first_byte_s = (_float(mock, "x-mock-first-byte-ms") or 0.0) / 1000

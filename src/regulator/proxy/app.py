@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import logging
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
 import orjson
 
-from regulator.errors import BodyTooLarge, NotFound, RegulatorError
+from regulator.errors import BodyTooLarge, RegulatorError, RouteNotFound
+from regulator.proxy import routes
 from regulator.proxy.identity import key_from_headers
+from regulator.proxy.passthrough import forward_unmetered
 from regulator.proxy.pipeline import handle_call
 from regulator.types import ASGIApp, Dialect, Message, Receive, Scope, Send
 
@@ -20,13 +23,6 @@ if TYPE_CHECKING:
     from regulator.proxy.gateway import Gateway
 
 log = logging.getLogger("regulator.proxy")
-
-# (method, path) → (endpoint, dialect): the LLM calls this gateway meters
-ENDPOINTS: dict[tuple[str, str], tuple[str, Dialect]] = {
-    ("POST", "/v1/chat/completions"): ("chat", "openai"),
-    ("POST", "/v1/embeddings"): ("embeddings", "openai"),
-    ("POST", "/v1/messages"): ("messages", "anthropic"),
-}
 
 
 def _headers(scope: Scope) -> dict[str, str]:
@@ -72,9 +68,9 @@ class GatewayApp:
         if scope["type"] != "http":
             return
         method, path = scope["method"], scope["path"]
-        endpoint = ENDPOINTS.get((method, path))
-        if endpoint is not None:
-            await self._llm_call(endpoint, scope, receive, send)
+        route = routes.match(method, path, scope.get("query_string", b""))
+        if route is not None:
+            await self._llm_call(route, scope, receive, send)
         elif method == "GET" and path == "/v1/models":
             await self._models(scope, send)
         elif path in ("/healthz", "/health"):
@@ -84,12 +80,17 @@ class GatewayApp:
                 if path == prefix or path.startswith(prefix + "/") or prefix == "":
                     await app(scope, receive, send)
                     return
-            dialect: Dialect = "anthropic" if "anthropic-version" in _headers(scope) else "openai"
-            await send_error(send, NotFound(f"No route for {method} {path}.", param=None), dialect, [])
+            dialect = routes.caller_dialect(path, _headers(scope))
+            await send_error(send, RouteNotFound(f"No route for {method} {path}.", param=None), dialect, [])
 
-    async def _llm_call(self, served: tuple[str, Dialect], scope: Scope, receive: Receive, send: Send) -> None:
-        endpoint, dialect = served
+    async def _llm_call(self, route: routes.Route, scope: Scope, receive: Receive, send: Send) -> None:
+        dialect = route.api.dialect
         headers = _headers(scope)
+        if dialect == "google" and "x-goog-api-key" not in headers:
+            # Google also takes the key in the query string (`?key=`).
+            key = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"))).get("key")
+            if key:
+                headers["x-goog-api-key"] = key
         started = False
 
         async def tracked_send(message: Message) -> None:
@@ -100,7 +101,10 @@ class GatewayApp:
         failure: RegulatorError
         try:
             raw = await read_body(scope, receive, self.gateway.config.server.max_body_bytes)
-            await handle_call(self.gateway, endpoint, raw, headers, tracked_send, receive)
+            if route.forward is not None:
+                await forward_unmetered(self.gateway, route, scope["method"], raw, headers, tracked_send)
+            else:
+                await handle_call(self.gateway, route.api, route.target, raw, headers, tracked_send, receive)
             return
         except RegulatorError as refusal:
             failure = refusal

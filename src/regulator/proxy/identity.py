@@ -24,7 +24,7 @@ def key_from_headers(headers: dict[str, str]) -> str | None:
         scheme, _, token = auth.partition(" ")
         if scheme.lower() == "bearer" and token.strip():
             return token.strip()
-    key = headers.get("x-api-key")
+    key = headers.get("x-api-key") or headers.get("x-goog-api-key")
     return key.strip() if key else None
 
 
@@ -41,7 +41,8 @@ class KeyCache:
     async def identify(self, key: str | None) -> Identity:
         if not key:
             raise Unauthorized(
-                "No API key. Send your regulator key as 'Authorization: Bearer rg-…' or 'x-api-key: rg-…'."
+                "No API key. Send your regulator key as 'Authorization: Bearer rg-…', 'x-api-key: rg-…' "
+                "or 'x-goog-api-key: rg-…'."
             )
         digest = hash_key(key)
         if digest in self._revoked:

@@ -1,8 +1,10 @@
-"""The path of one call, top to bottom: identify → verdict → admit → forward → settle → record → observe.
+"""The path of one call, top to bottom: identify → verdict → admit → forward → settle → deliver → observe.
 
 `handle_call` is the whole story of a call; each step is a few lines calling the component that owns
-it. Once a response has started, nothing here sends a second status: a stop mid-stream ends the
-stream cleanly in the caller's dialect.
+it. Forwarding ends in an `Ending` — what the provider billed and what is left to deliver — and the
+call settles from one place only, before the caller sees the end: when the caller sees it, the call
+is on the books. Once a response has started, nothing here sends a second status: a stop
+mid-stream ends the stream cleanly in the caller's dialect.
 """
 
 from __future__ import annotations
@@ -10,113 +12,90 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from regulator.budget.slots import Admission, AdmitRequest
+from regulator.budget.slots import AdmitRequest
 from regulator.errors import AgentPaused, BudgetExceeded, Forbidden, RateLimited, RegulatorError, UpstreamError
-from regulator.events import CallEvent, CallRecord, Identity, Usage
-from regulator.pricing.catalog import ModelPrice
+from regulator.events import Usage
 from regulator.pricing.tokens import input_token_bound, tight_input_token_bound
-from regulator.pricing.usage import usage_from_anthropic, usage_from_openai
-from regulator.proxy import dialects
-from regulator.proxy.dialects import ParsedRequest
+from regulator.proxy.call import Call
+from regulator.proxy.dialects import Api, Target
 from regulator.proxy.identity import key_from_headers
-from regulator.proxy.routing import ModelRoute
-from regulator.proxy.sessions import Threaded
-from regulator.proxy.streams import AnthropicStreamMeter, OpenAIStreamMeter, StreamMeter, split_events
+from regulator.proxy.upstream import UpstreamResponse
 from regulator.types import Receive, Send
 
 if TYPE_CHECKING:
     from regulator.proxy.gateway import Gateway
 
-PARSERS = {
-    "chat": dialects.parse_openai_chat,
-    "embeddings": dialects.parse_openai_embeddings,
-    "messages": dialects.parse_anthropic_messages,
-}
 # When neither the caller, the config nor the catalog gives a model's output limit.
 DEFAULT_MAX_OUTPUT_TOKENS = 16_384
-UPSTREAM_PATHS = {"chat": "/chat/completions", "embeddings": "/embeddings", "messages": "/messages"}
+# Input the request does not show (a stored previous response, cached content) is bounded by the
+# model's context window; for a model whose window is unknown, by the largest in common use.
+UNSEEN_INPUT_TOKENS = 1_048_576
 
 
 @dataclass(slots=True)
-class CallContext:
-    request: ParsedRequest
-    record: CallRecord
-    started: float
-    actions: list[str] = field(default_factory=list)
-    admission: Admission | None = None
-    price: ModelPrice | None = None
-    settled: bool = False
-    remaining_usd: float | None = None
-    seq: int = 0
-    new_from: int = 0
+class Ending:
+    """How forwarding ended: the usage to settle at, and what is left to deliver once settled."""
 
-    def headers(self, cost_usd: float) -> list[tuple[bytes, bytes]]:
-        headers = [
-            (b"x-regulator-cost-usd", f"{cost_usd:.6f}".encode()),
-            (b"x-regulator-session", self.record.session.encode()),
-        ]
-        if self.remaining_usd is not None:
-            headers.append((b"x-regulator-budget-remaining-usd", f"{self.remaining_usd:.6f}".encode()))
-        if self.actions:
-            headers.append((b"x-regulator-action", ",".join(self.actions).encode()))
-        return headers
+    usage: Usage
+    answer: dict[str, Any] | None = None  # the assistant's answer, for the detectors
+    response: UpstreamResponse | None = None  # a whole answer to send: its status and headers
+    body: bytes = b""  # that answer's body, or a stream's held-back last events
+    error: BaseException | None = None  # raised once settled
 
 
 async def handle_call(
-    gw: Gateway, endpoint: str, raw: bytes, headers: dict[str, str], send: Send, receive: Receive
+    gw: Gateway, api: Api, target: Target, raw: bytes, headers: dict[str, str], send: Send, receive: Receive
 ) -> None:
     started = time.perf_counter()
     # identify
     identity = await gw.keys.identify(key_from_headers(headers))
-    request = PARSERS[endpoint](raw)
-    route = gw.router.route(request.model, request.dialect)
+    request = api.parse(raw, target)
+    route = gw.router.route(request.model, api.dialect)
     threaded = gw.sessions.thread(
         identity.key_id, request.system, request.messages, headers.get(gw.config.sessions.header)
     )
-    record = CallRecord(
-        call_id=uuid.uuid4().hex,
-        ts=time.time(),
-        org=identity.org,
-        fleet=identity.fleet,
-        agent=identity.agent,
-        session=threaded.session,
-        model=request.model,
-        upstream=route.upstream.name,
-        dialect=request.dialect,
-        endpoint=endpoint,
-        served_model=route.upstream_model,
-        stream=request.stream,
-        key_id=identity.key_id,
-    )
-    ctx = CallContext(request, record, started, seq=threaded.seq, new_from=threaded.new_from)
+    call = Call.open(api, request, identity, threaded, route, started)
     try:
-        await _serve(gw, ctx, identity, threaded, route, raw, headers, send, receive)
+        await _serve(gw, call, headers, send, receive)
     except RegulatorError as error:
         # Refusals and failures too say which session they counted in and what they cost.
-        error.headers.update({k.decode(): v.decode() for k, v in ctx.headers(record.cost_usd)})
+        error.headers.update({k.decode(): v.decode() for k, v in call.headers(call.record.cost_usd)})
         raise
 
 
-async def _serve(
-    gw: Gateway,
-    ctx: CallContext,
-    identity: Identity,
-    threaded: Threaded,
-    route: ModelRoute,
-    raw: bytes,
-    headers: dict[str, str],
-    send: Send,
-    receive: Receive,
-) -> None:
-    request, record, endpoint = ctx.request, ctx.record, ctx.record.endpoint
-    # verdict: standing state from the policy, decided on earlier calls
-    verdict = gw.supervisor.verdict(identity.agent, threaded.session)
+async def _serve(gw: Gateway, call: Call, headers: dict[str, str], send: Send, receive: Receive) -> None:
+    _apply_verdict(gw, call)
+    await _admit(gw, call)
+    try:
+        ending = await _forward(gw, call, headers, send, receive)
+    except BaseException as exc:
+        # Whatever went wrong before an ending was decided (a cancelled task at shutdown, a bug), the
+        # call is recorded, and counted at its reservation: the provider may have billed it.
+        call.record.outcome = "interrupted"
+        ending = Ending(call.reserved_usage(), error=exc)
+    cost = await call.settle(gw, ending.usage)  # the one place a call settles
+    if ending.error is not None:
+        raise ending.error
+    if ending.response is not None:
+        status, passed = ending.response.status, ending.response.headers
+        await send({"type": "http.response.start", "status": status, "headers": _headers(passed, call.headers(cost))})
+        await send({"type": "http.response.body", "body": ending.body})
+    elif call.record.outcome != "client_gone":
+        with contextlib.suppress(Exception):
+            await send({"type": "http.response.body", "body": ending.body, "more_body": False})
+    if call.api.conversational:
+        gw.observe(call.event(ending.answer))
+
+
+def _apply_verdict(gw: Gateway, call: Call) -> None:
+    """Standing state from the supervisor, decided on earlier calls: refuse, or change this one."""
+    identity, request, record = call.identity, call.request, call.record
+    verdict = gw.supervisor.verdict(identity.agent, call.threaded.session)
     if verdict.state == "killed":
         raise Forbidden(f"Agent '{identity.agent}' was stopped by regulator: {verdict.reason}")
     if verdict.state == "paused":
@@ -135,137 +114,114 @@ async def _serve(
                 f"Agent '{identity.agent}' is throttled by regulator ({verdict.reason}). Retry later.",
                 headers={"retry-after": str(int(wait) + 1)},
             )
-        ctx.actions.append("throttle")
+        call.actions.append("throttle")
     target = gw.router.downgrade_target(request.model) if verdict.state == "downgraded" else None
-    if target and endpoint != "embeddings":
-        route = gw.router.route(target, request.dialect)
-        dialects.swap_model(request, route.upstream_model)
-        record.served_model = route.upstream_model
-        ctx.actions.append("downgrade")
-    if verdict.nudge and endpoint != "embeddings":
-        dialects.add_nudge(request, verdict.nudge)
-        ctx.actions.append("nudge")
-    record.action = ",".join(ctx.actions) or None
-    price = ctx.price = gw.prices.price(route.model)
-    # admit: worst case reserved on every applicable budget before anything is forwarded
-    tools = "tools" in request.body
-    embeddings = endpoint == "embeddings"
+    if target and call.api.conversational:
+        call.route = gw.router.route(target, call.api.dialect)
+        call.api.swap_model(request, call.route.upstream_model)
+        record.served_model = call.route.upstream_model
+        call.actions.append("downgrade")
+    if verdict.nudge and call.api.conversational:
+        call.api.add_nudge(request, verdict.nudge)
+        call.actions.append("nudge")
+    record.action = ",".join(call.actions) or None
+
+
+async def _admit(gw: Gateway, call: Call) -> None:
+    """Reserve the worst case on every applicable budget before anything is forwarded."""
+    request, record, model = call.request, call.record, call.route.model
+    price = call.price = gw.prices.price(model)
+    bound = input_token_bound(request.raw, request.messages, tools=request.tools)
+    if request.unseen_input:
+        bound = price.context_window or max(bound, UNSEEN_INPUT_TOKENS)
+    answers = request.answers
+    if call.api.conversational:
+        # Each answer (`n`, `candidateCount`) may use the whole limit.
+        max_tokens = None if request.max_tokens is None else request.max_tokens * answers
+        model_max = (price.max_output_tokens or DEFAULT_MAX_OUTPUT_TOKENS) * answers
+    else:
+        max_tokens = model_max = 0
     admit = AdmitRequest(
-        identity=identity,
-        session=threaded.session,
+        identity=call.identity,
+        session=call.threaded.session,
         call_id=record.call_id,
         price=price,
-        input_tokens=input_token_bound(raw, request.messages, tools=tools),
-        max_tokens=0 if embeddings else request.max_tokens,
-        model_max_output_tokens=0 if embeddings else price.max_output_tokens or DEFAULT_MAX_OUTPUT_TOKENS,
+        input_tokens=bound,
+        max_tokens=max_tokens,
+        model_max_output_tokens=model_max,
         now=record.ts,
     )
     try:
-        ctx.admission = await gw.budget.admit(admit)
+        admission = await gw.budget.admit(admit)
     except BudgetExceeded:
         # The fast bound counts bytes; where the model's tokenizer ships offline, a real count
         # (slower, cached per message) may show the call fits after all.
-        tight = tight_input_token_bound(route.model, raw, request.messages, tools=tools)
-        if tight >= admit.input_tokens:
+        tight = tight_input_token_bound(model, request.raw, request.messages, tools=request.tools)
+        if request.unseen_input or tight >= admit.input_tokens:
             raise
         admit.input_tokens = tight
-        ctx.admission = await gw.budget.admit(admit)
-    ctx.remaining_usd = ctx.admission.remaining_usd
-    gw.sessions.commit(threaded)  # only now: a refused call is not the session's progress
-    if gw.is_degraded(ctx.admission.reservation_id):
-        ctx.actions.append("degraded-counters")
-    record.reserved_usd = ctx.admission.reserved_usd
-    if not embeddings and ctx.admission.max_tokens != request.max_tokens:
-        dialects.set_max_tokens(request, ctx.admission.max_tokens)
+        admission = await gw.budget.admit(admit)
+    call.admission = admission
+    call.remaining_usd = admission.remaining_usd
+    gw.sessions.commit(call.threaded)  # only now: a refused call is not the session's progress
+    if gw.is_degraded(admission.reservation_id):
+        call.actions.append("degraded-counters")
+    record.reserved_usd = admission.reserved_usd
+    if call.api.conversational:
+        per_answer = max(1, admission.max_tokens // answers)
+        if per_answer != request.max_tokens:
+            call.api.set_max_tokens(request, per_answer)
     gw.ledger.reserve(
         record.call_id, record.ts, record.org, record.fleet, record.agent, record.session, record.reserved_usd
     )
-    try:
-        await _forward(gw, ctx, route, headers, send, receive)
-    except BaseException:
-        if not ctx.settled:
-            # Whatever went wrong before settling (a cancelled task at shutdown, a bug), the call is
-            # recorded, and counted at its reservation: the provider may have billed it.
-            ctx.record.outcome = "interrupted"
-            await _settle(gw, ctx, _reserved_usage(ctx), time.perf_counter())
-        raise
 
 
-async def _forward(
-    gw: Gateway, ctx: CallContext, route: Any, headers: dict[str, str], send: Send, receive: Receive
-) -> None:
-    request, record = ctx.request, ctx.record
-    hide_usage = False
-    if request.stream and request.dialect == "openai":
-        hide_usage = dialects.ensure_stream_usage(request)
-    body = request.edited_body()
-    target = gw.upstreams.target(route.upstream)
+async def _forward(gw: Gateway, call: Call, headers: dict[str, str], send: Send, receive: Receive) -> Ending:
+    request, record = call.request, call.record
+    upstream = gw.upstreams.target(call.route.upstream)
     forward_at = time.perf_counter()
     try:
-        response = await gw.upstreams.post(target, UPSTREAM_PATHS[record.endpoint], body, headers)
+        response = await gw.upstreams.post(
+            upstream,
+            request.upstream_path,
+            request.edited_body(),
+            call.api.upstream_headers(upstream.api_key, headers),
+            headers,
+        )
         await response.raise_for_status()
-    except RegulatorError as exc:
+    except UpstreamError as exc:
         record.status = exc.status
-        record.outcome = "timeout" if exc.status == 504 else "unreachable" if exc.status == 502 else "upstream_error"
+        record.outcome = exc.outcome
         record.latency_ms = (time.perf_counter() - forward_at) * 1000
         # An error answer bills nothing; a request lost after it was sent may have been billed in full.
-        await _settle(
-            gw,
-            ctx,
-            _reserved_usage(ctx) if isinstance(exc, UpstreamError) and exc.maybe_billed else Usage(),
-            forward_at,
-        )
-        raise
+        return Ending(call.reserved_usage() if exc.maybe_billed else Usage(), error=exc)
     if request.stream:
-        await _stream(gw, ctx, response, send, receive, forward_at, hide_usage)
-        return
+        return await _stream(gw, call, response, send, receive, forward_at)
     payload = await response.read()
     record.latency_ms = (time.perf_counter() - forward_at) * 1000
-    usage, answer = _usage_of(request.dialect, payload)
-    cost = await _settle(gw, ctx, usage, forward_at)
-    await send(
-        {
-            "type": "http.response.start",
-            "status": response.status,
-            "headers": _response_headers(response.headers, ctx.headers(cost)),
-        }
-    )
-    await send({"type": "http.response.body", "body": payload})
-    _observe(gw, ctx, answer)
+    answer = _answer(payload)
+    usage = call.api.usage(answer) if answer is not None else Usage()
+    return Ending(usage, answer, response, payload)
 
 
-def _usage_of(dialect: str, payload: bytes) -> tuple[Usage, dict[str, Any] | None]:
+def _answer(payload: bytes) -> dict[str, Any] | None:
     try:
         answer = orjson.loads(payload)
     except orjson.JSONDecodeError:
-        return Usage(), None
-    if not isinstance(answer, dict):
-        return Usage(), None
-    usage = answer.get("usage")
-    parse = usage_from_openai if dialect == "openai" else usage_from_anthropic
-    return parse(usage if isinstance(usage, dict) else None), answer
+        return None
+    return answer if isinstance(answer, dict) else None
 
 
-def _response_headers(upstream: dict[str, str], extra: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+def _headers(upstream: dict[str, str], extra: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
     return [(k.encode(), v.encode()) for k, v in upstream.items()] + extra
 
 
 async def _stream(
-    gw: Gateway,
-    ctx: CallContext,
-    response: Any,
-    send: Send,
-    receive: Receive,
-    forward_at: float,
-    hide_usage: bool,
-) -> None:
-    request, record = ctx.request, ctx.record
-    meter: StreamMeter
-    if request.dialect == "openai":
-        meter = OpenAIStreamMeter(request.max_tokens, gw.count_tokens, hide_usage)
-    else:
-        meter = AnthropicStreamMeter(request.max_tokens, gw.count_tokens)
-    headers = _response_headers(response.headers, ctx.headers(record.reserved_usd))
+    gw: Gateway, call: Call, response: UpstreamResponse, send: Send, receive: Receive, forward_at: float
+) -> Ending:
+    record = call.record
+    meter = call.api.meter(call.request, gw.count_tokens)
+    headers = _headers(response.headers, call.headers(record.reserved_usd))
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
     client_gone = asyncio.Event()
     streaming = asyncio.current_task()
@@ -279,13 +235,13 @@ async def _stream(
 
     watcher = asyncio.create_task(watch_disconnect())
     buffer = bytearray()
-    # The stream's last events ([DONE], message_stop, or regulator's own ending) are held back until
-    # the call is settled: when the caller sees the end, the call is on the books.
+    # The stream's last events ([DONE], message_stop, response.completed, or regulator's own
+    # ending) are held back until the call is settled.
     ending: list[bytes] = []
     try:
         async for chunk in response.iter_chunks():
             out = []
-            for event in split_events(buffer, chunk):
+            for event in meter.split(buffer, chunk):
                 forwarded = meter.feed(event)
                 if meter.ended_by_regulator:
                     out.append(meter.closing_events())
@@ -317,64 +273,4 @@ async def _stream(
     if record.outcome == "ok" and (meter.ended_by_regulator or not meter.finished):
         record.outcome = "cut"
     record.latency_ms = (time.perf_counter() - forward_at) * 1000
-    usage = meter.usage or Usage()
-    if meter.usage is None or meter.ended_by_regulator or not meter.finished:
-        usage = _produced_usage(meter, usage, ctx)
-    await _settle(gw, ctx, usage, forward_at)
-    if record.outcome != "client_gone":
-        with contextlib.suppress(Exception):
-            await send({"type": "http.response.body", "body": b"".join(ending), "more_body": False})
-    _observe(gw, ctx, meter.answer())
-
-
-def _produced_usage(meter: StreamMeter, reported: Usage, ctx: CallContext) -> Usage:
-    """A stream that ended without (final) usage is metered for what was produced."""
-    output = max(reported.output_tokens, meter.billed_output_tokens())
-    # Without a reported prompt count, the input is charged at the bound that was reserved for it.
-    input_tokens = reported.input_tokens or (ctx.admission.input_tokens if ctx.admission else 0)
-    return Usage(
-        input_tokens,
-        reported.cached_input_tokens,
-        reported.cache_write_tokens,
-        output,
-        reported.reasoning_tokens,
-    )
-
-
-def _reserved_usage(ctx: CallContext) -> Usage:
-    """The usage a call was reserved for: what it is counted at when what was billed is unknown."""
-    if ctx.admission is None:
-        return Usage()
-    return Usage(input_tokens=ctx.admission.input_tokens, output_tokens=ctx.admission.max_tokens)
-
-
-async def _settle(gw: Gateway, ctx: CallContext, usage: Usage, forward_at: float) -> float:
-    record = ctx.record
-    record.usage = usage
-    record.cost_usd = ctx.price.cost(usage) if ctx.price is not None else 0.0
-    ctx.settled = True
-    if ctx.admission is not None:
-        await gw.budget.settle(ctx.admission, record.cost_usd, actual_tokens=usage.input_tokens + usage.output_tokens)
-        if ctx.remaining_usd is not None:
-            # Settling moves every applicable budget by the same amount, so the tightest stays tightest.
-            ctx.remaining_usd += ctx.admission.reserved_usd - record.cost_usd
-    record.overhead_ms = max(0.0, (time.perf_counter() - ctx.started) * 1000 - record.latency_ms)
-    gw.ledger.record(record)
-    gw.after_call(record)
-    return record.cost_usd
-
-
-def _observe(gw: Gateway, ctx: CallContext, answer: dict[str, Any] | None) -> None:
-    if ctx.request.endpoint == "embeddings":
-        return
-    gw.observe(
-        CallEvent(
-            record=ctx.record,
-            seq=ctx.seq,
-            messages=ctx.request.messages,
-            new_from=ctx.new_from,
-            response=answer,
-            system=ctx.request.system,
-            budget_remaining_usd=ctx.remaining_usd,
-        )
-    )
+    return Ending(call.produced_usage(meter), meter.answer(), body=b"".join(ending))

@@ -8,7 +8,7 @@ from regulator.config import Config, ModelConfig, UpstreamConfig
 from regulator.errors import BadRequest, NotFound
 from regulator.types import Dialect
 
-# The upstream `serve --upstream URL` adds: it serves every model in both dialects.
+# The upstream `serve --upstream URL` adds: it serves every model in every dialect.
 DEFAULT_UPSTREAM = "default"
 
 
@@ -41,13 +41,24 @@ class Router:
                 "Add it under 'models:' in regulator.yaml.",
                 param="model",
             )
-        if route.upstream.dialect not in (dialect, "both"):
+        if dialect not in route.upstream.dialects:
+            spoken = " and ".join(route.upstream.dialects)
             raise BadRequest(
-                f"The model '{model}' is served by upstream '{route.upstream.name}', which speaks the "
-                f"{route.upstream.dialect} dialect; call it through the {route.upstream.dialect} endpoint.",
+                f"The model '{model}' is served by upstream '{route.upstream.name}', which speaks {spoken}, "
+                f"not {dialect}; call it through an API of that dialect (regulator does not translate).",
                 param="model",
             )
         return route
+
+    def upstream_for(self, dialect: Dialect) -> UpstreamConfig:
+        """Where a call that names no model goes (a stored response): the catch-all upstream, else the
+        first that serves the dialect."""
+        if self.fallback is not None and dialect in self.fallback.dialects:
+            return self.fallback
+        for upstream in self._upstreams.values():
+            if dialect in upstream.dialects:
+                return upstream
+        raise NotFound(f"No upstream of this gateway serves the {dialect} dialect.", param=None)
 
     def downgrade_target(self, model: str) -> str | None:
         entry = self._models.get(model)

@@ -25,7 +25,11 @@ def _message_key(message: dict[str, Any]) -> int:
     # Built-in hashing: fast (string hashes are computed once, in C) and only compared within this
     # process. Clients re-serialise history with varying key order and null fields, so hash the
     # fields that carry meaning rather than the raw JSON.
-    content = message.get("content")
+    if "content" not in message:
+        # A Responses API item (function_call, function_call_output, reasoning) or a Gemini turn
+        # (`parts`): all of it carries meaning.
+        return hash(orjson.dumps(message, option=orjson.OPT_SORT_KEYS))
+    content = message["content"]
     if not isinstance(content, str):
         content = orjson.dumps(content, option=orjson.OPT_SORT_KEYS) if content is not None else None
     extra = message.get("tool_calls") or message.get("tool_call_id")

@@ -16,8 +16,6 @@ from regulator.errors import UpstreamError, UpstreamTimeout, UpstreamUnreachable
 # details, rate-limit headers of regulator's shared provider key) stays behind.
 PASSED_RESPONSE_HEADERS = frozenset({"content-type", "x-request-id", "request-id", "openai-processing-ms"})
 
-ANTHROPIC_VERSION = "2023-06-01"
-
 
 @contextmanager
 def map_transport_errors(upstream: str) -> Iterator[None]:
@@ -129,26 +127,29 @@ class UpstreamClient:
         return [m["id"] for m in data or [] if isinstance(m, dict) and isinstance(m.get("id"), str)]
 
     async def post(
-        self, target: UpstreamTarget, path: str, body: bytes, caller_headers: dict[str, str]
+        self, target: UpstreamTarget, path: str, body: bytes, headers: dict[str, str], caller_headers: dict[str, str]
+    ) -> UpstreamResponse:
+        """POST `body` to the upstream with `headers` (the provider key as the API sends it)."""
+        return await self.request("POST", target, path, body, headers, caller_headers)
+
+    async def request(
+        self,
+        method: str,
+        target: UpstreamTarget,
+        path: str,
+        body: bytes | None,
+        headers: dict[str, str],
+        caller_headers: dict[str, str],
     ) -> UpstreamResponse:
         assert self._session is not None, "UpstreamClient.start() was not awaited"
-        headers = {"content-type": "application/json", "accept-encoding": "identity"}
-        if path.endswith("/messages"):
-            headers["anthropic-version"] = caller_headers.get("anthropic-version", ANTHROPIC_VERSION)
-            beta = caller_headers.get("anthropic-beta")
-            if beta:
-                headers["anthropic-beta"] = beta
-            if target.api_key:
-                headers["x-api-key"] = target.api_key
-        elif target.api_key:
-            headers["authorization"] = f"Bearer {target.api_key}"
+        sent = {"content-type": "application/json", "accept-encoding": "identity", **headers}
         for name, value in caller_headers.items():
             if name.startswith("x-mock-"):
-                headers[name] = value  # failure injection for the project's own mock upstream
+                sent[name] = value  # failure injection for the project's own mock upstream
         url = target.upstream.base_url + path
         with map_transport_errors(target.upstream.name):
             try:
-                response = await self._session.post(url, data=body, headers=headers)
+                response = await self._session.request(method, url, data=body, headers=sent)
             except TimeoutError as exc:
                 raise UpstreamTimeout(f"Upstream {target.upstream.name!r} did not answer in time.") from exc
         return UpstreamResponse(target, response)
