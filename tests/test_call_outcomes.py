@@ -15,7 +15,9 @@ CHAT_CALL = {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "h
 
 
 @pytest.mark.parametrize("status", [502, 504])
-def test_a_provider_answering_502_or_504_is_an_upstream_error_not_an_outage(gateway: RunningGateway, status: int) -> None:
+def test_a_provider_answering_502_or_504_is_an_upstream_error_not_an_outage(
+    gateway: RunningGateway, status: int
+) -> None:
     r = httpx.post(
         gateway.url + "/v1/chat/completions",
         json=CHAT_CALL,

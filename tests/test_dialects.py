@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-import orjson
+from typing import Any
 
-from regulator.proxy.dialects import CHAT, MESSAGES, Target
+import orjson
+import pytest
+
+from regulator.proxy.dialects import CHAT, GEMINI, MESSAGES, RESPONSES, Target
 
 CONVERSATION = [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi \u00e9\u65e5"}]
 
@@ -47,3 +50,49 @@ def test_anthropic_request_without_max_tokens_gets_the_admitted_value() -> None:
     sent = orjson.loads(request.edited_body())
     assert sent["max_tokens"] == 1024
     assert sent["messages"][-1]["content"][-1]["text"].startswith("[regulator] you keep")
+
+
+def test_a_gemini_output_limit_is_spliced_into_the_callers_generation_config() -> None:
+    raw = b'{"contents": [{"parts": [{"text": "hi"}]}], "generationConfig": {"temperature": 1}}'
+    request = GEMINI.parse(raw, Target("gemini-2.5-flash"))
+    GEMINI.set_max_tokens(request, 512)
+    body = request.edited_body()
+    assert body == raw.replace(b'{"temperature"', b'{"maxOutputTokens":512,"temperature"')
+    assert request.upstream_path == "/models/gemini-2.5-flash:generateContent"
+
+
+@pytest.mark.parametrize(
+    ("raw", "sent"),
+    [
+        (b'{"contents": [{"parts": []}]}', {"generationConfig": {"maxOutputTokens": 64}}),
+        (b'{"contents": [{"parts": []}], "generationConfig": {}}', {"generationConfig": {"maxOutputTokens": 64}}),
+        (
+            b'{"contents": [{"parts": []}], "generation_config": {"candidate_count": 2}}',
+            {"generation_config": {"candidate_count": 2, "max_output_tokens": 64}},
+        ),
+        (
+            # The key quoted inside the conversation is escaped there: the splice still finds the real one.
+            b'{"contents": [{"parts": [{"text": "\\"generationConfig\\""}]}], "generationConfig": {"topK": 3}}',
+            {"generationConfig": {"topK": 3, "maxOutputTokens": 64}},
+        ),
+    ],
+)
+def test_gemini_output_limits_land_where_the_caller_spelled_its_config(raw: bytes, sent: dict[str, Any]) -> None:
+    request = GEMINI.parse(raw, Target("gemini-2.5-pro", stream=True))
+    GEMINI.set_max_tokens(request, 64)
+    body = orjson.loads(request.edited_body())
+    assert {k: v for k, v in body.items() if k != "contents"} == sent
+    assert request.upstream_path == "/models/gemini-2.5-pro:streamGenerateContent?alt=sse"
+
+
+def test_a_responses_request_reads_string_or_item_input_and_notes_unseen_input() -> None:
+    plain = RESPONSES.parse(b'{"model": "gpt-5", "input": "hi", "instructions": "Be brief."}', Target())
+    assert plain.messages == [{"role": "user", "content": "hi"}] and plain.system == "Be brief."
+    assert not plain.unseen_input and plain.max_tokens_field == "max_output_tokens"
+    items = [{"type": "function_call_output", "call_id": "c1", "output": "ok"}]
+    chained = RESPONSES.parse(
+        orjson.dumps({"model": "gpt-5", "input": items, "previous_response_id": "resp_1", "stream": True}), Target()
+    )
+    assert chained.messages == items and chained.unseen_input and chained.stream
+    RESPONSES.set_max_tokens(chained, 99)
+    assert orjson.loads(chained.edited_body())["max_output_tokens"] == 99

@@ -38,7 +38,7 @@ _CORPUS = (
 )
 _WORDS = tuple(" " + word for word in _CORPUS.split())
 _SENTENCE_STARTS = tuple(i for i, word in enumerate(_WORDS) if i == 0 or _WORDS[i - 1].endswith((".", "?")))
-_REASONING_MODEL = re.compile(r"^o\d|reason|gpt-5")
+_REASONING_MODEL = re.compile(r"^o\d|reason|gpt-5|gemini-(2\.5|3)")
 
 # Providers only cache long prompts (both document a 1,024-token minimum); OpenAI in 128-token steps.
 CACHE_MIN_TOKENS = 1024

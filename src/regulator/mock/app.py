@@ -1,7 +1,8 @@
 """The mock upstream's ASGI app: routing, failure injection, scripted replies, the billing record.
 
 A raw ASGI app rather than a framework because it must never be the bottleneck of a benchmark.
-Answers are planned in `mock_answers` and shaped in `mock_dialects`; `mock_upstream` runs it.
+Answers are planned in `answers` and shaped per API (`wires`: chat and Messages in `dialects`,
+`responses`, `gemini`); `server` runs it.
 
 Request headers (each also settable per script rule): `x-mock-status`, `x-mock-retry-after`,
 `x-mock-latency-ms`, `x-mock-first-byte-ms`, `x-mock-break-after`, `x-mock-ignore-max-tokens`,
@@ -16,24 +17,16 @@ import binascii
 import itertools
 import random
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any
 
 import orjson
 
 from regulator.mock.answers import AnswerOptions, Plan, PromptCache, plan_answer
-from regulator.mock.dialects import (
-    anthropic_body,
-    anthropic_stream,
-    embeddings_body,
-    error_body,
-    models_body,
-    openai_body,
-    openai_stream,
-)
+from regulator.mock.dialects import embeddings_body, models_body
+from regulator.mock.wires import CHAT, MESSAGES, RESPONSES, Routed, Wire, count_body, route, wire_of
 from regulator.types import Receive, Scope, Send
-
-MockDialect = Literal["openai", "anthropic"]
 
 _JSON = [(b"content-type", b"application/json")]
 _SSE = [(b"content-type", b"text/event-stream; charset=utf-8"), (b"cache-control", b"no-cache")]
@@ -79,6 +72,8 @@ class MockUpstream:
         self._models: dict[str, dict[str, int]] = {}
         self._errors: dict[str, int] = {}
         self._requests = 0
+        # Responses it answered, for `GET /v1/responses/{id}` and `previous_response_id`: (body, tokens).
+        self._responses: OrderedDict[str, tuple[bytes, int]] = OrderedDict()
 
     # ---- the Python API -------------------------------------------------------------------------
 
@@ -115,6 +110,7 @@ class MockUpstream:
             self._requests = 0
             self._scripts.clear()
             self._cache.clear()
+            self._responses.clear()
             self._rng = random.Random(self.seed)
 
     # ---- ASGI -----------------------------------------------------------------------------------
@@ -125,20 +121,24 @@ class MockUpstream:
         path, method = scope["path"], scope["method"]
         body = await _read_body(receive)
         mock: dict[str, str] = {}
-        anthropic_client = False
-        for name, value in scope["headers"]:
+        headers = dict(scope["headers"])
+        for name, value in headers.items():
             if name.startswith(b"x-mock-"):
                 mock[name.decode("latin-1")] = value.decode("latin-1")
-            elif name == b"anthropic-version":
-                anthropic_client = True
-        dialect: MockDialect = "anthropic" if path.startswith("/v1/messages") else "openai"
+        routed = route(method, path, scope.get("query_string", b""))
+        wire = routed.wire if routed is not None else wire_of(path, headers)
         try:
-            if method == "POST" and path in ("/v1/chat/completions", "/v1/messages"):
-                await self._chat(dialect, body, mock, receive, send)
+            if routed is not None and routed.count:
+                # A token count: the mock's rough one (a token per 4 bytes of the request).
+                await _respond(send, 200, count_body(routed, max(1, len(body) // 4)))
+            elif routed is not None:
+                await self._generate(routed, body, mock, receive, send)
             elif method == "POST" and path == "/v1/embeddings":
                 await self._embeddings(body, mock, send)
+            elif method == "GET" and path.startswith("/v1/responses/") and path[14:] in self._responses:
+                await _respond(send, 200, self._responses[path[14:]][0])
             elif method == "GET" and path == "/v1/models":
-                await _respond(send, 200, models_body("anthropic" if anthropic_client else "openai"))
+                await _respond(send, 200, models_body("anthropic" if b"anthropic-version" in headers else "openai"))
             elif method == "GET" and path == "/mock/stats":
                 await _respond(send, 200, orjson.dumps(self.stats()))
             elif method == "POST" and path == "/mock/reset":
@@ -148,9 +148,9 @@ class MockUpstream:
                 self._add_script(body)
                 await _respond(send, 200, b'{"ok":true}')
             else:
-                await self._error(send, dialect, 404, f"Unknown request URL: {method} {path}")
+                await self._error(send, wire, 404, f"Unknown request URL: {method} {path}")
         except _BadRequest as exc:
-            await self._error(send, dialect, 400, str(exc))
+            await self._error(send, wire, 400, str(exc))
 
     def _add_script(self, body: bytes) -> None:
         rule = _json_object(body)
@@ -168,7 +168,7 @@ class MockUpstream:
     async def _error(
         self,
         send: Send,
-        dialect: MockDialect,
+        wire: Wire,
         status: int,
         message: str,
         headers: list[tuple[bytes, bytes]] | None = None,
@@ -176,7 +176,7 @@ class MockUpstream:
         with self._lock:
             self._requests += 1
             self._errors[str(status)] = self._errors.get(str(status), 0) + 1
-        await _respond(send, status, error_body(dialect, status, message), headers)
+        await _respond(send, status, wire.error(status, message), headers)
 
     def _apply_scripts(self, body: bytes, req: dict[str, Any], mock: dict[str, str]) -> dict[str, Any] | None:
         with self._lock:
@@ -191,7 +191,7 @@ class MockUpstream:
                     return rule.reply
         return None
 
-    async def _injected_failure(self, send: Send, dialect: MockDialect, mock: dict[str, str]) -> bool:
+    async def _injected_failure(self, send: Send, wire: Wire, mock: dict[str, str]) -> bool:
         """Answer an error if the request asks for one or the seeded draw says so."""
         status = _int(mock, "x-mock-status")
         if status is None and self.fail_rate > 0:
@@ -206,49 +206,52 @@ class MockUpstream:
             message = "Rate limit reached (injected by the mock upstream)."
         else:
             message = f"The mock upstream was asked to fail with {status}."
-        await self._error(send, dialect, status, message, headers)
+        await self._error(send, wire, status, message, headers)
         return True
 
-    async def _chat(
-        self, dialect: MockDialect, body: bytes, mock: dict[str, str], receive: Receive, send: Send
-    ) -> None:
+    async def _generate(self, routed: Routed, body: bytes, mock: dict[str, str], receive: Receive, send: Send) -> None:
         req = _json_object(body)
-        reply = self._apply_scripts(body, req, mock) if self._scripts else None
+        wire = routed.wire
+        chat = wire.view(req, routed.model)  # the request as the planner reads it
+        reply = self._apply_scripts(body, chat, mock) if self._scripts else None
         first_byte_s = (_float(mock, "x-mock-first-byte-ms") or 0.0) / 1000
         latency = _float(mock, "x-mock-latency-ms")
         latency_s = (self.latency_ms if latency is None else latency) / 1000
-        stream = req.get("stream") is True
+        stream = req.get("stream") is True if routed.stream is None else routed.stream
         if not stream and first_byte_s + latency_s > 0:
             await asyncio.sleep(first_byte_s + latency_s)
         elif stream and first_byte_s > 0:
             await asyncio.sleep(first_byte_s)
-        if await self._injected_failure(send, dialect, mock):
+        if await self._injected_failure(send, wire, mock):
             return
-        messages = req.get("messages")
-        if not isinstance(req.get("model"), str) or not isinstance(messages, list) or not messages:
-            raise _BadRequest("'model' (string) and 'messages' (non-empty array) are required")
-        if dialect == "anthropic" and not isinstance(req.get("max_tokens"), int):
+        messages = chat.get("messages")
+        if not isinstance(chat.get("model"), str) or not isinstance(messages, list) or not messages:
+            raise _BadRequest("'model' (string) and a non-empty conversation are required")
+        if wire is MESSAGES and not isinstance(req.get("max_tokens"), int):
             raise _BadRequest("max_tokens: Field required")
         if "x-mock-reply" in mock:
             reply = _decode_reply(mock["x-mock-reply"])
         opts = AnswerOptions(reply, _int(mock, "x-mock-output-tokens"), mock.get("x-mock-ignore-max-tokens") == "1")
-        plan = plan_answer(req, dialect, len(body), opts, self._cache)
-        call_id = next(self._ids)
+        plan = plan_answer(chat, wire.plan_dialect, len(body), opts, self._cache)
+        if wire is RESPONSES:
+            # The stored conversation a `previous_response_id` names is input too, as OpenAI bills it.
+            plan.input_tokens += self._responses.get(str(req.get("previous_response_id")), (b"", 0))[1]
+        answer_id = f"{wire.id_prefix}{next(self._ids):016x}"
+        if wire is RESPONSES:
+            self._remember(answer_id, wire.body(plan, answer_id, req), plan.input_tokens + plan.output_tokens)
         if not stream:
-            if dialect == "openai":
-                data = openai_body(plan, f"chatcmpl-mock{call_id:016x}")
-            else:
-                data = anthropic_body(plan, f"msg_mock{call_id:016x}")
+            data = wire.body(plan, answer_id, req)
             self._bill(plan, plan.output_tokens, plan.reasoning_tokens)
             await _respond(send, 200, data)
             return
-        if dialect == "openai":
-            options = req.get("stream_options")
-            include_usage = isinstance(options, dict) and options.get("include_usage") is True
-            events = openai_stream(plan, f"chatcmpl-mock{call_id:016x}", include_usage)
-        else:
-            events = anthropic_stream(plan, f"msg_mock{call_id:016x}")
+        events = wire.stream(plan, answer_id, req, routed.sse)
         await self._stream(plan, events, _int(mock, "x-mock-break-after"), latency_s, receive, send)
+
+    def _remember(self, response_id: str, body: bytes, tokens: int) -> None:
+        with self._lock:
+            self._responses[response_id] = (body, tokens)
+            if len(self._responses) > 10_000:
+                self._responses.popitem(last=False)
 
     async def _stream(
         self,
@@ -293,7 +296,7 @@ class MockUpstream:
         ) / 1000
         if latency_s > 0:
             await asyncio.sleep(latency_s)
-        if await self._injected_failure(send, "openai", mock):
+        if await self._injected_failure(send, CHAT, mock):
             return
         req = _json_object(body)
         result = embeddings_body(req, len(body))

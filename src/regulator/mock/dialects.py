@@ -102,7 +102,7 @@ def openai_stream(plan: Plan, call_id: str, include_usage: bool) -> list[Event]:
             "function": {"name": call.name, "arguments": ""},
         }
         events.append((chunk({"tool_calls": [start]}), 0))
-        for fragment, tokens in _fragments(call.arguments, call.tokens):
+        for fragment, tokens in fragments(call.arguments, call.tokens):
             delta = {"tool_calls": [{"index": index, "function": {"arguments": fragment}}]}
             events.append((chunk(delta), tokens))
     events.append((chunk({}, plan.stop), 0))
@@ -207,7 +207,7 @@ def anthropic_stream(plan: Plan, message_id: str) -> list[Event]:
         )
         if index == 0:
             body.append((_sse("ping", {"type": "ping"}), 0))
-        for fragment, tokens in [("", 0), *_fragments(call.arguments, call.tokens)]:
+        for fragment, tokens in [("", 0), *fragments(call.arguments, call.tokens)]:
             delta = {
                 "type": "content_block_delta",
                 "index": index,
@@ -237,7 +237,7 @@ def _shift(events: list[Event], tokens: int) -> list[Event]:
     return out
 
 
-def _fragments(arguments: str, tokens: int) -> list[tuple[str, int]]:
+def fragments(arguments: str, tokens: int) -> list[tuple[str, int]]:
     """Split tool arguments the way providers stream them, spreading the call's tokens exactly."""
     if not arguments:
         return [("", tokens)] if tokens else []

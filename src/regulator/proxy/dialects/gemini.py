@@ -26,7 +26,10 @@ from regulator.proxy.dialects.request import (
 )
 from regulator.proxy.streams import StreamMeter, TokenCounter, sse_data
 
-CONFIG = "generationConfig"
+# Google reads proto field names in either case (`generationConfig` or `generation_config`): the
+# fields regulator acts on are looked up both ways, and set the way the caller spelled them.
+CONFIG = ("generationConfig", "generation_config")
+MAX_TOKENS = ("maxOutputTokens", "max_output_tokens")
 
 
 def _int(value: Any) -> int:
@@ -47,6 +50,11 @@ def usage_from_gemini(usage: dict[str, Any] | None) -> Usage:
     )
 
 
+def _spelled(holder: dict[str, Any], names: tuple[str, str]) -> str:
+    """The spelling of a field the caller used (camelCase when it used neither)."""
+    return names[1] if names[1] in holder and names[0] not in holder else names[0]
+
+
 class GeminiApi(Api):
     name = "gemini"
     dialect = "google"
@@ -56,12 +64,13 @@ class GeminiApi(Api):
         if not target.model:
             raise BadRequest("The model is named in the URL: /v1beta/models/{model}:generateContent.", param="model")
         contents = object_list(body, "contents", "Content objects")
-        config = body.get(CONFIG)
+        config_key = _spelled(body, CONFIG)
+        config = body.get(config_key)
         if config is None:
             config = {}
         elif not isinstance(config, dict):
-            raise BadRequest(f"'{CONFIG}' must be an object.", param=CONFIG)
-        max_tokens, _ = token_limit(config, ("maxOutputTokens",), CONFIG + ".")
+            raise BadRequest(f"'{config_key}' must be an object.", param=config_key)
+        max_tokens, field_name = token_limit(config, MAX_TOKENS, config_key + ".")
         request = ParsedRequest(
             "google",
             "gemini",
@@ -70,17 +79,19 @@ class GeminiApi(Api):
             target.model,
             target.stream,
             max_tokens,
-            "maxOutputTokens",
+            f"{config_key}.{field_name or MAX_TOKENS[config_key != CONFIG[0]]}",
             contents,
-            system=body.get("systemInstruction"),
+            system=body.get(_spelled(body, ("systemInstruction", "system_instruction"))),
         )
         method = "generateContent"
         if target.stream:
             method = "streamGenerateContent?alt=sse" if target.sse else "streamGenerateContent"
         request.upstream_path = f"/models/{target.model}:{method}"
         request.tools = bool(body.get("tools"))
-        request.answers = answer_count(config, "candidateCount", CONFIG + ".")
-        request.unseen_input = bool(body.get("cachedContent"))
+        request.answers = answer_count(
+            config, _spelled(config, ("candidateCount", "candidate_count")), config_key + "."
+        )
+        request.unseen_input = bool(body.get("cachedContent") or body.get("cached_content"))
         return request
 
     def usage(self, answer: dict[str, Any]) -> Usage:
@@ -94,9 +105,10 @@ class GeminiApi(Api):
         return GeminiArrayMeter(limit, count_tokens)
 
     def set_max_tokens(self, request: ParsedRequest, value: int) -> None:
-        config = request.body.get(CONFIG)
-        if not isinstance(config, dict) or config.get("maxOutputTokens") != value:
-            request.set_nested(CONFIG, "maxOutputTokens", value, "max_tokens")
+        config_key, _, name = (request.max_tokens_field or "").partition(".")
+        config = request.body.get(config_key)
+        if not isinstance(config, dict) or config.get(name) != value:
+            request.set_nested(config_key, name, value, "max_tokens")
         request.max_tokens = value
 
     def swap_model(self, request: ParsedRequest, model: str) -> None:
