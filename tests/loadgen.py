@@ -1,5 +1,6 @@
-"""Agents as the hard-cap tests drive them: official `openai` clients calling a gateway (or several
-replicas of one) until the budget refuses for good, and what they saw."""
+"""Agents as the hard-cap tests drive them: official clients calling a gateway (or several replicas of
+one) until the budget refuses for good, and what they saw. An agent speaks one API: chat completions
+or the Responses API (the `openai` SDK), or Gemini (`google-genai`)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,12 @@ import random
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import openai
+from google import genai
+from google.genai import errors as genai_errors
+from google.genai import types as genai_types
 
 from regulator.config import Config
 from regulator.events import Usage
@@ -17,7 +22,9 @@ from regulator.mock.server import mock_stats
 from regulator.pricing.catalog import PriceBook
 
 MODEL = "gpt-4o-mini"
+GEMINI_MODEL = "gemini-2.0-flash"
 MAX_TOKENS = 100
+APIS = ("chat", "responses", "gemini")
 
 
 @dataclass
@@ -31,19 +38,99 @@ class AgentRun:
     refused_by: Counter[str] = field(default_factory=Counter)  # budget refusals per replica URL
 
 
-def _client(base_url: str, key: str, session: str | None) -> openai.AsyncOpenAI:
-    headers = {"X-Regulator-Session": session} if session else {}
-    return openai.AsyncOpenAI(base_url=base_url + "/v1", api_key=key, max_retries=0, default_headers=headers)
+class _Refused(Exception):
+    """A budget refusal, whatever the API: its error body (regulator's fields) and Retry-After."""
+
+    def __init__(self, body: dict[str, Any], retry_after: str | None):
+        self.body, self.retry_after = body, retry_after
 
 
-async def probe_call_cost(base_url: str, key: str) -> float:
+class _Unreachable(Exception):
+    pass
+
+
+class _Agent:
+    """One agent's client for one API: `call` makes a call and says what it cost and what regulator did."""
+
+    def __init__(self, api: str, base_url: str, key: str, session: str | None):
+        headers = {"X-Regulator-Session": session} if session else {}
+        self.api = api
+        if api == "gemini":
+            options = genai_types.HttpOptions(
+                base_url=base_url, headers=headers, retry_options=genai_types.HttpRetryOptions(attempts=1)
+            )
+            self.gemini = genai.Client(api_key=key, http_options=options)
+        else:
+            self.openai = openai.AsyncOpenAI(
+                base_url=base_url + "/v1", api_key=key, max_retries=0, default_headers=headers
+            )
+
+    async def call(self, text: str, stream: bool, extra: dict[str, str]) -> dict[str, str]:
+        """The answer's headers, once the whole answer (or stream) is read."""
+        try:
+            if self.api == "gemini":
+                return await self._gemini(text, stream, extra)
+            if self.api == "responses":
+                raw: Any = await self.openai.responses.with_raw_response.create(
+                    model=MODEL, max_output_tokens=MAX_TOKENS, input=text, stream=stream, extra_headers=extra
+                )
+            else:
+                raw = await self.openai.chat.completions.with_raw_response.create(
+                    model=MODEL,
+                    max_tokens=MAX_TOKENS,
+                    messages=[{"role": "user", "content": text}],
+                    stream=stream,
+                    extra_headers=extra,
+                )
+            answer = raw.parse()
+            if stream:
+                async for _ in answer:
+                    pass
+            return dict(raw.headers)
+        except openai.RateLimitError as exc:
+            body = exc.body if isinstance(exc.body, dict) else {}
+            raise _Refused(body, exc.response.headers.get("retry-after")) from exc
+        except openai.APIConnectionError as exc:
+            raise _Unreachable() from exc
+
+    async def _gemini(self, text: str, stream: bool, extra: dict[str, str]) -> dict[str, str]:
+        config = genai_types.GenerateContentConfig(
+            max_output_tokens=MAX_TOKENS, http_options=genai_types.HttpOptions(headers=extra)
+        )
+        models = self.gemini.aio.models
+        try:
+            if stream:
+                chunks = [
+                    c
+                    async for c in await models.generate_content_stream(
+                        model=GEMINI_MODEL, contents=text, config=config
+                    )
+                ]
+                answered = chunks[-1]
+            else:
+                answered = await models.generate_content(model=GEMINI_MODEL, contents=text, config=config)
+        except genai_errors.ClientError as exc:
+            if exc.code != 429 or exc.response is None:
+                raise
+            error = (exc.details or {}).get("error", {})
+            body = {**error, "code": (error.get("details") or [{}])[0].get("reason")}
+            raise _Refused(body, exc.response.headers.get("retry-after")) from exc
+        assert answered.sdk_http_response is not None and answered.sdk_http_response.headers is not None
+        return answered.sdk_http_response.headers
+
+    async def close(self) -> None:
+        if self.api == "gemini":
+            await self.gemini.aio.aclose()
+        else:
+            await self.openai.close()
+
+
+async def probe_call_cost(base_url: str, key: str, api: str = "chat") -> float:
     """What one agent call really costs (measured with a key no budget applies to)."""
-    client = _client(base_url, key, None)
-    raw = await client.chat.completions.with_raw_response.create(
-        model=MODEL, max_tokens=MAX_TOKENS, messages=[{"role": "user", "content": "agent 0 turn 0: run the tests"}]
-    )
-    await client.close()
-    return float(raw.headers["x-regulator-cost-usd"])
+    agent = _Agent(api, base_url, key, None)
+    headers = await agent.call("agent 0 turn 0: run the tests", False, {})
+    await agent.close()
+    return float(headers["x-regulator-cost-usd"])
 
 
 async def run_agent(
@@ -54,6 +141,7 @@ async def run_agent(
     stream: bool = False,
     session: str | None = None,
     stop: asyncio.Event | None = None,
+    api: str = "chat",
 ) -> AgentRun:
     """Call until the budget refuses for good (or until `stop` is set).
 
@@ -64,43 +152,35 @@ async def run_agent(
     run = AgentRun()
     rng = random.Random(index)
     replica = 0
-    client = _client(base_urls[0], key, session)
+    agent = _Agent(api, base_urls[0], key, session)
     try:
         for turn in range(1000):
             if stop is not None and stop.is_set():
                 break
             extra = {"x-mock-latency-ms": str(rng.randint(50, 200))}
-            messages = [{"role": "user", "content": f"agent {index} turn {turn}: run the tests"}]
             try:
-                raw = await client.chat.completions.with_raw_response.create(
-                    model=MODEL, max_tokens=MAX_TOKENS, messages=messages, stream=stream, extra_headers=extra
-                )
-                answer = raw.parse()
-                if stream:
-                    async for _ in answer:  # type: ignore[union-attr]
-                        pass
+                headers = await agent.call(f"agent {index} turn {turn}: run the tests", stream, extra)
                 run.calls += 1
                 run.served_by[base_urls[replica]] += 1
-                run.cost_usd += float(raw.headers["x-regulator-cost-usd"])
-                if "x-regulator-action" in raw.headers:
-                    run.actions.append(raw.headers["x-regulator-action"])
-            except openai.RateLimitError as exc:
-                body = exc.body if isinstance(exc.body, dict) else {}
-                assert body.get("code") == "budget_exceeded", exc.body
+                run.cost_usd += float(headers["x-regulator-cost-usd"])
+                if "x-regulator-action" in headers:
+                    run.actions.append(headers["x-regulator-action"])
+            except _Refused as refused:
+                assert refused.body.get("code") == "budget_exceeded", refused.body
                 run.refused_by[base_urls[replica]] += 1
-                budget = body.get("budget", {})
-                if not exc.response.headers.get("retry-after") or budget.get("window") != "total":
+                budget = refused.body.get("budget", {})
+                if not refused.retry_after or budget.get("window") != "total":
                     break
                 if budget.get("reserved_usd", 0) <= 0:
                     break
                 await asyncio.sleep(0.05)
-            except openai.APIConnectionError:
+            except _Unreachable:
                 if replica + 1 >= len(base_urls):
                     raise
                 replica += 1
                 run.failovers += 1
-                await client.close()
-                client = _client(base_urls[replica], key, session)
+                await agent.close()
+                agent = _Agent(api, base_urls[replica], key, session)
             except openai.InternalServerError as exc:
                 if stop is None:
                     raise
@@ -108,7 +188,7 @@ async def run_agent(
                 run.errors[(exc.status_code, str(body.get("code")))] += 1
                 await asyncio.sleep(0.05)
     finally:
-        await client.close()
+        await agent.close()
     return run
 
 

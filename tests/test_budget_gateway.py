@@ -1,5 +1,6 @@
-"""Hard caps through the real HTTP gateway: 100 concurrent agents (async openai clients) against
-the mock upstream at 50–200 ms latency never overspend a budget, and do use it."""
+"""Hard caps through the real HTTP gateway: 100 concurrent agents (official async clients, on chat
+completions, the Responses API or Gemini) against the mock upstream at 50–200 ms latency never
+overspend a budget, and do use it."""
 
 from __future__ import annotations
 
@@ -11,14 +12,14 @@ import pytest
 
 from conftest import RunningGateway
 from loadgen import probe_call_cost as probe_call_cost_at
-from loadgen import run_agent
+from loadgen import APIS, run_agent
 
 AGENTS = 100
 
 
-async def probe_call_cost(gw: RunningGateway) -> float:
+async def probe_call_cost(gw: RunningGateway, api: str = "chat") -> float:
     """What one agent call really costs (measured through an unbudgeted fleet)."""
-    return await probe_call_cost_at(gw.url, gw.new_key("probe", "probe-fleet"))
+    return await probe_call_cost_at(gw.url, gw.new_key("probe", "probe-fleet"), api)
 
 
 def fleet_spend(gw: RunningGateway) -> dict[str, float]:
@@ -31,12 +32,13 @@ def fleet_spend(gw: RunningGateway) -> dict[str, float]:
 
 
 @pytest.mark.parametrize("stream", [False, True], ids=["plain", "streaming"])
-async def test_fleet_budget_holds_under_100_concurrent_agents(start_gateway, stream: bool) -> None:
+@pytest.mark.parametrize("api", APIS)
+async def test_fleet_budget_holds_under_100_concurrent_agents(start_gateway, stream: bool, api: str) -> None:
     gw = start_gateway()
-    limit = round(40 * await probe_call_cost(gw), 8)
+    limit = round(40 * await probe_call_cost(gw, api), 8)
     await set_budget(gw, "fleet:fleet-1", {"total": limit})
     keys = [gw.new_key(f"agent-{i}", "fleet-1") for i in range(AGENTS)]
-    runs = await asyncio.gather(*(run_agent([gw.url], k, i, stream=stream) for i, k in enumerate(keys)))
+    runs = await asyncio.gather(*(run_agent([gw.url], k, i, stream=stream, api=api) for i, k in enumerate(keys)))
     spent = sum(fleet_spend(gw).values())
     assert spent <= limit, f"overspent: {spent} > {limit}"
     assert spent >= 0.9 * limit, f"budget under-used: {spent / limit:.1%} ({sum(r.calls for r in runs)} calls)"

@@ -12,12 +12,10 @@ Request headers (each also settable per script rule): `x-mock-status`, `x-mock-r
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import itertools
 import random
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +23,7 @@ import orjson
 
 from regulator.mock.answers import AnswerOptions, Plan, PromptCache, plan_answer
 from regulator.mock.dialects import embeddings_body, models_body
+from regulator.mock.inputs import BadMockRequest, decode_reply, json_object, mock_float, mock_int
 from regulator.mock.wires import CHAT, MESSAGES, RESPONSES, Routed, Wire, count_body, route, wire_of
 from regulator.types import Receive, Scope, Send
 
@@ -42,10 +41,6 @@ _USAGE_FIELDS = (
 
 class BrokenStream(Exception):
     """Raised after the last chunk of a deliberately broken stream so the server drops the connection."""
-
-
-class _BadRequest(Exception):
-    pass
 
 
 @dataclass(slots=True)
@@ -72,6 +67,9 @@ class MockUpstream:
         self._models: dict[str, dict[str, int]] = {}
         self._errors: dict[str, int] = {}
         self._requests = 0
+        # The latest requests as they arrived (method, path?query, headers), for tests of what a
+        # gateway forwards.
+        self.received: deque[tuple[str, str, dict[str, str]]] = deque(maxlen=100)
         # Responses it answered, for `GET /v1/responses/{id}` and `previous_response_id`: (body, tokens).
         self._responses: OrderedDict[str, tuple[bytes, int]] = OrderedDict()
 
@@ -111,6 +109,7 @@ class MockUpstream:
             self._scripts.clear()
             self._cache.clear()
             self._responses.clear()
+            self.received.clear()
             self._rng = random.Random(self.seed)
 
     # ---- ASGI -----------------------------------------------------------------------------------
@@ -122,10 +121,13 @@ class MockUpstream:
         body = await _read_body(receive)
         mock: dict[str, str] = {}
         headers = dict(scope["headers"])
+        query = scope.get("query_string", b"")
+        target = path + ("?" + query.decode("latin-1") if query else "")
+        self.received.append((method, target, {k.decode("latin-1"): v.decode("latin-1") for k, v in headers.items()}))
         for name, value in headers.items():
             if name.startswith(b"x-mock-"):
                 mock[name.decode("latin-1")] = value.decode("latin-1")
-        routed = route(method, path, scope.get("query_string", b""))
+        routed = route(method, path, query)
         wire = routed.wire if routed is not None else wire_of(path, headers)
         try:
             if routed is not None and routed.count:
@@ -149,11 +151,11 @@ class MockUpstream:
                 await _respond(send, 200, b'{"ok":true}')
             else:
                 await self._error(send, wire, 404, f"Unknown request URL: {method} {path}")
-        except _BadRequest as exc:
+        except BadMockRequest as exc:
             await self._error(send, wire, 400, str(exc))
 
     def _add_script(self, body: bytes) -> None:
-        rule = _json_object(body)
+        rule = json_object(body)
         try:
             self.script(
                 rule.get("reply"),
@@ -163,7 +165,7 @@ class MockUpstream:
                 headers=rule.get("headers"),
             )
         except ValueError as exc:
-            raise _BadRequest(str(exc)) from exc
+            raise BadMockRequest(str(exc)) from exc
 
     async def _error(
         self,
@@ -193,7 +195,7 @@ class MockUpstream:
 
     async def _injected_failure(self, send: Send, wire: Wire, mock: dict[str, str]) -> bool:
         """Answer an error if the request asks for one or the seeded draw says so."""
-        status = _int(mock, "x-mock-status")
+        status = mock_int(mock, "x-mock-status")
         if status is None and self.fail_rate > 0:
             with self._lock:
                 failed = self._rng.random() < self.fail_rate
@@ -210,12 +212,12 @@ class MockUpstream:
         return True
 
     async def _generate(self, routed: Routed, body: bytes, mock: dict[str, str], receive: Receive, send: Send) -> None:
-        req = _json_object(body)
+        req = json_object(body)
         wire = routed.wire
         chat = wire.view(req, routed.model)  # the request as the planner reads it
         reply = self._apply_scripts(body, chat, mock) if self._scripts else None
-        first_byte_s = (_float(mock, "x-mock-first-byte-ms") or 0.0) / 1000
-        latency = _float(mock, "x-mock-latency-ms")
+        first_byte_s = (mock_float(mock, "x-mock-first-byte-ms") or 0.0) / 1000
+        latency = mock_float(mock, "x-mock-latency-ms")
         latency_s = (self.latency_ms if latency is None else latency) / 1000
         stream = req.get("stream") is True if routed.stream is None else routed.stream
         if not stream and first_byte_s + latency_s > 0:
@@ -226,12 +228,12 @@ class MockUpstream:
             return
         messages = chat.get("messages")
         if not isinstance(chat.get("model"), str) or not isinstance(messages, list) or not messages:
-            raise _BadRequest("'model' (string) and a non-empty conversation are required")
+            raise BadMockRequest("'model' (string) and a non-empty conversation are required")
         if wire is MESSAGES and not isinstance(req.get("max_tokens"), int):
-            raise _BadRequest("max_tokens: Field required")
+            raise BadMockRequest("max_tokens: Field required")
         if "x-mock-reply" in mock:
-            reply = _decode_reply(mock["x-mock-reply"])
-        opts = AnswerOptions(reply, _int(mock, "x-mock-output-tokens"), mock.get("x-mock-ignore-max-tokens") == "1")
+            reply = decode_reply(mock["x-mock-reply"])
+        opts = AnswerOptions(reply, mock_int(mock, "x-mock-output-tokens"), mock.get("x-mock-ignore-max-tokens") == "1")
         plan = plan_answer(chat, wire.plan_dialect, len(body), opts, self._cache)
         if wire is RESPONSES:
             # The stored conversation a `previous_response_id` names is input too, as OpenAI bills it.
@@ -245,7 +247,7 @@ class MockUpstream:
             await _respond(send, 200, data)
             return
         events = wire.stream(plan, answer_id, req, routed.sse)
-        await self._stream(plan, events, _int(mock, "x-mock-break-after"), latency_s, receive, send)
+        await self._stream(plan, events, mock_int(mock, "x-mock-break-after"), latency_s, receive, send)
 
     def _remember(self, response_id: str, body: bytes, tokens: int) -> None:
         with self._lock:
@@ -290,18 +292,18 @@ class MockUpstream:
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
     async def _embeddings(self, body: bytes, mock: dict[str, str], send: Send) -> None:
-        latency = _float(mock, "x-mock-latency-ms")
+        latency = mock_float(mock, "x-mock-latency-ms")
         latency_s = (
-            (self.latency_ms if latency is None else latency) + (_float(mock, "x-mock-first-byte-ms") or 0)
+            (self.latency_ms if latency is None else latency) + (mock_float(mock, "x-mock-first-byte-ms") or 0)
         ) / 1000
         if latency_s > 0:
             await asyncio.sleep(latency_s)
         if await self._injected_failure(send, CHAT, mock):
             return
-        req = _json_object(body)
+        req = json_object(body)
         result = embeddings_body(req, len(body))
         if isinstance(result, str):
-            raise _BadRequest(result)
+            raise BadMockRequest(result)
         data, tokens = result
         self._bill_tokens(str(req.get("model", "")), tokens, 0, 0, 0, 0)
         await _respond(send, 200, data)
@@ -345,48 +347,3 @@ async def _read_body(receive: Receive) -> bytes:
 async def _respond(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]] | None = None) -> None:
     await send({"type": "http.response.start", "status": status, "headers": _JSON + (headers or [])})
     await send({"type": "http.response.body", "body": body})
-
-
-def _json_object(body: bytes) -> dict[str, Any]:
-    try:
-        obj = orjson.loads(body)
-    except orjson.JSONDecodeError as exc:
-        raise _BadRequest(f"The request body is not valid JSON: {exc}") from exc
-    if not isinstance(obj, dict):
-        raise _BadRequest("The request body must be a JSON object")
-    return obj
-
-
-def _decode_reply(value: str) -> dict[str, Any]:
-    try:
-        reply = orjson.loads(base64.b64decode(value, validate=True))
-    except (binascii.Error, orjson.JSONDecodeError) as exc:
-        raise _BadRequest(f"x-mock-reply is not base64 JSON: {exc}") from exc
-    if not isinstance(reply, dict):
-        raise _BadRequest("x-mock-reply must decode to a JSON object")
-    return reply
-
-
-def encode_reply(content: str | None = None, tool_calls: list[dict[str, Any]] | None = None) -> str:
-    """The `x-mock-reply` header value for this content and/or tool calls ({"name", "arguments"})."""
-    return base64.b64encode(orjson.dumps({"content": content, "tool_calls": tool_calls or []})).decode()
-
-
-def _int(mock: dict[str, str], name: str) -> int | None:
-    value = mock.get(name)
-    if value is None:
-        return None
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise _BadRequest(f"{name} must be an integer, got {value!r}") from exc
-
-
-def _float(mock: dict[str, str], name: str) -> float | None:
-    value = mock.get(name)
-    if value is None:
-        return None
-    try:
-        return float(value)
-    except ValueError as exc:
-        raise _BadRequest(f"{name} must be a number, got {value!r}") from exc

@@ -1,12 +1,12 @@
-"""A fake LLM provider on 127.0.0.1 speaking the OpenAI and Anthropic dialects: how to run it.
+"""A fake LLM provider on 127.0.0.1 speaking the OpenAI, Anthropic and Gemini APIs: how to run it.
 
-`MockUpstream` (in `mock_app`) is a raw ASGI app served by uvicorn with uvloop + httptools, the
+`MockUpstream` (in `app`) is a raw ASGI app served by uvicorn with uvloop + httptools, the
 fastest option measured (about 2.5x aiohttp.web on the same answers).
 
     with MockServer() as mock:                     # a background thread; mock.app is scriptable
     with run_mock_upstream(latency_ms=5) as url:   # thread, or subprocess=True (off this GIL)
 
-`url` is the base without `/v1`: OpenAI clients use `url + "/v1"`, Anthropic clients `url`.
+`url` is the base without `/v1`: OpenAI clients use `url + "/v1"`, Anthropic and Google clients `url`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from typing import Any
 import orjson
 import uvicorn
 
-from regulator.mock.app import BrokenStream, MockUpstream, Script, encode_reply
+from regulator.mock.app import BrokenStream, MockUpstream, Script
+from regulator.mock.inputs import encode_reply
 from regulator.serving import ServerThread, uvicorn_config
 
 __all__ = [
