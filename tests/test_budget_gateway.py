@@ -11,8 +11,8 @@ import openai
 import pytest
 
 from conftest import RunningGateway
-from loadgen import probe_call_cost as probe_call_cost_at
 from loadgen import APIS, run_agent
+from loadgen import probe_call_cost as probe_call_cost_at
 
 AGENTS = 100
 
