@@ -9,6 +9,7 @@ from google import genai
 from google.genai import errors, types
 
 from conftest import RunningGateway
+from regulator.errors import RateLimited
 
 MODEL = "gemini-2.5-flash"
 RUN = types.FunctionDeclaration(
@@ -152,6 +153,9 @@ def test_refusals_come_in_google_shape(start_gateway) -> None:
     assert (refused.value.code, refused.value.status) == (429, "RESOURCE_EXHAUSTED")
     error = refused.value.details["error"]
     assert error["details"][0]["reason"] == "budget_exceeded" and error["budget"]["scope"] == "fleet:fleet-1"
+    # A spent total budget does not come back by waiting: RetryInfo says so the way Google clients
+    # read it (gemini-cli gives up at once instead of retrying for minutes).
+    assert error["details"][1] == {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "86400s"}
     with pytest.raises(errors.ClientError) as unknown:
         client(gw, key="rg-not-a-key").models.generate_content(model=MODEL, contents="hi")
     assert (unknown.value.code, unknown.value.status) == (401, "UNAUTHENTICATED")
@@ -160,3 +164,9 @@ def test_refusals_come_in_google_shape(start_gateway) -> None:
     )
     assert r.status_code == 400 and r.json()["error"]["status"] == "INVALID_ARGUMENT"
     assert set(r.json()["error"]) >= {"code", "message", "status"}
+
+
+def test_a_refusal_that_passes_says_when_to_retry_in_retry_info() -> None:
+    body = RateLimited("rate limit reached for agent:a", headers={"Retry-After": "20"}).body("google")
+    assert body["error"]["status"] == "RESOURCE_EXHAUSTED"
+    assert body["error"]["details"][1] == {"@type": "type.googleapis.com/google.rpc.RetryInfo", "retryDelay": "20s"}

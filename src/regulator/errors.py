@@ -34,6 +34,8 @@ import orjson
 from regulator.events import Outcome
 from regulator.types import Dialect
 
+_GOOGLE_RPC = "type.googleapis.com/google.rpc"
+NO_RETRY_DELAY_S = 86_400
 # Google's canonical status names (google.rpc.Code) for the HTTP statuses regulator answers with.
 GOOGLE_STATUS = {
     400: "INVALID_ARGUMENT",
@@ -68,9 +70,13 @@ class RegulatorError(Exception):
         error: dict[str, Any]
         if dialect == "google":
             error = {"code": self.status, "message": self.message, "status": GOOGLE_STATUS.get(self.status, "UNKNOWN")}
+            details: list[dict[str, Any]] = []
             if self.code:
-                info = {"@type": "type.googleapis.com/google.rpc.ErrorInfo", "reason": self.code, "domain": "regulator"}
-                error["details"] = [info]
+                details.append({"@type": f"{_GOOGLE_RPC}.ErrorInfo", "reason": self.code, "domain": "regulator"})
+            if self.status == 429:
+                details.append({"@type": f"{_GOOGLE_RPC}.RetryInfo", "retryDelay": f"{self._retry_delay_s()}s"})
+            if details:
+                error["details"] = details
             error.update(self.details)
             return {"error": error}
         if dialect == "anthropic":
@@ -82,6 +88,13 @@ class RegulatorError(Exception):
         error = {"message": self.message, "type": self.type, "code": self.code, "param": self.param}
         error.update(self.details)
         return {"error": error}
+
+    def _retry_delay_s(self) -> int:
+        """When a retry may help: Retry-After, or — where retrying cannot help by itself (a spent
+        total budget, a pause an operator must lift) — a day, because Google clients retry a 429
+        without RetryInfo for minutes (gemini-cli: ~3.5) while one past 300 s stops them at once."""
+        retry_after = {k.lower(): v for k, v in self.headers.items()}.get("retry-after", "")
+        return int(retry_after) if retry_after.isdigit() else NO_RETRY_DELAY_S
 
     def render(self, dialect: Dialect) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
         headers = [(b"content-type", b"application/json")]
