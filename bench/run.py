@@ -8,7 +8,9 @@ The mock upstream and every load generator run on core 1, the gateway alone on c
   not, without budgets, with budgets + rate limits, and with them on Redis counters;
 - requests of a real agent's size: the largest trace requests, and whole productive sessions
   replayed call by call, with detection on and off (the detectors' thread shares the core);
-- the detectors' cost per call, replaying the whole dev set through the default policy.
+- the detectors' cost per call, replaying the whole dev set through the default policy;
+- the Responses API and Gemini beside chat completions: CPU per request for the same conversation
+  in each API's shape, small and large, streamed and not (bench/apis.py).
 Every rate comes with the gateway's CPU time per request (see bench/load.py). Results go to
 bench/results/latest.json and are printed.
 """
@@ -36,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.apis import compare as compare_apis
 from bench.detectors import detector_cost
 from bench.load import (
     CORES,
@@ -232,6 +235,7 @@ def measure(mock_url: str, traces: TraceWorkloads, report: dict[str, Any]) -> li
             out |= measured(base.pid, lambda: throughput_py(base.url, base.key, SECONDS, streams, 16)).report(
                 "large_stream"
             )
+        report["apis"] = api_costs(base, traces)
         if traces.sessions:
             pair = {names[0]: base, names[2]: detect_off}
             sessions = traces.sessions
@@ -243,6 +247,17 @@ def measure(mock_url: str, traces: TraceWorkloads, report: dict[str, Any]) -> li
                 suites[name] |= median_rate(rates[name]).report("sessions")
             report["detection_cost_fraction_sessions"] = cost_fraction(rates[names[2]], rates[names[0]])
     return list(suites.values())
+
+
+def api_costs(gw: Gateway, traces: TraceWorkloads) -> dict[str, Any]:
+    base = gw.url.removesuffix(CHAT)
+    out = {}
+    for stream in (False, True):
+        kind = "stream" if stream else "plain"
+        out[f"small_{kind}"] = compare_apis(base, gw.key, gw.pid, [small_body()], stream, ROUNDS, SECONDS, 64)
+        if traces.largest:
+            out[f"large_{kind}"] = compare_apis(base, gw.key, gw.pid, traces.largest, stream, ROUNDS, SECONDS, 16)
+    return out
 
 
 def redis_suite(mock_url: str) -> dict[str, Any] | None:

@@ -26,14 +26,23 @@ def _message_key(message: dict[str, Any]) -> int:
     # process. Clients re-serialise history with varying key order and null fields, so hash the
     # fields that carry meaning rather than the raw JSON.
     if "content" not in message:
-        # A Responses API item (function_call, function_call_output, reasoning) or a Gemini turn
-        # (`parts`): all of it carries meaning.
+        parts = message.get("parts")
+        if isinstance(parts, list):
+            # A Gemini turn: its text parts hash as the strings they are, like chat content.
+            return hash((message.get("role"), tuple(map(_part_key, parts))))
+        # A Responses API item (function_call, function_call_output, reasoning): all of it carries meaning.
         return hash(orjson.dumps(message, option=orjson.OPT_SORT_KEYS))
     content = message["content"]
     if not isinstance(content, str):
         content = orjson.dumps(content, option=orjson.OPT_SORT_KEYS) if content is not None else None
     extra = message.get("tool_calls") or message.get("tool_call_id")
     return hash((message.get("role"), content, orjson.dumps(extra, option=orjson.OPT_SORT_KEYS) if extra else None))
+
+
+def _part_key(part: Any) -> Any:
+    if isinstance(part, dict) and len(part) == 1 and isinstance(part.get("text"), str):
+        return part["text"]
+    return orjson.dumps(part, option=orjson.OPT_SORT_KEYS)
 
 
 def prefix_keys(scope: str, system: Any, messages: list[dict[str, Any]]) -> list[int]:
