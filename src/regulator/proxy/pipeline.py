@@ -59,6 +59,9 @@ async def handle_call(
     threaded = gw.sessions.thread(
         identity.key_id, request.system, request.messages, headers.get(gw.config.sessions.header)
     )
+    if request.unseen_input:
+        # A call chained to a stored conversation sends only what is new: the detectors see all of it.
+        threaded.new_from = 0
     call = Call.open(api, request, identity, threaded, route, started)
     try:
         await _serve(gw, call, headers, send, receive)
