@@ -6,14 +6,14 @@ from __future__ import annotations
 import orjson
 
 from regulator.proxy.dialects import GEMINI, RESPONSES, Target
-from regulator.proxy.streams import count_output_tokens
+from regulator.proxy.streams import StreamMeter, count_output_tokens
 
 
 def _event(kind: str, **data: object) -> bytes:
     return b"event: " + kind.encode() + b"\ndata: " + orjson.dumps({"type": kind, **data}) + b"\n\n"
 
 
-def responses_meter(limit: int | None = None):  # noqa: ANN201
+def responses_meter(limit: int | None = None) -> StreamMeter:
     request = RESPONSES.parse(b'{"model": "gpt-5", "input": "hi", "stream": true}', Target())
     request.max_tokens = limit
     return RESPONSES.meter(request, count_output_tokens)
@@ -49,7 +49,7 @@ def test_a_responses_stream_past_its_limit_is_ended_as_incomplete() -> None:
     assert closing["response"]["incomplete_details"] == {"reason": "max_output_tokens"}
 
 
-def gemini_meter(sse: bool, limit: int | None = 100):  # noqa: ANN201
+def gemini_meter(sse: bool, limit: int | None = 100) -> StreamMeter:
     request = GEMINI.parse(b'{"contents": [{"parts": [{"text": "hi"}]}]}', Target("gemini-2.5-flash", True, sse))
     request.max_tokens = limit
     return GEMINI.meter(request, count_output_tokens)
