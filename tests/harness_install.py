@@ -1,10 +1,12 @@
 """Real agent CLIs from npm, pinned, installed once into the repo's `.regulator/harnesses` (ignored
 by git) and reused by every later run. A test that needs one calls `npm_bin`; when npm or its
-registry cannot be reached the test is skipped with that reason, never failed."""
+registry cannot be reached the test is skipped with that reason, never failed. `run_headless` runs
+one headless turn of a CLI with only the environment it is given."""
 
 from __future__ import annotations
 
 import fcntl
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -64,3 +66,18 @@ def _registry_unreachable(npm: str, package: str, version: str) -> bool:
     return probe.returncode != 0 and any(
         word in probe.stderr for word in ("ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ETIMEDOUT", "network")
     )
+
+
+def run_headless(argv: list[str], cwd: Path, env: dict[str, str], timeout_s: float = 180) -> str:
+    """Run a CLI turn with `env` (plus PATH) and no stdin; its stdout, once it exited 0."""
+    done = subprocess.run(
+        argv,
+        cwd=cwd,
+        env={"PATH": os.environ["PATH"], **env},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout_s,
+    )
+    assert done.returncode == 0, f"{argv[0]} exited {done.returncode}:\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
+    return done.stdout

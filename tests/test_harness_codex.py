@@ -4,14 +4,12 @@ How Codex is pointed at regulator is in docs/agents.md."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from conftest import RunningGateway
-from harness_install import npm_bin
+from harness_install import npm_bin, run_headless
 from loadgen import billed_usd
 
 CODEX = ("@openai/codex", "0.171.0", "codex")
@@ -40,18 +38,10 @@ def test_codex_exec_completes_a_turn_through_the_gateway(
         {"tool_calls": [{"name": "exec_command", "arguments": {"cmd": "echo regulator-ok"}}]}, times=1
     )
     mock_upstream.app.script({"content": "The command printed regulator-ok."})
-    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "CODEX_HOME": str(home), "REGULATOR_API_KEY": gateway.key}
-    done = subprocess.run(
-        [str(codex), "exec", "--skip-git-repo-check", "Run `echo regulator-ok` and tell me what it printed."],
-        cwd=work,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    assert "The command printed regulator-ok." in done.stdout
+    env = {"HOME": str(tmp_path), "CODEX_HOME": str(home), "REGULATOR_API_KEY": gateway.key}
+    prompt = "Run `echo regulator-ok` and tell me what it printed."
+    out = run_headless([str(codex), "exec", "--skip-git-repo-check", prompt], work, env)
+    assert "The command printed regulator-ok." in out
     gateway.gateway.ledger.flush()
     rows = list(gateway.gateway.store.iter_records(0))
     assert [(r.endpoint, r.stream, r.outcome) for r in rows] == [("responses", True, "ok")] * 2

@@ -5,14 +5,12 @@ holds what the mock billed. How gemini-cli is pointed at regulator is in docs/ag
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from conftest import RunningGateway
-from harness_install import npm_bin
+from harness_install import npm_bin, run_headless
 from loadgen import billed_usd
 
 GEMINI_CLI = ("@google/gemini-cli", "0.61.0", "gemini")
@@ -33,23 +31,13 @@ def test_gemini_cli_completes_a_turn_through_the_gateway(
     mock_upstream.app.script({"tool_calls": [{"name": "list_directory", "arguments": {"dir_path": "."}}]}, times=1)
     mock_upstream.app.script({"content": "The directory holds README.md."})
     env = {
-        "PATH": os.environ["PATH"],
         "HOME": str(tmp_path),
         "GEMINI_API_KEY": gateway.key,
         "GOOGLE_GEMINI_BASE_URL": gateway.url,
         "GEMINI_CLI_TRUST_WORKSPACE": "true",
     }
-    done = subprocess.run(
-        [str(gemini), "-p", "List this directory.", "-m", "gemini-2.5-flash"],
-        cwd=work,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
-    assert "The directory holds README.md." in done.stdout
+    out = run_headless([str(gemini), "-p", "List this directory.", "-m", "gemini-2.5-flash"], work, env)
+    assert "The directory holds README.md." in out
     gateway.gateway.ledger.flush()
     rows = list(gateway.gateway.store.iter_records(0))
     assert [(r.dialect, r.endpoint, r.stream, r.outcome) for r in rows] == [("google", "gemini", True, "ok")] * 2

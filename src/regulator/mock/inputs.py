@@ -39,20 +39,20 @@ def encode_reply(content: str | None = None, tool_calls: list[dict[str, Any]] | 
 
 
 def mock_int(mock: dict[str, str], name: str) -> int | None:
-    value = mock.get(name)
-    if value is None:
-        return None
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise BadMockRequest(f"{name} must be an integer, got {value!r}") from exc
+    value = _number(mock, name, int)
+    return None if value is None else int(value)
 
 
 def mock_float(mock: dict[str, str], name: str) -> float | None:
+    return _number(mock, name, float)
+
+
+def _number(mock: dict[str, str], name: str, kind: type[int] | type[float]) -> float | None:
     value = mock.get(name)
     if value is None:
         return None
     try:
-        return float(value)
+        return kind(value)
     except ValueError as exc:
-        raise BadMockRequest(f"{name} must be a number, got {value!r}") from exc
+        what = "an integer" if kind is int else "a number"
+        raise BadMockRequest(f"{name} must be {what}, got {value!r}") from exc

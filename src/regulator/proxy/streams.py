@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 import tiktoken
 
 from regulator.events import Usage
@@ -62,6 +63,18 @@ def sse_data(event: bytes) -> bytes | None:
         if line.startswith(b"data:"):
             return line[5:].strip()
     return None
+
+
+def sse_json(event: bytes) -> dict[str, Any] | None:
+    """The JSON object an event carries; None for comments, pings of other shapes, `[DONE]`."""
+    data = sse_data(event)
+    if data is None:
+        return None
+    try:
+        payload = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return None
+    return payload if isinstance(payload, dict) else None
 
 
 class StreamMeter:

@@ -24,7 +24,7 @@ from regulator.proxy.dialects.request import (
     object_list,
     token_limit,
 )
-from regulator.proxy.streams import StreamMeter, TokenCounter, sse_data
+from regulator.proxy.streams import StreamMeter, TokenCounter, sse_json
 
 # Google reads proto field names in either case (`generationConfig` or `generation_config`): the
 # fields regulator acts on are looked up both ways, and set the way the caller spelled them.
@@ -137,14 +137,8 @@ class GeminiStreamMeter(StreamMeter):
         self.final_usage: dict[str, Any] | None = None
 
     def feed(self, event: bytes) -> bytes | None:
-        data = sse_data(event)
-        if data is None:
-            return event
-        try:
-            chunk = orjson.loads(data)
-        except orjson.JSONDecodeError:
-            return event
-        return event if not isinstance(chunk, dict) or self.read(chunk) else None
+        chunk = sse_json(event)
+        return event if chunk is None or self.read(chunk) else None
 
     def read(self, chunk: dict[str, Any]) -> bool:
         """Take one chunk's output and usage; False once it passes the limit (and is not sent)."""

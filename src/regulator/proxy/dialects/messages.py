@@ -17,7 +17,7 @@ from regulator.proxy.dialects.request import (
     require_model,
     token_limit,
 )
-from regulator.proxy.streams import StreamMeter, TokenCounter, sse_data
+from regulator.proxy.streams import StreamMeter, TokenCounter, sse_json
 
 ANTHROPIC_VERSION = "2023-06-01"
 
@@ -90,14 +90,8 @@ class MessagesStreamMeter(StreamMeter):
         self.open_block: int | None = None
 
     def feed(self, event: bytes) -> bytes | None:
-        data = sse_data(event)
-        if data is None:
-            return event
-        try:
-            payload = orjson.loads(data)
-        except orjson.JSONDecodeError:
-            return event
-        if not isinstance(payload, dict):
+        payload = sse_json(event)
+        if payload is None:
             return event
         kind = payload.get("type")
         if kind == "content_block_delta":

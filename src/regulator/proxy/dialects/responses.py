@@ -19,7 +19,7 @@ from regulator.errors import BadRequest
 from regulator.events import Usage
 from regulator.proxy.dialects.api import Api, Target, nudge_note
 from regulator.proxy.dialects.request import ParsedRequest, decode_json, optional_bool, require_model, token_limit
-from regulator.proxy.streams import StreamMeter, TokenCounter, sse_data
+from regulator.proxy.streams import StreamMeter, TokenCounter, sse_json
 
 # Fields that make the provider prepend input the request body does not carry.
 UNSEEN_INPUT = ("previous_response_id", "conversation", "prompt")
@@ -119,14 +119,8 @@ class ResponsesStreamMeter(StreamMeter):
         self.final: dict[str, Any] | None = None
 
     def feed(self, event: bytes) -> bytes | None:
-        data = sse_data(event)
-        if data is None:
-            return event
-        try:
-            payload = orjson.loads(data)
-        except orjson.JSONDecodeError:
-            return event
-        if not isinstance(payload, dict):
+        payload = sse_json(event)
+        if payload is None:
             return event
         kind = payload.get("type")
         sequence = payload.get("sequence_number")
