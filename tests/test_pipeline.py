@@ -21,6 +21,7 @@ from conftest import gateway_config
 from regulator.errors import AgentPaused, BudgetExceeded, Forbidden, UpstreamError, UpstreamUnreachable
 from regulator.events import CallRecord, Standing
 from regulator.mock.server import MockServer
+from regulator.proxy.dialects import CHAT, Target
 from regulator.proxy.gateway import Gateway
 from regulator.proxy.pipeline import handle_call
 from regulator.types import Message
@@ -66,7 +67,8 @@ async def call(gw: Gateway, body: dict[str, Any] | None = None, **headers: str) 
     key, _ = gw.store.create_key("agent-1", "fleet-1", "org-1")  # one agent, a key per call
     caller = Caller()
     raw = orjson.dumps(body or BODY)
-    await handle_call(gw, "chat", raw, {"authorization": f"Bearer {key}", **headers}, caller.send, caller.receive)
+    headers = {"authorization": f"Bearer {key}", **headers}
+    await handle_call(gw, CHAT, Target(), raw, headers, caller.send, caller.receive)
     return caller
 
 

@@ -27,13 +27,14 @@ canonical status per HTTP status (`RESOURCE_EXHAUSTED` for 429) and carries regu
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 
-from regulator.events import Outcome
 from regulator.types import Dialect
 
+# How the ledger records a call that ended in an upstream error (a subset of events.Outcome).
+UpstreamOutcome = Literal["upstream_error", "unreachable", "timeout"]
 _GOOGLE_RPC = "type.googleapis.com/google.rpc"
 NO_RETRY_DELAY_S = 86_400
 # Google's canonical status names (google.rpc.Code) for the HTTP statuses regulator answers with.
@@ -187,7 +188,7 @@ class UpstreamError(RegulatorError):
     # An error answer bills nothing; True where the provider may have billed a call we lost.
     maybe_billed = False
     # How the ledger records the call: the provider answered with an error status (even 502 or 504).
-    outcome: Outcome = "upstream_error"
+    outcome: UpstreamOutcome = "upstream_error"
 
     def __init__(
         self,
@@ -211,7 +212,7 @@ class UpstreamError(RegulatorError):
 
 class UpstreamUnreachable(UpstreamError):
     code = "upstream_unreachable"
-    outcome: Outcome = "unreachable"
+    outcome: UpstreamOutcome = "unreachable"
 
     def __init__(self, message: str):
         super().__init__(message, status=502)
@@ -223,7 +224,7 @@ class UpstreamTimeout(UpstreamError):
     code = "upstream_timeout"
     # The provider may have finished (and billed) the call after regulator stopped waiting.
     maybe_billed = True
-    outcome: Outcome = "timeout"
+    outcome: UpstreamOutcome = "timeout"
 
     def __init__(self, message: str):
         super().__init__(message, status=504)
