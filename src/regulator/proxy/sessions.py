@@ -31,7 +31,7 @@ def _message_key(message: dict[str, Any]) -> int:
             # A Gemini turn: its text parts hash as the strings they are, like chat content.
             return hash((message.get("role"), tuple(map(_part_key, parts))))
         # A Responses API item (function_call, function_call_output, reasoning): all of it carries meaning.
-        return hash(orjson.dumps(message, option=orjson.OPT_SORT_KEYS))
+        return hash(_part_key(message))
     content = message["content"]
     if not isinstance(content, str):
         content = orjson.dumps(content, option=orjson.OPT_SORT_KEYS) if content is not None else None
@@ -40,14 +40,22 @@ def _message_key(message: dict[str, Any]) -> int:
 
 
 def _part_key(part: Any) -> Any:
-    if isinstance(part, dict) and len(part) == 1 and isinstance(part.get("text"), str):
-        return part["text"]
-    return orjson.dumps(part, option=orjson.OPT_SORT_KEYS)
+    """A hashable key of JSON data whose strings hash as they are (in C, never copied or escaped): a
+    tool's long output costs a string hash, not a serialisation. A Gemini text part is its text."""
+    if isinstance(part, str):
+        return part
+    if isinstance(part, dict):
+        if len(part) == 1 and isinstance(part.get("text"), str):
+            return part["text"]
+        return tuple(sorted((k, _part_key(v)) for k, v in part.items()))
+    if isinstance(part, list):
+        return tuple(map(_part_key, part))
+    return part
 
 
 def prefix_keys(scope: str, system: Any, messages: list[dict[str, Any]]) -> list[int]:
     """keys[i] identifies messages[:i+1] of this caller (and system prompt), within this process."""
-    chain = hash((scope, orjson.dumps(system) if system is not None else None))
+    chain = hash((scope, _part_key(system)))
     keys = []
     for message in messages:
         chain = hash((chain, _message_key(message)))
