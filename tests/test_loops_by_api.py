@@ -67,6 +67,30 @@ async def responses_agent(gw: RunningGateway) -> int:
     raise AssertionError("never paused")
 
 
+async def chained_responses_agent(gw: RunningGateway) -> int:
+    """Sends only what is new, continuing the stored conversation by `previous_response_id`."""
+    client = openai.AsyncOpenAI(base_url=gw.url + "/v1", api_key=gw.key, max_retries=0)
+    tools = [{"type": "function", "name": TOOL["name"], "parameters": TOOL["schema"]}]
+    new: list[Any] = [{"role": "user", "content": "Make the parser tests pass."}]
+    previous: str | None = None
+    for calls in range(MAX_CALLS):
+        try:
+            response = await client.responses.create(
+                model="gpt-5.1-codex-mini", input=new, tools=tools, previous_response_id=previous
+            )
+        except openai.RateLimitError as exc:
+            assert exc.body["code"] == "agent_paused", exc.body
+            return calls
+        previous = response.id
+        new = [
+            {"type": "function_call_output", "call_id": item.call_id, "output": FAILURE}
+            for item in response.output
+            if item.type == "function_call"
+        ]
+        await asyncio.sleep(0.05)
+    raise AssertionError("never paused")
+
+
 async def gemini_agent(gw: RunningGateway) -> int:
     client = genai.Client(api_key=gw.key, http_options=types.HttpOptions(base_url=gw.url))
     declaration = types.FunctionDeclaration(name=TOOL["name"], parameters_json_schema=TOOL["schema"])
@@ -94,11 +118,15 @@ async def gemini_agent(gw: RunningGateway) -> int:
     raise AssertionError("never paused")
 
 
-@pytest.mark.parametrize("agent", [chat_agent, responses_agent, gemini_agent], ids=lambda f: f.__name__)
+@pytest.mark.parametrize(
+    "agent", [chat_agent, responses_agent, chained_responses_agent, gemini_agent], ids=lambda f: f.__name__
+)
 async def test_an_agent_repeating_a_failing_call_is_paused(gateway: RunningGateway, mock_upstream, agent) -> None:
     mock_upstream.app.script({"tool_calls": [{"name": "run_shell", "arguments": COMMAND}]})
     calls = await agent(gateway)
     assert 3 <= calls < MAX_CALLS
     incidents = gateway.gateway.store.list_incidents(0, agent="agent-1")
     assert any(i.action == "pause" for i in incidents)
+    gateway.gateway.ledger.flush()
+    assert len({row.session for row in gateway.gateway.store.iter_records(0)}) == 1, "one run, one session"
     print(f"{agent.__name__}: paused after {calls} calls")

@@ -103,6 +103,7 @@ def test_input_behind_previous_response_id_is_bounded_by_the_context_window(gate
     second = openai_client.responses.create(model=MODEL, input="Go on.", previous_response_id=first.id)
     assert second.usage.input_tokens > first.usage.input_tokens + first.usage.output_tokens - 1
     rows = ledger_rows(gateway)
+    assert rows[0].session == rows[1].session, "a chained call continues its response's session"
     price = gateway.gateway.prices.price(MODEL)
     assert price.context_window == 400_000
     # The reservation covers a whole context window of input, whatever the visible input.

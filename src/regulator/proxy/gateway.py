@@ -26,7 +26,7 @@ from regulator.pricing.catalog import PriceBook
 from regulator.proxy.identity import KeyCache
 from regulator.proxy.observer import DetectionWorker
 from regulator.proxy.routing import Router
-from regulator.proxy.sessions import SessionThreader
+from regulator.proxy.sessions import AnswerChains, SessionThreader
 from regulator.proxy.streams import count_output_tokens
 from regulator.proxy.tracing import TraceRecorder
 from regulator.proxy.upstream import UpstreamClient
@@ -78,6 +78,7 @@ class Gateway:
         self.prices = PriceBook(config)
         self.router = Router(config)
         self.sessions = SessionThreader(config.sessions.max_tracked, config.sessions.idle_timeout_s)
+        self.chains = AnswerChains(config.sessions.max_tracked)
         self.keys = KeyCache(self.store)
         self.upstreams = UpstreamClient(config)
         self.throttle = Throttle()

@@ -56,9 +56,8 @@ async def handle_call(
     identity = await gw.keys.identify(key_from_headers(headers))
     request = api.parse(raw, target)
     route = gw.router.route(request.model, api.dialect)
-    threaded = gw.sessions.thread(
-        identity.key_id, request.system, request.messages, headers.get(gw.config.sessions.header)
-    )
+    explicit = headers.get(gw.config.sessions.header) or gw.chains.session_of(identity.key_id, api.continues(request))
+    threaded = gw.sessions.thread(identity.key_id, request.system, request.messages, explicit)
     if request.unseen_input:
         # A call chained to a stored conversation sends only what is new: the detectors see all of it.
         threaded.new_from = 0
@@ -91,6 +90,9 @@ async def _serve(gw: Gateway, call: Call, headers: dict[str, str], send: Send, r
     elif call.record.outcome != "client_gone":
         with contextlib.suppress(Exception):
             await send({"type": "http.response.body", "body": ending.body, "more_body": False})
+    answer_id = call.api.answer_id(ending.answer)
+    if answer_id is not None:
+        gw.chains.remember(call.identity.key_id, answer_id, call.record.session)
     if call.api.conversational:
         gw.observe(call.event(ending.answer))
 

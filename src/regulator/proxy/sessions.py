@@ -175,3 +175,22 @@ class SessionThreader:
                     del self._ends[key]
             if self.on_forget is not None:
                 self.on_forget(oldest_id)
+
+
+class AnswerChains:
+    """The session of each recent answer, for calls that continue one by its id (the Responses
+    API's `previous_response_id`): their bodies carry only what is new, so prefix threading alone
+    would start a session per call and the detectors would never see a chain's loop. Keyed by the
+    caller's key too, so an id learnt elsewhere does not join another caller's session."""
+
+    def __init__(self, max_tracked: int = 100_000) -> None:
+        self.max_tracked = max_tracked
+        self._sessions: OrderedDict[tuple[str, str], str] = OrderedDict()
+
+    def session_of(self, scope: str, answer_id: str | None) -> str | None:
+        return None if answer_id is None else self._sessions.get((scope, answer_id))
+
+    def remember(self, scope: str, answer_id: str, session: str) -> None:
+        self._sessions[(scope, answer_id)] = session
+        if len(self._sessions) > self.max_tracked:
+            self._sessions.popitem(last=False)

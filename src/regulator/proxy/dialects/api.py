@@ -43,6 +43,14 @@ class Api:
     def meter(self, request: ParsedRequest, count_tokens: TokenCounter) -> StreamMeter:
         raise NotImplementedError
 
+    def continues(self, request: ParsedRequest) -> str | None:
+        """The id of an earlier answer this call continues without resending it (None: none)."""
+        return None
+
+    def answer_id(self, answer: dict[str, Any] | None) -> str | None:
+        """The id a later call may continue this answer by (None: the API has no such thing)."""
+        return None
+
     def set_max_tokens(self, request: ParsedRequest, value: int) -> None:
         name = request.max_tokens_field or "max_tokens"
         if request.body.get(name) != value:

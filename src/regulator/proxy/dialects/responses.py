@@ -89,6 +89,14 @@ class ResponsesApi(Api):
         usage = answer.get("usage")
         return usage_from_responses(usage if isinstance(usage, dict) else None)
 
+    def continues(self, request: ParsedRequest) -> str | None:
+        previous = request.body.get("previous_response_id")
+        return previous if isinstance(previous, str) and previous else None
+
+    def answer_id(self, answer: dict[str, Any] | None) -> str | None:
+        response_id = (answer or {}).get("id")
+        return response_id if isinstance(response_id, str) and response_id else None
+
     def meter(self, request: ParsedRequest, count_tokens: TokenCounter) -> StreamMeter:
         return ResponsesStreamMeter(request.max_tokens, count_tokens)
 
@@ -193,7 +201,7 @@ class ResponsesStreamMeter(StreamMeter):
                     "arguments": call["arguments"],
                 }
             )
-        return {"output": output}
+        return {"id": self.response.get("id"), "output": output}
 
 
 RESPONSES = ResponsesApi()
