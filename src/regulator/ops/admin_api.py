@@ -8,6 +8,7 @@ the OpenAPI schema at `/admin/v1/openapi.json` is public. Errors are JSON
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from dataclasses import asdict
 from typing import Any
@@ -34,6 +35,10 @@ from regulator.timeparse import parse_time
 from regulator.types import WINDOWS
 
 PREFIX = "/admin/v1"
+# Unix seconds as typed in a query string: ASCII digits only (`float()` also takes nan, inf, 1e400,
+# `1_0` and non-ASCII digits), up to the last second of year 9999, which every date type can hold.
+_UNIX_SECONDS = re.compile(r"[0-9]{1,12}(\.[0-9]{1,9})?", re.ASCII)
+_LAST_SECOND = 253402300799.0
 
 
 class ApiError(Exception):
@@ -81,20 +86,20 @@ def _time(request: Request, name: str, default: float | None) -> float | None:
     if text is None or text == "":
         return default
     try:
-        return float(text)
-    except ValueError:
-        pass
-    try:
-        return parse_time(text)
+        moment = float(text) if _UNIX_SECONDS.fullmatch(text) else parse_time(text)
     except (ValueError, OverflowError, OSError) as exc:
         raise ApiError(400, "invalid_request", f"{name}: {exc}") from exc
+    if not 0 <= moment <= _LAST_SECOND:
+        raise ApiError(400, "invalid_request", f"{name}: expected a time between 1970 and the year 9999")
+    return moment
 
 
 def _int(request: Request, name: str, default: int, low: int, high: int) -> int:
     text = request.query_params.get(name)
     if text is None or text == "":
         return default
-    if not text.isdigit() or not low <= int(text) <= high:
+    # ASCII only: `isdigit()` alone passes `²`, which `int()` then refuses.
+    if not (text.isascii() and text.isdigit() and len(text) <= 18) or not low <= int(text) <= high:
         raise ApiError(400, "invalid_request", f"{name}: expected an integer in [{low}, {high}]")
     return int(text)
 

@@ -10,12 +10,15 @@ rewrites them for a driver that uses `%s` (psycopg).
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, ClassVar, Literal, Protocol
+
+from pydantic import ValidationError
 
 from regulator.budget.config import BudgetConfig
 from regulator.events import CallRecord, Incident, Standing
@@ -44,6 +47,22 @@ _GROUP_EXPR: dict[ReportBy, str] = {
     "model": "COALESCE(NULLIF(served_model, ''), model)",
 }
 _PAGE = 1000  # rows per `iter_records` page
+
+log = logging.getLogger(__name__)
+
+
+def _stored_budget(row: dict[str, Any]) -> BudgetConfig | None:
+    """A stored budget without the limits that are invalid now (an older version accepted `inf`):
+    one bad row must not take the gateway's budgets, the dashboard and the admin API down with it."""
+    try:
+        return BudgetConfig.model_validate(row)
+    except ValidationError as exc:
+        bad = {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
+        log.error("stored budget %r: ignoring invalid %s; set it again", row["scope"], ", ".join(sorted(bad)))
+    try:
+        return BudgetConfig.model_validate({k: v for k, v in row.items() if k not in bad})
+    except ValidationError:
+        return None
 
 
 class Cursor(Protocol):
@@ -239,7 +258,8 @@ class SQLStore(ABC):
 
     def list_budgets(self) -> list[BudgetConfig]:
         rows = self._all(f"SELECT {', '.join(_BUDGET_COLUMNS)} FROM budgets ORDER BY scope")
-        return [BudgetConfig.model_validate(dict(zip(_BUDGET_COLUMNS, r, strict=True))) for r in rows]
+        budgets = (_stored_budget(dict(zip(_BUDGET_COLUMNS, r, strict=True))) for r in rows)
+        return [b for b in budgets if b is not None]
 
     def remove_budget(self, scope: str) -> bool:
         with self._write() as db:
