@@ -36,6 +36,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import hashlib
+import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
@@ -64,6 +65,10 @@ from regulator.budget.slots import BudgetSlot
 from regulator.errors import CountersUnavailable
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+# During an outage every admission fails: say why in the log at most this often.
+OUTAGE_LOG_INTERVAL_S = 10.0
+
+log = logging.getLogger(__name__)
 
 
 def connect(url: str, *, timeout_s: float = 1.0) -> aioredis.Redis:
@@ -142,6 +147,7 @@ class RedisBackend:
         # Counters outlive their window by this much, so late settles and the reaper still find them.
         self._keep_s = int(reservation_ttl_s) + 3600
         self._reap_interval_s = reap_interval_s
+        self._next_outage_log = 0.0
         self._reap_batch = reap_batch
         self._reserve = client.register_script(lua.RESERVE)
         self._settle = client.register_script(lua.SETTLE)
@@ -172,7 +178,7 @@ class RedisBackend:
             try:
                 await self.client.sadd(self._fleet + "orgs", org)
             except UNREACHABLE as exc:
-                raise CountersUnavailable(f"budget counters unavailable (Redis: {exc})") from exc
+                raise self._unavailable(exc) from exc
             self._orgs[org] = base
         return base
 
@@ -188,9 +194,17 @@ class RedisBackend:
         try:
             return await script(keys=keys, args=args)
         except UNREACHABLE as exc:
-            raise CountersUnavailable(
-                f"budget counters unavailable (Redis: {exc}); refusing to admit calls without a budget check"
-            ) from exc
+            raise self._unavailable(exc) from exc
+
+    def _unavailable(self, exc: Exception) -> CountersUnavailable:
+        """The error for callers, which names no address; the cause, with its address, for the log."""
+        now = time.monotonic()
+        if now >= self._next_outage_log:
+            self._next_outage_log = now + OUTAGE_LOG_INTERVAL_S
+            where = self.client.connection_pool.connection_kwargs
+            address = where.get("path") or f"{where.get('host')}:{where.get('port')}"
+            log.error("Redis counters at %s unreachable, refusing calls that need them: %s", address, exc)
+        return CountersUnavailable()
 
     async def _seeds(self, slots: Sequence[BudgetSlot], missing: Sequence[Any]) -> dict[int, str]:
         seeds: dict[int, str] = {}

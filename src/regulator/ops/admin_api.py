@@ -22,6 +22,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from regulator.budget.config import BudgetConfig, BudgetLimits
+from regulator.errors import RegulatorError
 from regulator.events import ScopeKind
 from regulator.ops.auth import COOKIE_NAME
 from regulator.ops.control import Action, apply_action
@@ -132,6 +133,7 @@ class AdminApi:
             exception_handlers={
                 HTTPException: self._http_error,
                 ApiError: self._api_error,
+                RegulatorError: self._regulator_error,
                 Exception: self._bug,
             },
         )
@@ -165,6 +167,13 @@ class AdminApi:
     async def _api_error(self, request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiError)
         return error_response(exc.status, exc.code, exc.message)
+
+    async def _regulator_error(self, request: Request, exc: Exception) -> Response:
+        """The gateway's own refusals (Redis down: 503), with their status and headers (`Retry-After`)."""
+        assert isinstance(exc, RegulatorError)
+        response = error_response(exc.status, exc.code or "error", exc.message)
+        response.headers.update(exc.headers)
+        return response
 
     async def _bug(self, request: Request, exc: Exception) -> Response:
         return error_response(500, "internal_error", "regulator hit an internal error; it was logged.")

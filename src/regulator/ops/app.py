@@ -8,6 +8,7 @@ import httpx
 from starlette.requests import Request
 from starlette.responses import Response
 
+from regulator.errors import CountersUnavailable
 from regulator.ops.admin_api import PREFIX, AdminApi, error_response
 from regulator.ops.control import OpsGateway
 from regulator.ops.dashboard import Dashboard
@@ -25,7 +26,11 @@ def metrics_app(ops: Ops) -> ASGIApp:
         elif request.method != "GET":
             response = error_response(405, "method_not_allowed", "GET /metrics")
         else:
-            response = Response(ops.metrics.render(await ops.gateway.budget.snapshot()), media_type=CONTENT_TYPE)
+            try:
+                response = Response(ops.metrics.render(await ops.gateway.budget.snapshot()), media_type=CONTENT_TYPE)
+            except CountersUnavailable as exc:
+                response = error_response(exc.status, "counters_unavailable", exc.message)
+                response.headers.update(exc.headers)
         await response(scope, receive, send)
 
     return app

@@ -109,6 +109,7 @@ class Gateway:
         self._bus: Any = None
         self._tracer: TraceRecorder | None = None
         self._registry_version = -1
+        self._serving = False  # between a finished start() and the beginning of stop()
 
     def _counters(self) -> CounterBackend:
         url = self.config.counters.url
@@ -160,8 +161,10 @@ class Gateway:
         # Everything loaded so far (price catalog, tokenizer, config) lives as long as the process:
         # keep it out of the collector's full passes, whose pauses show up in tail latency.
         gc.freeze()
+        self._serving = True
 
     async def stop(self) -> None:
+        self._serving = False
         if self._detecting:
             await asyncio.to_thread(self.detection.stop)
         if self._bus is not None:
@@ -176,6 +179,18 @@ class Gateway:
         await asyncio.to_thread(self.ledger.close)
         await self._push_local_spend()
         await asyncio.to_thread(self.store.close)
+
+    async def ready(self) -> str | None:
+        """Why no call could be admitted now, or None when one could (`/readyz`).
+
+        Fail closed, that is while Redis does not answer; fail open, a Redis outage is served on local
+        counters and the replica stays ready. One PING, bounded by the client's socket timeout.
+        """
+        if not self._serving:
+            return "starting or stopping"
+        if self._failover is not None and not self._failover.fail_open and not await self._failover.primary.ping():
+            return "budget counters unreachable"
+        return None
 
     async def _push_local_spend(self) -> None:
         """Spend counted locally while Redis was away waits for its ledger rows, which closing the ledger
