@@ -97,7 +97,8 @@ def test_keys_create_list_and_revoke_take_effect_at_the_gateway(gateway: Running
         assert client.post(ADMIN + "/keys", json={"agent": ""}).status_code == 400
         elsewhere = client.post(ADMIN + "/keys", json={"agent": "tester", "fleet": "ci", "org": "beta"})
         assert elsewhere.status_code == 409 and elsewhere.json()["error"]["code"] == "name_taken"
-        assert client.post(ADMIN + "/keys", content=b"{not json").status_code == 400
+        json_type = {"content-type": "application/json"}
+        assert client.post(ADMIN + "/keys", content=b"{not json", headers=json_type).status_code == 400
 
 
 def test_agents_show_spend_calls_and_the_session_timeline(gateway: RunningGateway) -> None:

@@ -28,7 +28,9 @@ def test_a_budget_that_is_not_a_finite_positive_amount_is_refused_and_not_stored
     gateway: RunningGateway, body: bytes
 ) -> None:
     with admin(gateway) as client:
-        response = client.put(ADMIN + "/budgets/agent:agent-1", content=body, headers={"content-type": "application/json"})
+        response = client.put(
+            ADMIN + "/budgets/agent:agent-1", content=body, headers={"content-type": "application/json"}
+        )
         assert response.status_code == 400, response.text
         assert response.json()["error"]["code"] == "invalid_request"
         assert gateway.gateway.store.list_budgets() == []

@@ -28,6 +28,6 @@ def test_a_number_that_is_not_finite_is_refused_with_its_path(tmp_path: Path, ya
 
 
 def test_an_environment_override_that_is_not_finite_is_refused() -> None:
-    with pytest.raises(ConfigError, match="counters.clock_skew_s: expected a finite number"):
+    with pytest.raises(ConfigError, match=r"counters\.clock_skew_s: expected a finite number"):
         load_config(None, environ={"REGULATOR_COUNTERS__CLOCK_SKEW_S": ".inf"})
     assert load_config(None, environ={"REGULATOR_COUNTERS__CLOCK_SKEW_S": "0.5"}).counters.clock_skew_s == 0.5

@@ -142,20 +142,20 @@ class AdminApi:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] != f"{PREFIX}/openapi.json":
-            denied = self._denied(scope)
+            denied = await self._denied(scope)
             if denied is not None:
                 await denied(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
-    def _denied(self, scope: Scope) -> ASGIApp | None:
+    async def _denied(self, scope: Scope) -> ASGIApp | None:
         request = Request(scope)
         authorization = request.headers.get("authorization")
         if authorization is not None:
             token = authorization.partition(" ")[2].strip()
             if looks_like_key(token):
                 return error_response(403, "agent_key", "Agent keys cannot use the admin API; use the admin token.")
-        if self.ops.auth.check_headers(authorization, request.cookies.get(COOKIE_NAME)):
+        if await self.ops.auth.check_headers(authorization, request.cookies.get(COOKIE_NAME)):
             return None
         code = "missing_token" if authorization is None else "invalid_token"
         return error_response(401, code, "Admin token required: send 'Authorization: Bearer <admin token>'.")

@@ -10,6 +10,7 @@ from starlette.responses import Response
 
 from regulator.errors import CountersUnavailable
 from regulator.ops.admin_api import PREFIX, AdminApi, error_response
+from regulator.ops.browser import BrowserGuard
 from regulator.ops.control import OpsGateway
 from regulator.ops.dashboard import Dashboard
 from regulator.ops.metrics import CONTENT_TYPE
@@ -44,9 +45,10 @@ def build_ops(
 ) -> tuple[Ops, dict[str, ASGIApp]]:
     """The `Ops` for this gateway and the ASGI apps to mount by path prefix."""
     ops = Ops(gateway, environ=environ, transport=transport)
+    origins = gateway.config.admin.allowed_origins
     mounts: dict[str, ASGIApp] = {
-        PREFIX: AdminApi(ops),
-        "/dashboard": Dashboard(ops.auth).app,
+        PREFIX: BrowserGuard(AdminApi(ops), json_bodies=True, allowed_origins=origins),
+        "/dashboard": BrowserGuard(Dashboard(ops.auth).app, json_bodies=False, allowed_origins=origins),
         "/metrics": metrics_app(ops),
     }
     return ops, mounts

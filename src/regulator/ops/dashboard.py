@@ -2,7 +2,7 @@
 
 The page itself is plain HTML + JS in `ops/static/` (no build step); all its data comes from the
 admin API and its live event stream, authenticated by the cookie (HttpOnly, SameSite=Strict,
-signed, expiring), so the token never sits in the browser's storage.
+signed, expiring, revoked by logout), so the token never sits in the browser's storage.
 """
 
 from __future__ import annotations
@@ -36,11 +36,8 @@ class Dashboard:
             ]
         )
 
-    def _logged_in(self, request: Request) -> bool:
-        return self.auth.check_cookie(request.cookies.get(COOKIE_NAME))
-
     async def index(self, request: Request) -> Response:
-        if not self._logged_in(request):
+        if not await self.auth.check_cookie(request.cookies.get(COOKIE_NAME)):
             return RedirectResponse("/dashboard/login", status_code=303)
         return FileResponse(STATIC / "index.html", headers={"cache-control": "no-store"})
 
@@ -62,7 +59,7 @@ class Dashboard:
         response = RedirectResponse("/dashboard", status_code=303)
         response.set_cookie(
             COOKIE_NAME,
-            self.auth.make_cookie(),
+            await self.auth.login(),
             max_age=self.auth.session_ttl_s,
             path="/",
             httponly=True,
@@ -72,6 +69,8 @@ class Dashboard:
         return response
 
     async def logout(self, request: Request) -> Response:
+        # Revoked in the store: the cookie is refused from now on even if a copy of it is replayed.
+        await self.auth.logout(request.cookies.get(COOKIE_NAME))
         response = RedirectResponse("/dashboard/login", status_code=303)
         response.delete_cookie(COOKIE_NAME, path="/", httponly=True, samesite="strict")
         return response

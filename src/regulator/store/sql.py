@@ -327,6 +327,23 @@ class SQLStore(ABC):
 
     # ledger
 
+    # dashboard sessions
+
+    def start_dashboard_session(self, session_hash: str, expires_at: float) -> None:
+        with self._write() as db:
+            db.run("DELETE FROM dashboard_sessions WHERE expires_at < ?", (time.time(),))
+            db.run(
+                "INSERT INTO dashboard_sessions (session_hash, expires_at) VALUES (?, ?)", (session_hash, expires_at)
+            )
+
+    def dashboard_session_expiry(self, session_hash: str) -> float | None:
+        row = self._one("SELECT expires_at FROM dashboard_sessions WHERE session_hash = ?", (session_hash,))
+        return None if row is None else float(row[0])
+
+    def end_dashboard_session(self, session_hash: str) -> None:
+        with self._write() as db:
+            db.run("DELETE FROM dashboard_sessions WHERE session_hash = ?", (session_hash,))
+
     def insert_calls(self, records: Sequence[CallRecord]) -> int:
         """Insert in one transaction; a call id already present is skipped. Returns rows inserted."""
         with self._write() as db:
