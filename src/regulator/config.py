@@ -41,6 +41,13 @@ class ServerConfig(Strict):
     max_body_bytes: int = Field(default=32 * 1024 * 1024, gt=0)
     upstream_timeout_s: float = Field(default=600.0, gt=0)
     upstream_connect_timeout_s: float = Field(default=10.0, gt=0)
+    # What one client connection may hold (see regulator/serving.py): its request head must arrive
+    # within header_timeout_s, its body within body_timeout_s; idle keep-alive connections close
+    # after idle_timeout_s; connections beyond max_connections are answered 503 and closed.
+    header_timeout_s: float = Field(default=10.0, gt=0)
+    body_timeout_s: float = Field(default=60.0, gt=0)
+    idle_timeout_s: float = Field(default=5.0, gt=0)
+    max_connections: int = Field(default=2048, gt=0)
 
 
 class StorageConfig(Strict):
