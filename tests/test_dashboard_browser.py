@@ -215,7 +215,7 @@ def test_a_page_on_another_port_cannot_act_through_a_logged_in_browser(
     login(page, gateway)
     # What reached the gateway: the attack is only meaningful if the browser attached the cookie.
     cookies: list[bool] = []
-    mounts = gateway.server.app.mounts
+    mounts = gateway.server.app.http.mounts
     guarded = mounts["/admin/v1"]
 
     async def recording(scope: Any, receive: Any, send: Any) -> None:
