@@ -51,6 +51,7 @@ from redis.retry import Retry
 from regulator.budget import redis_scripts as lua
 from regulator.budget.backend import (
     BudgetRefusal,
+    Caller,
     CounterState,
     Crossing,
     Expired,
@@ -96,6 +97,19 @@ def _slots_from_meta(meta: str) -> tuple[BudgetSlot, ...]:
         BudgetSlot(k, sc, w, lim, st, rs, tuple((a, b) for a, b in f), tuple(th), cf, org)
         for k, sc, w, lim, st, rs, f, th, cf, org in orjson.loads(meta)
     )
+
+
+def _caller_json(caller: Caller | None) -> str:
+    if caller is None:
+        return ""
+    return orjson.dumps([caller.ts, caller.fleet, caller.agent, caller.session]).decode()
+
+
+def _caller(text: str, org: str) -> Caller | None:
+    if not text:
+        return None
+    ts, fleet, agent, session = orjson.loads(text)
+    return Caller(float(ts), org, fleet, agent, session)
 
 
 def _by_org(slots: Sequence[BudgetSlot]) -> dict[str, list[BudgetSlot]]:
@@ -155,6 +169,9 @@ class RedisBackend:
         self._states = client.register_script(lua.STATES)
         self._push = client.register_script(lua.PUSH)
         self._claim = client.register_script(lua.CLAIM)
+        self._committed = client.register_script(lua.COMMITTED)
+        # Reservations made with a caller whose ledger rows are not known to be committed: org, expiry.
+        self._unrecorded: dict[str, tuple[str, float]] = {}
 
     def set_loader(self, loader: SpendLoader | None) -> None:
         self._loader = loader
@@ -255,6 +272,7 @@ class RedisBackend:
         tail: list[Any] = [
             *(a for b in request.buckets for a in ("r" if b.kind == "requests_per_minute" else "t", b.per_minute)),
             *(c.limit for c in request.concurrency),
+            _caller_json(request.caller),
         ]
         seeds: dict[int, str] = {}
         while True:
@@ -286,6 +304,8 @@ class RedisBackend:
             blocking = tuple(int(i) for i in reply[4:])
             refusal = BudgetRefusal(int(reply[1]), float(reply[2]), float(reply[3]), blocking or (int(reply[1]),))
             return ReserveOutcome(refusal=refusal)
+        if request.caller is not None:
+            self._unrecorded[request.reservation_id] = (request.org, request.expires_at)
         return ReserveOutcome(
             output_tokens=int(reply[1]),
             reserved_usd=float(reply[2]),
@@ -316,6 +336,8 @@ class RedisBackend:
         args += [a for s in budgets for a in (repr(s.limit), ",".join(map(repr, s.thresholds)))]
         args.append(repr(self._clock_skew_s))
         reply = await self._run(self._settle, keys, args)
+        if reply[0] == "late" or not actual_usd:
+            self._unrecorded.pop(reservation_id, None)  # no settled entry was left to clean up
         if reply[0] == "late":
             n_cross = int(reply[3])
             unseeded = tuple(budgets[int(i)] for i in reply[4 + 4 * n_cross :])
@@ -346,13 +368,39 @@ class RedisBackend:
                 while True:
                     args = [repr(now), self._reap_batch, base + "tomb:", self._keep_s]
                     reply = await self._run(self._reap, [base + "held", base + "exp"], args)
-                    for i in range(0, len(reply), 3):
-                        expired.append(Expired(reply[i], float(reply[i + 1]), _slots_from_meta(reply[i + 2])))
-                    if len(reply) < 3 * self._reap_batch:
+                    for i in range(0, len(reply), 5):
+                        rid, amount, meta, caller, kind = reply[i : i + 5]
+                        self._unrecorded.pop(rid, None)
+                        slots = _slots_from_meta(meta)
+                        expired.append(Expired(rid, float(amount), slots, _caller(caller, org), kind == "s"))
+                    if len(reply) < 5 * self._reap_batch:
                         break
         except CountersUnavailable:
             pass  # Redis went away mid-reap: what was reaped is reported, the rest waits for the next claim
+        for rid, (_, expires_at) in list(self._unrecorded.items()):
+            if expires_at < now - self._keep_s:  # never settled nor reaped here: nothing left to clean
+                del self._unrecorded[rid]
         return expired
+
+    def awaits_rows(self) -> bool:
+        """Whether some call settled here waits for word that its ledger row is committed."""
+        return bool(self._unrecorded)
+
+    async def rows_committed(self, call_ids: Sequence[str]) -> None:
+        """These calls' ledger rows are in the database: their settled entries are no longer needed
+        for a survivor to write them. Best effort: an entry left behind is recorded again by the
+        reaper, and the ledger skips a call id it holds."""
+        by_org: dict[str, list[str]] = {}
+        for call_id in call_ids:
+            held = self._unrecorded.pop(call_id, None)
+            if held is not None:
+                by_org.setdefault(held[0], []).append(call_id)
+        for org, ids in by_org.items():
+            base = self.base(org)
+            try:
+                await self._committed(keys=[base + "held", base + "exp"], args=ids)
+            except UNREACHABLE:
+                log.debug("could not drop %d settled entries of %s: the reaper will", len(ids), org)
 
     async def states(self, budgets: Sequence[BudgetSlot]) -> list[CounterState]:
         states: dict[BudgetSlot, CounterState] = {}

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from regulator.budget.backend import CounterBackend
+from regulator.budget.backend import CounterBackend, Expired
 from regulator.budget.config import BudgetConfig
 from regulator.budget.engine import BudgetEngine
 from regulator.budget.memory import MemoryBackend
@@ -92,6 +92,7 @@ class Gateway:
             reservation_ttl_s=config.counters.reservation_ttl_s,
             on_event=self._budget_event,
         )
+        self.budget.on_reaped = self._record_reaped
         self.supervisor = Supervisor(
             build_detectors(config.detect), config.policy, StandingBook(self.store), build_judge(config.detect.judge)
         )
@@ -248,6 +249,30 @@ class Gateway:
 
     def _degraded(self, degraded: bool) -> None:
         log.error("counters %s", "unreachable: serving on local counters (fail_open)" if degraded else "recovered")
+
+    def _record_reaped(self, gone: Expired) -> None:
+        """A shared reservation outlived the replica that made it (or its call hung past the TTL): the
+        ledger gets its row here, at the amount the counters hold for it, so that it never holds less
+        than the counters say was spent. If the call's own row arrives later, the ledger skips it
+        (same call id)."""
+        caller = gone.caller
+        assert caller is not None
+        record = CallRecord(
+            call_id=gone.reservation_id,
+            ts=caller.ts,
+            org=caller.org,
+            fleet=caller.fleet,
+            agent=caller.agent,
+            session=caller.session,
+            model="",
+            upstream="",
+            dialect="openai",
+            cost_usd=gone.amount_usd,
+            reserved_usd=gone.amount_usd,
+            status=0,
+            outcome="reaped",
+        )
+        self.ledger.record(record)
 
     def _budget_event(self, event: BudgetEvent) -> None:
         for listener in self._budget_listeners:
