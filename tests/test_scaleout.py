@@ -336,7 +336,8 @@ async def test_a_replica_killed_for_good_leaves_the_ledger_holding_what_was_bill
         await asyncio.sleep(0.2)
     reaped = [r for r in rows if r.outcome == "reaped"]
     print(
-        f"kill -9 for good: {len(reaped)} rows written by the survivors, ledger/billed = {spend(rows) / billed:.4f}, ledger/counters = {spend(rows) / spent:.6f}"
+        f"kill -9 for good: {len(reaped)} rows written by the survivors, "
+        f"ledger/billed = {spend(rows) / billed:.4f}, ledger/counters = {spend(rows) / spent:.6f}"
     )
     assert reaped, "the killed replica had calls in flight or unrecorded"
     assert spend(rows) >= billed - 1e-9  # never less than the provider billed
