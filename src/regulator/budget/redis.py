@@ -41,7 +41,6 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-import orjson
 import redis.asyncio as aioredis
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -51,7 +50,6 @@ from redis.retry import Retry
 from regulator.budget import redis_scripts as lua
 from regulator.budget.backend import (
     BudgetRefusal,
-    Caller,
     CounterState,
     Crossing,
     Expired,
@@ -81,35 +79,6 @@ def connect(url: str, *, timeout_s: float = 1.0) -> aioredis.Redis:
         socket_connect_timeout=timeout_s,
         retry=Retry(ExponentialBackoff(cap=0.05, base=0.01), 1),
     )
-
-
-def _slot_meta(slots: Sequence[BudgetSlot]) -> str:
-    return orjson.dumps(
-        [
-            [s.key, s.scope, s.window, s.limit, s.start, s.resets_at, s.filters, s.thresholds, s.cap_from, s.org]
-            for s in slots
-        ]
-    ).decode()
-
-
-def _slots_from_meta(meta: str) -> tuple[BudgetSlot, ...]:
-    return tuple(
-        BudgetSlot(k, sc, w, lim, st, rs, tuple((a, b) for a, b in f), tuple(th), cf, org)
-        for k, sc, w, lim, st, rs, f, th, cf, org in orjson.loads(meta)
-    )
-
-
-def _caller_json(caller: Caller | None) -> str:
-    if caller is None:
-        return ""
-    return orjson.dumps([caller.ts, caller.fleet, caller.agent, caller.session]).decode()
-
-
-def _caller(text: str, org: str) -> Caller | None:
-    if not text:
-        return None
-    ts, fleet, agent, session = orjson.loads(text)
-    return Caller(float(ts), org, fleet, agent, session)
 
 
 def _by_org(slots: Sequence[BudgetSlot]) -> dict[str, list[BudgetSlot]]:
@@ -267,12 +236,12 @@ class RedisBackend:
             repr(request.usd_per_output_token),
             request.max_output_tokens,
             request.min_output_tokens,
-            _slot_meta(slots),
+            lua.slot_meta(slots),
         ]
         tail: list[Any] = [
             *(a for b in request.buckets for a in ("r" if b.kind == "requests_per_minute" else "t", b.per_minute)),
             *(c.limit for c in request.concurrency),
-            _caller_json(request.caller),
+            lua.caller_arg(request.caller),
         ]
         seeds: dict[int, str] = {}
         while True:
@@ -371,8 +340,8 @@ class RedisBackend:
                     for i in range(0, len(reply), 5):
                         rid, amount, meta, caller, kind = reply[i : i + 5]
                         self._unrecorded.pop(rid, None)
-                        slots = _slots_from_meta(meta)
-                        expired.append(Expired(rid, float(amount), slots, _caller(caller, org), kind == "s"))
+                        slots = lua.slots_from_meta(meta)
+                        expired.append(Expired(rid, float(amount), slots, lua.caller_from(caller, org), kind == "s"))
                     if len(reply) < 5 * self._reap_batch:
                         break
         except CountersUnavailable:

@@ -14,6 +14,47 @@ belongs to a replica that died in between, and the reaper hands it out for a sur
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+import orjson
+
+from regulator.budget.backend import Caller
+from regulator.budget.slots import BudgetSlot
+
+# -- what the scripts store: slot metadata and the caller, as JSON text ------------------------
+
+
+def slot_meta(slots: Sequence[BudgetSlot]) -> str:
+    return orjson.dumps(
+        [
+            [s.key, s.scope, s.window, s.limit, s.start, s.resets_at, s.filters, s.thresholds, s.cap_from, s.org]
+            for s in slots
+        ]
+    ).decode()
+
+
+def slots_from_meta(meta: str) -> tuple[BudgetSlot, ...]:
+    return tuple(
+        BudgetSlot(k, sc, w, lim, st, rs, tuple((a, b) for a, b in f), tuple(th), cf, org)
+        for k, sc, w, lim, st, rs, f, th, cf, org in orjson.loads(meta)
+    )
+
+
+def caller_arg(caller: Caller | None) -> str:
+    if caller is None:
+        return ""
+    return orjson.dumps([caller.ts, caller.fleet, caller.agent, caller.session]).decode()
+
+
+def caller_from(text: str, org: str) -> Caller | None:
+    if not text:
+        return None
+    ts, fleet, agent, session = orjson.loads(text)
+    return Caller(float(ts), org, fleet, agent, session)
+
+
+# -- the scripts -----------------------------------------------------------------------------
+
 _COMMON = r"""
 local function f(x) return string.format('%.17g', x) end
 local function counter(key)
