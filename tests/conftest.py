@@ -139,3 +139,14 @@ def redis_prefix(redis_url: str) -> Iterator[str]:
     if keys:
         client.delete(*keys)
     client.close()
+
+
+@pytest.fixture
+def throwaway() -> Iterator[Any]:
+    """A `redis-server` of the test's own, to kill and bring back (`processes.ThrowawayRedis`)."""
+    from processes import ThrowawayRedis
+
+    server = ThrowawayRedis()
+    server.start()
+    yield server
+    server.stop()

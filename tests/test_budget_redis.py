@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 
 import httpx
@@ -290,14 +290,6 @@ async def test_a_replica_reports_an_orgs_fleet_budget_it_never_served(replicas: 
 
 
 # -- outages, on a throwaway Redis server --------------------------------------------------------
-
-
-@pytest.fixture
-def throwaway() -> Iterator[ThrowawayRedis]:
-    server = ThrowawayRedis()
-    server.start()
-    yield server
-    server.stop()
 
 
 async def test_redis_gone_fails_closed_and_service_resumes_from_the_ledger(throwaway: ThrowawayRedis) -> None:

@@ -4,7 +4,7 @@ when to retry without naming where Redis lives (that goes to the log)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -12,14 +12,6 @@ import pytest
 from conftest import RunningGateway
 from processes import ThrowawayRedis
 from test_admin_api import ADMIN, admin, call
-
-
-@pytest.fixture
-def throwaway() -> Iterator[ThrowawayRedis]:
-    server = ThrowawayRedis()
-    server.start()
-    yield server
-    server.stop()
 
 
 def assert_no_internals(text: str, redis: ThrowawayRedis) -> None:

@@ -31,6 +31,7 @@ from regulator.proxy.streams import count_output_tokens
 from regulator.proxy.tracing import TraceRecorder
 from regulator.proxy.upstream import UpstreamClient
 from regulator.store import JOURNAL_NAME, Ledger, Store, open_store
+from regulator.store.journal import Reservation
 
 if TYPE_CHECKING:
     from regulator.budget.failover import FailoverBackend
@@ -255,24 +256,10 @@ class Gateway:
         ledger gets its row here, at the amount the counters hold for it, so that it never holds less
         than the counters say was spent. If the call's own row arrives later, the ledger skips it
         (same call id)."""
-        caller = gone.caller
-        assert caller is not None
-        record = CallRecord(
-            call_id=gone.reservation_id,
-            ts=caller.ts,
-            org=caller.org,
-            fleet=caller.fleet,
-            agent=caller.agent,
-            session=caller.session,
-            model="",
-            upstream="",
-            dialect="openai",
-            cost_usd=gone.amount_usd,
-            reserved_usd=gone.amount_usd,
-            status=0,
-            outcome="reaped",
-        )
-        self.ledger.record(record)
+        c = gone.caller
+        assert c is not None
+        reservation = Reservation(gone.reservation_id, c.ts, c.org, c.fleet, c.agent, c.session, gone.amount_usd)
+        self.ledger.record(reservation.as_record("reaped"))
 
     def _budget_event(self, event: BudgetEvent) -> None:
         for listener in self._budget_listeners:
