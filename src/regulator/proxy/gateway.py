@@ -254,8 +254,8 @@ class Gateway:
     def _record_reaped(self, gone: Expired) -> None:
         """A shared reservation outlived the replica that made it (or its call hung past the TTL): the
         ledger gets its row here, at the amount the counters hold for it, so that it never holds less
-        than the counters say was spent. If the call's own row arrives later, the ledger skips it
-        (same call id)."""
+        than the counters say was spent. If the call's own row arrives later (a hung call, a replica
+        back with its journal), it replaces this one."""
         c = gone.caller
         assert c is not None
         reservation = Reservation(gone.reservation_id, c.ts, c.org, c.fleet, c.agent, c.session, gone.amount_usd)

@@ -47,6 +47,7 @@ _GROUP_EXPR: dict[ReportBy, str] = {
     "model": "COALESCE(NULLIF(served_model, ''), model)",
 }
 _PAGE = 1000  # rows per `iter_records` page
+_REPLACE_REAPED = ", ".join(f"{c} = excluded.{c}" for c in CALL_COLUMNS if c not in ("call_id", "ts"))
 
 log = logging.getLogger(__name__)
 
@@ -345,14 +346,18 @@ class SQLStore(ABC):
             db.run("DELETE FROM dashboard_sessions WHERE session_hash = ?", (session_hash,))
 
     def insert_calls(self, records: Sequence[CallRecord]) -> int:
-        """Insert in one transaction; a call id already present is skipped. Returns rows inserted."""
+        """Insert in one transaction; a call id already present is skipped (a `reaped` row is replaced
+        by the call's own). Returns rows inserted or replaced."""
         with self._write() as db:
             return self._insert_calls(db, records)
 
     def _insert_calls(self, db: Db, records: Sequence[CallRecord]) -> int:
+        # A call already present is skipped, unless what is present is a row a survivor wrote for it
+        # (`reaped`, at its reservation) and this is the call's own, with what it really cost.
         sql = (
             f"INSERT INTO calls ({', '.join(CALL_COLUMNS)}) VALUES ({_placeholders(len(CALL_COLUMNS))}) "
-            f"ON CONFLICT ({self.call_key}) DO NOTHING"
+            f"ON CONFLICT ({self.call_key}) DO UPDATE SET {_REPLACE_REAPED} "
+            "WHERE calls.outcome = 'reaped' AND excluded.outcome <> 'reaped'"
         )
         return db.run_many(sql, [call_to_row(r) for r in records])
 
