@@ -147,14 +147,6 @@ def store_url(pg_url: str) -> Iterator[str]:
         conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
-@pytest.fixture
-def redis_server() -> Iterator[ThrowawayRedis]:
-    server = ThrowawayRedis()
-    server.start()
-    yield server
-    server.stop()
-
-
 @pytest.fixture(scope="module")
 def shared_fleet(tmp_path_factory: pytest.TempPathFactory, mock_url: str, store_url: str) -> Iterator[Fleet]:
     """Three replicas reused by the tests that leave them running (each uses its own fleet name)."""
@@ -273,9 +265,9 @@ async def test_a_pause_on_one_replica_refuses_the_agent_on_the_others_within_a_s
 
 
 async def test_a_replica_killed_mid_load_is_reconciled_without_overshoot(
-    redis_server: ThrowawayRedis, start_fleet
+    throwaway: ThrowawayRedis, start_fleet
 ) -> None:
-    fleet: Fleet = start_fleet(redis_server.url)
+    fleet: Fleet = start_fleet(throwaway.url)
     limit = await fleet_budget(fleet, "crash", 40)
     keys = [fleet.key(f"crash-{i}", "crash") for i in range(AGENTS)]
     load = asyncio.gather(*(run_agent(fleet.urls_for(i), k, i) for i, k in enumerate(keys)))
@@ -300,12 +292,12 @@ async def test_a_replica_killed_mid_load_is_reconciled_without_overshoot(
 
 
 async def test_a_replica_killed_for_good_leaves_the_ledger_holding_what_was_billed(
-    redis_server: ThrowawayRedis, start_fleet: Callable[..., Fleet]
+    throwaway: ThrowawayRedis, start_fleet: Callable[..., Fleet]
 ) -> None:
     """The killed replica never restarts (a fresh disk: its journal is gone). Its calls in flight, and
     those it settled whose rows were not committed yet (a 1 s ledger flush widens that window), reach
     PostgreSQL through the survivor that reaps their entries in Redis once the TTL has passed."""
-    fleet = start_fleet(redis_server.url, storage={"ledger_flush_ms": 1000})
+    fleet = start_fleet(throwaway.url, storage={"ledger_flush_ms": 1000})
     await fleet_budget(fleet, "gone", 100_000)  # no refusals: the agents call until stopped
     keys = [fleet.key(f"gone-{i}", "gone") for i in range(30)]
     stop = asyncio.Event()
@@ -380,9 +372,9 @@ async def outage(
 
 
 async def test_redis_down_mid_load_fails_closed_loses_nothing_and_resumes_counting_once(
-    redis_server: ThrowawayRedis, start_fleet
+    throwaway: ThrowawayRedis, start_fleet
 ) -> None:
-    fleet: Fleet = start_fleet(redis_server.url)
+    fleet: Fleet = start_fleet(throwaway.url)
     key = fleet.key("shapes", "shapes")
     answers: list[httpx.Response] = []
 
@@ -397,7 +389,7 @@ async def test_redis_down_mid_load_fails_closed_loses_nothing_and_resumes_counti
                 await c.post("/v1/messages", json=anthropic_body, headers={"anthropic-version": "2023-06-01"})
             )
 
-    runs = await outage(redis_server, fleet, "closed", while_down=both_dialects)
+    runs = await outage(throwaway, fleet, "closed", while_down=both_dialects)
     openai_style, anthropic_style = (a.json() for a in answers)
     assert [a.status_code for a in answers] == [503, 503]
     assert openai_style["error"]["type"] == "service_unavailable"
@@ -418,10 +410,10 @@ async def test_redis_down_mid_load_fails_closed_loses_nothing_and_resumes_counti
 
 
 async def test_redis_down_mid_load_with_fail_open_keeps_serving_degraded_and_counts_once(
-    redis_server: ThrowawayRedis, start_fleet
+    throwaway: ThrowawayRedis, start_fleet
 ) -> None:
-    fleet: Fleet = start_fleet(redis_server.url, fail_open=True)
-    runs = await outage(redis_server, fleet, "open")
+    fleet: Fleet = start_fleet(throwaway.url, fail_open=True)
+    runs = await outage(throwaway, fleet, "open")
     assert not any(r.errors for r in runs)
     assert any("degraded-counters" in action for r in runs for action in r.actions)
     calls = sum(r.calls for r in runs)
