@@ -16,8 +16,8 @@ from test_admin_api import ADMIN, admin_token
 
 
 def login(gateway: RunningGateway) -> str:
-    response = httpx.post(gateway.url + "/dashboard/login", data={"token": admin_token(gateway)})
-    assert response.status_code == 303
+    response = httpx.post(gateway.url + "/dashboard/login", json={"token": admin_token(gateway)})
+    assert response.status_code == 200
     return response.cookies[COOKIE_NAME]
 
 
@@ -27,8 +27,8 @@ def test_a_cookie_is_refused_after_logout_even_when_replayed(gateway: RunningGat
     assert httpx.get(summary, cookies={COOKIE_NAME: cookie}).status_code == 200
     assert httpx.get(gateway.url + "/dashboard", cookies={COOKIE_NAME: cookie}).status_code == 200
 
-    out = httpx.post(gateway.url + "/dashboard/logout", cookies={COOKIE_NAME: cookie})
-    assert out.status_code == 303
+    out = httpx.post(gateway.url + "/dashboard/logout", json={}, cookies={COOKIE_NAME: cookie})
+    assert out.status_code == 200
     replayed = httpx.get(summary, cookies={COOKIE_NAME: cookie})
     assert replayed.status_code == 401 and replayed.json()["error"]["code"] == "missing_token"
     assert httpx.get(gateway.url + "/dashboard", cookies={COOKIE_NAME: cookie}).status_code == 303
@@ -72,7 +72,17 @@ async def test_logout_on_one_replica_revokes_the_cookie_on_another(pg_url: str, 
     second.close()
 
 
-@pytest.mark.parametrize("token", ["", "rg-" + "x" * 40])
-def test_login_refuses_an_empty_token_or_an_agent_key(gateway: RunningGateway, token: str) -> None:
-    response = httpx.post(gateway.url + "/dashboard/login", data={"token": token})
+@pytest.mark.parametrize("body", [{"token": ""}, {"token": "rg-" + "x" * 40}, {"token": 1}, {}, [], "x" * 5000])
+def test_login_refuses_an_empty_token_an_agent_key_or_a_bad_body(gateway: RunningGateway, body: object) -> None:
+    response = httpx.post(gateway.url + "/dashboard/login", json=body)
     assert response.status_code == 401 and COOKIE_NAME not in response.cookies
+    assert response.json()["error"]["code"] == "invalid_token"
+
+
+def test_login_and_logout_take_json_only(gateway: RunningGateway) -> None:
+    """A form or text/plain can be sent by any page without a preflight; JSON cannot."""
+    token = admin_token(gateway)
+    form = httpx.post(gateway.url + "/dashboard/login", data={"token": token})
+    assert form.status_code == 415 and COOKIE_NAME not in form.cookies
+    text = httpx.post(gateway.url + "/dashboard/logout", content=b"{}", headers={"content-type": "text/plain"})
+    assert text.status_code == 415

@@ -48,7 +48,7 @@ def build_ops(
     origins = gateway.config.admin.allowed_origins
     mounts: dict[str, ASGIApp] = {
         PREFIX: BrowserGuard(AdminApi(ops), json_bodies=True, allowed_origins=origins),
-        "/dashboard": BrowserGuard(Dashboard(ops.auth).app, json_bodies=False, allowed_origins=origins),
+        "/dashboard": BrowserGuard(Dashboard(ops.auth).app, json_bodies=True, allowed_origins=origins),
         "/metrics": metrics_app(ops),
     }
     return ops, mounts
