@@ -31,6 +31,7 @@ from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
+from processes import ThrowawayRedis  # noqa: E402
 from regulator.app import GatewayServer  # noqa: E402
 from regulator.config import Config, UpstreamConfig  # noqa: E402
 from regulator.proxy.routing import DEFAULT_UPSTREAM  # noqa: E402
@@ -142,3 +143,12 @@ def redis_prefix(redis_url: str) -> Iterator[str]:
     if keys:
         client.delete(*keys)
     client.close()
+
+
+@pytest.fixture
+def throwaway() -> Iterator[ThrowawayRedis]:
+    """A `redis-server` of the test's own, to kill and bring back."""
+    server = ThrowawayRedis()
+    server.start()
+    yield server
+    server.stop()

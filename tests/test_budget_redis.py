@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 
 import httpx
@@ -19,6 +19,7 @@ import redis as syncredis
 
 from conftest import RunningGateway
 from processes import ThrowawayRedis
+from regulator.budget.backend import Caller, Expired
 from regulator.budget.config import BudgetConfig, RateLimitConfig
 from regulator.budget.engine import BudgetEngine
 from regulator.budget.failover import FailoverBackend
@@ -153,6 +154,36 @@ async def test_a_dropped_replicas_reservations_are_reaped_and_counted_at_their_r
     assert status.spent_usd == pytest.approx(reserved - held[0].reserved_usd + 0.002 + 0.001)
 
 
+async def test_a_dead_replicas_calls_reach_a_survivor_for_the_ledger_settled_or_not(
+    replicas: list[RedisBackend], redis_url: str, redis_prefix: str
+) -> None:
+    budgets = [BudgetConfig(scope="fleet:swarm", day=10.0)]
+    dying, survivor = (BudgetEngine(b, budgets, [], reservation_ttl_s=30) for b in replicas[:2])
+    survivor.set_orgs({"fleet:swarm": "o"})
+    reaped: list[Expired] = []
+    survivor.on_reaped = reaped.append
+    recorded, finished, in_flight, released = [await dying.admit(admit_request(1, i)) for i in range(4)]
+    for admission, usd in ((recorded, 0.004), (finished, 0.003), (released, 0.0)):
+        await dying.settle(admission, usd, now=NOON + 1)
+    await replicas[0].rows_committed(["1-0"])  # only the first call's row reached the database
+    inspect = syncredis.Redis.from_url(redis_url, decode_responses=True)
+    assert sorted(inspect.hkeys(f"{redis_prefix}:{{o}}:held")) == ["1-1", "1-2"]  # nothing left of the release
+    inspect.close()
+    await replicas[0].close()  # the replica dies for good
+
+    events = await survivor.expire(NOON + 31)
+    assert [e.reservation_id for e in events] == ["1-2"]  # only a reservation expired
+    by_id = {e.reservation_id: e for e in reaped}
+    assert sorted(by_id) == ["1-1", "1-2"]
+    assert by_id["1-1"].settled and by_id["1-1"].amount_usd == pytest.approx(0.003)
+    assert not by_id["1-2"].settled and by_id["1-2"].amount_usd == pytest.approx(in_flight.reserved_usd)
+    assert by_id["1-2"].caller == Caller(NOON, "o", "swarm", "agent-1", "run-1")
+    status = (await survivor.snapshot(NOON + 31))[0]
+    # Counted once each: the settled ones at what they cost, the one in flight at its reservation.
+    assert status.spent_usd == pytest.approx(0.004 + 0.003 + in_flight.reserved_usd)
+    assert status.reserved_usd == 0.0
+
+
 async def test_a_counter_is_seeded_from_the_ledger_once_even_when_replicas_race(
     replicas: list[RedisBackend],
 ) -> None:
@@ -259,14 +290,6 @@ async def test_a_replica_reports_an_orgs_fleet_budget_it_never_served(replicas: 
 
 
 # -- outages, on a throwaway Redis server --------------------------------------------------------
-
-
-@pytest.fixture
-def throwaway() -> Iterator[ThrowawayRedis]:
-    server = ThrowawayRedis()
-    server.start()
-    yield server
-    server.stop()
 
 
 async def test_redis_gone_fails_closed_and_service_resumes_from_the_ledger(throwaway: ThrowawayRedis) -> None:

@@ -165,3 +165,23 @@ def test_a_missing_admin_token_names_where_it_was_looked_for(tmp_path: Path) -> 
         env={"REGULATOR_DATA_DIR": str(tmp_path), "REGULATOR_ADMIN_TOKEN": None, "REGULATOR_URL": None},
     )
     assert_one_line_error(result, 2, "no admin token", str(tmp_path / "admin_token"))
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--day", "inf"], "--day: input should be a finite number"),
+        (["--day", "nan"], "--day: input should be a finite number"),
+        (["--day", "1e400"], "--day: input should be a finite number"),
+        (["--session", "-inf"], "--session: input should be a finite number"),
+        (["--hour", "0"], "--hour: input should be greater than 0"),
+        (["--total", "1e13"], "--total: input should be less than or equal to"),
+    ],
+)
+def test_budgets_set_refuses_amounts_that_are_not_finite_and_positive(
+    data_dir: Path, args: list[str], fragment: str
+) -> None:
+    assert_one_line_error(run("budgets", "set", "agent:x", *args, "--data-dir", str(data_dir)), 2, fragment)
+    store = open_store(data_dir)
+    assert store.list_budgets() == []
+    store.close()

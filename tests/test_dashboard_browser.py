@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from conftest import RunningGateway
 from regulator.events import Incident
@@ -66,7 +67,7 @@ def login(page: Any, gw: RunningGateway) -> None:
     assert "/dashboard/login" in page.url
     page.fill("#token", "wrong-token")
     page.click("button[type=submit]")
-    assert page.locator(".error").is_visible()
+    expect(page.locator(".error")).to_be_visible()
     page.fill("#token", token(gw))
     page.click("button[type=submit]")
     page.wait_for_selector("#live.on", timeout=10_000)
@@ -79,14 +80,23 @@ def test_login_sets_a_strict_httponly_session_cookie(gateway: RunningGateway, pa
     assert token(gateway) not in cookie["value"]
 
 
+def test_sign_out_revokes_the_session_for_good(gateway: RunningGateway, page: Any) -> None:
+    login(page, gateway)
+    [cookie] = page.context.cookies()
+    page.click("#sign-out")
+    page.wait_for_url("**/dashboard/login")
+    replayed = httpx.get(gateway.url + "/admin/v1/summary", cookies={cookie["name"]: cookie["value"]})
+    assert replayed.status_code == 401  # a copy of the cookie kept from before is worth nothing now
+
+
 def test_live_spend_and_pausing_from_the_incident_feed(gateway: RunningGateway, page: Any) -> None:
     login(page, gateway)
     assert call(gateway).status_code == 200
-    page.wait_for_function("document.querySelector('#calls-today').textContent === '1'", timeout=10_000)
+    expect(page.locator("#calls-today")).to_have_text("1", timeout=10_000)
     first = page.text_content("#spend-today")
     for _ in range(5):
         assert call(gateway).status_code == 200
-    page.wait_for_function("document.querySelector('#calls-today').textContent === '6'", timeout=10_000)
+    expect(page.locator("#calls-today")).to_have_text("6", timeout=10_000)
     assert page.text_content("#spend-today") != first, "spend must change live, without a reload"
     row = page.locator("#agents tbody tr[data-agent='agent-1']")
     assert "6" in row.text_content()
@@ -124,7 +134,7 @@ def test_agent_page_charts_spend_and_lists_the_session_timeline(gateway: Running
     login(page, gateway)
     page.click("#agents a[href='#agent/agent-1']")
     page.wait_for_selector("#chart canvas", timeout=10_000)
-    page.wait_for_function("document.querySelectorAll('#timeline tbody tr').length === 4", timeout=10_000)
+    expect(page.locator("#timeline tbody tr")).to_have_count(4, timeout=10_000)
     assert page.text_content("#agent-name") == "agent-1"
     assert page.input_value("#session-pick") == "run-42"
     page.screenshot(path=str(ARTIFACTS / "dashboard-agent.png"), full_page=True)
@@ -134,7 +144,7 @@ def test_stays_responsive_with_1000_agents_and_100_calls_per_second(gateway: Run
     store = gateway.gateway.store
     keys = [store.create_key(f"agent-{i:04d}", f"fleet-{i % 10}", "org-1")[0] for i in range(1000)]
     login(page, gateway)
-    page.wait_for_function("document.querySelector('#agents-count').textContent === '1,001'", timeout=15_000)
+    expect(page.locator("#agents-count")).to_have_text("1,001", timeout=15_000)
     stop = threading.Event()
     sent = [0]
 
@@ -159,14 +169,80 @@ def test_stays_responsive_with_1000_agents_and_100_calls_per_second(gateway: Run
         # The page must answer input promptly while updates stream in.
         started = time.perf_counter()
         page.fill("#filter", "agent-0999")
-        page.wait_for_function("document.querySelectorAll('#agents tbody tr').length === 1", timeout=5_000)
+        # Waits frame by frame (expect() would poll at growing intervals and add to the latency).
+        page.locator("#agents tbody tr").nth(1).wait_for(state="detached", timeout=5_000)
         latency = time.perf_counter() - started
+        assert page.locator("#agents tbody tr").count() == 1
         page.fill("#filter", "")
         page.click("#agents th[data-sort='calls_today']")
-        page.wait_for_function("document.querySelectorAll('#agents tbody tr').length === 1000", timeout=5_000)
+        expect(page.locator("#agents tbody tr")).to_have_count(1000, timeout=5_000)
         page.screenshot(path=str(ARTIFACTS / "dashboard-1000-agents.png"))
     finally:
         stop.set()
         thread.join(5)
     assert sent[0] >= 150, f"only {sent[0]} calls were sent"
     assert latency < 2.5, f"filtering took {latency:.2f}s under load"
+
+
+ATTACK = """<!doctype html><title>loading</title>
+<form id="f" method="post" enctype="text/plain" action="{gw}/admin/v1/actions" target="sink">
+<input name='{{"name": "agent-1", "action": "kill", "x": "' value='"}}'></form>
+<iframe name="sink"></iframe>
+<script>
+fetch("{gw}/admin/v1/actions", {{method: "POST", mode: "no-cors", credentials: "include",
+  headers: {{"content-type": "text/plain"}}, body: JSON.stringify({{name: "agent-1", action: "kill"}})}})
+  .then(() => {{ document.title = "sent"; document.getElementById("f").submit(); }},
+        () => {{ document.title = "failed"; }});
+</script>"""
+
+
+@pytest.fixture
+def attacker_site(gateway: RunningGateway) -> Iterator[str]:
+    """A page on another port of 127.0.0.1: same-site with the gateway, so SameSite=Strict lets the cookie go."""
+    import http.server
+
+    page_html = ATTACK.format(gw=gateway.url).encode()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("content-type", "text/html")
+            self.end_headers()
+            self.wfile.write(page_html)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_page_on_another_port_cannot_act_through_a_logged_in_browser(
+    gateway: RunningGateway, page: Any, attacker_site: str
+) -> None:
+    login(page, gateway)
+    # What reached the gateway: the attack is only meaningful if the browser attached the cookie.
+    cookies: list[bool] = []
+    mounts = gateway.server.app.http.mounts
+    guarded = mounts["/admin/v1"]
+
+    async def recording(scope: Any, receive: Any, send: Any) -> None:
+        if scope["path"].endswith("/actions"):
+            cookies.append(any(k == b"cookie" and b"regulator_session=" in v for k, v in scope["headers"]))
+        await guarded(scope, receive, send)
+
+    mounts["/admin/v1"] = recording
+    answers: list[Any] = []
+    page.on("response", lambda r: answers.append(r) if r.url.endswith("/admin/v1/actions") else None)
+    page.goto(attacker_site)
+    expect(page).to_have_title("sent", timeout=10_000)
+    deadline = time.monotonic() + 10
+    while len(answers) < 2 and time.monotonic() < deadline:
+        page.wait_for_timeout(100)
+    assert len(answers) == 2  # the no-cors fetch and the text/plain form
+    assert [a.status for a in answers] == [403, 403]
+    assert cookies == [True, True], "the browser attached the session cookie to both"
+    assert call(gateway).status_code == 200, "the agent must not have been killed"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http.cookiejar
-import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -19,8 +18,13 @@ from regulator.traces.format import iter_trace, read_labels
 def _dashboard_while_running(url: str, token: str) -> dict[str, object]:
     """Sign in to the printed dashboard with the printed token, as a newcomer would; its live summary."""
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-    form = urllib.parse.urlencode({"token": token}).encode()
-    with opener.open(url + "/login", form, timeout=10) as page:  # redirected to the dashboard itself
+    # What the login page's script sends: the token as JSON; the answer sets the session cookie.
+    login = urllib.request.Request(
+        url + "/login", orjson.dumps({"token": token}), headers={"content-type": "application/json"}
+    )
+    with opener.open(login, timeout=10) as answer:
+        assert answer.status == 200
+    with opener.open(url, timeout=10) as page:  # the dashboard itself, signed in
         assert page.status == 200 and page.url.rstrip("/") == url and b"<html" in page.read().lower()
     origin = url.removesuffix("/dashboard")
     with opener.open(origin + "/admin/v1/summary", timeout=10) as response:

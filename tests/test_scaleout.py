@@ -39,13 +39,22 @@ ADMIN = {"authorization": f"Bearer {TOKEN}"}
 class Fleet:
     """N replicas behind no load balancer: each agent is given the replica URLs in its own order."""
 
-    def __init__(self, root: Path, mock_url: str, store_url: str, redis_url: str, n: int = 3, **counters: Any):
+    def __init__(
+        self,
+        root: Path,
+        mock_url: str,
+        store_url: str,
+        redis_url: str,
+        n: int = 3,
+        storage: dict[str, Any] | None = None,
+        **counters: Any,
+    ):
         self.mock_url = mock_url
         self.store: Store = open_store(store_url)  # migrates the schema before the replicas race to
         root.mkdir(parents=True, exist_ok=True)
         config = root / "regulator.yaml"
         counters = {"url": redis_url, "reservation_ttl_s": RESERVATION_TTL_S, **counters}
-        config.write_text(yaml.safe_dump({"storage": {"url": store_url}, "counters": counters}))
+        config.write_text(yaml.safe_dump({"storage": {"url": store_url, **(storage or {})}, "counters": counters}))
         env = {"REGULATOR_ADMIN_TOKEN": TOKEN}
         self.replicas = [Replica(config, root / f"replica{i}", mock_url, env) for i in range(n)]
         try:
@@ -138,14 +147,6 @@ def store_url(pg_url: str) -> Iterator[str]:
         conn.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
-@pytest.fixture
-def redis_server() -> Iterator[ThrowawayRedis]:
-    server = ThrowawayRedis()
-    server.start()
-    yield server
-    server.stop()
-
-
 @pytest.fixture(scope="module")
 def shared_fleet(tmp_path_factory: pytest.TempPathFactory, mock_url: str, store_url: str) -> Iterator[Fleet]:
     """Three replicas reused by the tests that leave them running (each uses its own fleet name)."""
@@ -161,8 +162,10 @@ def shared_fleet(tmp_path_factory: pytest.TempPathFactory, mock_url: str, store_
 def start_fleet(tmp_path: Path, mock_url: str, store_url: str) -> Iterator[Any]:
     fleets: list[Fleet] = []
 
-    def start(redis_url: str, **counters: Any) -> Fleet:
-        fleets.append(Fleet(tmp_path / f"fleet{len(fleets)}", mock_url, store_url, redis_url, **counters))
+    def start(redis_url: str, storage: dict[str, Any] | None = None, **counters: Any) -> Fleet:
+        fleets.append(
+            Fleet(tmp_path / f"fleet{len(fleets)}", mock_url, store_url, redis_url, storage=storage, **counters)
+        )
         return fleets[-1]
 
     yield start
@@ -262,9 +265,9 @@ async def test_a_pause_on_one_replica_refuses_the_agent_on_the_others_within_a_s
 
 
 async def test_a_replica_killed_mid_load_is_reconciled_without_overshoot(
-    redis_server: ThrowawayRedis, start_fleet
+    throwaway: ThrowawayRedis, start_fleet
 ) -> None:
-    fleet: Fleet = start_fleet(redis_server.url)
+    fleet: Fleet = start_fleet(throwaway.url)
     limit = await fleet_budget(fleet, "crash", 40)
     keys = [fleet.key(f"crash-{i}", "crash") for i in range(AGENTS)]
     load = asyncio.gather(*(run_agent(fleet.urls_for(i), k, i) for i, k in enumerate(keys)))
@@ -286,6 +289,52 @@ async def test_a_replica_killed_mid_load_is_reconciled_without_overshoot(
     assert billed <= limit, f"overspent: {billed} > {limit}"
     assert billed <= spent + 1e-9 <= limit + 1e-9  # the reaper never under-counts what was billed
     assert billed >= 0.75 * limit  # the dead replica's calls stay counted: some budget is lost, not more
+
+
+async def test_a_replica_killed_for_good_leaves_the_ledger_holding_what_was_billed(
+    throwaway: ThrowawayRedis, start_fleet: Callable[..., Fleet]
+) -> None:
+    """The killed replica never restarts (a fresh disk: its journal is gone). Its calls in flight, and
+    those it settled whose rows were not committed yet (a 1 s ledger flush widens that window), reach
+    PostgreSQL through the survivor that reaps their entries in Redis once the TTL has passed."""
+    fleet = start_fleet(throwaway.url, storage={"ledger_flush_ms": 1000})
+    await fleet_budget(fleet, "gone", 100_000)  # no refusals: the agents call until stopped
+    keys = [fleet.key(f"gone-{i}", "gone") for i in range(30)]
+    stop = asyncio.Event()
+    load = asyncio.gather(*(run_agent(fleet.urls_for(i), k, i, stop=stop) for i, k in enumerate(keys)))
+    await asyncio.sleep(1.5)
+    # Whatever the machine's load, some calls are surely in flight on the replica when it dies.
+    slow = {"model": MODEL, "max_tokens": 20, "messages": [{"role": "user", "content": "a slow one"}]}
+    headers = {"authorization": f"Bearer {keys[0]}", "x-mock-latency-ms": "3000"}
+    async with httpx.AsyncClient(timeout=10) as client:
+        in_flight = [
+            asyncio.ensure_future(
+                client.post(fleet.replicas[0].url + "/v1/chat/completions", json=slow, headers=headers)
+            )
+            for _ in range(3)
+        ]
+        await asyncio.sleep(0.5)
+        fleet.replicas[0].kill9()
+        assert all(isinstance(r, httpx.HTTPError) for r in await asyncio.gather(*in_flight, return_exceptions=True))
+    await asyncio.sleep(0.5)
+    stop.set()
+    runs = await load
+    assert sum(r.failovers for r in runs) > 0  # the replica was serving when it died
+    spent = await fleet.settled("fleet:gone", replica=1, timeout_s=RESERVATION_TTL_S + 5)
+    billed = billed_usd(fleet.mock_url)
+    deadline = time.monotonic() + 10
+    while spend(rows := [r for r in fleet.store.iter_records(0) if r.fleet == "gone"]) < spent - 1e-9:
+        assert time.monotonic() < deadline, f"ledger ${spend(rows)} < counters ${spent}"
+        await asyncio.sleep(0.2)
+    reaped = [r for r in rows if r.outcome == "reaped"]
+    print(
+        f"kill -9 for good: {len(reaped)} rows written by the survivors, "
+        f"ledger/billed = {spend(rows) / billed:.4f}, ledger/counters = {spend(rows) / spent:.6f}"
+    )
+    assert reaped, "the killed replica had calls in flight or unrecorded"
+    assert spend(rows) >= billed - 1e-9  # never less than the provider billed
+    assert spend(rows) == pytest.approx(spent, rel=1e-9)  # and exactly what the counters hold
+    assert all(r.fleet == "gone" and r.agent.startswith("gone-") and r.org == "acme" for r in reaped)
 
 
 # -- 4. Redis stopped mid-load --------------------------------------------------------------------
@@ -323,9 +372,9 @@ async def outage(
 
 
 async def test_redis_down_mid_load_fails_closed_loses_nothing_and_resumes_counting_once(
-    redis_server: ThrowawayRedis, start_fleet
+    throwaway: ThrowawayRedis, start_fleet
 ) -> None:
-    fleet: Fleet = start_fleet(redis_server.url)
+    fleet: Fleet = start_fleet(throwaway.url)
     key = fleet.key("shapes", "shapes")
     answers: list[httpx.Response] = []
 
@@ -340,12 +389,12 @@ async def test_redis_down_mid_load_fails_closed_loses_nothing_and_resumes_counti
                 await c.post("/v1/messages", json=anthropic_body, headers={"anthropic-version": "2023-06-01"})
             )
 
-    runs = await outage(redis_server, fleet, "closed", while_down=both_dialects)
+    runs = await outage(throwaway, fleet, "closed", while_down=both_dialects)
     openai_style, anthropic_style = (a.json() for a in answers)
     assert [a.status_code for a in answers] == [503, 503]
     assert openai_style["error"]["type"] == "service_unavailable"
     assert openai_style["error"]["code"] == "counters_unavailable"
-    assert "refusing to admit calls without a budget check" in openai_style["error"]["message"]
+    assert "admits no call without a budget check" in openai_style["error"]["message"]
     assert anthropic_style["type"] == "error"
     assert anthropic_style["error"]["type"] == "overloaded_error"
     errors = sum((r.errors for r in runs), start=Counter[tuple[int, str]]())
@@ -361,10 +410,10 @@ async def test_redis_down_mid_load_fails_closed_loses_nothing_and_resumes_counti
 
 
 async def test_redis_down_mid_load_with_fail_open_keeps_serving_degraded_and_counts_once(
-    redis_server: ThrowawayRedis, start_fleet
+    throwaway: ThrowawayRedis, start_fleet
 ) -> None:
-    fleet: Fleet = start_fleet(redis_server.url, fail_open=True)
-    runs = await outage(redis_server, fleet, "open")
+    fleet: Fleet = start_fleet(throwaway.url, fail_open=True)
+    runs = await outage(throwaway, fleet, "open")
     assert not any(r.errors for r in runs)
     assert any("degraded-counters" in action for r in runs for action in r.actions)
     calls = sum(r.calls for r in runs)

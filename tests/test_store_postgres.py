@@ -24,6 +24,7 @@ from regulator.store.schema import MIGRATIONS
 # The SQLite store's tests, imported, run again here on this module's `store` fixture: PostgreSQL.
 from test_store_sqlite import (  # noqa: F401
     call,
+    test_a_calls_own_row_replaces_the_one_a_survivor_wrote_for_it_and_nothing_else,
     test_budget_definitions_are_replaced_listed_and_removed,
     test_calls_are_inserted_once_and_read_back_whole,
     test_incidents_round_trip_newest_first_and_filter_by_agent,

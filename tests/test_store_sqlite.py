@@ -169,6 +169,18 @@ def test_calls_are_inserted_once_and_read_back_whole(store: SQLiteStore) -> None
     assert [r.call_id for r in store.iter_records(1001.0, 1002.0)] == ["c2"]
 
 
+def test_a_calls_own_row_replaces_the_one_a_survivor_wrote_for_it_and_nothing_else(store: SQLiteStore) -> None:
+    reaped = call("c1", 1000.0, 0.9, outcome="reaped", status=0, reserved_usd=0.9)
+    real = call("c1", 1000.0, 0.25, reserved_usd=0.9)
+    assert store.insert_calls([reaped]) == 1
+    assert store.insert_calls([real]) == 1  # the call's own row, with what it cost
+    assert list(store.iter_records(0)) == [real]
+    assert store.insert_calls([reaped]) == 0  # a reaped row never replaces a real one
+    store.insert_calls([call("c2", 1001.0, 0.4, outcome="interrupted", status=0)])
+    assert store.insert_calls([call("c2", 1001.0, 0.1)]) == 0  # nor is any other row replaced
+    assert store.sum_cost(0) == pytest.approx(0.25 + 0.4)
+
+
 def test_iter_records_pages_through_many_rows_in_order(store: SQLiteStore) -> None:
     # More than one page (1000 rows), with ties on `ts` across page boundaries.
     base = 1_700_000_000.0

@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from regulator.config import Config
+from regulator.config import Config, ServerConfig
 from regulator.ops.app import build_ops
 from regulator.proxy.app import GatewayApp
 from regulator.proxy.gateway import Gateway
-from regulator.serving import ServerThread, uvicorn_config
+from regulator.serving import ConnectionLimits, ServerThread, uvicorn_config
 from regulator.types import Receive, Scope, Send
 
 log = logging.getLogger("regulator")
@@ -64,10 +64,18 @@ class RegulatorApp:
                 return
 
 
+def connection_limits(server: ServerConfig) -> ConnectionLimits:
+    """What one client connection may hold, from the `server` section (see `regulator.serving`)."""
+    return ConnectionLimits(
+        server.header_timeout_s, server.body_timeout_s, server.idle_timeout_s, server.max_connections
+    )
+
+
 class GatewayServer(ServerThread):
     """regulator on a free port in a background thread: `with GatewayServer(cfg, dir) as gw: gw.url`."""
 
     def __init__(self, config: Config, data_dir: Path, host: str = "127.0.0.1", port: int = 0):
         self.app = RegulatorApp(config, data_dir)
         self.gateway = self.app.gateway
-        super().__init__(uvicorn_config(self.app, lifespan="on"), host=host, port=port, name="gateway")
+        settings = uvicorn_config(self.app, lifespan="on", limits=connection_limits(config.server))
+        super().__init__(settings, host=host, port=port, name="gateway")

@@ -8,6 +8,7 @@ A bad file fails at start with the path of the bad key and what was expected.
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 from typing import Any, Literal
@@ -41,6 +42,13 @@ class ServerConfig(Strict):
     max_body_bytes: int = Field(default=32 * 1024 * 1024, gt=0)
     upstream_timeout_s: float = Field(default=600.0, gt=0)
     upstream_connect_timeout_s: float = Field(default=10.0, gt=0)
+    # What one client connection may hold (see regulator/serving.py): its request head must arrive
+    # within header_timeout_s, its body within body_timeout_s; idle keep-alive connections close
+    # after idle_timeout_s; connections beyond max_connections are answered 503 and closed.
+    header_timeout_s: float = Field(default=10.0, gt=0)
+    body_timeout_s: float = Field(default=60.0, gt=0)
+    idle_timeout_s: float = Field(default=5.0, gt=0)
+    max_connections: int = Field(default=2048, gt=0)
 
 
 class StorageConfig(Strict):
@@ -198,6 +206,22 @@ def _describe(error: ValidationError) -> str:
     return "invalid configuration:\n  " + "\n  ".join(lines)
 
 
+def non_finite(node: Any, path: str = "") -> str | None:
+    """The path of the first number that is not finite (YAML's `.inf`, `.nan`, `1e999`, "inf"), if any.
+
+    Checked once over the validated tree so that no section, present or future, can hold one: an
+    infinite timeout or threshold passes `gt=0` checks and then breaks arithmetic and JSON far from here.
+    """
+    if isinstance(node, float):
+        return None if math.isfinite(node) else path
+    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    for key, child in children:
+        found = non_finite(child, f"{path}.{key}" if path else str(key))
+        if found is not None:
+            return found
+    return None
+
+
 def load_config(path: str | Path | None = None, environ: dict[str, str] | None = None) -> Config:
     """Read, override from the environment, and validate. Raises ConfigError with the bad key's path."""
     raw: dict[str, Any] = {}
@@ -218,6 +242,9 @@ def load_config(path: str | Path | None = None, environ: dict[str, str] | None =
         config = Config.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(_describe(exc)) from exc
+    bad = non_finite(config.model_dump())
+    if bad is not None:
+        raise ConfigError(f"invalid configuration:\n  {bad}: expected a finite number")
     config.check_references()
     return config
 

@@ -173,10 +173,21 @@ class AgentPaused(RegulatorError):
 
 
 class CountersUnavailable(RegulatorError):
+    """Redis cannot be reached and the gateway fails closed. The message is the same whatever the
+    cause: the address and the driver's error go to the gateway's log, never to a caller."""
+
     status = 503
     type = "service_unavailable"
     anthropic_type = "overloaded_error"
     code = "counters_unavailable"
+    retry_after_s = 2
+
+    def __init__(
+        self,
+        message: str = "regulator cannot reach its budget counters, and admits no call without a budget check. "
+        "Retry shortly; the gateway's log says why.",
+    ):
+        super().__init__(message, headers={"retry-after": str(self.retry_after_s)})
 
 
 class UpstreamError(RegulatorError):

@@ -21,6 +21,7 @@ Outcome = Literal[
     "cut",  # stream ended early: upstream broke it, or regulator ended it at the reservation
     "client_gone",  # the caller disconnected mid-stream
     "interrupted",  # found in the journal after a crash: counted at its reserved amount
+    "reaped",  # its replica died before recording it: written by a survivor, at what the counters hold
 ]
 
 

@@ -7,7 +7,7 @@ import time
 from datetime import UTC, datetime
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
-_DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smhdw])$")
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smhdw])$", re.ASCII)
 
 
 def parse_time(text: str, now: float | None = None) -> float:

@@ -39,6 +39,9 @@ class ReserveRequest:
     usd_per_output_token: float
     max_output_tokens: int  # what the call wants
     min_output_tokens: int  # refuse below this
+    # Who made the call, kept with a shared reservation so that a survivor can write its ledger row
+    # if the replica that made it dies (`Expired.caller`); None where nobody else could (tests).
+    caller: Caller | None = None
 
 
 @dataclass(slots=True, frozen=True)
@@ -85,10 +88,27 @@ class SettleOutcome:
 
 
 @dataclass(slots=True, frozen=True)
+class Caller:
+    """The ledger's identity of a call: enough for a row that another replica can write."""
+
+    ts: float  # when it was admitted: with the call id, the ledger's key
+    org: str
+    fleet: str
+    agent: str
+    session: str
+
+
+@dataclass(slots=True, frozen=True)
 class Expired:
+    """A reservation past its TTL, released by the reaper. Counted at its reserved amount, unless
+    `settled`: then its call was settled (and counted) but its ledger row was never reported
+    committed, so the replica that made it died in between; `amount_usd` is what it settled at."""
+
     reservation_id: str
     amount_usd: float
     budgets: tuple[BudgetSlot, ...]
+    caller: Caller | None = None  # set where the backend is shared (Redis): the row is the reaper's to write
+    settled: bool = False
 
 
 @dataclass(slots=True, frozen=True)

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SCOPE_KINDS = ("org", "fleet", "agent")
+# The largest amount, rate or count a budget or rate limit may name. Far above any real budget, and
+# far enough below the float range that sums of spend and reservations stay finite and exact enough.
+MAX_LIMIT = 1e12
+# A limit: finite (no inf, no nan, whether typed in YAML, JSON or on the command line), above 0.
+Limit = Annotated[float, Field(gt=0, le=MAX_LIMIT, allow_inf_nan=False)]
 
 
 def _check_scope(value: str, *, wildcard: bool) -> str:
@@ -21,14 +28,14 @@ class BudgetLimits(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    minute: float | None = Field(default=None, gt=0)
-    hour: float | None = Field(default=None, gt=0)
-    day: float | None = Field(default=None, gt=0)
-    week: float | None = Field(default=None, gt=0)
-    month: float | None = Field(default=None, gt=0)
-    total: float | None = Field(default=None, gt=0)
+    minute: Limit | None = None
+    hour: Limit | None = None
+    day: Limit | None = None
+    week: Limit | None = None
+    month: Limit | None = None
+    total: Limit | None = None
     # Default cap for every session of this scope ("no single task may cost more than $5").
-    session: float | None = Field(default=None, gt=0)
+    session: Limit | None = None
 
 
 class BudgetConfig(BudgetLimits):
@@ -57,9 +64,9 @@ class RateLimitConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     scope: str
-    requests_per_minute: float | None = Field(default=None, gt=0)
-    tokens_per_minute: float | None = Field(default=None, gt=0)
-    concurrent: int | None = Field(default=None, gt=0)
+    requests_per_minute: Limit | None = None
+    tokens_per_minute: Limit | None = None
+    concurrent: int | None = Field(default=None, gt=0, le=MAX_LIMIT)
 
     @field_validator("scope")
     @classmethod

@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 
-from regulator.budget.backend import CounterBackend, Crossing, ReserveRequest, SettleOutcome
+from regulator.budget.backend import Caller, CounterBackend, Crossing, Expired, ReserveRequest, SettleOutcome
 from regulator.budget.config import BudgetConfig, RateLimitConfig
 from regulator.budget.ratelimit import BucketSpec, ConcurrencySpec, RateLimits
 from regulator.budget.refusal import budget_exceeded, rate_limited
@@ -69,6 +69,8 @@ class BudgetEngine:
         self.min_output_tokens = min_output_tokens
         self.reservation_ttl_s = reservation_ttl_s
         self.on_event = on_event
+        # Told of each reservation the reaper released whose ledger row falls to this replica to write.
+        self.on_reaped: Callable[[Expired], None] | None = None
         self._plans: dict[tuple[str, str, str], _Plan] = {}
         # Which org a fleet or agent scope belongs to, for reports that name no caller (`snapshot`).
         self._orgs: dict[str, str] = {}
@@ -189,6 +191,7 @@ class BudgetEngine:
             usd_per_output_token=per_token * HEADROOM,
             max_output_tokens=want,
             min_output_tokens=floor,
+            caller=Caller(now, req.identity.org, req.identity.fleet, req.identity.agent, req.session),
         )
         outcome = await self.backend.reserve(request)
         if outcome.rate_refusal is not None:
@@ -246,6 +249,10 @@ class BudgetEngine:
         at = time.time() if now is None else now
         events = []
         for expired in await self.backend.expire(at):
+            if expired.caller is not None and self.on_reaped is not None:
+                self.on_reaped(expired)
+            if expired.settled:
+                continue  # its reservation was settled long ago: only its ledger row was missing
             for slot in expired.budgets:
                 events.append(
                     self._event(

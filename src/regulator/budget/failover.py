@@ -75,6 +75,7 @@ class FailoverBackend:
         self._local_spend: dict[str, tuple[tuple[BudgetSlot, ...], float]] = {}
         self._unreplayed: dict[str, _Settle] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._cleanups: set[asyncio.Future[None]] = set()
         self._syncing = asyncio.Lock()
         self._degraded = False
         self._next_probe = 0.0
@@ -93,7 +94,7 @@ class FailoverBackend:
 
     def rows_committed(self, call_ids: Sequence[str], at: float) -> None:
         """The ledger's writer thread: these calls' rows are in the database since `at` (wall clock)."""
-        if (self._local_spend or self._unreplayed) and self._loop is not None:
+        if (self._local_spend or self._unreplayed or self.primary.awaits_rows()) and self._loop is not None:
             self._loop.call_soon_threadsafe(self._committed, call_ids, at)
 
     def _committed(self, call_ids: Sequence[str], at: float) -> None:
@@ -109,6 +110,10 @@ class FailoverBackend:
             if held is not None:
                 rid, slots, usd, tokens, _, org = held
                 self._replay.append((rid, slots, usd, tokens, at, org))
+        if self.primary.awaits_rows():
+            cleanup = asyncio.ensure_future(self.primary.rows_committed(call_ids))
+            self._cleanups.add(cleanup)  # held until done: the loop keeps only weak references to tasks
+            cleanup.add_done_callback(self._cleanups.discard)
 
     def _note_loop(self) -> None:
         """Commit notices arrive on the ledger's writer thread; they are handed to this event loop."""
@@ -167,6 +172,7 @@ class FailoverBackend:
                 self._replay.pop(0)
 
     async def reserve(self, request: ReserveRequest) -> ReserveOutcome:
+        self._note_loop()
         if not self._degraded or time.monotonic() >= self._next_probe:
             try:
                 outcome = await self.primary.reserve(request)

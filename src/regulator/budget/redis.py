@@ -36,11 +36,11 @@ from __future__ import annotations
 import asyncio
 import functools
 import hashlib
+import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-import orjson
 import redis.asyncio as aioredis
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -64,6 +64,10 @@ from regulator.budget.slots import BudgetSlot
 from regulator.errors import CountersUnavailable
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+# During an outage every admission fails: say why in the log at most this often.
+OUTAGE_LOG_INTERVAL_S = 10.0
+
+log = logging.getLogger(__name__)
 
 
 def connect(url: str, *, timeout_s: float = 1.0) -> aioredis.Redis:
@@ -74,22 +78,6 @@ def connect(url: str, *, timeout_s: float = 1.0) -> aioredis.Redis:
         socket_timeout=timeout_s,
         socket_connect_timeout=timeout_s,
         retry=Retry(ExponentialBackoff(cap=0.05, base=0.01), 1),
-    )
-
-
-def _slot_meta(slots: Sequence[BudgetSlot]) -> str:
-    return orjson.dumps(
-        [
-            [s.key, s.scope, s.window, s.limit, s.start, s.resets_at, s.filters, s.thresholds, s.cap_from, s.org]
-            for s in slots
-        ]
-    ).decode()
-
-
-def _slots_from_meta(meta: str) -> tuple[BudgetSlot, ...]:
-    return tuple(
-        BudgetSlot(k, sc, w, lim, st, rs, tuple((a, b) for a, b in f), tuple(th), cf, org)
-        for k, sc, w, lim, st, rs, f, th, cf, org in orjson.loads(meta)
     )
 
 
@@ -142,6 +130,7 @@ class RedisBackend:
         # Counters outlive their window by this much, so late settles and the reaper still find them.
         self._keep_s = int(reservation_ttl_s) + 3600
         self._reap_interval_s = reap_interval_s
+        self._next_outage_log = 0.0
         self._reap_batch = reap_batch
         self._reserve = client.register_script(lua.RESERVE)
         self._settle = client.register_script(lua.SETTLE)
@@ -149,6 +138,9 @@ class RedisBackend:
         self._states = client.register_script(lua.STATES)
         self._push = client.register_script(lua.PUSH)
         self._claim = client.register_script(lua.CLAIM)
+        self._committed = client.register_script(lua.COMMITTED)
+        # Reservations made with a caller whose ledger rows are not known to be committed: org, expiry.
+        self._unrecorded: dict[str, tuple[str, float]] = {}
 
     def set_loader(self, loader: SpendLoader | None) -> None:
         self._loader = loader
@@ -172,7 +164,7 @@ class RedisBackend:
             try:
                 await self.client.sadd(self._fleet + "orgs", org)
             except UNREACHABLE as exc:
-                raise CountersUnavailable(f"budget counters unavailable (Redis: {exc})") from exc
+                raise self._unavailable(exc) from exc
             self._orgs[org] = base
         return base
 
@@ -188,9 +180,17 @@ class RedisBackend:
         try:
             return await script(keys=keys, args=args)
         except UNREACHABLE as exc:
-            raise CountersUnavailable(
-                f"budget counters unavailable (Redis: {exc}); refusing to admit calls without a budget check"
-            ) from exc
+            raise self._unavailable(exc) from exc
+
+    def _unavailable(self, exc: Exception) -> CountersUnavailable:
+        """The error for callers, which names no address; the cause, with its address, for the log."""
+        now = time.monotonic()
+        if now >= self._next_outage_log:
+            self._next_outage_log = now + OUTAGE_LOG_INTERVAL_S
+            where = self.client.connection_pool.connection_kwargs
+            address = where.get("path") or f"{where.get('host')}:{where.get('port')}"
+            log.error("Redis counters at %s unreachable, refusing calls that need them: %s", address, exc)
+        return CountersUnavailable()
 
     async def _seeds(self, slots: Sequence[BudgetSlot], missing: Sequence[Any]) -> dict[int, str]:
         seeds: dict[int, str] = {}
@@ -236,11 +236,12 @@ class RedisBackend:
             repr(request.usd_per_output_token),
             request.max_output_tokens,
             request.min_output_tokens,
-            _slot_meta(slots),
+            lua.slot_meta(slots),
         ]
         tail: list[Any] = [
             *(a for b in request.buckets for a in ("r" if b.kind == "requests_per_minute" else "t", b.per_minute)),
             *(c.limit for c in request.concurrency),
+            lua.caller_arg(request.caller),
         ]
         seeds: dict[int, str] = {}
         while True:
@@ -272,6 +273,8 @@ class RedisBackend:
             blocking = tuple(int(i) for i in reply[4:])
             refusal = BudgetRefusal(int(reply[1]), float(reply[2]), float(reply[3]), blocking or (int(reply[1]),))
             return ReserveOutcome(refusal=refusal)
+        if request.caller is not None:
+            self._unrecorded[request.reservation_id] = (request.org, request.expires_at)
         return ReserveOutcome(
             output_tokens=int(reply[1]),
             reserved_usd=float(reply[2]),
@@ -302,6 +305,8 @@ class RedisBackend:
         args += [a for s in budgets for a in (repr(s.limit), ",".join(map(repr, s.thresholds)))]
         args.append(repr(self._clock_skew_s))
         reply = await self._run(self._settle, keys, args)
+        if reply[0] == "late" or not actual_usd:
+            self._unrecorded.pop(reservation_id, None)  # no settled entry was left to clean up
         if reply[0] == "late":
             n_cross = int(reply[3])
             unseeded = tuple(budgets[int(i)] for i in reply[4 + 4 * n_cross :])
@@ -332,13 +337,39 @@ class RedisBackend:
                 while True:
                     args = [repr(now), self._reap_batch, base + "tomb:", self._keep_s]
                     reply = await self._run(self._reap, [base + "held", base + "exp"], args)
-                    for i in range(0, len(reply), 3):
-                        expired.append(Expired(reply[i], float(reply[i + 1]), _slots_from_meta(reply[i + 2])))
-                    if len(reply) < 3 * self._reap_batch:
+                    for i in range(0, len(reply), 5):
+                        rid, amount, meta, caller, kind = reply[i : i + 5]
+                        self._unrecorded.pop(rid, None)
+                        slots = lua.slots_from_meta(meta)
+                        expired.append(Expired(rid, float(amount), slots, lua.caller_from(caller, org), kind == "s"))
+                    if len(reply) < 5 * self._reap_batch:
                         break
         except CountersUnavailable:
             pass  # Redis went away mid-reap: what was reaped is reported, the rest waits for the next claim
+        for rid, (_, expires_at) in list(self._unrecorded.items()):
+            if expires_at < now - self._keep_s:  # never settled nor reaped here: nothing left to clean
+                del self._unrecorded[rid]
         return expired
+
+    def awaits_rows(self) -> bool:
+        """Whether some call settled here waits for word that its ledger row is committed."""
+        return bool(self._unrecorded)
+
+    async def rows_committed(self, call_ids: Sequence[str]) -> None:
+        """These calls' ledger rows are in the database: their settled entries are no longer needed
+        for a survivor to write them. Best effort: an entry left behind is recorded again by the
+        reaper, and the ledger skips a call id it holds."""
+        by_org: dict[str, list[str]] = {}
+        for call_id in call_ids:
+            held = self._unrecorded.pop(call_id, None)
+            if held is not None:
+                by_org.setdefault(held[0], []).append(call_id)
+        for org, ids in by_org.items():
+            base = self.base(org)
+            try:
+                await self._committed(keys=[base + "held", base + "exp"], args=ids)
+            except UNREACHABLE:
+                log.debug("could not drop %d settled entries of %s: the reaper will", len(ids), org)
 
     async def states(self, budgets: Sequence[BudgetSlot]) -> list[CounterState]:
         states: dict[BudgetSlot, CounterState] = {}

@@ -6,10 +6,54 @@ runs inside one slot. Counters are hashes `spent reserved holds notified`; numbe
 truncates Lua numbers in replies to integers).
 
 A reservation lives in the org's `held` hash (id → JSON payload: amount, counter keys, buckets,
-concurrency keys, tokens charged, slot metadata) and in its `exp` sorted set (score: expiry).
+concurrency keys, tokens charged, slot metadata, and the caller's ledger identity `w`) and in its
+`exp` sorted set (score: expiry). A settled call with a caller stays in `held` as `{s: cost, w}`
+until its replica reports its ledger row committed (`COMMITTED`); one still there at its expiry
+belongs to a replica that died in between, and the reaper hands it out for a survivor to record.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+
+import orjson
+
+from regulator.budget.backend import Caller
+from regulator.budget.slots import BudgetSlot
+
+# -- what the scripts store: slot metadata and the caller, as JSON text ------------------------
+
+
+def slot_meta(slots: Sequence[BudgetSlot]) -> str:
+    return orjson.dumps(
+        [
+            [s.key, s.scope, s.window, s.limit, s.start, s.resets_at, s.filters, s.thresholds, s.cap_from, s.org]
+            for s in slots
+        ]
+    ).decode()
+
+
+def slots_from_meta(meta: str) -> tuple[BudgetSlot, ...]:
+    return tuple(
+        BudgetSlot(k, sc, w, lim, st, rs, tuple((a, b) for a, b in f), tuple(th), cf, org)
+        for k, sc, w, lim, st, rs, f, th, cf, org in orjson.loads(meta)
+    )
+
+
+def caller_arg(caller: Caller | None) -> str:
+    if caller is None:
+        return ""
+    return orjson.dumps([caller.ts, caller.fleet, caller.agent, caller.session]).decode()
+
+
+def caller_from(text: str, org: str) -> Caller | None:
+    if not text:
+        return None
+    ts, fleet, agent, session = orjson.loads(text)
+    return Caller(float(ts), org, fleet, agent, session)
+
+
+# -- the scripts -----------------------------------------------------------------------------
 
 _COMMON = r"""
 local function f(x) return string.format('%.17g', x) end
@@ -55,7 +99,7 @@ end
 # KEYS: held, exp, n counters, b buckets, k concurrency counters
 # ARGV: rid now expires_at n b k input_tokens input_usd price max_out min_out meta,
 #       then per counter: limit thresholds ttl_s seed ('' = none, else spent@loaded_at; ttl_s 0 = never expires),
-#       then per bucket: kind per_minute, then per concurrency counter: limit
+#       then per bucket: kind per_minute, then per concurrency counter: limit, then the caller ('' = none)
 RESERVE = (
     _COMMON
     + r"""
@@ -163,7 +207,7 @@ for j = 1, k do
   conc[j] = KEYS[2 + n + b + j]
 end
 redis.call('HSET', KEYS[1], rid, cjson.encode({a = f(amount), k = keys, b = buckets, c = conc,
-                                                t = charged, m = meta}))
+                                                t = charged, m = meta, w = ARGV[ak + k + 1]}))
 redis.call('ZADD', KEYS[2], expires_at, rid)
 local out = {'ok', tokens, f(amount), f(remaining), #crossings}
 for _, c in ipairs(crossings) do for _, v in ipairs(c) do table.insert(out, v) end end
@@ -185,7 +229,9 @@ local rid, actual, now, n = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[4]), tonum
 local skew = tonumber(ARGV[6 + 2 * n])
 local crossings, overruns = {}, {}
 local raw = redis.call('HGET', KEYS[1], rid)
-if not raw then
+local held = raw and cjson.decode(raw)
+if held and held.s then held = nil end  -- settled already: this is a settle replayed
+if not held then
   -- Expired: the reaper counted it at its reserved amount; count only the difference now.
   local charged = tonumber(redis.call('GET', KEYS[3]) or '0')
   redis.call('DEL', KEYS[3])
@@ -206,7 +252,6 @@ if not raw then
   for _, i in ipairs(missing) do table.insert(out, i) end
   return out
 end
-local held = cjson.decode(raw)
 local amount = tonumber(held.a)
 local over = actual > amount * (1 + 1e-9)
 for i, key in ipairs(held.k) do
@@ -230,8 +275,13 @@ if ARGV[3] ~= '' then
   end
 end
 for _, ck in ipairs(held.c) do redis.call('DECR', ck) end
-redis.call('HDEL', KEYS[1], rid)
-redis.call('ZREM', KEYS[2], rid)
+if held.w ~= nil and held.w ~= '' and actual > 0 then
+  -- Counted; kept, at its expiry, until its replica reports the ledger row committed.
+  redis.call('HSET', KEYS[1], rid, cjson.encode({s = f(actual), w = held.w}))
+else
+  redis.call('HDEL', KEYS[1], rid)
+  redis.call('ZREM', KEYS[2], rid)
+end
 local out = {'ok', f(amount), #overruns, #crossings}
 for _, o in ipairs(overruns) do for _, v in ipairs(o) do table.insert(out, v) end end
 for _, c in ipairs(crossings) do for _, v in ipairs(c) do table.insert(out, v) end end
@@ -242,7 +292,8 @@ return out
 # KEYS: held, exp.  ARGV: now batch tombstone_prefix keep_s
 # Reservations past their expiry are released and counted in spent at their reserved amount (the
 # call may have been billed before its replica died); a tombstone remembers that amount so a late
-# settle counts only the difference.
+# settle counts only the difference. A settled call still waiting for its ledger row is only
+# dropped. Returns, per entry: id, amount, slot metadata, caller, and 'r' (reaped) or 's' (settled).
 REAP = (
     _COMMON
     + r"""
@@ -253,18 +304,39 @@ for _, rid in ipairs(ids) do
   local raw = redis.call('HGET', KEYS[1], rid)
   if raw then
     local held = cjson.decode(raw)
-    local amount = tonumber(held.a)
-    for _, key in ipairs(held.k) do release(key, amount, amount) end
-    for _, ck in ipairs(held.c) do redis.call('DECR', ck) end
-    redis.call('SET', tomb .. rid, f(amount), 'EX', keep)
+    if held.s then
+      table.insert(out, rid); table.insert(out, held.s); table.insert(out, '[]')
+      table.insert(out, held.w); table.insert(out, 's')
+    else
+      local amount = tonumber(held.a)
+      for _, key in ipairs(held.k) do release(key, amount, amount) end
+      for _, ck in ipairs(held.c) do redis.call('DECR', ck) end
+      redis.call('SET', tomb .. rid, f(amount), 'EX', keep)
+      table.insert(out, rid); table.insert(out, f(amount)); table.insert(out, held.m)
+      table.insert(out, held.w or ''); table.insert(out, 'r')
+    end
     redis.call('HDEL', KEYS[1], rid)
-    table.insert(out, rid); table.insert(out, f(amount)); table.insert(out, held.m)
   end
   redis.call('ZREM', KEYS[2], rid)
 end
 return out
 """
 )
+
+# KEYS: held, exp.  ARGV: call ids whose ledger rows are committed.  Drops those that are settled
+# (a reservation not settled yet, its settle waiting for Redis, stays); returns how many.
+COMMITTED = r"""
+local n = 0
+for _, rid in ipairs(ARGV) do
+  local raw = redis.call('HGET', KEYS[1], rid)
+  if raw and cjson.decode(raw).s then
+    redis.call('HDEL', KEYS[1], rid)
+    redis.call('ZREM', KEYS[2], rid)
+    n = n + 1
+  end
+end
+return n
+"""
 
 # KEYS: n counters.  ARGV: per counter: seed ('' = none, else spent@loaded_at) ttl_s.  Missing
 # counters without a seed are reported so the caller can load them from the ledger; otherwise returns

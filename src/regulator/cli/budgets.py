@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.table import Table
 
-from regulator.budget.config import BudgetConfig
+from regulator.budget.config import BudgetConfig, BudgetLimits
 from regulator.budget.engine import BudgetEngine
 from regulator.budget.memory import MemoryBackend
 from regulator.budget.slots import BudgetStatus
@@ -27,7 +27,8 @@ from regulator.types import Window
 
 budgets_app = typer.Typer(help="Set, list and remove spending budgets.", no_args_is_help=True)
 
-Usd = Annotated[float | None, typer.Option(min=0.000001, help="USD")]
+# Checked against `BudgetLimits` below, as the admin API and the store check them: finite, above 0.
+Usd = Annotated[float | None, typer.Option(help="USD")]
 
 
 def register(app: typer.Typer) -> None:
@@ -43,7 +44,7 @@ def set_budget(
     week: Usd = None,
     month: Usd = None,
     total: Usd = None,
-    session: Annotated[float | None, typer.Option(min=0.000001, help="cap for each session, USD")] = None,
+    session: Annotated[float | None, typer.Option(help="cap for each session, USD")] = None,
     data_dir_opt: DataDir = None,
 ) -> None:
     """Set (replace) the budget of a scope: window limits in USD, and a per-session cap."""
@@ -61,6 +62,11 @@ def set_budget(
     }
     if all(v is None for v in limits.values()) and session is None:
         fail("give at least one of --minute --hour --day --week --month --total --session", USAGE)
+    try:  # the store would refuse them too, but with a traceback instead of the option's name
+        BudgetLimits.model_validate({**limits, "session": session})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        fail(f"--{error['loc'][0]}: {error['msg'].lower()}, got {error['input']!r}", USAGE)
     # Budgets may be set before the first `serve`: this command may create the store.
     with opened_store(data_dir_opt, create=True) as store:
         saved = store.set_budget(scope, limits, session)

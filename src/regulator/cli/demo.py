@@ -20,7 +20,9 @@ def register(app: typer.Typer) -> None:
 
 def demo(
     agents: int = typer.Option(100, "--agents", min=1, help="Simulated agents in the fleet."),
-    duration: float = typer.Option(90.0, "--duration", min=1, help="Seconds to run (Ctrl-C ends it early)."),
+    duration: float = typer.Option(
+        90.0, "--duration", min=1, max=86_400, help="Seconds to run (Ctrl-C ends it early)."
+    ),
     scenario: str = typer.Option("default", "--scenario", help="default or openclaw."),
     seed: int = typer.Option(0, "--seed", help="Seed of the fleet's behaviours and content."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object, nothing else."),

@@ -12,7 +12,9 @@ def register(app: typer.Typer) -> None:
 def mock_upstream(
     host: str = typer.Option("127.0.0.1", help="Listen address."),
     port: int = typer.Option(9999, help="Listen port (0 picks a free one; the URL is printed)."),
-    latency_ms: float = typer.Option(0.0, "--latency-ms", min=0, help="Added to every answer (spread over streams)."),
+    latency_ms: float = typer.Option(
+        0.0, "--latency-ms", min=0, max=600_000, help="Added to every answer (spread over streams)."
+    ),
     fail_rate: float = typer.Option(0.0, "--fail-rate", min=0, max=1, help="Share of calls answered with a 500."),
     seed: int = typer.Option(0, help="Seed of the --fail-rate draw."),
 ) -> None:

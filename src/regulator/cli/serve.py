@@ -42,7 +42,8 @@ def serve(
     """Run the gateway."""
     import uvicorn
 
-    from regulator.app import RegulatorApp
+    from regulator.app import RegulatorApp, connection_limits
+    from regulator.serving import uvicorn_config
 
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     cfg = build_config(config, upstream)
@@ -51,14 +52,13 @@ def serve(
     if port is not None:
         cfg.server.port = port
     app = RegulatorApp(cfg, Path(data_dir(data_dir_opt)))
-    uvicorn.run(
+    settings = uvicorn_config(
         app,
+        lifespan="on",
+        log_level=log_level,
+        limits=connection_limits(cfg.server),
         host=cfg.server.host,
         port=cfg.server.port,
-        loop="uvloop",
-        http="httptools",
-        lifespan="on",
-        access_log=False,
-        log_level=log_level,
         timeout_graceful_shutdown=5,
     )
+    uvicorn.Server(settings).run()

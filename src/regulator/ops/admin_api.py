@@ -8,6 +8,7 @@ the OpenAPI schema at `/admin/v1/openapi.json` is public. Errors are JSON
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from dataclasses import asdict
 from typing import Any
@@ -21,6 +22,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from regulator.budget.config import BudgetConfig, BudgetLimits
+from regulator.errors import RegulatorError
 from regulator.events import ScopeKind
 from regulator.ops.auth import COOKIE_NAME
 from regulator.ops.control import Action, apply_action
@@ -34,6 +36,10 @@ from regulator.timeparse import parse_time
 from regulator.types import WINDOWS
 
 PREFIX = "/admin/v1"
+# Unix seconds as typed in a query string: ASCII digits only (`float()` also takes nan, inf, 1e400,
+# `1_0` and non-ASCII digits), up to the last second of year 9999, which every date type can hold.
+_UNIX_SECONDS = re.compile(r"[0-9]{1,12}(\.[0-9]{1,9})?", re.ASCII)
+_LAST_SECOND = 253402300799.0
 
 
 class ApiError(Exception):
@@ -81,20 +87,20 @@ def _time(request: Request, name: str, default: float | None) -> float | None:
     if text is None or text == "":
         return default
     try:
-        return float(text)
-    except ValueError:
-        pass
-    try:
-        return parse_time(text)
+        moment = float(text) if _UNIX_SECONDS.fullmatch(text) else parse_time(text)
     except (ValueError, OverflowError, OSError) as exc:
         raise ApiError(400, "invalid_request", f"{name}: {exc}") from exc
+    if not 0 <= moment <= _LAST_SECOND:
+        raise ApiError(400, "invalid_request", f"{name}: expected a time between 1970 and the year 9999")
+    return moment
 
 
 def _int(request: Request, name: str, default: int, low: int, high: int) -> int:
     text = request.query_params.get(name)
     if text is None or text == "":
         return default
-    if not text.isdigit() or not low <= int(text) <= high:
+    # ASCII only: `isdigit()` alone passes `²`, which `int()` then refuses.
+    if not (text.isascii() and text.isdigit() and len(text) <= 18) or not low <= int(text) <= high:
         raise ApiError(400, "invalid_request", f"{name}: expected an integer in [{low}, {high}]")
     return int(text)
 
@@ -127,6 +133,7 @@ class AdminApi:
             exception_handlers={
                 HTTPException: self._http_error,
                 ApiError: self._api_error,
+                RegulatorError: self._regulator_error,
                 Exception: self._bug,
             },
         )
@@ -135,20 +142,20 @@ class AdminApi:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["path"] != f"{PREFIX}/openapi.json":
-            denied = self._denied(scope)
+            denied = await self._denied(scope)
             if denied is not None:
                 await denied(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
-    def _denied(self, scope: Scope) -> ASGIApp | None:
+    async def _denied(self, scope: Scope) -> ASGIApp | None:
         request = Request(scope)
         authorization = request.headers.get("authorization")
         if authorization is not None:
             token = authorization.partition(" ")[2].strip()
             if looks_like_key(token):
                 return error_response(403, "agent_key", "Agent keys cannot use the admin API; use the admin token.")
-        if self.ops.auth.check_headers(authorization, request.cookies.get(COOKIE_NAME)):
+        if await self.ops.auth.check_headers(authorization, request.cookies.get(COOKIE_NAME)):
             return None
         code = "missing_token" if authorization is None else "invalid_token"
         return error_response(401, code, "Admin token required: send 'Authorization: Bearer <admin token>'.")
@@ -160,6 +167,13 @@ class AdminApi:
     async def _api_error(self, request: Request, exc: Exception) -> Response:
         assert isinstance(exc, ApiError)
         return error_response(exc.status, exc.code, exc.message)
+
+    async def _regulator_error(self, request: Request, exc: Exception) -> Response:
+        """The gateway's own refusals (Redis down: 503), with their status and headers (`Retry-After`)."""
+        assert isinstance(exc, RegulatorError)
+        response = error_response(exc.status, exc.code or "error", exc.message)
+        response.headers.update(exc.headers)
+        return response
 
     async def _bug(self, request: Request, exc: Exception) -> Response:
         return error_response(500, "internal_error", "regulator hit an internal error; it was logged.")

@@ -8,7 +8,9 @@ import httpx
 from starlette.requests import Request
 from starlette.responses import Response
 
+from regulator.errors import CountersUnavailable
 from regulator.ops.admin_api import PREFIX, AdminApi, error_response
+from regulator.ops.browser import BrowserGuard
 from regulator.ops.control import OpsGateway
 from regulator.ops.dashboard import Dashboard
 from regulator.ops.metrics import CONTENT_TYPE
@@ -25,7 +27,11 @@ def metrics_app(ops: Ops) -> ASGIApp:
         elif request.method != "GET":
             response = error_response(405, "method_not_allowed", "GET /metrics")
         else:
-            response = Response(ops.metrics.render(await ops.gateway.budget.snapshot()), media_type=CONTENT_TYPE)
+            try:
+                response = Response(ops.metrics.render(await ops.gateway.budget.snapshot()), media_type=CONTENT_TYPE)
+            except CountersUnavailable as exc:
+                response = error_response(exc.status, "counters_unavailable", exc.message)
+                response.headers.update(exc.headers)
         await response(scope, receive, send)
 
     return app
@@ -39,9 +45,10 @@ def build_ops(
 ) -> tuple[Ops, dict[str, ASGIApp]]:
     """The `Ops` for this gateway and the ASGI apps to mount by path prefix."""
     ops = Ops(gateway, environ=environ, transport=transport)
+    origins = gateway.config.admin.allowed_origins
     mounts: dict[str, ASGIApp] = {
-        PREFIX: AdminApi(ops),
-        "/dashboard": Dashboard(ops.auth).app,
+        PREFIX: BrowserGuard(AdminApi(ops), json_bodies=True, allowed_origins=origins),
+        "/dashboard": BrowserGuard(Dashboard(ops.auth).app, json_bodies=True, allowed_origins=origins),
         "/metrics": metrics_app(ops),
     }
     return ops, mounts

@@ -24,6 +24,9 @@ class AdminConfig(BaseModel):
     token_env: str = "REGULATOR_ADMIN_TOKEN"
     # How long a dashboard login lasts.
     session_ttl_s: int = Field(default=12 * 3600, gt=0)
+    # Origins besides the gateway's own that may send state-changing admin requests from a browser,
+    # e.g. `https://regulator.example.com` when a TLS proxy in front changes the scheme or port.
+    allowed_origins: list[str] = Field(default_factory=list)
 
 
 class WebhookConfig(BaseModel):

@@ -2,20 +2,21 @@
 
 The page itself is plain HTML + JS in `ops/static/` (no build step); all its data comes from the
 admin API and its live event stream, authenticated by the cookie (HttpOnly, SameSite=Strict,
-signed, expiring), so the token never sits in the browser's storage.
+signed, expiring, revoked by logout), so the token never sits in the browser's storage.
 """
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
-from urllib.parse import parse_qs
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from regulator.ops.admin_api import error_response
 from regulator.ops.auth import COOKIE_NAME, AdminAuth
 
 STATIC = Path(__file__).parent / "static"
@@ -36,33 +37,27 @@ class Dashboard:
             ]
         )
 
-    def _logged_in(self, request: Request) -> bool:
-        return self.auth.check_cookie(request.cookies.get(COOKIE_NAME))
-
     async def index(self, request: Request) -> Response:
-        if not self._logged_in(request):
+        if not await self.auth.check_cookie(request.cookies.get(COOKIE_NAME)):
             return RedirectResponse("/dashboard/login", status_code=303)
         return FileResponse(STATIC / "index.html", headers={"cache-control": "no-store"})
 
     async def login_page(self, request: Request) -> Response:
-        return self._login_html(error=False)
-
-    def _login_html(self, *, error: bool) -> HTMLResponse:
-        html = (STATIC / "login.html").read_text(encoding="utf-8")
-        message = '<p class="error" role="alert">That is not the admin token.</p>' if error else ""
-        return HTMLResponse(html.replace("<!--error-->", message), status_code=401 if error else 200)
+        return FileResponse(STATIC / "login.html", headers={"cache-control": "no-store"})
 
     async def login(self, request: Request) -> Response:
+        """`{"token": …}` as JSON (login.js sends it; a cross-origin form cannot) → the session cookie."""
         body = await request.body()
-        if len(body) > MAX_LOGIN_BODY:
-            return self._login_html(error=True)
-        token = parse_qs(body.decode("utf-8", "replace")).get("token", [""])[0].strip()
-        if not self.auth.check_token(token):
-            return self._login_html(error=True)
-        response = RedirectResponse("/dashboard", status_code=303)
+        try:
+            token = json.loads(body)["token"] if len(body) <= MAX_LOGIN_BODY else None
+        except (ValueError, TypeError, KeyError):
+            token = None
+        if not isinstance(token, str) or not self.auth.check_token(token.strip()):
+            return error_response(401, "invalid_token", "That is not the admin token.")
+        response = JSONResponse({"signed_in": True})
         response.set_cookie(
             COOKIE_NAME,
-            self.auth.make_cookie(),
+            await self.auth.login(),
             max_age=self.auth.session_ttl_s,
             path="/",
             httponly=True,
@@ -72,6 +67,8 @@ class Dashboard:
         return response
 
     async def logout(self, request: Request) -> Response:
-        response = RedirectResponse("/dashboard/login", status_code=303)
+        # Revoked in the store: the cookie is refused from now on even if a copy of it is replayed.
+        await self.auth.logout(request.cookies.get(COOKIE_NAME))
+        response = JSONResponse({"signed_out": True})
         response.delete_cookie(COOKIE_NAME, path="/", httponly=True, samesite="strict")
         return response

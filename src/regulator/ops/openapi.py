@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from regulator.budget.config import MAX_LIMIT
 from regulator.ops.control import ACTIONS
 from regulator.ops.live import EVENT_KINDS
 from regulator.store.base import REPORT_BY
@@ -57,6 +58,7 @@ def _op(
     if params:
         op["parameters"] = params
     if body is not None:
+        op["responses"]["415"] = _ERR  # a body not sent as application/json
         op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
     return op
 
@@ -154,7 +156,7 @@ SCHEMAS: dict[str, Any] = {
     ),
     "BudgetLimits": _obj(
         {
-            w: _NUM | {"exclusiveMinimum": True, "minimum": 0}
+            w: _NUM | {"exclusiveMinimum": True, "minimum": 0, "maximum": MAX_LIMIT}
             for w in ("minute", "hour", "day", "week", "month", "total", "session")
         }
     ),

@@ -74,7 +74,9 @@ class Ops:
         config = gateway.config
         self.gateway = gateway
         self.auth = AdminAuth(
-            resolve_token(config.admin.token_env, gateway.data_dir, environ), config.admin.session_ttl_s
+            resolve_token(config.admin.token_env, gateway.data_dir, environ),
+            config.admin.session_ttl_s,
+            gateway.store,
         )
         self.stats = FleetStats()
         self.hub = LiveFeed()

@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl
 
 import orjson
 
-from regulator.errors import BodyTooLarge, RegulatorError, RouteNotFound
+from regulator.errors import BodyTooLarge, CountersUnavailable, RegulatorError, RouteNotFound
 from regulator.proxy import routes
 from regulator.proxy.identity import key_from_headers
 from regulator.proxy.passthrough import forward_unmetered
@@ -54,8 +54,9 @@ async def send_error(send: Send, error: RegulatorError, dialect: Dialect, extra:
     await send({"type": "http.response.body", "body": body})
 
 
-async def send_json(send: Send, status: int, payload: Any) -> None:
-    await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", b"application/json")]})
+async def send_json(send: Send, status: int, payload: Any, extra: list[tuple[bytes, bytes]] | None = None) -> None:
+    headers = [(b"content-type", b"application/json"), *(extra or [])]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": orjson.dumps(payload)})
 
 
@@ -73,8 +74,10 @@ class GatewayApp:
             await self._llm_call(route, scope, receive, send)
         elif method == "GET" and path == "/v1/models":
             await self._models(scope, send)
-        elif path in ("/healthz", "/health"):
+        elif path in ("/healthz", "/health"):  # liveness: the process answers
             await send_json(send, 200, {"status": "ok"})
+        elif path == "/readyz":  # readiness: a call would be admitted now
+            await self._ready(send)
         else:
             for prefix, app in self.mounts.items():
                 if path == prefix or path.startswith(prefix + "/") or prefix == "":
@@ -118,6 +121,14 @@ class GatewayApp:
             )
         if not started:  # once a response has begun, a second status line is impossible
             await send_error(send, failure, dialect, [])
+
+    async def _ready(self, send: Send) -> None:
+        reason = await self.gateway.ready()
+        if reason is None:
+            await send_json(send, 200, {"status": "ready"})
+        else:
+            retry = [(b"retry-after", str(CountersUnavailable.retry_after_s).encode())]
+            await send_json(send, 503, {"status": "not_ready", "reason": reason}, retry)
 
     async def _models(self, scope: Scope, send: Send) -> None:
         headers = _headers(scope)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from regulator.budget.backend import CounterBackend
+from regulator.budget.backend import CounterBackend, Expired
 from regulator.budget.config import BudgetConfig
 from regulator.budget.engine import BudgetEngine
 from regulator.budget.memory import MemoryBackend
@@ -31,6 +31,7 @@ from regulator.proxy.streams import count_output_tokens
 from regulator.proxy.tracing import TraceRecorder
 from regulator.proxy.upstream import UpstreamClient
 from regulator.store import JOURNAL_NAME, Ledger, Store, open_store
+from regulator.store.journal import Reservation
 
 if TYPE_CHECKING:
     from regulator.budget.failover import FailoverBackend
@@ -93,6 +94,7 @@ class Gateway:
             reservation_ttl_s=config.counters.reservation_ttl_s,
             on_event=self._budget_event,
         )
+        self.budget.on_reaped = self._record_reaped
         self.supervisor = Supervisor(
             build_detectors(config.detect), config.policy, StandingBook(self.store), build_judge(config.detect.judge)
         )
@@ -110,6 +112,7 @@ class Gateway:
         self._bus: Any = None
         self._tracer: TraceRecorder | None = None
         self._registry_version = -1
+        self._serving = False  # between a finished start() and the beginning of stop()
 
     def _counters(self) -> CounterBackend:
         url = self.config.counters.url
@@ -161,8 +164,10 @@ class Gateway:
         # Everything loaded so far (price catalog, tokenizer, config) lives as long as the process:
         # keep it out of the collector's full passes, whose pauses show up in tail latency.
         gc.freeze()
+        self._serving = True
 
     async def stop(self) -> None:
+        self._serving = False
         if self._detecting:
             await asyncio.to_thread(self.detection.stop)
         if self._bus is not None:
@@ -177,6 +182,18 @@ class Gateway:
         await asyncio.to_thread(self.ledger.close)
         await self._push_local_spend()
         await asyncio.to_thread(self.store.close)
+
+    async def ready(self) -> str | None:
+        """Why no call could be admitted now, or None when one could (`/readyz`).
+
+        Fail closed, that is while Redis does not answer; fail open, a Redis outage is served on local
+        counters and the replica stays ready. One PING, bounded by the client's socket timeout.
+        """
+        if not self._serving:
+            return "starting or stopping"
+        if self._failover is not None and not self._failover.fail_open and not await self._failover.primary.ping():
+            return "budget counters unreachable"
+        return None
 
     async def _push_local_spend(self) -> None:
         """Spend counted locally while Redis was away waits for its ledger rows, which closing the ledger
@@ -234,6 +251,16 @@ class Gateway:
 
     def _degraded(self, degraded: bool) -> None:
         log.error("counters %s", "unreachable: serving on local counters (fail_open)" if degraded else "recovered")
+
+    def _record_reaped(self, gone: Expired) -> None:
+        """A shared reservation outlived the replica that made it (or its call hung past the TTL): the
+        ledger gets its row here, at the amount the counters hold for it, so that it never holds less
+        than the counters say was spent. If the call's own row arrives later (a hung call, a replica
+        back with its journal), it replaces this one."""
+        c = gone.caller
+        assert c is not None
+        reservation = Reservation(gone.reservation_id, c.ts, c.org, c.fleet, c.agent, c.session, gone.amount_usd)
+        self.ledger.record(reservation.as_record("reaped"))
 
     def _budget_event(self, event: BudgetEvent) -> None:
         for listener in self._budget_listeners:

@@ -28,7 +28,7 @@ from typing import Any
 
 import orjson
 
-from regulator.events import CallRecord, Usage
+from regulator.events import CallRecord, Outcome, Usage
 
 
 class JournalLocked(RuntimeError):
@@ -44,6 +44,25 @@ class Reservation:
     agent: str
     session: str
     amount_usd: float
+
+    def as_record(self, outcome: Outcome) -> CallRecord:
+        """The ledger row of a call whose end was never seen (`interrupted`, `reaped`): it counts at its
+        reserved amount, because the provider may have billed it."""
+        return CallRecord(
+            call_id=self.call_id,
+            ts=self.ts,
+            org=self.org,
+            fleet=self.fleet,
+            agent=self.agent,
+            session=self.session,
+            model="",
+            upstream="",
+            dialect="openai",
+            cost_usd=self.amount_usd,
+            reserved_usd=self.amount_usd,
+            status=0,
+            outcome=outcome,
+        )
 
 
 @dataclass(slots=True)

@@ -160,24 +160,7 @@ class Ledger:
             raise RuntimeError("recover() must run before the ledger records anything")
         contents = read_journal(self.journal.path)
         inserted = self.store.insert_calls(list(contents.settled.values())) if contents.settled else 0
-        lost = [
-            CallRecord(
-                call_id=r.call_id,
-                ts=r.ts,
-                org=r.org,
-                fleet=r.fleet,
-                agent=r.agent,
-                session=r.session,
-                model="",
-                upstream="",
-                dialect="openai",
-                cost_usd=r.amount_usd,
-                reserved_usd=r.amount_usd,
-                status=0,
-                outcome="interrupted",
-            )
-            for r in contents.unsettled()
-        ]
+        lost = [r.as_record("interrupted") for r in contents.unsettled()]
         if lost:
             self.store.insert_calls(lost)
         self.journal.compact(0)

@@ -22,6 +22,8 @@ def _partitioned(step: list[str]) -> list[str]:
 PG_MIGRATIONS: list[list[str]] = [
     # 1: registry and ledger indexes as shared, ledger partitioned
     _partitioned(MIGRATIONS[0]),
+    # 2: dashboard sessions, as shared
+    MIGRATIONS[1],
 ]
 
 # Serialises migrations and partition creation between replicas starting or writing at once.

@@ -117,6 +117,13 @@ MIGRATIONS: list[list[str]] = [
         "CREATE INDEX calls_org_ts ON calls (org, ts)",
         "CREATE INDEX calls_session ON calls (session)",
     ],
+    # 2: dashboard logins, kept server-side so that a logout revokes the cookie on every replica
+    [
+        """CREATE TABLE dashboard_sessions (
+            session_hash TEXT PRIMARY KEY,
+            expires_at DOUBLE PRECISION NOT NULL
+        )""",
+    ],
 ]
 
 CREATE_VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"

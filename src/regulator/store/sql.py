@@ -10,12 +10,15 @@ rewrites them for a driver that uses `%s` (psycopg).
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any, ClassVar, Literal, Protocol
+
+from pydantic import ValidationError
 
 from regulator.budget.config import BudgetConfig
 from regulator.events import CallRecord, Incident, Standing
@@ -44,6 +47,23 @@ _GROUP_EXPR: dict[ReportBy, str] = {
     "model": "COALESCE(NULLIF(served_model, ''), model)",
 }
 _PAGE = 1000  # rows per `iter_records` page
+_REPLACE_REAPED = ", ".join(f"{c} = excluded.{c}" for c in CALL_COLUMNS if c not in ("call_id", "ts"))
+
+log = logging.getLogger(__name__)
+
+
+def _stored_budget(row: dict[str, Any]) -> BudgetConfig | None:
+    """A stored budget without the limits that are invalid now (an older version accepted `inf`):
+    one bad row must not take the gateway's budgets, the dashboard and the admin API down with it."""
+    try:
+        return BudgetConfig.model_validate(row)
+    except ValidationError as exc:
+        bad = {str(e["loc"][0]) for e in exc.errors() if e["loc"]}
+        log.error("stored budget %r: ignoring invalid %s; set it again", row["scope"], ", ".join(sorted(bad)))
+    try:
+        return BudgetConfig.model_validate({k: v for k, v in row.items() if k not in bad})
+    except ValidationError:
+        return None
 
 
 class Cursor(Protocol):
@@ -239,7 +259,8 @@ class SQLStore(ABC):
 
     def list_budgets(self) -> list[BudgetConfig]:
         rows = self._all(f"SELECT {', '.join(_BUDGET_COLUMNS)} FROM budgets ORDER BY scope")
-        return [BudgetConfig.model_validate(dict(zip(_BUDGET_COLUMNS, r, strict=True))) for r in rows]
+        budgets = (_stored_budget(dict(zip(_BUDGET_COLUMNS, r, strict=True))) for r in rows)
+        return [b for b in budgets if b is not None]
 
     def remove_budget(self, scope: str) -> bool:
         with self._write() as db:
@@ -307,15 +328,36 @@ class SQLStore(ABC):
 
     # ledger
 
+    # dashboard sessions
+
+    def start_dashboard_session(self, session_hash: str, expires_at: float) -> None:
+        with self._write() as db:
+            db.run("DELETE FROM dashboard_sessions WHERE expires_at < ?", (time.time(),))
+            db.run(
+                "INSERT INTO dashboard_sessions (session_hash, expires_at) VALUES (?, ?)", (session_hash, expires_at)
+            )
+
+    def dashboard_session_expiry(self, session_hash: str) -> float | None:
+        row = self._one("SELECT expires_at FROM dashboard_sessions WHERE session_hash = ?", (session_hash,))
+        return None if row is None else float(row[0])
+
+    def end_dashboard_session(self, session_hash: str) -> None:
+        with self._write() as db:
+            db.run("DELETE FROM dashboard_sessions WHERE session_hash = ?", (session_hash,))
+
     def insert_calls(self, records: Sequence[CallRecord]) -> int:
-        """Insert in one transaction; a call id already present is skipped. Returns rows inserted."""
+        """Insert in one transaction; a call id already present is skipped (a `reaped` row is replaced
+        by the call's own). Returns rows inserted or replaced."""
         with self._write() as db:
             return self._insert_calls(db, records)
 
     def _insert_calls(self, db: Db, records: Sequence[CallRecord]) -> int:
+        # A call already present is skipped, unless what is present is a row a survivor wrote for it
+        # (`reaped`, at its reservation) and this is the call's own, with what it really cost.
         sql = (
             f"INSERT INTO calls ({', '.join(CALL_COLUMNS)}) VALUES ({_placeholders(len(CALL_COLUMNS))}) "
-            f"ON CONFLICT ({self.call_key}) DO NOTHING"
+            f"ON CONFLICT ({self.call_key}) DO UPDATE SET {_REPLACE_REAPED} "
+            "WHERE calls.outcome = 'reaped' AND excluded.outcome <> 'reaped'"
         )
         return db.run_many(sql, [call_to_row(r) for r in records])
 

@@ -221,6 +221,13 @@ function renderLoop() {
   }
 }
 
+// Revokes the session on the server (every replica), then back to the sign-in page.
+async function signOut() {
+  await fetch("/dashboard/logout", { method: "POST", credentials: "same-origin",
+    headers: { "content-type": "application/json" }, body: "{}" });
+  location.href = "/dashboard/login";
+}
+
 async function init() {
   for (const th of $("agents").querySelectorAll("th")) {
     th.addEventListener("click", () => {
@@ -233,6 +240,7 @@ async function init() {
   $("status-filter").addEventListener("change", () => { state.dirty = true; });
   $("session-pick").addEventListener("change", (e) => loadAgent(state.agentView, e.target.value));
   window.addEventListener("hashchange", route);
+  $("sign-out").addEventListener("click", signOut);
   const [summary, agents, incidents] = await Promise.all([api("/summary"), api("/agents"), api("/incidents?limit=50")]);
   applySummary(Object.assign(summary, { rows: agents.agents, full: true }));
   state.incidents = incidents.incidents;
