@@ -104,8 +104,11 @@ def compare(
     shaped = [requests(body, stream) for body in chat_bodies]
     cpu: dict[str, list[float]] = {api: [] for api in MODELS}
     out: dict[str, Any] = {}
-    for _ in range(rounds):
-        for api in MODELS:
+    order = list(MODELS)
+    for round_ in range(rounds):
+        # Each API goes first in turn: work a load leaves behind (the detection thread's backlog,
+        # a ledger batch) lands on the next measurement, and must not always land on the same API.
+        for api in order[round_ % len(order) :] + order[: round_ % len(order)]:
             path = shaped[0][api][0]
             load: Callable[[], Rate] = lambda path=path, api=api: throughput_py(  # noqa: E731
                 base_url + path, key, seconds, [[s[api][1]] for s in shaped], concurrency
