@@ -29,7 +29,8 @@ def _message_key(message: dict[str, Any]) -> int:
         parts = message.get("parts")
         if isinstance(parts, list):
             # A Gemini turn: its text parts hash as the strings they are, like chat content.
-            return hash((message.get("role"), tuple(map(_part_key, parts))))
+            key = _part_key(parts[0]) if len(parts) == 1 else tuple(map(_part_key, parts))
+            return hash((message.get("role"), key))
         # A Responses API item (function_call, function_call_output, reasoning): all of it carries meaning.
         return hash(_part_key(message))
     content = message["content"]
