@@ -73,7 +73,7 @@ class CallRecord:
     model: str  # the model asked for
     upstream: str
     dialect: Dialect
-    endpoint: str = "chat"  # chat | messages | embeddings
+    endpoint: str = "chat"  # the API: chat | embeddings | messages | responses | gemini
     served_model: str = ""  # the model actually used (differs after a downgrade)
     usage: Usage = field(default_factory=Usage)
     cost_usd: float = 0.0
