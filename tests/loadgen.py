@@ -192,11 +192,14 @@ async def run_agent(
     return run
 
 
-def billed_usd(mock_url: str) -> float:
-    """What the mock upstream billed since its last reset, priced as the gateway prices it."""
+def billed_usd(mock_url: str, *models: str) -> float:
+    """What the mock upstream billed since its last reset (for `models` only, when named: an earlier
+    test's call the mock still answers after the reset bills too), priced as the gateway prices it."""
     prices = PriceBook(Config())
     total = 0.0
     for model, counts in mock_stats(mock_url)["models"].items():
+        if models and model not in models:
+            continue
         fields = {k: v for k, v in counts.items() if k in Usage.__slots__}
         total += prices.price(model).cost(Usage(**fields))
     return total

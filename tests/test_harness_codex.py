@@ -46,7 +46,7 @@ def test_codex_exec_completes_a_turn_through_the_gateway(
     rows = list(gateway.gateway.store.iter_records(0))
     assert [(r.endpoint, r.stream, r.outcome) for r in rows] == [("responses", True, "ok")] * 2
     assert rows[0].session == rows[1].session, "the tool result threads into the turn's session"
-    assert sum(r.cost_usd for r in rows) == pytest.approx(billed_usd(mock_upstream.url), abs=1e-8)
+    assert sum(r.cost_usd for r in rows) == pytest.approx(billed_usd(mock_upstream.url, "gpt-5.1-codex-mini"), abs=1e-8)
     assert sum(r.cost_usd for r in rows) > 0
     [(_, _, sent), _] = [r for r in mock_upstream.app.received if r[1] == "/v1/responses"]
     assert gateway.key not in sent.values(), "the agent's regulator key never reaches the provider"

@@ -42,7 +42,7 @@ def test_gemini_cli_completes_a_turn_through_the_gateway(
     rows = list(gateway.gateway.store.iter_records(0))
     assert [(r.dialect, r.endpoint, r.stream, r.outcome) for r in rows] == [("google", "gemini", True, "ok")] * 2
     assert rows[0].session == rows[1].session, "the tool result threads into the turn's session"
-    assert sum(r.cost_usd for r in rows) == pytest.approx(billed_usd(mock_upstream.url), abs=1e-8)
+    assert sum(r.cost_usd for r in rows) == pytest.approx(billed_usd(mock_upstream.url, "gemini-2.5-flash"), abs=1e-8)
     assert sum(r.cost_usd for r in rows) > 0
     paths = [target for _, target, _ in mock_upstream.app.received if not target.startswith("/mock/")]
     assert paths == ["/v1/models/gemini-2.5-flash:streamGenerateContent?alt=sse"] * 2

@@ -69,5 +69,5 @@ def test_metered_cost_is_the_list_price_of_what_the_provider_billed(
     else:
         assert all(row.usage.reasoning_tokens for row in rows)
     # A millionth of a cent: only float rounding may part them.
-    assert sum(row.cost_usd for row in rows) == pytest.approx(billed_usd(mock_upstream.url), abs=1e-8)
+    assert sum(row.cost_usd for row in rows) == pytest.approx(billed_usd(mock_upstream.url, rows[0].model), abs=1e-8)
     assert sum(row.cost_usd for row in rows) > 0
