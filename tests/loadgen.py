@@ -87,7 +87,7 @@ class _Agent:
                 async for _ in answer:
                     pass
             return dict(raw.headers)
-        except openai.RateLimitError as exc:
+        except (openai.RateLimitError, openai.BadRequestError) as exc:  # a final refusal is a 400
             body = exc.body if isinstance(exc.body, dict) else {}
             raise _Refused(body, exc.response.headers.get("retry-after")) from exc
         except openai.APIConnectionError as exc:

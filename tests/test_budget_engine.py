@@ -4,6 +4,7 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import orjson
 import pytest
 
 from regulator.budget.config import BudgetConfig
@@ -124,7 +125,15 @@ async def test_affordable_output_below_the_floor_is_refused() -> None:
     assert admission.max_tokens == 16
 
 
-async def test_unaffordable_callers_max_tokens_is_refused_not_clamped() -> None:
+async def test_a_callers_max_tokens_is_clamped_to_what_the_budget_affords() -> None:
+    eng = engine(BudgetConfig(scope="agent:bob", day=0.05))
+    admission = await eng.admit(request("c1", max_tokens=32_000, model_max=64_000))
+    assert admission.clamped and 1024 <= admission.max_tokens < 32_000
+    # the guarantee holds: the worst case of the clamped call fits what was left
+    assert FakePrice().worst_case(1000, admission.max_tokens) <= 0.05
+
+
+async def test_a_callers_max_tokens_is_refused_when_the_budget_affords_less_than_the_floor() -> None:
     eng = engine(BudgetConfig(scope="agent:bob", day=0.005))
     with pytest.raises(BudgetExceeded) as caught:
         await eng.admit(request("c1", max_tokens=1000))
@@ -151,7 +160,9 @@ async def test_refusal_names_the_budget_and_says_when_it_resets() -> None:
     body = error.body("openai")
     assert body["error"]["code"] == "budget_exceeded"
     assert body["error"]["budget"]["scope"] == "fleet:ops"
-    assert error.body("anthropic")["error"]["type"] == "budget_exceeded"
+    # twelve hours is no wait: the refusal is final, in the type the dialect's harnesses stop on
+    assert error.final
+    assert orjson.loads(error.render("anthropic")[2])["error"]["code"] == "budget_exceeded"
 
 
 async def test_total_budget_refusal_has_no_retry_after() -> None:

@@ -102,8 +102,9 @@ class BudgetMachine(RuleBasedStateMachine):
             return
         bound = PRICE.worst_case(input_tokens, admission.max_tokens)
         assert admission.reserved_usd >= bound
-        if max_tokens is not None:
-            assert admission.max_tokens == min(max_tokens, 2500)
+        if max_tokens is not None:  # clamped to what the budgets afford, never below the floor
+            want = min(max_tokens, 2500)
+            assert min(want, 1024) <= admission.max_tokens <= want
         else:
             assert 16 <= admission.max_tokens <= 2500
         for slot in admission.slots:

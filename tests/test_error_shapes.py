@@ -7,11 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 import pytest
 
 from conftest import RunningGateway
 from regulator.app import GatewayServer
 from regulator.config import Config
+from regulator.errors import FINAL, SOON_S, AgentKilled, AgentPaused, BudgetExceeded, RateLimited, Refused
 
 OPENAI = ("/v1/chat/completions", {"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "hi"}]})
 ANTHROPIC = (
@@ -172,11 +174,39 @@ def test_upstream_connection_refused_is_502(mock_upstream, tmp_path: Path) -> No
         assert row.outcome == "unreachable" and row.cost_usd == 0
 
 
-def test_budget_refusal_in_both_dialects_names_the_budget(start_gateway) -> None:
+def test_a_budget_that_cannot_reset_is_a_final_refusal_in_both_dialects(start_gateway) -> None:
+    """A total budget never resets: the answer is one that SDKs and harnesses do not retry (docs/agents.md)."""
     gw = start_gateway(budgets=[{"scope": "fleet:fleet-1", "total": 0.000001}])
-    error = assert_openai_error(post(gw, OPENAI[0], json={**OPENAI[1], "max_tokens": 50}), 429, "budget_exceeded")
-    assert error["type"] == "budget_exceeded" and error["budget"]["scope"] == "fleet:fleet-1"
+    r = post(gw, OPENAI[0], json={**OPENAI[1], "max_tokens": 50})
+    error = assert_openai_error(r, 400, "budget_exceeded")
+    assert error["type"] == "invalid_request_error" and error["budget"]["scope"] == "fleet:fleet-1"
+    assert r.headers["x-should-retry"] == "false" and "retry-after" not in r.headers
+    assert error["message"].startswith("regulator refused this call") and "regulator budgets set" in error["message"]
     r = post(gw, ANTHROPIC[0], json=ANTHROPIC[1])
-    error = assert_anthropic_error(r, 429, "budget_exceeded")
-    assert error["budget"]["limit_usd"] == 0.000001
+    error = assert_anthropic_error(r, 402, "billing_error")
+    assert error["code"] == "budget_exceeded" and error["budget"]["limit_usd"] == 0.000001
+    assert r.headers["x-should-retry"] == "false" and r.headers["x-regulator-error"] == "budget_exceeded"
     assert r.headers["x-regulator-session"]
+
+
+@pytest.mark.parametrize("refusal", [BudgetExceeded, RateLimited, AgentPaused, AgentKilled])
+def test_a_refusal_that_clears_soon_is_a_429_and_any_other_is_final(refusal: type[Refused]) -> None:
+    soon = refusal("regulator: wait", headers={"Retry-After": "30"})
+    for dialect in ("openai", "anthropic"):
+        status, headers, _ = soon.render(dialect)
+        assert status == 429 and (b"retry-after", b"30") in headers and (b"x-should-retry", b"false") not in headers
+    for late in (refusal("regulator: stop"), refusal("regulator: stop", headers={"Retry-After": str(SOON_S + 1)})):
+        for dialect, (final_status, final_type) in FINAL.items():
+            status, headers, body = late.render(dialect)  # type: ignore[arg-type]
+            assert (status, (b"x-should-retry", b"false") in headers) == (final_status, True)
+            error = orjson.loads(body)["error"]
+            assert (error["type"], error["code"]) == (final_type, refusal.code)
+
+
+def test_an_unaffordable_max_tokens_is_clamped_and_served(start_gateway) -> None:
+    """Claude Code asks for 32k-64k output tokens on every call; half a dollar left still buys an answer."""
+    gw = start_gateway(budgets=[{"scope": "fleet:fleet-1", "total": 0.5}])
+    r = post(gw, ANTHROPIC[0], json={**ANTHROPIC[1], "max_tokens": 64_000})
+    assert r.status_code == 200, r.text
+    assert r.headers["x-regulator-action"] == "clamped"
+    assert float(r.headers["x-regulator-cost-usd"]) <= 0.5

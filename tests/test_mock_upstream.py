@@ -274,6 +274,38 @@ def test_scripted_replies_by_header_and_by_rule(mock_upstream: MockServer) -> No
     assert reply.content[0].text == "over http"
 
 
+def test_a_stuck_model_asks_every_harness_for_the_same_command_through_its_own_shell_tool(
+    mock_upstream: MockServer,
+) -> None:
+    mock_upstream.app.script({"shell": "make test"})
+    claude_tools = [
+        {"name": "Read", "input_schema": {"type": "object", "properties": {"path": {"type": "string"}}}},
+        {"name": "Bash", "input_schema": {"type": "object", "properties": {"command": {"type": "string"}}}},
+    ]
+    after_result = [
+        *HELLO,
+        {"role": "assistant", "content": [{"type": "tool_use", "id": "t1", "name": "Bash", "input": {}}]},
+        {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "t1", "content": "FAILED"}]},
+    ]
+    for messages in (HELLO, after_result):  # the same call again, tool result or not
+        reply = ant(mock_upstream).messages.create(model=CLAUDE, max_tokens=200, messages=messages, tools=claude_tools)
+        assert [(b.type, getattr(b, "name", None), getattr(b, "input", None)) for b in reply.content] == [
+            ("tool_use", "Bash", {"command": "make test"})
+        ]
+    array_shell = {
+        "type": "function",
+        "function": {
+            "name": "shell",
+            "parameters": {"type": "object", "properties": {"command": {"type": "array", "items": {"type": "string"}}}},
+        },
+    }
+    call = oai(mock_upstream).chat.completions.create(model=GPT, messages=HELLO, tools=[array_shell])
+    [tool_call] = call.choices[0].message.tool_calls or []
+    assert json.loads(tool_call.function.arguments) == {"command": ["bash", "-lc", "make test"]}
+    text = oai(mock_upstream).chat.completions.create(model=GPT, messages=HELLO).choices[0].message.content
+    assert text is not None and "```bash\nmake test\n```" in text
+
+
 def test_injected_errors_use_each_dialects_shape(mock_upstream: MockServer) -> None:
     with pytest.raises(openai.RateLimitError) as limited:
         oai(mock_upstream).chat.completions.create(

@@ -18,7 +18,7 @@ import orjson
 import pytest
 
 from conftest import gateway_config
-from regulator.errors import AgentPaused, BudgetExceeded, Forbidden, UpstreamError, UpstreamUnreachable
+from regulator.errors import AgentKilled, AgentPaused, BudgetExceeded, UpstreamError, UpstreamUnreachable
 from regulator.events import CallRecord, Standing
 from regulator.mock.server import MockServer
 from regulator.proxy.dialects import CHAT, Target
@@ -99,7 +99,7 @@ async def test_a_killed_agent_is_refused_before_anything_is_reserved_or_forwarde
     gw: Gateway, mock_upstream: MockServer
 ) -> None:
     gw.supervisor.standing.set(Standing("agent", "agent-1", "killed", "runaway"))
-    with pytest.raises(Forbidden, match="stopped by regulator"):
+    with pytest.raises(AgentKilled, match="regulator stopped agent"):
         await call(gw)
     assert mock_upstream.app.stats()["requests"] == 0
     assert ledger(gw) == []

@@ -6,11 +6,13 @@ import pytest
 
 from detect_support import ScriptedSession
 from regulator.detect.base import Finding
+from regulator.detect.config import DetectConfig
+from regulator.detect.registry import build_detectors
 from regulator.events import Standing
 from regulator.policy.config import LadderOverride, LadderStep, PolicyConfig
 from regulator.policy.ladder import Ladder, combine
 from regulator.policy.standing import MemoryStandingStore, StandingBook
-from regulator.policy.supervisor import load_supervisor
+from regulator.policy.supervisor import Supervisor, load_supervisor
 
 ERROR = "<returncode>1</returncode>\n<output>\nModuleNotFoundError: No module named 'foo'\n</output>"
 
@@ -21,7 +23,7 @@ def _finding(severity: float, detector: str = "repetition", session: str = "s1")
 
 def test_a_stuck_session_climbs_the_ladder_and_is_paused() -> None:
     store = MemoryStandingStore()
-    supervisor = load_supervisor("default", store)
+    supervisor = Supervisor(build_detectors(DetectConfig()), PolicyConfig(), StandingBook(store))  # the gateway's
     session = ScriptedSession()
     actions: list[str] = []
     stopped_at = None
@@ -34,7 +36,26 @@ def test_a_stuck_session_climbs_the_ladder_and_is_paused() -> None:
     assert actions[-1] == "pause"  # strong, agreeing evidence may skip the milder steps
     assert [i.action for i in store.incidents] == actions
     assert all("ModuleNotFoundError" in i.evidence or "python repro.py" in i.evidence for i in store.incidents)
+    # detection pauses the agent: its other sessions, and new ones, are refused too
+    assert store.standing[("agent", "agent-1")].state == "paused"
+    assert supervisor.verdict("agent-1", "a-new-session").refused
+    assert not supervisor.verdict("agent-2", "s9").refused
+
+
+def test_a_pause_can_be_scoped_to_the_session_it_was_found_in() -> None:
+    store = MemoryStandingStore()
+    supervisor = Supervisor(build_detectors(DetectConfig()), PolicyConfig(pause_scope="session"), StandingBook(store))
+    session = ScriptedSession()
+    for _ in range(20):
+        if supervisor.verdict("agent-1", "s1").refused:
+            break
+        supervisor.observe(session.call("python repro.py", ERROR))
     assert store.standing[("session", "s1")].state == "paused"
+    assert not supervisor.verdict("agent-1", "another-session").refused
+
+
+def test_replay_judges_each_recorded_session_on_its_own() -> None:
+    assert load_supervisor("default").config.pause_scope == "session"
 
 
 def test_productive_work_is_left_alone() -> None:

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import copy
+import json
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from regulator.proxy.sessions import SessionThreader, Threaded
+from regulator.proxy.sessions import SessionThreader, Threaded, answer_texts, harness_session
 from regulator.traces.format import iter_trace
 
 DEV = Path(__file__).resolve().parents[2] / "shared" / "traces" / "dev" / "calls.jsonl.gz"
 
 
 def call(
-    threader: SessionThreader, scope: str, messages: list[dict[str, str]], explicit: str | None = None
+    threader: SessionThreader, scope: str, messages: list[dict[str, Any]], explicit: str | None = None
 ) -> Threaded:
     """A call the gateway admitted: threaded, then committed as the session's latest."""
-    threaded = threader.thread(scope, None, messages, explicit)
+    threaded = threader.thread(scope, messages, explicit)
     threader.commit(threaded)
     return threaded
 
@@ -50,10 +53,7 @@ def test_different_tasks_and_keys_are_different_sessions() -> None:
 
 def test_the_same_conversation_is_named_alike_by_every_replica() -> None:
     first, second = SessionThreader(), SessionThreader()
-    assert (
-        first.thread("key", None, conversation(0, "t")).session
-        == second.thread("key", None, conversation(0, "t")).session
-    )
+    assert first.thread("key", conversation(0, "t")).session == second.thread("key", conversation(0, "t")).session
 
 
 def test_a_run_restarted_from_scratch_is_a_new_session() -> None:
@@ -72,7 +72,7 @@ def test_a_refused_call_does_not_advance_the_session() -> None:
     """Its messages reach the detectors with the next call that is forwarded."""
     threader = SessionThreader()
     call(threader, "key", conversation(0, "t"))
-    refused = threader.thread("key", None, conversation(1, "t"))  # paused or over budget: not committed
+    refused = threader.thread("key", conversation(1, "t"))  # paused or over budget: not committed
     retried = call(threader, "key", conversation(1, "t"))
     assert (refused.seq, refused.new_from) == (retried.seq, retried.new_from) == (1, 2)
 
@@ -80,12 +80,12 @@ def test_a_refused_call_does_not_advance_the_session() -> None:
 def test_idle_sessions_are_forgotten_and_reported() -> None:
     forgotten: list[str] = []
     threader = SessionThreader(idle_timeout_s=60, on_forget=forgotten.append)
-    first = threader.thread("key", None, conversation(0, "old task"))
+    first = threader.thread("key", conversation(0, "old task"))
     threader.commit(first, now=1000.0)
-    threader.commit(threader.thread("key", None, conversation(0, "new task")), now=1100.0)
+    threader.commit(threader.thread("key", conversation(0, "new task")), now=1100.0)
     assert forgotten == [first.session]
     # the forgotten conversation's next call starts a session afresh (same name: same opening)
-    again = threader.thread("key", None, conversation(1, "old task"))
+    again = threader.thread("key", conversation(1, "old task"))
     assert again.seq == 0
 
 
@@ -100,7 +100,7 @@ def test_real_multi_turn_traces_are_threaded_into_their_sessions() -> None:
     true_to_inferred: dict[str, Counter[str]] = defaultdict(Counter)
     calls = 0
     for call in iter_trace([DEV]):
-        threaded = threader.thread(call.agent, None, call.messages)
+        threaded = threader.thread(call.agent, call.messages)
         threader.commit(threaded)
         inferred_to_true[threaded.session][call.session] += 1
         true_to_inferred[call.session][threaded.session] += 1
@@ -110,3 +110,125 @@ def test_real_multi_turn_traces_are_threaded_into_their_sessions() -> None:
     # Calls attributed to a session other than their own, or split off their session's main thread.
     assert mixed / calls < 0.02, (mixed, calls)
     assert split / calls < 0.02, (split, calls)
+
+
+# ---- real harnesses (shapes measured on Claude Code 2.1 and OpenClaw 2026.9, docs/agents.md) ----------
+
+
+def claude_code_call(turns: int) -> list[dict[str, Any]]:
+    """Claude Code's n-th request: the `cache_control` marker sits on the last block only, thinking
+    blocks carry a signature that is re-issued on every call."""
+    first: dict[str, Any] = {
+        "role": "user",
+        "content": [
+            {"type": "text", "text": "<system-reminder>cwd: /repo</system-reminder>"},
+            {"type": "text", "text": "fix the failing test"},
+        ],
+    }
+    messages = [first]
+    for i in range(turns):
+        messages.append(
+            {
+                "role": "assistant",
+                "content": [
+                    {"type": "thinking", "thinking": f"step {i}", "signature": f"sig-{turns}-{i}"},
+                    {"type": "tool_use", "id": f"toolu_{i}", "name": "Bash", "input": {"command": "make test"}},
+                ],
+            }
+        )
+        messages.append(
+            {"role": "user", "content": [{"type": "tool_result", "tool_use_id": f"toolu_{i}", "content": "FAILED"}]}
+        )
+    messages = copy.deepcopy(messages)
+    messages[-1]["content"][-1]["cache_control"] = {"type": "ephemeral"}
+    return messages
+
+
+def openclaw_call(turns: int) -> list[dict[str, Any]]:
+    """OpenClaw's n-th request: it ends with a context message that the next request replaces."""
+    messages = claude_code_call(turns)
+    messages.append({"role": "user", "content": [{"type": "text", "text": f"<<<INTERNAL_CONTEXT {turns}>>>"}]})
+    return messages
+
+
+def test_moving_cache_markers_and_resigned_thinking_keep_one_session() -> None:
+    threader = SessionThreader()
+    seen = [call(threader, "key", claude_code_call(n)) for n in range(6)]
+    assert len({t.session for t in seen}) == 1
+    assert [t.seq for t in seen] == list(range(6))
+
+
+def test_a_replaced_trailing_message_keeps_one_session() -> None:
+    threader = SessionThreader()
+    seen = [call(threader, "key", openclaw_call(n)) for n in range(6)]
+    assert len({t.session for t in seen}) == 1
+    # the replaced context message is new on every call: detectors see it with the new turn
+    assert [t.new_from for t in seen][1:] == [1 + 2 * n for n in range(5)]
+
+
+def test_a_rewind_of_more_than_the_last_message_is_still_a_new_session() -> None:
+    threader = SessionThreader()
+    old = [call(threader, "key", conversation(n, "same task")) for n in range(4)]
+    rewound = call(threader, "key", [*conversation(1, "same task"), {"role": "assistant", "content": "else"}])
+    assert rewound.session != old[-1].session
+
+
+def test_a_harness_task_id_groups_its_calls_and_sub_agents() -> None:
+    threader = SessionThreader()
+    headers = {"x-claude-code-session-id": "9f1c", "x-claude-code-agent-id": "sub-1"}
+    explicit = harness_session(headers, ["x-claude-code-session-id"])
+    parent = call(threader, "key", claude_code_call(2), explicit=explicit)
+    child = call(threader, "key", [{"role": "user", "content": "explore the repo"}], explicit=explicit)
+    assert parent.session == child.session == "9f1c"
+    assert harness_session({}, ["x-claude-code-session-id"]) is None
+
+
+SUMMARY = (
+    "The user asked to fix the failing parser test. We ran make test four times; it fails in "
+    "test_parse_dates because the fixture pins a timezone that the CI machine lacks."
+)
+
+
+def test_a_compacted_history_continues_the_session_that_wrote_its_summary() -> None:
+    threader = SessionThreader()
+    before = call(threader, "key", claude_code_call(3))
+    threader.remember_answer("key", before.session, answer_texts({"content": [{"type": "text", "text": SUMMARY}]}))
+    compacted = [{"role": "user", "content": f"This session continues an earlier one. Summary:\n{SUMMARY}\n"}]
+    after = call(threader, "key", compacted)
+    assert after.session == before.session
+    assert after.seq == before.seq + 1
+    # the compacted conversation threads on by itself, and the old one is still a branch of the session
+    assert call(threader, "key", [*compacted, {"role": "assistant", "content": "ok"}]).session == before.session
+    assert call(threader, "key", claude_code_call(4)).session == before.session
+    # another caller quoting the same text is not taken into this session
+    assert call(threader, "other-key", compacted).session != before.session
+
+
+def test_a_sub_agent_started_with_its_parents_prompt_joins_the_parents_session() -> None:
+    threader = SessionThreader()
+    parent = call(threader, "key", conversation(1, "refactor the module"))
+    prompt = "Find every caller of parse_dates in the repository and list the files with line numbers for each."
+    answer = {
+        "choices": [
+            {
+                "message": {
+                    "content": None,
+                    "tool_calls": [
+                        {
+                            "id": "c1",
+                            "type": "function",
+                            "function": {"name": "task", "arguments": json.dumps({"prompt": prompt})},
+                        }
+                    ],
+                }
+            }
+        ]
+    }
+    threader.remember_answer("key", parent.session, answer_texts(answer))
+    child = call(
+        threader, "key", [{"role": "system", "content": "You are a sub-agent."}, {"role": "user", "content": prompt}]
+    )
+    assert child.session == parent.session
+    # short answers prove nothing: "ok" quoted by a new task does not join
+    threader.remember_answer("key", parent.session, ["ok"])
+    assert call(threader, "key", conversation(0, "ok")).session != parent.session

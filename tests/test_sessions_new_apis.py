@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from regulator.proxy.sessions import SessionThreader, prefix_keys
+from regulator.proxy.message_keys import prefix_keys
+from regulator.proxy.sessions import SessionThreader
 
 TASK = {"role": "user", "content": "Fix the failing test."}
 
 
 def _key(*messages: dict[str, object]) -> int:
-    return prefix_keys("k", None, list(messages))[-1]
+    return prefix_keys("k", list(messages))[-1]
 
 
 def test_responses_items_without_content_are_told_apart_by_what_they_carry() -> None:
@@ -32,8 +33,8 @@ def test_gemini_turns_are_told_apart_by_role_and_parts() -> None:
 def test_a_gemini_conversation_that_grows_stays_one_session() -> None:
     threader = SessionThreader()
     turns = [{"role": "user", "parts": [{"text": "Fix the failing test."}]}]
-    first = threader.thread("k", {"parts": [{"text": "Be brief."}]}, turns)
+    first = threader.thread("k", turns)
     threader.commit(first)
     turns += [{"role": "model", "parts": [{"text": "Done?"}]}, {"role": "user", "parts": [{"text": "Not yet."}]}]
-    second = threader.thread("k", {"parts": [{"text": "Be brief."}]}, turns)
+    second = threader.thread("k", turns)
     assert (second.session, second.seq, second.new_from) == (first.session, 1, 1)

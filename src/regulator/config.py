@@ -66,6 +66,9 @@ class CountersConfig(Strict):
     url: str = "memory://"
     fail_open: bool = False
     reservation_ttl_s: int = Field(default=900, gt=0)
+    # A caller's max_tokens that a budget cannot afford is lowered to what it affords, but never
+    # below this: under it the call is refused (x-regulator-action: clamped on a lowered call).
+    clamp_floor_tokens: int = Field(default=1024, gt=0)
     # How far apart replicas' clocks may be; see `RedisBackend` (re-seeding after Redis lost its data).
     clock_skew_s: float = Field(default=0.1, ge=0)
     # Calendar windows (day, week, month) start at midnight in this timezone.
@@ -136,6 +139,9 @@ class PricingConfig(Strict):
 
 class SessionsConfig(Strict):
     header: str = "x-regulator-session"
+    # Task ids harnesses send by themselves, used when the header above is absent (lower case):
+    # Claude Code's (shared by its sub-agents) and Codex CLI's.
+    harness_headers: list[str] = Field(default_factory=lambda: ["x-claude-code-session-id", "session-id"])
     # Calls threaded by message prefix are forgotten after this long without a new call.
     idle_timeout_s: int = Field(default=3600, gt=0)
     max_tracked: int = Field(default=100_000, gt=0)

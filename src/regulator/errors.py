@@ -6,21 +6,22 @@
     │   ├── UnknownModelPrice            400 (a routed model with no price)
     │   └── BodyTooLarge                 413
     ├── Unauthorized                     401 authentication_error (unknown key)
-    ├── Forbidden                        403 permission_error (revoked or killed)
+    ├── Forbidden                        403 permission_error (revoked key)
     ├── NotFound                         404 not_found_error (unknown model)
     │   └── RouteNotFound                404 not_found (no such route)
-    ├── BudgetExceeded                   429 budget_exceeded
-    ├── RateLimited                      429 rate_limit_exceeded
-    ├── AgentPaused                      429 agent_paused
+    ├── Refused                          429 with Retry-After when it clears soon, else final (FINAL)
+    │   ├── BudgetExceeded               code budget_exceeded
+    │   ├── RateLimited                  code rate_limit_exceeded
+    │   ├── AgentPaused                  code agent_paused
+    │   └── AgentKilled                  code agent_killed
     ├── CountersUnavailable              503 counters_unavailable (Redis down, fail closed)
     └── UpstreamError                    the upstream's status, its error passed through
         ├── UpstreamUnreachable          502
         └── UpstreamTimeout              504
 
 Anthropic names its error types differently (`rate_limit_error`, `overloaded_error`); `anthropic_type`
-maps ours onto theirs where one fits. Regulator's own refusals (`budget_exceeded`, `agent_paused`)
-keep their names in both dialects (docs/agents.md lists them): the SDKs pick the exception class by
-HTTP status, so an Anthropic client still raises `RateLimitError` on them. Google's shape names a
+maps ours onto theirs where one fits. Every error uses its dialect's standard types, so SDKs and
+harnesses parse it; regulator's own reason is in `code` and in `x-regulator-error`. Google's shape names a
 canonical status per HTTP status (`RESOURCE_EXHAUSTED` for 429) and carries regulator's code as the
 `reason` of an `ErrorInfo` detail.
 """
@@ -151,25 +152,58 @@ class RouteNotFound(NotFound):
     code = "not_found"
 
 
-class BudgetExceeded(RegulatorError):
-    status = 429
-    type = "budget_exceeded"
-    anthropic_type = "budget_exceeded"
-    code = "budget_exceeded"
+# Refusals by regulator's own policy and budgets. One that clears by itself soon is a 429 with
+# `Retry-After`, which every SDK and harness waits out and retries. Any other is *final*: a harness
+# must stop rather than retry for minutes, and the statuses that do that are per dialect, measured on
+# real harnesses (docs/agents.md): Anthropic clients (Claude Code, OpenClaw) stop on a 402 without
+# calling it an authentication failure; OpenAI clients built on litellm (aider) retry every class but
+# a 400; Google clients stop on a 429 whose RetryInfo is past 300 s (see `_retry_delay_s`).
+# `x-should-retry: false` tells the official SDKs not to retry either way.
+FINAL: dict[str, tuple[int, str]] = {"anthropic": (402, "billing_error"), "openai": (400, "invalid_request_error")}
+# A wait longer than this is no wait: the OpenAI SDK gives up on a Retry-After over 60 s, and an
+# agent stalled for longer is better told to stop.
+SOON_S = 60
 
 
-class RateLimited(RegulatorError):
+class Refused(RegulatorError):
     status = 429
     type = "rate_limit_exceeded"
     anthropic_type = "rate_limit_error"
+
+    @property
+    def final(self) -> bool:
+        retry = {k.lower(): v for k, v in self.headers.items()}.get("retry-after", "")
+        return not retry.isdigit() or int(retry) > SOON_S
+
+    def render(self, dialect: Dialect) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+        status, headers, body = super().render(dialect)
+        if not self.final:
+            return status, headers, body
+        headers.append((b"x-should-retry", b"false"))
+        if dialect not in FINAL:
+            return status, headers, body
+        status, type_ = FINAL[dialect]
+        payload = self.body(dialect)
+        payload["error"]["type"] = type_
+        if dialect == "anthropic":
+            payload["error"]["code"] = self.code
+        return status, headers, orjson.dumps(payload)
+
+
+class BudgetExceeded(Refused):
+    code = "budget_exceeded"
+
+
+class RateLimited(Refused):
     code = "rate_limit_exceeded"
 
 
-class AgentPaused(RegulatorError):
-    status = 429
-    type = "agent_paused"
-    anthropic_type = "agent_paused"
+class AgentPaused(Refused):
     code = "agent_paused"
+
+
+class AgentKilled(Refused):
+    code = "agent_killed"
 
 
 class CountersUnavailable(RegulatorError):

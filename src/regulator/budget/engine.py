@@ -61,12 +61,14 @@ class BudgetEngine:
         *,
         tz: str = "UTC",
         min_output_tokens: int = 16,
+        clamp_floor_tokens: int = 1024,
         reservation_ttl_s: float = 900.0,
         on_event: Callable[[BudgetEvent], None] | None = None,
     ) -> None:
         self.backend = backend
         self.clock = WindowClock(tz)
         self.min_output_tokens = min_output_tokens
+        self.clamp_floor_tokens = clamp_floor_tokens
         self.reservation_ttl_s = reservation_ttl_s
         self.on_event = on_event
         # Told of each reservation the reaper released whose ledger row falls to this replica to write.
@@ -176,7 +178,9 @@ class BudgetEngine:
         slots, buckets, concurrency = self._applicable(req.identity, req.session, now)
         model_max = req.model_max_output_tokens
         want = model_max if req.max_tokens is None else min(req.max_tokens, model_max)
-        floor = want if req.max_tokens is not None else min(self.min_output_tokens, want)
+        # A caller's max_tokens is lowered to what the tightest budget affords, down to a floor below
+        # which an answer is no longer useful (harnesses ask for 32k-64k on every call).
+        floor = min(self.clamp_floor_tokens if req.max_tokens is not None else self.min_output_tokens, want)
         input_usd, per_token = affine_bound(req.price, req.input_tokens, want)
         request = ReserveRequest(
             reservation_id=req.call_id,

@@ -19,7 +19,7 @@ def _iso(ts: float | None) -> str | None:
 def rate_limited(refusal: RateRefusal) -> RateLimited:
     retry = max(1, math.ceil(refusal.retry_after_s))
     error = RateLimited(
-        f"rate limit reached for {refusal.scope}: {refusal.kind} {refusal.limit:g}; retry in {retry}s",
+        f"regulator rate limit reached for {refusal.scope}: {refusal.kind} {refusal.limit:g}; retry in {retry}s",
         headers={"Retry-After": str(retry)},
     )
     error.details = {
@@ -53,8 +53,8 @@ def budget_exceeded(
     what = f"{slot.scope} ({slot.window})" if not slot.cap_from else f"{slot.scope} (session cap from {slot.cap_from})"
     asked = f"max_tokens={caller_max}" if caller_max is not None else "the minimum output"
     message = (
-        f"budget exceeded: {what} limit ${slot.limit:.4f}, spent ${spent:.4f}, reserved ${reserved:.4f}, "
-        f"remaining ${remaining:.4f}; {asked} would need ${smallest_usd:.4f}"
+        f"regulator refused this call: budget exceeded: {what} limit ${slot.limit:.4f}, spent ${spent:.4f}, "
+        f"reserved ${reserved:.4f}, remaining ${remaining:.4f}; {asked} would need ${smallest_usd:.4f}"
     )
     headers: dict[str, str] = {}
     if reserved > 0 and slot.limit - spent >= smallest_usd:
@@ -64,6 +64,8 @@ def budget_exceeded(
     elif retry_at is not None:
         headers["Retry-After"] = str(max(1, math.ceil(retry_at - now)))
         message += f"; resets at {_iso(slot.resets_at)}"
+    scope = slot.scope if not slot.cap_from else slot.cap_from
+    message += f". An operator can raise the limit with 'regulator budgets set {scope} …'."
     error = BudgetExceeded(message, headers=headers)
     budget: dict[str, Any] = {
         "scope": slot.scope,

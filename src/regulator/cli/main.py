@@ -20,7 +20,7 @@ def _root() -> None:
 
 def _register() -> None:
     # Imported here so `regulator --help` stays fast and each command owns its module.
-    from regulator.cli import budgets, demo, keys, mock_upstream, ops_commands, replay, report, serve
+    from regulator.cli import budgets, demo, keys, mock_upstream, ops_commands, replay, report, run, serve
 
     serve.register(app)
     keys.register(app)
@@ -30,6 +30,7 @@ def _register() -> None:
     replay.register(app)
     demo.register(app)
     ops_commands.register(app)
+    run.register(app)
 
 
 def main() -> None:

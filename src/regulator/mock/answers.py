@@ -213,6 +213,8 @@ def _fill_content(
     seed = plan.seed
     prefix = "call_" if dialect == "openai" else "toolu_"
     reply = opts.reply
+    if reply is not None and isinstance(reply.get("shell"), str):
+        reply = shell_reply(reply["shell"], tools)
     if reply is not None:
         content = reply.get("content")
         if isinstance(content, str) and content:
@@ -235,6 +237,26 @@ def _fill_content(
         plan.text_pieces = pieces
     if plan.tool_calls:
         plan.stop = "tool_calls"
+
+
+# Shell tools of the harnesses measured (docs/agents.md), most specific first.
+_SHELL_TOOLS = ("bash", "exec", "shell", "run_shell_command", "exec_command", "terminal")
+_COMMAND_FIELDS = ("command", "cmd")
+
+
+def shell_reply(command: str, tools: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """A "stuck model" that works for any harness: ask it to run `command`, through its own shell
+    tool when it has one (arguments shaped by the tool's schema), else in a ```bash block of text."""
+    ranked = sorted(
+        (_SHELL_TOOLS.index(name.lower()), name, schema) for name, schema in tools if name.lower() in _SHELL_TOOLS
+    )
+    for _, name, schema in ranked:
+        properties = schema.get("properties") or {}
+        field = next((f for f in _COMMAND_FIELDS if f in properties), None)
+        if field is not None:
+            value: Any = ["bash", "-lc", command] if properties[field].get("type") == "array" else command
+            return {"tool_calls": [{"name": name, "arguments": {field: value}}]}
+    return {"content": f"Let me run the tests again.\n\n```bash\n{command}\n```"}
 
 
 def _tool_call(call_id: str, name: str, arguments: str) -> ToolCall:

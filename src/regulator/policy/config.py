@@ -63,6 +63,10 @@ class PolicyConfig(BaseModel):
     throttle_s: float = Field(default=60.0, gt=0)
     throttle_min_interval_s: float = Field(default=5.0, ge=0)  # between calls while throttled
     pause_cooldown_s: float | None = Field(default=None, gt=0)  # None: paused until resumed
+    # What a pause decided by detection stops: the agent (its next calls in any session, new ones
+    # too: harnesses that start a session per call or per sub-agent cannot walk around it), or only
+    # the session it was found in. Operators scope their own pauses with `regulator pause --session`.
+    pause_scope: Literal["agent", "session"] = "agent"
     agents: dict[str, LadderOverride] = Field(default_factory=dict)
     fleets: dict[str, LadderOverride] = Field(default_factory=dict)
 

@@ -149,7 +149,9 @@ class Supervisor:
         elif decision.action == "pause":
             cooldown = self.config.pause_cooldown_s
             until = record.ts + cooldown if cooldown is not None else None
-            self.standing.set(Standing("session", record.session, "paused", reason, until, incident_id))
+            scope = self.config.pause_scope
+            name = record.agent if scope == "agent" else record.session
+            self.standing.set(Standing(scope, name, "paused", reason, until, incident_id))
         elif decision.action == "kill":
             self.standing.set(Standing("agent", record.agent, "killed", reason, None, incident_id))
         return incident
@@ -184,10 +186,14 @@ def _from_file(path: Path) -> tuple[DetectConfig, PolicyConfig]:
 def supervisor_factory(spec: str = "default", store: StandingStore | None = None) -> Callable[[], Supervisor]:
     """A maker of fresh supervisors for a policy name or file (resolved and validated once).
 
-    These are replay's: `detect.judge` in a policy file is ignored, so replay never calls a model.
+    These are replay's: `detect.judge` in a policy file is ignored, so replay never calls a model,
+    and a pause stops the session it was found in: replay judges each recorded session on its own
+    (a trace's agent label often spans unrelated tasks), while the gateway stops the whole agent.
     """
+    per_session = {"pause_scope": "session"}
     if spec in BASELINES:
-        return lambda: Supervisor(baseline_detectors(spec), baseline_policy(), StandingBook(store))
+        baseline = baseline_policy().model_copy(update=per_session)
+        return lambda: Supervisor(baseline_detectors(spec), baseline, StandingBook(store))
     if spec == "default":
         detect, policy = DetectConfig(), PolicyConfig()
     else:
@@ -195,6 +201,7 @@ def supervisor_factory(spec: str = "default", store: StandingStore | None = None
         if not path.is_file():
             raise ValueError(f"unknown policy {spec!r}: not one of default, {', '.join(BASELINES)}, or a file")
         detect, policy = _from_file(path)
+    policy = policy.model_copy(update=per_session)
     return lambda: Supervisor(build_detectors(detect), policy, StandingBook(store))
 
 

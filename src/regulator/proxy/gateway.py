@@ -92,6 +92,7 @@ class Gateway:
             config.rate_limits,
             tz=config.counters.timezone,
             reservation_ttl_s=config.counters.reservation_ttl_s,
+            clamp_floor_tokens=config.counters.clamp_floor_tokens,
             on_event=self._budget_event,
         )
         self.budget.on_reaped = self._record_reaped

@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from regulator.budget.slots import AdmitRequest
-from regulator.errors import AgentPaused, BudgetExceeded, Forbidden, RateLimited, RegulatorError, UpstreamError
+from regulator.errors import AgentKilled, AgentPaused, BudgetExceeded, RateLimited, RegulatorError, UpstreamError
 from regulator.events import Usage
+from regulator.policy.standing import Verdict
 from regulator.pricing.tokens import input_token_bound, tight_input_token_bound
 from regulator.proxy.call import Call
 from regulator.proxy.dialects import Api, Target
 from regulator.proxy.identity import key_from_headers
+from regulator.proxy.sessions import answer_texts, harness_session
 from regulator.proxy.upstream import UpstreamResponse
 from regulator.types import Receive, Send
 
@@ -56,8 +58,13 @@ async def handle_call(
     identity = await gw.keys.identify(key_from_headers(headers))
     request = api.parse(raw, target)
     route = gw.router.route(request.model, api.dialect)
-    explicit = headers.get(gw.config.sessions.header) or gw.chains.session_of(identity.key_id, api.continues(request))
-    threaded = gw.sessions.thread(identity.key_id, request.system, request.messages, explicit)
+    sessions = gw.config.sessions
+    explicit = (
+        headers.get(sessions.header)
+        or harness_session(headers, sessions.harness_headers)
+        or gw.chains.session_of(identity.key_id, api.continues(request))
+    )
+    threaded = gw.sessions.thread(identity.key_id, request.messages, explicit)
     if request.unseen_input:
         # A call chained to a stored conversation sends only what is new: the detectors see all of it.
         threaded.new_from = 0
@@ -94,6 +101,7 @@ async def _serve(gw: Gateway, call: Call, headers: dict[str, str], send: Send, r
     if answer_id is not None:
         gw.chains.remember(call.identity.key_id, answer_id, call.record.session)
     if call.api.conversational:
+        gw.sessions.remember_answer(call.identity.key_id, call.record.session, answer_texts(ending.answer))
         gw.observe(call.event(ending.answer))
 
 
@@ -101,17 +109,8 @@ def _apply_verdict(gw: Gateway, call: Call) -> None:
     """Standing state from the supervisor, decided on earlier calls: refuse, or change this one."""
     identity, request, record = call.identity, call.request, call.record
     verdict = gw.supervisor.verdict(identity.agent, call.threaded.session)
-    if verdict.state == "killed":
-        raise Forbidden(f"Agent '{identity.agent}' was stopped by regulator: {verdict.reason}")
-    if verdict.state == "paused":
-        error = AgentPaused(
-            f"Agent '{identity.agent}' is paused by regulator: {verdict.reason} "
-            "An operator can resume it with 'regulator resume'.",
-        )
-        error.details = {"incident": verdict.incident_id}
-        if verdict.until_ts:
-            error.headers["retry-after"] = str(max(1, int(verdict.until_ts - time.time()) + 1))
-        raise error
+    if verdict.refused:
+        raise _stopped(identity.agent, verdict)
     if verdict.state == "throttled":
         wait = gw.throttle.check(identity.agent, gw.throttle_interval_s, time.monotonic())
         if wait > 0:
@@ -130,6 +129,24 @@ def _apply_verdict(gw: Gateway, call: Call) -> None:
         call.api.add_nudge(request, verdict.nudge)
         call.actions.append("nudge")
     record.action = ",".join(call.actions) or None
+
+
+def _stopped(agent: str, verdict: Verdict) -> RegulatorError:
+    """The refusal of a paused or killed agent: says it is regulator's, why, and what an operator can do."""
+    if verdict.state == "killed":
+        error: RegulatorError = AgentKilled(
+            f"regulator stopped agent '{agent}' for good ({verdict.reason}); this call was not sent to the "
+            f"model. An operator can reinstate the agent with 'regulator reinstate {agent}'."
+        )
+    else:
+        error = AgentPaused(
+            f"regulator paused agent '{agent}' ({verdict.reason}); this call was not sent to the model. "
+            f"An operator can resume it with 'regulator resume {agent}' (or '--session' for one session)."
+        )
+        if verdict.until_ts:
+            error.headers["retry-after"] = str(max(1, int(verdict.until_ts - time.time()) + 1))
+    error.details = {"incident": verdict.incident_id}
+    return error
 
 
 async def _admit(gw: Gateway, call: Call) -> None:
@@ -175,6 +192,9 @@ async def _admit(gw: Gateway, call: Call) -> None:
     if call.api.conversational:
         per_answer = max(1, admission.max_tokens // answers)
         if per_answer != request.max_tokens:
+            if request.max_tokens is not None and per_answer < request.max_tokens:
+                call.actions.append("clamped")
+                record.action = ",".join(call.actions)
             call.api.set_max_tokens(request, per_answer)
     gw.ledger.reserve(
         record.call_id, record.ts, record.org, record.fleet, record.agent, record.session, record.reserved_usd

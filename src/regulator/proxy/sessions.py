@@ -1,9 +1,18 @@
 """Which session (agent run / task) a call belongs to.
 
-An explicit `X-Regulator-Session` header wins. Otherwise calls are threaded into conversations by
-message-prefix digests: agents resend their whole conversation, so a call whose messages extend the
-messages of the latest call of a session continues that session. A call that extends an *older*
-call of a session (two runs that began alike and then diverged, or a rewind) starts a fork.
+An explicit `X-Regulator-Session` header wins, then a task id the harness sends by itself
+(Claude Code's `X-Claude-Code-Session-Id`, shared by its sub-agents). Otherwise calls are threaded
+into conversations by message-prefix keys (`message_keys`, which ignore per-call markers):
+agents resend their whole conversation, so a call whose messages extend the messages of a
+conversation's latest call continues it. A call may also continue the latest call *minus its last
+message*: OpenClaw ends every request with a throwaway context message that the next one replaces.
+A call that extends an *older* call (two runs that began alike and then diverged, or a rewind)
+starts a fork.
+
+A conversation whose opening quotes a recent answer of the same caller continues that answer's
+session: a harness compacting its history into a summary the model wrote, or a sub-agent started
+with a prompt its parent wrote. One session can so hold several conversations ("branches"), each
+threaded on its own.
 
 New session ids are derived from the digests themselves, so every replica names the same
 conversation the same way without sharing state.
@@ -11,80 +20,87 @@ conversation the same way without sharing state.
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
 import time
-from collections import OrderedDict
-from collections.abc import Callable
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
+from regulator.detect.messages import text_of
+from regulator.proxy.message_keys import opening_len, opening_name, prefix_keys
 
-def _message_key(message: dict[str, Any]) -> int:
-    # Built-in hashing: fast (string hashes are computed once, in C) and only compared within this
-    # process. Clients re-serialise history with varying key order and null fields, so hash the
-    # fields that carry meaning rather than the raw JSON.
-    if "content" not in message:
-        parts = message.get("parts")
-        if isinstance(parts, list):
-            # A Gemini turn: its text parts hash as the strings they are, like chat content.
-            key = _part_key(parts[0]) if len(parts) == 1 else tuple(map(_part_key, parts))
-            return hash((message.get("role"), key))
-        # A Responses API item (function_call, function_call_output, reasoning): all of it carries meaning.
-        return hash(_part_key(message))
-    content = message["content"]
-    if not isinstance(content, str):
-        content = orjson.dumps(content, option=orjson.OPT_SORT_KEYS) if content is not None else None
-    extra = message.get("tool_calls") or message.get("tool_call_id")
-    return hash((message.get("role"), content, orjson.dumps(extra, option=orjson.OPT_SORT_KEYS) if extra else None))
+# Answers shorter than this are too generic to prove that a new conversation quotes them.
+_QUOTE_MIN_CHARS = 80
+_QUOTE_CHARS = 48
+_QUOTES_PER_SCOPE = 32
 
 
-def _part_key(part: Any) -> Any:
-    """A hashable key of JSON data whose strings hash as they are (in C, never copied or escaped): a
-    tool's long output costs a string hash, not a serialisation. A Gemini text part is its text."""
-    if isinstance(part, str):
-        return part
-    if isinstance(part, dict):
-        if len(part) == 1 and isinstance(part.get("text"), str):
-            return part["text"]
-        return tuple(sorted((k, _part_key(v)) for k, v in part.items()))
-    if isinstance(part, list):
-        return tuple(map(_part_key, part))
-    return part
+def harness_session(headers: Mapping[str, str], names: Iterable[str]) -> str | None:
+    """The task id a harness sends on its own, if it sends one."""
+    for name in names:
+        value = headers.get(name)
+        if value:
+            return value
+    return None
 
 
-def prefix_keys(scope: str, system: Any, messages: list[dict[str, Any]]) -> list[int]:
-    """keys[i] identifies messages[:i+1] of this caller (and system prompt), within this process."""
-    chain = hash((scope, _part_key(system)))
-    keys = []
-    for message in messages:
-        chain = hash((chain, _message_key(message)))
-        keys.append(chain)
-    return keys
+def answer_texts(answer: dict[str, Any] | None) -> list[str]:
+    """The texts an answer wrote, in either dialect: its text and its tool calls' string arguments."""
+    if not answer:
+        return []
+    texts: list[str] = []
+    choices = answer.get("choices")
+    if isinstance(choices, list) and choices and isinstance(choices[0], dict):
+        message = choices[0].get("message") or {}
+        texts.append(text_of(message.get("content")))
+        for call in message.get("tool_calls") or []:
+            arguments = (call.get("function") or {}).get("arguments")
+            with contextlib.suppress(orjson.JSONDecodeError, TypeError):
+                texts += _strings(orjson.loads(arguments) if isinstance(arguments, str) else arguments)
+        return texts
+    for block in answer.get("content") or []:
+        if isinstance(block, dict):
+            texts += [str(block.get("text") or "")] if block.get("type") == "text" else _strings(block.get("input"))
+    return texts
 
 
-def opening_name(scope: str, system: Any, messages: list[dict[str, Any]]) -> str:
-    """A stable name for a conversation, from its opening: every replica derives the same one."""
-    head = orjson.dumps([scope, system, messages[: _opening_len(messages)]], option=orjson.OPT_SORT_KEYS)
-    return "auto-" + hashlib.blake2b(head, digest_size=8).hexdigest()
+def _strings(node: Any) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [text for value in node.values() for text in _strings(value)]
+    if isinstance(node, list):
+        return [text for value in node for text in _strings(value)]
+    return []
 
 
-def _opening_len(messages: list[dict[str, Any]]) -> int:
-    """Messages up to and including the first user message: what names a new conversation."""
-    for i, message in enumerate(messages):
-        if message.get("role") == "user":
-            return i + 1
-    return len(messages)
+def quotable(texts: Iterable[str]) -> list[str]:
+    """A fragment from the middle of each long text: what a summary or a sub-agent prompt keeps."""
+    found = []
+    for text in texts:
+        text = text.strip()
+        if len(text) >= _QUOTE_MIN_CHARS:
+            middle = len(text) // 2
+            found.append(text[middle - _QUOTE_CHARS // 2 : middle + _QUOTE_CHARS // 2])
+    return found
+
+
+@dataclass(slots=True)
+class _Branch:
+    session_id: str
+    latest_len: int = 0
 
 
 @dataclass(slots=True)
 class _Session:
     session_id: str
-    latest_len: int
     seq: int
     last_seen: float
-    ends: list[int] = field(default_factory=list)  # prefix keys that point at this session
+    latest_len: int  # messages in its latest call (of any branch): where an explicit session's next call starts
+    ends: list[int] = field(default_factory=list)  # prefix keys that point at a branch of this session
 
 
 @dataclass(slots=True)
@@ -93,7 +109,8 @@ class Threaded:
     seq: int  # 0-based index of this call within the session
     new_from: int  # first message the session's previous call did not have
     length: int = 0  # messages in this call
-    end_key: int | None = None  # what the next call of this conversation will extend
+    end_keys: tuple[int, ...] = ()  # what the next call of this conversation may extend
+    branch: _Branch | None = None  # the conversation it continues; None: a new one
 
 
 class SessionThreader:
@@ -110,53 +127,84 @@ class SessionThreader:
         self.max_tracked = max_tracked
         self.idle_timeout_s = idle_timeout_s
         self.on_forget = on_forget
-        # key of a call's full message list → session it belongs to
-        self._ends: dict[int, str] = {}
+        self._ends: dict[int, _Branch] = {}
         self._sessions: OrderedDict[str, _Session] = OrderedDict()
+        self._quotes: dict[str, deque[tuple[str, str]]] = {}  # scope -> recent (fragment, session)
 
-    def thread(
-        self,
-        scope: str,
-        system: Any,
-        messages: list[dict[str, Any]],
-        explicit: str | None = None,
-    ) -> Threaded:
+    def thread(self, scope: str, messages: list[dict[str, Any]], explicit: str | None = None) -> Threaded:
         if explicit or not messages:
             # Embeddings carry no conversation: they count in the caller's standing session.
             return self._next(explicit or f"auto-{scope}", len(messages), None)
-        keys = prefix_keys(scope, system, messages)
-        # The longest prefix that is some session's *latest* call: that session goes on. A prefix
-        # that is only an older call of a session (a restart, or a run forked from the same start)
-        # begins a new session.
+        keys = prefix_keys(scope, messages)
+        ends = self._end_keys(keys, opening_len(messages))
+        # The longest prefix that is a branch's latest call (or that call without its last message)
+        # goes on. A prefix that is only an older call of a branch (a restart, or a run forked from
+        # the same start) begins a new session.
         for length in range(len(keys), 0, -1):
-            found = self._ends.get(keys[length - 1])
-            session = self._sessions.get(found) if found is not None else None
-            if session is not None and session.latest_len == length:
-                return self._next(session.session_id, len(messages), length, keys[-1])
+            branch = self._ends.get(keys[length - 1])
+            if branch is not None and branch.session_id in self._sessions and length >= branch.latest_len - 1:
+                return self._next(branch.session_id, len(messages), min(length, branch.latest_len), ends, branch)
+        quoted = self._quoted_by(scope, messages)
+        if quoted is not None:
+            return self._next(quoted, len(messages), 0, ends)
         # New conversation, or a fork of an older call: named by its opening, so replicas agree.
-        name = self._unused_name(opening_name(scope, system, messages))
-        return Threaded(name, 0, 0, len(messages), keys[-1])
+        name = self._unused_name(opening_name(scope, messages))
+        return Threaded(name, 0, 0, len(messages), ends)
 
     def commit(self, threaded: Threaded, now: float | None = None) -> None:
         now = time.time() if now is None else now
         session = self._sessions.get(threaded.session)
         if session is None:
-            session = self._sessions[threaded.session] = _Session(threaded.session, threaded.length, threaded.seq, now)
+            session = self._sessions[threaded.session] = _Session(threaded.session, threaded.seq, now, threaded.length)
             self._evict(now)
         else:
             self._sessions.move_to_end(threaded.session)
             session.seq = max(session.seq, threaded.seq)
-            session.latest_len, session.last_seen = threaded.length, now
-        if threaded.end_key is not None:
-            self._ends[threaded.end_key] = threaded.session
-            session.ends.append(threaded.end_key)
+            session.last_seen, session.latest_len = now, threaded.length
+        if not threaded.end_keys:
+            return
+        branch = threaded.branch or _Branch(threaded.session)
+        branch.latest_len = threaded.length
+        for key in threaded.end_keys:
+            self._ends[key] = branch
+            session.ends.append(key)
 
-    def _next(self, session_id: str, length: int, matched: int | None, end_key: int | None = None) -> Threaded:
+    def remember_answer(self, scope: str, session: str, texts: Iterable[str]) -> None:
+        """Fragments of an answer that a later conversation of this caller may open with."""
+        fragments = quotable(texts)
+        if fragments:
+            recent = self._quotes.setdefault(scope, deque(maxlen=_QUOTES_PER_SCOPE))
+            recent.extend((fragment, session) for fragment in fragments)
+
+    def _quoted_by(self, scope: str, messages: list[dict[str, Any]]) -> str | None:
+        recent = self._quotes.get(scope)
+        if not recent:
+            return None
+        opening = "\n".join(text_of(m.get("content")) for m in messages[:2] if m.get("role") != "assistant")
+        for fragment, session in reversed(recent):
+            if fragment in opening and session in self._sessions:
+                return session
+        return None
+
+    @staticmethod
+    def _end_keys(keys: list[int], opening: int) -> tuple[int, ...]:
+        # The call itself, and the call without its last message (which the next call may replace)
+        # unless that would leave less than the opening: two tasks may share a system prompt.
+        return (keys[-1], keys[-2]) if len(keys) - 1 >= opening else (keys[-1],)
+
+    def _next(
+        self,
+        session_id: str,
+        length: int,
+        matched: int | None,
+        end_keys: tuple[int, ...] = (),
+        branch: _Branch | None = None,
+    ) -> Threaded:
         session = self._sessions.get(session_id)
         if session is None:
-            return Threaded(session_id, 0, 0, length, end_key)
+            return Threaded(session_id, 0, 0, length, end_keys, branch)
         start = session.latest_len if matched is None else matched
-        return Threaded(session_id, session.seq + 1, min(start, length), length, end_key)
+        return Threaded(session_id, session.seq + 1, min(start, length), length, end_keys, branch)
 
     def _unused_name(self, name: str) -> str:
         candidate, n = name, 1
@@ -172,7 +220,8 @@ class SessionThreader:
                 break
             del self._sessions[oldest_id]
             for key in oldest.ends:
-                if self._ends.get(key) == oldest_id:
+                branch = self._ends.get(key)
+                if branch is not None and branch.session_id == oldest_id:
                     del self._ends[key]
             if self.on_forget is not None:
                 self.on_forget(oldest_id)

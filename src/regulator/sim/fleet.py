@@ -4,7 +4,7 @@ Each `SimAgent` works through tasks (one `X-Regulator-Session` each) with its ow
 resending its growing conversation on every call and telling the mock upstream what to answer
 (`x-mock-reply`), so the conversation follows its behaviour. A refusal from the gateway ends the
 agent the way it would end a real harness: paused (429 `agent_paused`), killed (403), over budget
-(429 `budget_exceeded`); rate limiting (429 with Retry-After) only slows it down.
+(`budget_exceeded`); rate limiting (429 with Retry-After) only slows it down.
 
 After the run, `project` continues every agent offline, step by step, with the mock's own token
 counting and the model's catalog price: what it would have spent up to the scenario's horizon.
@@ -257,7 +257,7 @@ class SimAgent:
             await asyncio.sleep(0.2)
         elif code == "agent_paused":
             raise _Stopped("paused", code, exc.message)
-        elif status == 403:
+        elif code == "agent_killed" or status == 403:
             raise _Stopped("killed", code, exc.message)
         elif code == "budget_exceeded":
             raise _Stopped("budget", code, exc.message)
