@@ -136,7 +136,7 @@ def test_budgets_set_list_and_delete_apply_to_calls(gateway: RunningGateway) -> 
         # A limit below what one call costs refuses the next call.
         assert client.put(ADMIN + "/budgets/agent:agent-1", json={"day": 1e-9}).status_code == 200
         refused = call(gateway)
-        assert refused.status_code == 429 and refused.json()["error"]["code"] == "budget_exceeded"
+        assert refused.status_code == 400 and refused.json()["error"]["code"] == "budget_exceeded"  # final
         assert client.delete(ADMIN + "/budgets/agent:agent-1").status_code == 200
         assert call(gateway).status_code == 200
         assert client.delete(ADMIN + "/budgets/agent:agent-1").status_code == 404
@@ -152,16 +152,17 @@ def test_pause_resume_kill_reinstate_apply_to_the_next_call(gateway: RunningGate
 
     assert act("pause").json()["state"] == "paused"
     paused = call(gateway)
-    assert paused.status_code == 429 and paused.json()["error"]["code"] == "agent_paused"
+    assert paused.status_code == 400 and paused.json()["error"]["code"] == "agent_paused"  # final
     assert act("resume").status_code == 200
     assert call(gateway).status_code == 200
     assert act("kill").json()["state"] == "killed"
-    assert call(gateway).status_code == 403
+    killed = call(gateway)
+    assert killed.status_code == 400 and killed.json()["error"]["code"] == "agent_killed"
     assert act("resume").status_code == 409, "a killed agent needs an explicit reinstate"
     assert act("reinstate").status_code == 200
     assert call(gateway).status_code == 200
     assert act("pause", "session", "run-9").status_code == 200
-    assert call(gateway, session="run-9").status_code == 429
+    assert call(gateway, session="run-9").status_code == 400
     assert call(gateway, session="run-10").status_code == 200
     assert act("explode").status_code == 400
     with admin(gateway) as client:
@@ -283,7 +284,7 @@ def test_cli_status_agents_incidents_and_pause_against_the_running_gateway(gatew
     assert "agent-1" in runner.invoke(app, ["agents"], env=env).output
     paused = runner.invoke(app, ["pause", "agent-1"], env=env)
     assert paused.exit_code == 0 and "paused" in paused.output
-    assert call(gateway).status_code == 429
+    assert call(gateway).status_code == 400  # a final refusal in the OpenAI dialect
     assert runner.invoke(app, ["resume", "agent-1"], env=env).exit_code == 0
     assert call(gateway).status_code == 200
     assert runner.invoke(app, ["incidents"], env=env).exit_code == 0

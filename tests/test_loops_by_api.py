@@ -39,7 +39,7 @@ async def chat_agent(gw: RunningGateway) -> int:
     for calls in range(MAX_CALLS):
         try:
             answer = await client.chat.completions.create(model="gpt-4o-mini", messages=messages, tools=tools)
-        except openai.RateLimitError as exc:
+        except openai.BadRequestError as exc:  # a pause is a final refusal
             assert exc.body["code"] == "agent_paused", exc.body
             return calls
         message = answer.choices[0].message
@@ -56,7 +56,7 @@ async def responses_agent(gw: RunningGateway) -> int:
     for calls in range(MAX_CALLS):
         try:
             response = await client.responses.create(model="gpt-5.1-codex-mini", input=items, tools=tools)
-        except openai.RateLimitError as exc:
+        except openai.BadRequestError as exc:  # a pause is a final refusal
             assert exc.body["code"] == "agent_paused", exc.body
             return calls
         for item in response.output:
@@ -78,7 +78,7 @@ async def chained_responses_agent(gw: RunningGateway) -> int:
             response = await client.responses.create(
                 model="gpt-5.1-codex-mini", input=new, tools=tools, previous_response_id=previous
             )
-        except openai.RateLimitError as exc:
+        except openai.BadRequestError as exc:  # a pause is a final refusal
             assert exc.body["code"] == "agent_paused", exc.body
             return calls
         previous = response.id

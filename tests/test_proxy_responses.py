@@ -146,5 +146,5 @@ def test_refusals_come_in_openai_shape(start_gateway) -> None:
         json={"model": MODEL, "input": "hi", "max_output_tokens": 50},
         headers={"authorization": f"Bearer {gw.key}"},
     )
-    assert r.status_code == 429
-    assert r.json()["error"]["code"] == "budget_exceeded" and r.json()["error"]["type"] == "budget_exceeded"
+    assert r.status_code == 400 and r.headers["x-should-retry"] == "false"  # a total budget never resets: final
+    assert r.json()["error"]["code"] == "budget_exceeded" and r.json()["error"]["type"] == "invalid_request_error"
