@@ -29,6 +29,8 @@ from regulator.types import Message, Receive, Scope, Send
 CLAUDE_CODE = ("@anthropic-ai/claude-code", "2.1.332")
 OPENCLAW = ("openclaw", "2026.9.6")
 NODE_24 = ("node", "24.21.0")  # OpenClaw needs Node >= 24.16
+CODEX = ("@openai/codex", "0.171.0")
+GEMINI_CLI = ("@google/gemini-cli", "0.61.0")
 MINI_SWE_AGENT = ("mini-swe-agent", "2.4.6")
 AIDER = ("aider-chat", "0.86.2")
 
@@ -46,6 +48,10 @@ class Seen:
     code: str  # x-regulator-error, or "" when served
 
 
+def _is_model_call(path: str) -> bool:
+    return path in LLM_PATHS or path.endswith((":generateContent", ":streamGenerateContent"))
+
+
 class Recorder:
     """ASGI middleware: every model call's answer status, in order (lifespan and the rest pass through)."""
 
@@ -54,7 +60,7 @@ class Recorder:
         self.calls: list[Seen] = []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] not in LLM_PATHS:
+        if scope["type"] != "http" or not _is_model_call(scope["path"]):
             await self.app(scope, receive, send)
             return
 
@@ -132,6 +138,30 @@ def _openclaw(url: str, work: Path, key: str) -> tuple[list[str], dict[str, str]
     return argv, {"ANTHROPIC_API_KEY": key}
 
 
+def _codex(url: str, work: Path, key: str) -> tuple[list[str], dict[str, str]]:
+    codex = npm_bin(*CODEX, "codex")
+    home = work.parent / f"{work.name}.codex"  # CODEX_HOME: the provider is configured, not read from env
+    home.mkdir()
+    provider = f'name = "regulator"\nbase_url = "{url}/v1"\nenv_key = "REGULATOR_API_KEY"\nwire_api = "responses"\n'
+    config = f'model = "gpt-5.1-codex-mini"\nmodel_provider = "regulator"\n\n[model_providers.regulator]\n{provider}'
+    (home / "config.toml").write_text(config)
+    argv = [str(codex), "exec", "--skip-git-repo-check", f"Fix the failing tests in {work.name}."]
+    return argv, {"CODEX_HOME": str(home), "REGULATOR_API_KEY": key}
+
+
+def _gemini_cli(url: str, work: Path, key: str) -> tuple[list[str], dict[str, str]]:
+    gemini = npm_bin(*GEMINI_CLI, "gemini")
+    # With only a base URL and a key, 0.61.0 picks a "gateway" auth that headless mode rejects.
+    settings = {"security": {"auth": {"selectedType": "gemini-api-key"}}, "privacy": {"usageStatisticsEnabled": False}}
+    home = work.parent / f"home-{work.name}"  # the HOME run_scenario gives it
+    (home / ".gemini").mkdir(parents=True, exist_ok=True)
+    (home / ".gemini" / "settings.json").write_text(json.dumps(settings))
+    # --yolo: headless runs offer the shell tool only when its calls need no confirmation.
+    argv = [str(gemini), "-p", f"Fix the failing tests in {work.name}.", "-m", "gemini-2.5-flash", "--yolo"]
+    env = {"GEMINI_API_KEY": key, "GOOGLE_GEMINI_BASE_URL": url, "GEMINI_CLI_TRUST_WORKSPACE": "true"}
+    return argv, env
+
+
 def _mini(url: str, work: Path, key: str) -> tuple[list[str], dict[str, str]]:
     mini = pypi_bin(*MINI_SWE_AGENT, "mini")
     argv = [str(mini), "-m", "openai/gpt-4o", "-t", f"Fix the failing tests in {work.name}.", "-y"]
@@ -157,6 +187,8 @@ def _aider(url: str, work: Path, key: str) -> tuple[list[str], dict[str, str]]:
 HARNESSES = {
     "claude-code": Harness("claude-code", "claude-sonnet-4-6", _claude_code),
     "openclaw": Harness("openclaw", "claude-sonnet-4-6", _openclaw),
+    "codex": Harness("codex", "gpt-5.1-codex-mini", _codex),
+    "gemini-cli": Harness("gemini-cli", "gemini-2.5-flash", _gemini_cli),
     "mini-swe-agent": Harness("mini-swe-agent", "gpt-4o", _mini, {"shell": MINI_SUBMIT}),
     "aider": Harness("aider", "gpt-4o", _aider),
 }
@@ -168,7 +200,7 @@ def run_scenario(harness: Harness, scenario: str, root: Path, limit_s: float = 1
     work = root / f"{harness.name}-{scenario}"
     work.mkdir(parents=True)
     home = root / f"home-{harness.name}-{scenario}"
-    home.mkdir()
+    home.mkdir(exist_ok=True)
     agent = f"{harness.name}-{scenario}"
     budgets = {
         "budget": [{"scope": f"agent:{agent}", "total": 0.01}],
@@ -181,7 +213,9 @@ def run_scenario(harness: Harness, scenario: str, root: Path, limit_s: float = 1
             mock.app.script(harness.finish_reply)
         config = Config.model_validate(
             {
-                "upstreams": [{"name": "mock", "base_url": mock.url + "/v1", "dialect": "both"}],
+                "upstreams": [
+                    {"name": "mock", "base_url": mock.url + "/v1", "dialects": ["openai", "anthropic", "google"]}
+                ],
                 "models": [
                     {"name": harness.model, "upstream": "mock"},
                     {"name": "claude-opus-4-7", "upstream": "mock"},

@@ -1,4 +1,5 @@
-"""Harness conformance: real agent CLIs, pinned, installed by the tests, against a scripted mock.
+"""Harness conformance: real agent CLIs, pinned, installed by the tests, against a scripted mock:
+Claude Code, OpenClaw, Codex CLI, gemini-cli, mini-swe-agent and aider.
 
 Each harness runs each scenario once (in parallel, a mock and a gateway of its own per run):
 - finish: the task ends by itself: one session in the ledger, and the ledger is what the mock billed;
