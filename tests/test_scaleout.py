@@ -247,7 +247,7 @@ async def test_a_pause_on_one_replica_refuses_the_agent_on_the_others_within_a_s
         async def refused_after(url: str, since: float) -> float:
             while time.monotonic() - since < 3:
                 response = await client.post(url + "/v1/chat/completions", json=body, headers=headers)
-                if response.status_code == 429 and response.json()["error"]["code"] == "agent_paused":
+                if response.status_code == 400 and response.json()["error"]["code"] == "agent_paused":  # final
                     return time.monotonic() - since
                 assert response.status_code == 200, response.text
             raise AssertionError(f"{url} still serves the paused agent after 3 s")
