@@ -232,3 +232,26 @@ def test_a_sub_agent_started_with_its_parents_prompt_joins_the_parents_session()
     # short answers prove nothing: "ok" quoted by a new task does not join
     threader.remember_answer("key", parent.session, ["ok"])
     assert call(threader, "key", conversation(0, "ok")).session != parent.session
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"output": [{"type": "function_call", "name": "spawn", "arguments": json.dumps({"prompt": SUMMARY})}]},
+        {"candidates": [{"content": {"role": "model", "parts": [{"functionCall": {"args": {"prompt": SUMMARY}}}]}}]},
+    ],
+    ids=["responses", "gemini"],
+)
+def test_answers_of_every_api_can_be_quoted(answer: dict[str, Any]) -> None:
+    threader = SessionThreader()
+    parent = call(threader, "key", conversation(1, "refactor the module"))
+    threader.remember_answer("key", parent.session, answer_texts(answer))
+    assert call(threader, "key", [{"role": "user", "content": SUMMARY}]).session == parent.session
+
+
+def test_a_gemini_conversation_opening_with_a_quote_joins_the_quoted_session() -> None:
+    threader = SessionThreader()
+    parent = call(threader, "key", [{"role": "user", "parts": [{"text": "refactor the module"}]}])
+    threader.remember_answer("key", parent.session, [SUMMARY])
+    child = call(threader, "key", [{"role": "user", "parts": [{"text": f"Summary so far: {SUMMARY}"}]}])
+    assert child.session == parent.session

@@ -29,7 +29,6 @@ from typing import Any
 
 import orjson
 
-from regulator.detect.messages import text_of
 from regulator.proxy.message_keys import opening_len, opening_name, prefix_keys
 
 # Answers shorter than this are too generic to prove that a new conversation quotes them.
@@ -48,30 +47,22 @@ def harness_session(headers: Mapping[str, str], names: Iterable[str]) -> str | N
 
 
 def answer_texts(answer: dict[str, Any] | None) -> list[str]:
-    """The texts an answer wrote, in either dialect: its text and its tool calls' string arguments."""
-    if not answer:
-        return []
-    texts: list[str] = []
-    choices = answer.get("choices")
-    if isinstance(choices, list) and choices and isinstance(choices[0], dict):
-        message = choices[0].get("message") or {}
-        texts.append(text_of(message.get("content")))
-        for call in message.get("tool_calls") or []:
-            arguments = (call.get("function") or {}).get("arguments")
-            with contextlib.suppress(orjson.JSONDecodeError, TypeError):
-                texts += _strings(orjson.loads(arguments) if isinstance(arguments, str) else arguments)
-        return texts
-    for block in answer.get("content") or []:
-        if isinstance(block, dict):
-            texts += [str(block.get("text") or "")] if block.get("type") == "text" else _strings(block.get("input"))
-    return texts
+    """Every string an answer holds, in any API's shape, tool-call arguments decoded: what a summary
+    or a sub-agent's prompt may quote. Ids, roles and reasons are too short for `quotable`."""
+    return _strings(answer)
 
 
 def _strings(node: Any) -> list[str]:
     if isinstance(node, str):
         return [node]
     if isinstance(node, dict):
-        return [text for value in node.values() for text in _strings(value)]
+        found = []
+        for key, value in node.items():
+            if key == "arguments" and isinstance(value, str):  # chat and Responses: JSON in a string
+                with contextlib.suppress(orjson.JSONDecodeError):
+                    value = orjson.loads(value)
+            found += _strings(value)
+        return found
     if isinstance(node, list):
         return [text for value in node for text in _strings(value)]
     return []
@@ -180,7 +171,12 @@ class SessionThreader:
         recent = self._quotes.get(scope)
         if not recent:
             return None
-        opening = "\n".join(text_of(m.get("content")) for m in messages[:2] if m.get("role") != "assistant")
+        opening = "\n".join(
+            text
+            for m in messages[:2]
+            if m.get("role") not in ("assistant", "model")
+            for text in _strings(m.get("content", m.get("parts")))
+        )
         for fragment, session in reversed(recent):
             if fragment in opening and session in self._sessions:
                 return session
