@@ -28,6 +28,13 @@ class Finding:
     evidence: str
     calls: list[int] = field(default_factory=list)
     scope: str = "session"
+    # What repeats (a command, an error, a cause): the policy watches whether it comes back after a
+    # nudge, the fleet correlator matches agents on it. Empty: the detector's name stands for it.
+    key: str = ""
+
+    @property
+    def subject(self) -> str:
+        return self.key or self.detector
 
 
 class Detector(Protocol):

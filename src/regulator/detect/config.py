@@ -21,6 +21,16 @@ class SameErrorConfig(_Section):
     min_count: int = Field(default=3, ge=2)
 
 
+class EnvironmentConfig(_Section):
+    window: int = Field(default=10, ge=2)  # results looked back over
+    min_count: int = Field(default=3, ge=2)  # failures on one cause among them
+
+
+class WaitingConfig(_Section):
+    max_calls: int = Field(default=20, ge=1)  # checks in a row before waiting is slowed down
+    max_usd: float = Field(default=2.0, gt=0)  # or once a stretch of waiting has cost this much
+
+
 class CycleConfig(_Section):
     min_period: int = Field(default=2, ge=2)
     max_period: int = Field(default=8, ge=2)
@@ -78,6 +88,8 @@ class DetectConfig(BaseModel):
     enabled: bool = True
     repetition: RepetitionConfig = Field(default_factory=RepetitionConfig)
     same_error: SameErrorConfig = Field(default_factory=SameErrorConfig)
+    environment: EnvironmentConfig = Field(default_factory=EnvironmentConfig)
+    waiting: WaitingConfig = Field(default_factory=WaitingConfig)
     cycle: CycleConfig = Field(default_factory=CycleConfig)
     no_progress: NoProgressConfig = Field(default_factory=NoProgressConfig)
     burn_rate: BurnRateConfig = Field(default_factory=BurnRateConfig)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from regulator.detect.base import Finding, call_span, quote
 from regulator.detect.error_signature import outcome_key
 from regulator.detect.steps import StepTracker, overlap
+from regulator.detect.waiting import is_waiting
 from regulator.events import CallEvent
 
 _WORD = re.compile(r"\w+")
@@ -80,6 +81,8 @@ class CycleDetector:
             tokens = self._tokens[session] = deque(maxlen=4 * self.max_period)
         found: tuple[int, int] | None = None
         for step in self._steps.advance(event):
+            if step.action is not None and is_waiting(step.action.tool, step.action.text):
+                continue
             text = step.observation.text
             tokens.append(_Token(step.seq, step.action_words, outcome_key(text), _says_something(text), step.command))
             found = self._cycle(list(tokens)) or found

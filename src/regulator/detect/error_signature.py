@@ -18,9 +18,14 @@ from functools import lru_cache
 from regulator.detect.base import Finding, call_span, quote
 from regulator.detect.normalise import clip, normalise
 from regulator.detect.steps import StepTracker, observation_digest
+from regulator.detect.waiting import is_waiting
 from regulator.events import CallEvent
 
-_EXIT = re.compile(r"<returncode>(-?\d+)</returncode>|exit (?:code|status)[: ]+(-?\d+)", re.I)
+# How harnesses report an exit status: `<returncode>1</returncode>`, `Exit code 1`, `exit status 1`,
+# `Return code: 1`, `exited with code 1`, `(exit 1)`.
+_EXIT = re.compile(
+    r"<returncode>(-?\d+)</returncode>|(?:exit(?:ed with)?|return) ?(?:code|status)[: ]+(-?\d+)|\(exit (-?\d+)\)", re.I
+)
 _EXCEPTION = re.compile(
     r"^\s*((?:[A-Za-z_][\w]*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt|Failure|Fault))\b:?[ \t]*(.*)$",
     re.M,
@@ -30,7 +35,18 @@ _FAILED_TESTS = [
     re.compile(r"^(\S+::\S+) (?:FAILED|ERROR)", re.M),  # pytest -v
     re.compile(r"^(?:FAIL|ERROR): (\w+ \([\w.]+\))", re.M),  # unittest / django
     re.compile(r"^_{3,} (\S*test\w*) _{3,}$", re.M),  # pytest / sympy failure headers
+    re.compile(r"^\s*--- FAIL: (\S+)", re.M),  # go test
+    re.compile(r"^test (\S+) \.\.\. FAILED$", re.M),  # cargo test
+    re.compile(r"^\s*● (.+?)(?: › .*)?$", re.M),  # jest
+    re.compile(r"^\[ERROR\] ([\w.$]+)\s+Time elapsed.*FAILURE", re.M),  # maven surefire
 ]
+# Compiler diagnostics: the code and message of the first error (its position shifts with edits).
+_COMPILER = re.compile(
+    r"^(?:\S+:\d+:\d+ - )?error(?:\[(E\d{4})\]| (TS\d+)):? (.+)$"  # rustc, tsc
+    r"|^\S+\.go:\d+:\d+: (.+)$"  # go
+    r"|^\[ERROR\] \S+\.java:\[\d+,\d+\] (.+)$",  # javac through maven
+    re.M,
+)
 _SUMMARY = re.compile(r"^.*\b(?:\d+ (?:failed|passed|errors?)|FAILED \((?:failures|errors)=|tests finished:).*$", re.M)
 # What passed or was skipped, and how long it took, is no part of a failure: running a subset of
 # the tests (`-k`, `-x`) changes them while the same tests fail the same way.
@@ -51,12 +67,17 @@ def error_signature(text: str) -> str | None:
         summary = _PASSING.sub("", normalise(summaries[-1])).strip("=, ") if summaries else ""
         shown = ", ".join(tests[:5]) + (f" and {len(tests) - 5} more" if len(tests) > 5 else "")
         return f"failing {shown}" + (f" ({summary})" if summary else "")
+    compiled = _COMPILER.search(body)
+    if compiled:
+        return "compile error " + normalise(" ".join(g for g in compiled.groups() if g))[:_WORDS_IN_MESSAGE]
     exceptions = _EXCEPTION.findall(body)
     if exceptions:
         kind, message = exceptions[-1]
         return normalise(f"{kind}: {message}" if message else kind)[:_WORDS_IN_MESSAGE]
     if exit_code not in (None, "0"):
-        lines = [line for line in _TAG.sub("", body).splitlines() if line.strip()]
+        lines = [
+            line for line in _TAG.sub("", body).splitlines() if line.strip(" `\t") and not _EXIT.search(line)
+        ]
         last = normalise(lines[-1])[:_WORDS_IN_MESSAGE] if lines else ""
         return f"exit code {exit_code}" + (f": {last}" if last else "")
     return None
@@ -91,6 +112,8 @@ class ErrorSignatureDetector:
         steps = self._steps.advance(event)
         run = self._runs.get(session, 0)
         for step in steps:
+            if step.action is not None and is_waiting(step.action.tool, step.action.text):
+                continue  # expected failures while waiting for something to come up
             signature = error_signature(step.observation.text)
             if signature is None and step.observation.is_error:
                 signature = "error result"
@@ -98,7 +121,7 @@ class ErrorSignatureDetector:
             run = run + 1 if seen else 0
             recent.append((step.seq + 1, signature, step.action_key))
         self._runs[session] = run
-        if not steps or recent[-1][1] is None:
+        if not steps or not recent or recent[-1][1] is None:
             return []
         counts = Counter(sig for _, sig, _ in recent if sig is not None)
         signature, count = counts.most_common(1)[0]
@@ -120,7 +143,8 @@ class ErrorSignatureDetector:
             calls = [seq for seq, _, _ in tail]
             errors = ", ".join(quote(sig, 60) for sig in dict.fromkeys(sig for _, sig, _ in tail if sig))
             evidence = f"{run} failing tool results in a row, none with a new error: only {errors} ({call_span(calls)})"
-        return [Finding(self.name, session, event.record.agent, event.seq, severity, evidence, calls)]
+        key = "error:" + signature if repeats >= run else "errors in turn"
+        return [Finding(self.name, session, event.record.agent, event.seq, severity, evidence, calls, key=key)]
 
     def forget(self, session: str) -> None:
         self._steps.forget(session)

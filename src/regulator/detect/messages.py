@@ -6,7 +6,12 @@ These shapes of agent are understood:
 - OpenAI Responses: `function_call` items in the output, `function_call_output` items in the input
   (and their custom-tool and local-shell kin);
 - Gemini: `functionCall` parts in the candidate, `functionResponse` parts in the next user turn;
-- text agents: commands in fenced ```bash blocks of the answer, results as the next user message.
+- OpenAI's legacy `function_call` on the assistant message, results in `function` messages;
+- text agents: commands in fenced shell blocks of the answer (a `$ ` prompt dropped) or ReAct
+  `Action:` / `Action Input:` lines, results as the next user message.
+
+Tool results that are JSON (Codex: `{"output": …, "metadata": {"exit_code": 1}}`) are unwrapped,
+so the output reads as it printed and a failure as `exit code N`, as other harnesses say it.
 
 `parse(event)` looks only at `messages[new_from:]` and the response. Every detector of a call
 asks for the same parse, so the last one is kept and reused.
@@ -77,12 +82,22 @@ def text_of(content: Any) -> str:
     return "" if content is None else str(content)
 
 
+# ReAct agents: `Action: <tool>` then `Action Input: <input>` up to the next section.
+_REACT = re.compile(
+    r"^Action:[ \t]*(\S+)[ \t]*\nAction Input:[ \t]*(.+?)(?=^(?:Observation|Thought|Action)\b|\Z)", re.S | re.M
+)
+_PROMPT = re.compile(r"^\$[ \t]+", re.M)  # a shell prompt before a command: `$ npm test`
+
+
 def _commands_in_text(text: str) -> list[Action]:
-    return [
-        Action("bash", block.strip())
+    actions = [
+        Action("bash", _PROMPT.sub("", block).strip())
         for language, block in _FENCE.findall(text)
         if language.lower() in _SHELLS and block.strip()
     ]
+    if not actions and "Action Input:" in text:
+        actions = [Action("bash", _PROMPT.sub("", given).strip()) for _, given in _REACT.findall(text) if given.strip()]
+    return actions
 
 
 def _arguments(raw: Any) -> str:
@@ -115,11 +130,14 @@ def actions_of_turn(message: dict[str, Any]) -> list[Action]:
     if isinstance(parts, list):
         return _part_actions(parts)
     content = message.get("content")
-    if message.get("tool_calls") or not isinstance(content, list):
+    legacy = message.get("function_call")
+    if message.get("tool_calls") or isinstance(legacy, dict) or not isinstance(content, list):
         actions = []
         for call in message.get("tool_calls") or []:
             function = call.get("function") or {}
             actions.append(Action(str(function.get("name") or "tool"), _arguments(function.get("arguments"))))
+        if isinstance(legacy, dict):
+            actions.append(Action(str(legacy.get("name") or "tool"), _arguments(legacy.get("arguments"))))
         return actions or _commands_in_text(text_of(content))
     return _block_actions(content)
 
@@ -151,8 +169,10 @@ def _item_actions(items: list[Any]) -> list[Action]:
         elif kind == "custom_tool_call":
             actions.append(Action(str(item.get("name") or "tool"), _arguments(item.get("input"))))
         elif kind == "local_shell_call":
-            command = (item.get("action") or {}).get("command")
-            actions.append(Action("bash", " ".join(map(str, command)) if isinstance(command, list) else str(command)))
+            # Its argv (`["bash", "-lc", "npm test"]`) reads as the command it runs (`steps.action_key`).
+            action = item.get("action")
+            command = action.get("command") if isinstance(action, dict) else action
+            actions.append(Action("shell", _arguments({"command": command})))
         elif kind == "message" or (kind is None and item.get("role") == "assistant"):
             text_parts.append(text_of(item.get("content")))
     return actions or _commands_in_text("\n".join(text_parts))
@@ -175,10 +195,10 @@ def observations(messages: list[dict[str, Any]], start: int, stop: int | None = 
         message = messages[i]
         role = message.get("role")
         content = message.get("content", message.get("parts"))
-        if role == "tool":
-            found.append(Observation(text_of(content)))
+        if role in ("tool", "function"):
+            found.append(Observation(result_text(content)))
         elif message.get("type") in _RESULT_ITEMS:
-            found.append(Observation(text_of(message.get("output"))))
+            found.append(Observation(result_text(message.get("output"))))
         elif role == "user" or (role is None and "parts" in message):
             results = [b for b in content if isinstance(b, dict) and _is_result(b)] if isinstance(content, list) else []
             if results:
@@ -196,7 +216,7 @@ def _is_result(block: dict[str, Any]) -> bool:
 def _result(block: dict[str, Any]) -> Observation:
     """An Anthropic `tool_result` block or a Gemini `functionResponse` part."""
     if block.get("type") == "tool_result":
-        return Observation(text_of(block.get("content")), bool(block.get("is_error")))
+        return Observation(result_text(block.get("content")), bool(block.get("is_error")))
     response = (block.get("functionResponse") or {}).get("response")
     if isinstance(response, dict):
         error = response.get("error")
@@ -206,6 +226,24 @@ def _result(block: dict[str, Any]) -> Observation:
         if isinstance(output, str):
             return Observation(output)
     return Observation(_arguments(response))
+
+
+def result_text(content: Any) -> str:
+    """A tool result as text; a JSON result with an `output` (Codex) is unwrapped, its exit code kept."""
+    text = text_of(content)
+    if not text.startswith("{") or ('"output"' not in text[:2000] and '"stdout"' not in text[:2000]):
+        return text
+    try:
+        fields = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return text
+    if not isinstance(fields, dict):
+        return text
+    output = "\n".join(str(fields[k]) for k in ("output", "stdout", "stderr") if isinstance(fields.get(k), str))
+    metadata = fields.get("metadata")
+    details: dict[str, Any] = metadata if isinstance(metadata, dict) else fields
+    code = details.get("exit_code", details.get("returncode"))
+    return f"{output}\nexit code {code}" if isinstance(code, int) and code != 0 else output
 
 
 def is_assistant_turn(message: dict[str, Any]) -> bool:

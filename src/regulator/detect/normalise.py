@@ -34,7 +34,7 @@ _VOLATILE: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], tup
     (re.compile(r"\b\d+\.\d+(?:e[+-]?\d+)?\s*(?:ms|s|sec|seconds|us|µs|ns|m|min)?\b"), "<num>", (".",)),
     (re.compile(r"\b(?:[0-9a-fA-F]{8,}|\d{4,})\b"), _long_token, ()),
 ]
-_GUTTER = re.compile(r"^[ \t]*\d+(?:\t|:(?=[^\d\s]))", re.M)
+_GUTTER = re.compile(r"^[ \t]*\d+(?:\t|→|:(?=[^\d\s]))", re.M)
 _LINE_NUMBER = re.compile(r"(\bline |\.py:)\d+")
 _SPACE = re.compile(r"\s+")
 _HEAD_TAIL = 1500

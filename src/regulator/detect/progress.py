@@ -30,6 +30,7 @@ from regulator.detect.error_signature import error_signature
 from regulator.detect.messages import parse
 from regulator.detect.normalise import without_line_numbers
 from regulator.detect.steps import Step, StepTracker, observation_lines
+from regulator.detect.waiting import is_waiting
 from regulator.events import CallEvent
 
 _WORD = re.compile(r"\w+")
@@ -110,6 +111,8 @@ class NoProgressDetector:
             state = self._sessions[session] = _Session()
         prompt_tokens = parse(event).prompt_tokens
         for step in self._steps.advance(event):
+            if step.action is not None and is_waiting(step.action.tool, step.action.text):
+                continue  # a check while waiting is expected to say what it said before
             ran_before = step.action_key in state.asked
             asked_before = self._asked_before(state, step)
             novelty = self._novelty(state, step)
@@ -148,7 +151,8 @@ class NoProgressDetector:
         if severity < 0.5:
             return []
         evidence += f" (severity {ramp})"
-        return [Finding(self.name, session, event.record.agent, event.seq, min(0.95, severity), evidence, calls)]
+        finding = Finding(self.name, session, event.record.agent, event.seq, min(0.95, severity), evidence, calls)
+        return [finding]
 
     def _asked_before(self, state: _Session, step: Step) -> bool:
         """Whether the action repeats an earlier one (normalised) or names only what earlier ones named."""

@@ -6,9 +6,11 @@ from regulator.detect.base import Detector, Finding
 from regulator.detect.burn import BurnRateDetector
 from regulator.detect.config import DetectConfig
 from regulator.detect.cycles import CycleDetector
+from regulator.detect.environment import EnvironmentDetector
 from regulator.detect.error_signature import ErrorSignatureDetector
 from regulator.detect.progress import NoProgressDetector
 from regulator.detect.repetition import RepetitionDetector
+from regulator.detect.waiting import WaitingDetector
 from regulator.events import CallEvent
 
 
@@ -21,6 +23,10 @@ def build_detectors(config: DetectConfig | None = None) -> list[Detector]:
         detectors.append(RepetitionDetector(config.repetition.window, config.repetition.min_repeats))
     if config.same_error.enabled:
         detectors.append(ErrorSignatureDetector(config.same_error.window, config.same_error.min_count))
+    if config.environment.enabled:
+        detectors.append(EnvironmentDetector(config.environment.window, config.environment.min_count))
+    if config.waiting.enabled:
+        detectors.append(WaitingDetector(config.waiting.max_calls, config.waiting.max_usd))
     if config.cycle.enabled:
         c = config.cycle
         detectors.append(CycleDetector(c.min_period, c.max_period, c.min_span))

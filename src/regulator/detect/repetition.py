@@ -2,7 +2,10 @@
 
 Actions and results are compared after `normalise` (so a changed timestamp, temp path, PID or
 flag order does not make two runs different). A repeated action whose result changes — tests
-re-run after an edit — is not repetition: the result is new information.
+re-run after an edit — is not repetition: the result is new information. Nor is a check that
+passes again after new work in between (a lint after each edit): only a failure repeated, or a
+result repeated with nothing new done in between, counts. Waiting steps (`sleep; check`) repeat
+on purpose and are left to the waiting detector.
 """
 
 from __future__ import annotations
@@ -10,7 +13,9 @@ from __future__ import annotations
 from collections import deque
 
 from regulator.detect.base import Finding, call_span, quote
-from regulator.detect.steps import NO_ACTION, StepTracker
+from regulator.detect.error_signature import error_signature
+from regulator.detect.steps import StepTracker
+from regulator.detect.waiting import is_waiting
 from regulator.events import CallEvent
 
 
@@ -30,21 +35,33 @@ class RepetitionDetector:
             recent = self._recent[session] = deque(maxlen=self.window)
         findings: list[Finding] = []
         for step in self._steps.advance(event):
-            if step.action_key == NO_ACTION:
+            if step.action is None or is_waiting(step.action.tool, step.action.text):
                 continue
             key = step.action_key + "\0" + step.observation_key
             recent.append((step.seq, key, step.command))
             calls = [seq for seq, other, _ in recent if other == key]
             if len(calls) < self.min_repeats:
                 continue
+            failed = step.observation.is_error or error_signature(step.observation.text) is not None
+            if not failed and _new_work_between(recent, calls):
+                continue
             severity = min(0.95, 0.35 + 0.2 * (len(calls) - 2))
             evidence = (
                 f"ran {quote(step.command)} {len(calls)} times in the last {len(recent)} actions "
                 f"with the same result ({call_span(calls)})"
             )
-            findings.append(Finding(self.name, session, event.record.agent, event.seq, severity, evidence, calls))
+            subject = "repeat:" + step.action_key
+            findings.append(Finding(self.name, session, event.record.agent, event.seq, severity, evidence, calls, key=subject))
         return findings[-1:]
 
     def forget(self, session: str) -> None:
         self._steps.forget(session)
         self._recent.pop(session, None)
+
+
+def _new_work_between(recent: deque[tuple[int, str, str]], calls: list[int]) -> bool:
+    """Whether, between the repeats, the agent did something it had not done elsewhere in the window."""
+    counts: dict[str, int] = {}
+    for _, key, _ in recent:
+        counts[key] = counts.get(key, 0) + 1
+    return any(counts[key] == 1 for seq, key, _ in recent if calls[0] < seq < calls[-1])

@@ -8,8 +8,10 @@ waiting for their results.
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import orjson
 
@@ -24,11 +26,26 @@ _NAME = re.compile(r"[A-Za-z_./~][\w./:=@~-]*")
 _PARTS = re.compile(r"[/.:=@~]+")
 
 
+# Fields that say why or how a tool is run, not what it does: they vary between two identical calls.
+_INCIDENTAL = frozenset({"description", "explanation", "reason", "thought", "timeout", "timeout_ms", "workdir"})
+_SHELL_WRAPPERS = frozenset({"bash", "sh", "zsh", "/bin/bash", "/bin/sh"})
+
+
+def _argv(value: list[Any]) -> str | None:
+    """A command given as an argv list (`["bash", "-lc", "npm test"]`) as the command line it runs."""
+    if not value or not all(isinstance(part, str) for part in value):
+        return None
+    if len(value) >= 3 and value[0] in _SHELL_WRAPPERS and value[1] in ("-c", "-lc", "-ic"):
+        return str(value[-1])
+    return shlex.join(value)
+
+
 @lru_cache(maxsize=8192)
 def _arguments(text: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
     """A tool call's arguments, each tokenised like a command: `{"command": "…"}` is its command.
 
-    Arguments that are not a JSON object are one command (a text agent's).
+    Arguments that are not a JSON object are one command (a text agent's). An argv list is the
+    command it runs; fields that only describe the call (`description`, `timeout`) are left out.
     """
     if text.startswith("{"):
         try:
@@ -36,11 +53,23 @@ def _arguments(text: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
         except orjson.JSONDecodeError:
             fields = None
         if isinstance(fields, dict):
-            return tuple(
-                command_tokens(value) if isinstance(value, str) else ((normalise(orjson.dumps(value).decode()),),)
-                for _, value in sorted(fields.items())
-            )
+            parts = []
+            for name, value in sorted(fields.items()):
+                if name in _INCIDENTAL:
+                    continue
+                command = value if isinstance(value, str) else _argv(value) if isinstance(value, list) else None
+                if command is not None:
+                    parts.append(command_tokens(command))
+                else:
+                    parts.append(((normalise(orjson.dumps(value).decode()),),))
+            return tuple(parts)
     return (command_tokens(text),)
+
+
+@lru_cache(maxsize=8192)
+def action_segments(tool: str, text: str) -> tuple[tuple[str, ...], ...]:
+    """Every command segment of an action (split at `&&`, `;`, `|`), each its words then its sorted flags."""
+    return tuple(segment for arg in _arguments(text) for segment in arg)
 
 
 @lru_cache(maxsize=8192)

@@ -30,7 +30,7 @@ class LadderStep(BaseModel):
 def default_ladder() -> list[LadderStep]:
     return [
         LadderStep(action="warn", min_severity=0.5, min_calls=2),
-        LadderStep(action="nudge", min_severity=0.6, min_calls=2),
+        LadderStep(action="nudge", min_severity=0.55),
         LadderStep(action="throttle", min_severity=0.7),
         LadderStep(action="downgrade", min_severity=0.75),
         LadderStep(action="pause", min_severity=0.8),
@@ -42,6 +42,19 @@ DEFAULT_NUDGE = (
     "[regulator] You appear to be stuck: {evidence}. Repeating this will not give a different "
     "result. Change your approach, or finish and report what blocks you."
 )
+
+
+class PersistenceConfig(BaseModel):
+    """Escalation that waits for evidence: a burst earns a nudge; the stronger steps need it to persist."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = True
+    gate_from: Action = "throttle"  # steps from this one up need a nudge first, then persistence
+    settle_calls: int = Field(default=2, ge=1)  # the agent's answer to a nudge is seen this many calls later
+    persist: int = Field(default=1, ge=1)  # calls after it settled that found what was nudged about
+    watch_calls: int = Field(default=6, ge=1)  # calls without it: the agent changed approach
+    max_nudges: int = Field(default=3, ge=1)  # per session; beyond, the ladder climbs without nudging
 
 
 class LadderOverride(BaseModel):
@@ -58,8 +71,9 @@ class PolicyConfig(BaseModel):
     # A second detector agreeing adds this share of its severity to the remaining headroom.
     corroboration: float = Field(default=0.5, ge=0, le=1)
     # The strongest action a detector's findings may lead to (agent-wide signals stay advisory).
-    detector_max_action: dict[str, Action] = Field(default_factory=lambda: {"burn_rate": _WARN})
+    detector_max_action: dict[str, Action] = Field(default_factory=lambda: {"burn_rate": _WARN, "waiting": "throttle"})
     nudge_text: str = DEFAULT_NUDGE
+    persistence: PersistenceConfig = Field(default_factory=PersistenceConfig)
     throttle_s: float = Field(default=60.0, gt=0)
     throttle_min_interval_s: float = Field(default=5.0, ge=0)  # between calls while throttled
     pause_cooldown_s: float | None = Field(default=None, gt=0)  # None: paused until resumed

@@ -6,15 +6,22 @@ each further detector that agrees — `corroboration` × its severity of the rem
 session then stands on the highest step whose `min_severity` it has reached on `min_calls` of its
 last `window` calls; a step it newly reaches is a decision. Detectors capped by
 `detector_max_action` are combined separately and climb no higher than their cap.
+
+Escalation waits for evidence of persistence (`persistence`): the first time a session would reach
+a step from `gate_from` up (throttle by default), it is nudged instead — told what repeats — and
+the stronger step applies only once what it was nudged about has come back after the nudge
+reached it (`memory.LadderMemory`). An agent that retried a few times and then changed approach
+gets a nudge, not a pause.
 """
 
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from regulator.detect.base import Finding
 from regulator.policy.config import ACTIONS, Action, LadderStep, PolicyConfig
+from regulator.policy.memory import LadderMemory
 
 
 @dataclass(slots=True, frozen=True)
@@ -28,6 +35,8 @@ class Decision:
 class _SessionLadder:
     level: int = -1  # index of the highest step reached
     history: dict[Action, deque[float]] = field(default_factory=dict)  # cap group -> recent strengths
+    calls: int = 0  # calls decided on since the session's first finding
+    memory: LadderMemory = field(default_factory=LadderMemory)
 
 
 def combine(severities: list[float], corroboration: float) -> float:
@@ -78,19 +87,59 @@ class Ladder:
             history = state.history.setdefault(cap, deque(maxlen=longest))
             chosen = groups.get(cap, {})
             history.append(combine([f.severity for f in chosen.values()], self.config.corroboration))
+        state.calls += 1
+        persistence = self.config.persistence
+        uncapped = list(groups.get("kill", {}).values())
+        state.memory.watch(state.calls, uncapped, persistence.settle_calls, persistence.watch_calls)
         if not groups:
             return []
-        target, strength, behind = -1, 0.0, findings[0]
+        target, strength, behind, group = -1, 0.0, findings[0], "kill"
         for cap, chosen in groups.items():
             reached = self._reached(ladder, state.history[cap], ACTIONS.index(cap))
             if reached > target:
-                target = reached
+                target, group = reached, cap
                 strength = state.history[cap][-1]
                 behind = max(chosen.values(), key=lambda f: f.severity)
         if target <= state.level:
             return []
+        action = ladder[target].action
+        if persistence.enabled and group == "kill" and ACTIONS.index(action) >= ACTIONS.index(persistence.gate_from):
+            return self._gated(state, ladder, target, strength, behind, uncapped)
         state.level = target
-        return [Decision(ladder[target].action, strength, behind)]
+        if action == "nudge":
+            state.memory.record(state.calls, uncapped or [behind], behind, persistence.max_nudges)
+        return [Decision(action, strength, behind)]
+
+    def _gated(
+        self,
+        state: _SessionLadder,
+        ladder: list[LadderStep],
+        target: int,
+        strength: float,
+        behind: Finding,
+        findings: list[Finding],
+    ) -> list[Decision]:
+        """A step that needs persistence: nudge first, hold until the nudged behaviour comes back."""
+        persistence = self.config.persistence
+        memory = state.memory
+        nudge = memory.nudged({f.subject for f in findings})
+        if nudge is None:
+            steps = [step.action for step in ladder]
+            if len(memory.nudges) >= persistence.max_nudges or "nudge" not in steps:
+                state.level = target  # nudged enough: the ladder climbs as without persistence
+                return [Decision(ladder[target].action, strength, behind)]
+            memory.record(state.calls, findings, behind, persistence.max_nudges)
+            state.level = max(state.level, steps.index("nudge"))
+            return [Decision("nudge", strength, behind)]
+        if len(nudge.came_back) < persistence.persist:
+            return []  # nudged, not yet answered: wait for the next calls to show whether it changed
+        steps = [step.action for step in ladder]
+        if "pause" in steps and state.level < steps.index("pause") < target:
+            target = steps.index("pause")  # strength that grew while it waited stops; it does not kill at once
+        state.level = target
+        nudge.outcome = "persisted"
+        evidence = f"{behind.evidence}; {memory.since(nudge)}"
+        return [Decision(ladder[target].action, strength, replace(behind, evidence=evidence))]
 
     def step_back(self, session: str, agent: str, fleet: str, action: str) -> None:
         """A decision let go (the judge saw progress): the session may reach that step again later."""

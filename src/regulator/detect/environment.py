@@ -1,0 +1,88 @@
+"""Attempts that differ but fail for one cause: an environment the agent cannot fix from inside.
+
+A missing system dependency, a service that is down, a permission the agent will never get: the
+agent varies its commands (install, build, reinstall, change a variable) and the error text
+drifts, but every failure names the same cause (`causes.cause_of`: an error family and the module,
+binary, host, path or port it names). The detector counts, among the last `window` results, the
+failures whose cause is the same as the latest one's; looks in between (reading a config, `ls`)
+stay in the window without breaking the count. Waiting steps (`sleep; curl …`) are left to the
+waiting detector: a server that is not up yet is expected while one waits for it.
+
+The finding's `key` is the cause as first named in the session, so the policy can tell whether a
+nudge changed anything and the fleet correlator can match agents failing on the same thing.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from regulator.detect.base import Finding, call_span, quote
+from regulator.detect.causes import Cause, cause_of, same_cause
+from regulator.detect.error_signature import error_signature
+from regulator.detect.steps import StepTracker
+from regulator.detect.waiting import is_waiting
+from regulator.events import CallEvent
+
+_KNOWN = 8  # causes remembered per session, to name a cause the same way each time
+
+
+@dataclass(slots=True)
+class _Session:
+    recent: deque[tuple[int, Cause | None, str]]  # (call, cause of a failure or None, command)
+    known: list[Cause] = field(default_factory=list)
+
+
+class EnvironmentDetector:
+    name = "environment"
+
+    def __init__(self, window: int = 10, min_count: int = 3) -> None:
+        self.window = window
+        self.min_count = min_count
+        self._steps = StepTracker()
+        self._sessions: dict[str, _Session] = {}
+
+    def _named(self, state: _Session, cause: Cause) -> Cause:
+        """The cause as the session first named it (the fleet and the policy match on that)."""
+        for known in state.known:
+            if same_cause(known, cause):
+                return known
+        state.known.append(cause)
+        if len(state.known) > _KNOWN:
+            del state.known[0]
+        return cause
+
+    def observe(self, event: CallEvent) -> list[Finding]:
+        session = event.record.session
+        state = self._sessions.get(session)
+        if state is None:
+            state = self._sessions[session] = _Session(deque(maxlen=self.window))
+        latest: Cause | None = None
+        for step in self._steps.advance(event):
+            if step.action is not None and is_waiting(step.action.tool, step.action.text):
+                continue
+            text = step.observation.text
+            failed = step.observation.is_error or error_signature(text) is not None
+            cause = cause_of(text) if failed else None
+            latest = self._named(state, cause) if cause is not None else None
+            state.recent.append((step.seq + 1, latest, step.command))
+        if latest is None:
+            return []
+        matching = [(seq, command) for seq, cause, command in state.recent if cause and same_cause(cause, latest)]
+        count = len(matching)
+        commands = list(dict.fromkeys(command for _, command in matching))
+        if count < self.min_count or len(commands) < 2:
+            return []  # one command failing again and again is the repetition detector's
+        severity = min(0.95, 0.45 + 0.15 * (count - self.min_count + 1))
+        shown = ", ".join(quote(c, 40) for c in commands[-3:])
+        tried = f"{len(commands)} different commands"
+        calls = [seq for seq, _ in matching]
+        evidence = (
+            f"the environment blocks the task: {latest} — {count} of the last {len(state.recent)} results failed on it "
+            f"after {tried} ({call_span(calls)}; latest {shown})"
+        )
+        return [Finding(self.name, session, event.record.agent, event.seq, severity, evidence, calls, key=str(latest))]
+
+    def forget(self, session: str) -> None:
+        self._steps.forget(session)
+        self._sessions.pop(session, None)

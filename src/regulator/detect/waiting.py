@@ -1,0 +1,86 @@
+"""Polling is waiting, not looping: bounded by a budget, never stopped.
+
+An agent that starts a build or a server and then sleeps and checks (`sleep 30 && curl
+localhost:3000/health`, `kubectl rollout status`, `gh run watch`, Claude Code's `BashOutput`)
+repeats itself on purpose, and what it sees (connection refused, "in progress") is expected until
+the thing it waits for is ready. `is_waiting` recognises such steps; the loop detectors leave
+them out. What waiting costs is still real — every check resends the conversation — so the
+`waiting` detector prices each stretch of consecutive waiting steps and, past a budget of calls or
+dollars, asks the policy to slow the agent down (its findings are capped at `throttle`): the
+wait goes on at a bounded rate.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from regulator.detect.base import Finding, quote
+from regulator.detect.steps import StepTracker, action_segments
+from regulator.events import CallEvent
+
+_WAIT_TOOLS = re.compile(r"(?i)^(?:bash_?output|\w*wait\w*|sleep|\w*poll\w*|watch\w*)$")
+_WAIT_PROGRAMS = frozenset({"sleep", "wait", "watch"})
+# Subcommands that block until something is ready: `kubectl wait`, `kubectl rollout status`, `gh run watch`.
+_WAIT_SUBCOMMANDS = (("kubectl", "wait"), ("kubectl", "rollout", "status"), ("gh", "run", "watch"), ("docker", "wait"))
+
+
+@lru_cache(maxsize=8192)
+def is_waiting(tool: str, text: str) -> bool:
+    """Whether an action waits for something (a sleep, a blocking status check, a wait tool)."""
+    if _WAIT_TOOLS.match(tool):
+        return True
+    for segment in action_segments(tool, text):
+        if not segment:
+            continue
+        if segment[0] in _WAIT_PROGRAMS or "sleep" in segment[1:2]:  # `do sleep 5` in a shell loop
+            return True
+        if any(segment[: len(sub)] == sub for sub in _WAIT_SUBCOMMANDS) or "--watch" in segment:
+            return True
+    return False
+
+
+@dataclass(slots=True)
+class _Stretch:
+    calls: int = 0
+    cost_usd: float = 0.0
+    first: int = 0
+    command: str = ""
+
+
+class WaitingDetector:
+    name = "waiting"
+
+    def __init__(self, max_calls: int = 20, max_usd: float = 2.0) -> None:
+        self.max_calls = max_calls
+        self.max_usd = max_usd
+        self._steps = StepTracker()
+        self._stretches: dict[str, _Stretch] = {}
+
+    def observe(self, event: CallEvent) -> list[Finding]:
+        session = event.record.session
+        steps = self._steps.advance(event)
+        if not steps:
+            return []
+        stretch = self._stretches.get(session)
+        if not all(s.action is not None and is_waiting(s.action.tool, s.action.text) for s in steps):
+            self._stretches.pop(session, None)
+            return []
+        if stretch is None:
+            stretch = self._stretches[session] = _Stretch(first=steps[0].seq, command=steps[0].command)
+        stretch.calls += 1
+        stretch.cost_usd += event.record.cost_usd
+        if stretch.calls < self.max_calls and stretch.cost_usd < self.max_usd:
+            return []
+        evidence = (
+            f"waiting: {stretch.calls} checks in a row since call {stretch.first} ({quote(stretch.command, 60)}) "
+            f"cost ${stretch.cost_usd:.2f}, beyond the waiting budget of {self.max_calls} checks or "
+            f"${self.max_usd:.2f}: slowed down, not stopped"
+        )
+        calls = list(range(stretch.first, event.seq + 1))
+        return [Finding(self.name, session, event.record.agent, event.seq, 0.7, evidence, calls, key="waiting")]
+
+    def forget(self, session: str) -> None:
+        self._steps.forget(session)
+        self._stretches.pop(session, None)
