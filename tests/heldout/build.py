@@ -56,7 +56,15 @@ TUNING = TraceSet(
 )
 HELDOUT = TraceSet(
     "heldout",
-    Params(POOL_B, 1, ("module", "binary", "host", "service", "permission", "port", "auth"), (7, 8, 9), (3, 4), (8, 22), (20, 36)),
+    Params(
+        POOL_B,
+        1,
+        ("module", "binary", "host", "service", "permission", "port", "auth"),
+        (7, 8, 9),
+        (3, 4),
+        (8, 22),
+        (20, 36),
+    ),
     ("go", "rust", "node", "java", "python"),
     SHAPES,
 )
@@ -83,8 +91,19 @@ def _lines(trace: TraceSet, session: str, agent: str, shape: str, steps: list[St
         request = {"model": convo.model, "messages": messages[sent:], "max_tokens": 8192}
         if sent:
             request["messages_from"] = sent
-        lines.append({"v": 1, "session": session, "agent": agent, "seq": seq, "ts": round(ts, 3),
-                      "dialect": convo.dialect, "request": request, "response": body, "latency_ms": round(latency, 1)})
+        lines.append(
+            {
+                "v": 1,
+                "session": session,
+                "agent": agent,
+                "seq": seq,
+                "ts": round(ts, 3),
+                "dialect": convo.dialect,
+                "request": request,
+                "response": body,
+                "latency_ms": round(latency, 1),
+            }
+        )
         sent = len(messages)
         convo.messages = messages + added
         ts += latency / 1000 + rng.uniform(0.2, 3) + (step.seconds if step else 0)
@@ -106,8 +125,13 @@ def sessions(trace: TraceSet) -> list[tuple[dict, list[dict]]]:
                 else:
                     steps = builder(eco, rng, trace.params)  # type: ignore[assignment]
                 session = f"{trace.name}/{family}/{eco.name}/{shape}/{i}"
-                label = {"session": session, "label": "loop" if loop else "productive", "loop_from_seq": onset,
-                         "family": family, "resolved": None}
+                label = {
+                    "session": session,
+                    "label": "loop" if loop else "productive",
+                    "loop_from_seq": onset,
+                    "family": family,
+                    "resolved": None,
+                }
                 found.append((label, _lines(trace, session, f"{shape}-{i % 3}", shape, steps, rng)))
     return found
 

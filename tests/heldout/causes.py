@@ -13,9 +13,11 @@ import random
 
 def _frames(rng: random.Random, n: int) -> str:
     files = ["loader.js", "index.js", "runtime.js", "resolver.js", "cli.js", "main.js"]
-    return "".join(f"    at {rng.choice(['Module._resolveFilename', 'require', 'Object.<anonymous>', 'run', 'load'])} "
-                   f"(/workspace/node_modules/.pnpm/lib/{rng.choice(files)}:{rng.randint(10, 900)}:{rng.randint(3, 40)})\n"
-                   for _ in range(n))
+    return "".join(
+        f"    at {rng.choice(['Module._resolveFilename', 'require', 'Object.<anonymous>', 'run', 'load'])} "
+        f"(/workspace/node_modules/.pnpm/lib/{rng.choice(files)}:{rng.randint(10, 900)}:{rng.randint(3, 40)})\n"
+        for _ in range(n)
+    )
 
 
 def _module(eco: str, target: str, rng: random.Random) -> list[str]:
@@ -62,11 +64,13 @@ def _binary(eco: str, target: str, rng: random.Random) -> list[str]:
         f"sh: 1: {target}: not found",
         f"bash: line 1: {target}: command not found",
         f"/bin/sh: {target}: command not found\nmake: *** [Makefile:{rng.randint(5, 60)}: {rng.choice(['generate', 'proto', 'build'])}] Error 127",
-        f"exec: \"{target}\": executable file not found in $PATH",
+        f'exec: "{target}": executable file not found in $PATH',
         f"Error: spawn {target} ENOENT\n    at ChildProcess._handle.onexit (node:internal/child_process:{rng.randint(200, 300)}:19)\n{_frames(rng, 2)}  errno: -2,\n  code: 'ENOENT',\n  syscall: 'spawn {target}'",
         f"FileNotFoundError: [Errno 2] No such file or directory: '{target}'",
         f"error: failed to run custom build command for `app v0.3.1`\n  --- stderr\n  Could not find `{target}`. If it is installed, try setting the {target.upper()} environment variable.",
-        f"E: Unable to locate package {target}" if rng.random() < 0.5 else f"which: no {target} in (/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin)",
+        f"E: Unable to locate package {target}"
+        if rng.random() < 0.5
+        else f"which: no {target} in (/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin)",
     ]
 
 
@@ -83,7 +87,7 @@ def _host(eco: str, target: str, rng: random.Random) -> list[str]:
         f"Error: connect ECONNREFUSED {ip}:{port}\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:{rng.randint(1500, 1600)}:16)",
         f"ssh: Could not resolve hostname {host}: Name or service not known",
         f"fatal: unable to access 'https://{host}/org/app.git/': Could not resolve host: {host}",
-        f"Get \"https://{host}/v1/status\": dial tcp {ip}:{port}: i/o timeout",
+        f'Get "https://{host}/v1/status": dial tcp {ip}:{port}: i/o timeout',
     ]
 
 
@@ -91,13 +95,15 @@ def _service(eco: str, target: str, rng: random.Random) -> list[str]:
     name, _, port = target.partition(":")
     return [
         f"Error: connect ECONNREFUSED 127.0.0.1:{port}\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:{rng.randint(1500, 1600)}:16) {{\n  errno: -111,\n  code: 'ECONNREFUSED',\n  address: '127.0.0.1',\n  port: {port}\n}}",
-        f"psycopg.OperationalError: connection failed: connection to server at \"127.0.0.1\", port {port} failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?",
+        f'psycopg.OperationalError: connection failed: connection to server at "127.0.0.1", port {port} failed: Connection refused\n\tIs the server running on that host and accepting TCP/IP connections?',
         f"dial tcp 127.0.0.1:{port}: connect: connection refused",
         f"curl: (7) Failed to connect to localhost port {port} after {rng.randint(0, 3)} ms: Couldn't connect to server",
         f"redis.exceptions.ConnectionError: Error 111 connecting to localhost:{port}. Connection refused.",
         f"java.net.ConnectException: Connection refused\n\tat java.base/sun.nio.ch.Net.pollConnect(Native Method)\n\tat org.postgresql.core.PGStream.<init>(PGStream.java:{rng.randint(80, 120)})\n -> localhost:{port}",
         f"nc: connect to localhost port {port} (tcp) failed: Connection refused",
-        f"{name}: unrecognized service" if rng.random() < 0.5 else f"System has not been booted with systemd as init system (PID 1). Can't operate.\nFailed to connect to bus: Host is down",
+        f"{name}: unrecognized service"
+        if rng.random() < 0.5
+        else "System has not been booted with systemd as init system (PID 1). Can't operate.\nFailed to connect to bus: Host is down",
     ]
 
 
@@ -108,7 +114,7 @@ def _permission(eco: str, target: str, rng: random.Random) -> list[str]:
         f"open {target}: permission denied",
         f"mkdir: cannot create directory '{target}': Permission denied",
         f"cp: cannot create regular file '{target}': Permission denied",
-        f"sudo: a terminal is required to read the password; either use the -S option to read from standard input or configure an askpass helper\nsudo: a password is required",
+        "sudo: a terminal is required to read the password; either use the -S option to read from standard input or configure an askpass helper\nsudo: a password is required",
         f"error: failed to open `{target}`\n\nCaused by:\n  Permission denied (os error 13)",
         f"chmod: changing permissions of '{target}': Operation not permitted",
     ]
@@ -147,16 +153,31 @@ KINDS = {
 }
 TARGETS = {
     "module": {
-        "node": (["@acme/schema-utils", "left-pad-ng", "fast-csv-parse", "@internal/logger"], ["@corp/telemetry", "pg-native-bind", "@acme/feature-flags", "xml-stream-lite"]),
+        "node": (
+            ["@acme/schema-utils", "left-pad-ng", "fast-csv-parse", "@internal/logger"],
+            ["@corp/telemetry", "pg-native-bind", "@acme/feature-flags", "xml-stream-lite"],
+        ),
         "python": (["acme_sdk", "fastparse", "internal_auth"], ["corp_metrics", "pyproj_lite", "vendor_client"]),
-        "go": (["github.com/acme/schema", "gitlab.internal/platform/log"], ["github.com/corp/telemetry/v2", "go.acme.dev/flags"]),
+        "go": (
+            ["github.com/acme/schema", "gitlab.internal/platform/log"],
+            ["github.com/corp/telemetry/v2", "go.acme.dev/flags"],
+        ),
         "rust": (["acme-proto", "fastcsv2"], ["corp-telemetry", "tokio-acme"]),
         "java": (["com.acme:schema-core", "org.internal:auth"], ["com.corp:telemetry-client", "io.acme:flags"]),
     },
     "binary": (["protoc", "pg_config", "cmake"], ["buf", "wasm-pack", "swig", "ffmpeg", "terraform"]),
-    "host": (["registry.internal.acme.io", "api.staging.acme.dev"], ["artifacts.corp.local", "auth.dev-cluster.svc", "mirror.build.internal"]),
-    "service": (["postgresql:5432", "redis:6379"], ["mysql:3306", "rabbitmq:5672", "elasticsearch:9200", "mongod:27017"]),
-    "permission": (["/var/lib/app/config.json", "/usr/local/lib/node_modules", "/etc/app/secrets.env"], ["/var/run/docker.sock", "/opt/data/cache", "/srv/uploads"]),
+    "host": (
+        ["registry.internal.acme.io", "api.staging.acme.dev"],
+        ["artifacts.corp.local", "auth.dev-cluster.svc", "mirror.build.internal"],
+    ),
+    "service": (
+        ["postgresql:5432", "redis:6379"],
+        ["mysql:3306", "rabbitmq:5672", "elasticsearch:9200", "mongod:27017"],
+    ),
+    "permission": (
+        ["/var/lib/app/config.json", "/usr/local/lib/node_modules", "/etc/app/secrets.env"],
+        ["/var/run/docker.sock", "/opt/data/cache", "/srv/uploads"],
+    ),
     "port": ([], ["3000", "8080", "5173", "9090"]),
     "auth": ([], ["npm.pkg.github.com", "ghcr.io", "git.acme.dev"]),
 }

@@ -27,7 +27,9 @@ class Params:
 
 
 def _files(eco: Eco, rng: random.Random, p: Params, n: int) -> dict[str, str]:
-    return {f"{eco.src_dir}/{ident(rng, p.pool)}.{eco.ext}": source(eco, rng, p.pool, rng.randint(2, 5)) for _ in range(n)}
+    return {
+        f"{eco.src_dir}/{ident(rng, p.pool)}.{eco.ext}": source(eco, rng, p.pool, rng.randint(2, 5)) for _ in range(n)
+    }
 
 
 def opening(eco: Eco, rng: random.Random, p: Params, files: dict[str, str]) -> list[Step]:
@@ -36,7 +38,7 @@ def opening(eco: Eco, rng: random.Random, p: Params, files: dict[str, str]) -> l
     for path in list(files)[: rng.randint(1, 3)]:
         steps.append(Step("read", path, files[path]))
     name = ident(rng, p.pool)
-    steps.append(Step("grep", name, f"{list(files)[0]}:{rng.randint(3, 40)}:    {name}(x)", extra=eco.src_dir))
+    steps.append(Step("grep", name, f"{next(iter(files))}:{rng.randint(3, 40)}:    {name}(x)", extra=eco.src_dir))
     return steps
 
 
@@ -63,7 +65,8 @@ def env_failure(eco: Eco, rng: random.Random, p: Params) -> tuple[list[Step], in
     steps = opening(eco, rng, p, files)
     steps.append(Step("shell", rng.choice(eco.test_cmds), failure(kind, eco.name, target, rng), 1))
     onset = len(steps)
-    attempts = list(eco.test_cmds + eco.build_cmds + eco.install_cmds) + [
+    attempts = [
+        *list(eco.test_cmds + eco.build_cmds + eco.install_cmds),
         f"{rng.choice(eco.install_cmds)} --verbose",
         f"rm -rf {rng.choice(['node_modules', 'target', 'build', '.venv', 'vendor'])} && {rng.choice(eco.install_cmds)}",
         f"{rng.choice(['make', 'make build', 'make test', 'make dev'])}",
@@ -80,7 +83,9 @@ def env_failure(eco: Eco, rng: random.Random, p: Params) -> tuple[list[Step], in
     while len(steps) - onset < n:
         if rng.random() < 0.2:
             kind_look, command = rng.choice(looks)
-            steps.append(Step(kind_look, command, "\n".join(ident(rng, p.pool, 3, " ") for _ in range(rng.randint(2, 6)))))
+            steps.append(
+                Step(kind_look, command, "\n".join(ident(rng, p.pool, 3, " ") for _ in range(rng.randint(2, 6))))
+            )
             continue
         command = rng.choice(attempts) + rng.choice(["", "", " 2>&1 | tail -30", " 2>&1", " ; echo done"])
         steps.append(Step("shell", command, failure(kind, eco.name, target, rng), rng.choice([1, 1, 2, 127])))
@@ -90,7 +95,7 @@ def env_failure(eco: Eco, rng: random.Random, p: Params) -> tuple[list[Step], in
 def long_cycle(eco: Eco, rng: random.Random, p: Params) -> tuple[list[Step], int]:
     """A round of 5-9 steps (edit, build, test, read, revert …) that comes round again, a little varied."""
     files = _files(eco, rng, p, 3)
-    path = list(files)[0]
+    path = next(iter(files))
     period = rng.choice(p.periods)
     failing = [ident(rng, p.pool)]
     edits = [f"    return {ident(rng, p.pool)}({rng.randint(1, 9)})" for _ in range(2)]
@@ -98,13 +103,30 @@ def long_cycle(eco: Eco, rng: random.Random, p: Params) -> tuple[list[Step], int
     pieces = [
         lambda k: Step("edit", path, files[path].splitlines()[2], extra=edits[k % 2]),
         lambda k: Step("shell", rng.choice(eco.build_cmds), f"build finished in {rng.uniform(0.5, 20):.1f}s, 0 errors"),
-        lambda k: Step("shell", rng.choice(eco.test_cmds), eco.test_output(random.Random(test_rng_seed), failing, 12), 1),
+        lambda k: Step(
+            "shell", rng.choice(eco.test_cmds), eco.test_output(random.Random(test_rng_seed), failing, 12), 1
+        ),
         lambda k: Step("read", path, files[path]),
-        lambda k: Step("shell", f"git diff {path}", f"--- a/{path}\n+++ b/{path}\n@@ -3 +3 @@\n-{files[path].splitlines()[2]}\n+{edits[k % 2]}"),
-        lambda k: Step("shell", rng.choice([f"git checkout -- {path}", f"git restore {path}", f"git stash && git stash drop"]), ""),
+        lambda k: Step(
+            "shell",
+            f"git diff {path}",
+            f"--- a/{path}\n+++ b/{path}\n@@ -3 +3 @@\n-{files[path].splitlines()[2]}\n+{edits[k % 2]}",
+        ),
+        lambda k: Step(
+            "shell", rng.choice([f"git checkout -- {path}", f"git restore {path}", "git stash && git stash drop"]), ""
+        ),
         lambda k: Step("grep", failing[0], f"{path}:{rng.randint(3, 9)}:    {failing[0]}(state)", extra=eco.src_dir),
-        lambda k: Step("shell", f"tail -n {rng.choice([20, 30, 50])} {rng.choice(['test.log', 'logs/test.log'])}", eco.test_output(random.Random(test_rng_seed), failing, 12)),
-        lambda k: Step("shell", f"{rng.choice(eco.test_cmds)} {rng.choice(['-t ', '-run ', '-k ', ''])}{failing[0]}", eco.test_output(random.Random(test_rng_seed), failing, 12), 1),
+        lambda k: Step(
+            "shell",
+            f"tail -n {rng.choice([20, 30, 50])} {rng.choice(['test.log', 'logs/test.log'])}",
+            eco.test_output(random.Random(test_rng_seed), failing, 12),
+        ),
+        lambda k: Step(
+            "shell",
+            f"{rng.choice(eco.test_cmds)} {rng.choice(['-t ', '-run ', '-k ', ''])}{failing[0]}",
+            eco.test_output(random.Random(test_rng_seed), failing, 12),
+            1,
+        ),
     ]
     order = [0, 2, 3, 4, 5, 1, 6, 7, 8][:period]
     steps = opening(eco, rng, p, files)
@@ -140,7 +162,7 @@ def stubborn_retry(eco: Eco, rng: random.Random, p: Params) -> tuple[list[Step],
 def compile_churn(eco: Eco, rng: random.Random, p: Params) -> tuple[list[Step], int]:
     """Edit, build, the same compile error; another edit of the same line, the same error again."""
     files = _files(eco, rng, p, 3)
-    path = list(files)[0]
+    path = next(iter(files))
     name = ident(rng, p.pool)
     steps = opening(eco, rng, p, files)
     error_seed = rng.random()
@@ -148,8 +170,17 @@ def compile_churn(eco: Eco, rng: random.Random, p: Params) -> tuple[list[Step], 
     onset = len(steps)
     n = rng.randint(*p.loop_len)
     while len(steps) - onset < n:
-        steps.append(Step("edit", path, files[path].splitlines()[2], extra=f"    {name} = {ident(rng, p.pool)}({rng.randint(1, 99)})"))
+        steps.append(
+            Step(
+                "edit",
+                path,
+                files[path].splitlines()[2],
+                extra=f"    {name} = {ident(rng, p.pool)}({rng.randint(1, 99)})",
+            )
+        )
         if rng.random() < 0.3:
             steps.append(Step("read", path, files[path]))
-        steps.append(Step("shell", rng.choice(eco.build_cmds), eco.compile_error(random.Random(error_seed), name, 1), 1))
+        steps.append(
+            Step("shell", rng.choice(eco.build_cmds), eco.compile_error(random.Random(error_seed), name, 1), 1)
+        )
     return steps[: onset + n], onset

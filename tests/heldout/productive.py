@@ -22,7 +22,9 @@ def _finish(eco: Eco, rng: random.Random, p: Params, files: dict[str, str], fail
         steps.append(_edit(eco, rng, p, files))
         failing.pop(rng.randrange(len(failing)))
         steps.append(_tests(eco, rng, failing, 14))
-    steps.append(Step("shell", "git diff --stat", f" {list(files)[0]} | {rng.randint(2, 30)} ++++--\n 1 file changed"))
+    steps.append(
+        Step("shell", "git diff --stat", f" {next(iter(files))} | {rng.randint(2, 30)} ++++--\n 1 file changed")
+    )
     return steps
 
 
@@ -45,8 +47,21 @@ def retry_recover(eco: Eco, rng: random.Random, p: Params) -> list[Step]:
             out = eco.test_output(r, [ident(r, p.pool)], 10)
         steps.append(Step("shell", command, out, 1))
     # A different approach, and it works.
-    fix = rng.choice([f"{command} --prefer-offline", f"rm -f *.lock && {command}", f"{command} --registry https://mirror.example.org", f"{command} -j1"])
-    steps.append(Step("shell", fix, f"added {rng.randint(10, 400)} packages, audited {rng.randint(400, 900)} in {rng.randint(2, 40)}s"))
+    fix = rng.choice(
+        [
+            f"{command} --prefer-offline",
+            f"rm -f *.lock && {command}",
+            f"{command} --registry https://mirror.example.org",
+            f"{command} -j1",
+        ]
+    )
+    steps.append(
+        Step(
+            "shell",
+            fix,
+            f"added {rng.randint(10, 400)} packages, audited {rng.randint(400, 900)} in {rng.randint(2, 40)}s",
+        )
+    )
     steps += _finish(eco, rng, p, files, [ident(rng, p.pool) for _ in range(rng.randint(2, 4))])
     return steps
 
@@ -61,9 +76,20 @@ def fixable_env(eco: Eco, rng: random.Random, p: Params) -> list[Step]:
     for _ in range(rng.randint(2, 3)):
         steps.append(Step("shell", rng.choice(eco.test_cmds + eco.build_cmds), failure(kind, eco.name, target, rng), 1))
         if rng.random() < 0.5:
-            steps.append(Step("shell", f"grep -rn '{target.split(':')[0]}' {eco.src_dir} | head", f"{list(files)[0]}:3:import {target}"))
-    steps.append(Step("shell", f"{rng.choice(['apt-get install -y', 'npm install', 'go get', 'cargo add', 'pip install', 'docker compose up -d'])} {target.split(':')[0]}",
-                      f"Setting up {target.split(':')[0]} ... done"))
+            steps.append(
+                Step(
+                    "shell",
+                    f"grep -rn '{target.split(':')[0]}' {eco.src_dir} | head",
+                    f"{next(iter(files))}:3:import {target}",
+                )
+            )
+    steps.append(
+        Step(
+            "shell",
+            f"{rng.choice(['apt-get install -y', 'npm install', 'go get', 'cargo add', 'pip install', 'docker compose up -d'])} {target.split(':')[0]}",
+            f"Setting up {target.split(':')[0]} ... done",
+        )
+    )
     steps += _finish(eco, rng, p, files, [ident(rng, p.pool) for _ in range(rng.randint(2, 4))])
     return steps
 
@@ -76,11 +102,25 @@ def polling(eco: Eco, rng: random.Random, p: Params) -> list[Step]:
     kind = rng.randrange(4)
     job = f"bash_{rng.randint(1, 9)}"
     if kind == 0:
-        steps.append(Step("shell", f"nohup {rng.choice(eco.build_cmds)} > build.log 2>&1 &", f"[1] {rng.randint(1000, 9999)}"))
+        steps.append(
+            Step("shell", f"nohup {rng.choice(eco.build_cmds)} > build.log 2>&1 &", f"[1] {rng.randint(1000, 9999)}")
+        )
     elif kind == 1:
-        steps.append(Step("shell", f"{rng.choice(['npm run dev', 'go run ./cmd/server', 'cargo run --bin server', 'docker compose up -d api'])} &", f"[1] {rng.randint(1000, 9999)}"))
+        steps.append(
+            Step(
+                "shell",
+                f"{rng.choice(['npm run dev', 'go run ./cmd/server', 'cargo run --bin server', 'docker compose up -d api'])} &",
+                f"[1] {rng.randint(1000, 9999)}",
+            )
+        )
     elif kind == 2:
-        steps.append(Step("shell", "gh workflow run ci.yml && gh run list --limit 1", f"in_progress\tci\tmain\t{rng.randint(10**9, 10**10)}"))
+        steps.append(
+            Step(
+                "shell",
+                "gh workflow run ci.yml && gh run list --limit 1",
+                f"in_progress\tci\tmain\t{rng.randint(10**9, 10**10)}",
+            )
+        )
     else:
         steps.append(Step("shell", "kubectl apply -f deploy/api.yaml", "deployment.apps/api configured"))
     port = rng.choice(["3000", "8080", "8000"])
@@ -93,16 +133,36 @@ def polling(eco: Eco, rng: random.Random, p: Params) -> list[Step]:
             command = rng.choice([f"sleep {wait} && tail -n 3 build.log", "tail -n 3 build.log"])
             steps.append(Step("wait", command, out, seconds=wait, extra=job if rng.random() < 0.3 else ""))
         elif kind == 1:
-            out = f"curl: (7) Failed to connect to localhost port {port} after 0 ms: Couldn't connect to server" if not done else '{"status":"ok"}'
-            steps.append(Step("wait", f"sleep {wait}; curl -s localhost:{port}/health", out, 0 if done else 7, seconds=wait))
+            out = (
+                f"curl: (7) Failed to connect to localhost port {port} after 0 ms: Couldn't connect to server"
+                if not done
+                else '{"status":"ok"}'
+            )
+            steps.append(
+                Step("wait", f"sleep {wait}; curl -s localhost:{port}/health", out, 0 if done else 7, seconds=wait)
+            )
         elif kind == 2:
             out = "completed\tsuccess\tci\tmain" if done else "in_progress\t\tci\tmain"
-            steps.append(Step("wait", rng.choice([f"sleep {wait} && gh run list --limit 1", f"gh run watch --exit-status; sleep {wait}"]), out, seconds=wait))
+            steps.append(
+                Step(
+                    "wait",
+                    rng.choice([f"sleep {wait} && gh run list --limit 1", f"gh run watch --exit-status; sleep {wait}"]),
+                    out,
+                    seconds=wait,
+                )
+            )
         else:
             ready = min(3, i * 3 // max(1, polls - 1))
-            out = (f"Waiting for deployment \"api\" rollout to finish: {ready} of 3 updated replicas are available..."
-                   if not done else 'deployment "api" successfully rolled out')
-            steps.append(Step("wait", f"kubectl rollout status deploy/api --timeout={wait}s", out, 0 if done else 1, seconds=wait))
+            out = (
+                f'Waiting for deployment "api" rollout to finish: {ready} of 3 updated replicas are available...'
+                if not done
+                else 'deployment "api" successfully rolled out'
+            )
+            steps.append(
+                Step(
+                    "wait", f"kubectl rollout status deploy/api --timeout={wait}s", out, 0 if done else 1, seconds=wait
+                )
+            )
     steps += _finish(eco, rng, p, files, [ident(rng, p.pool) for _ in range(rng.randint(1, 3))])
     return steps
 
@@ -171,7 +231,13 @@ def lint_between_edits(eco: Eco, rng: random.Random, p: Params) -> list[Step]:
     files = _files(eco, rng, p, 6)
     steps = opening(eco, rng, p, files)
     lint = rng.choice(eco.lint_cmds)
-    clean = rng.choice(["All checks passed!", "✔ No problems found (0 errors, 0 warnings) in the checked files", "Found 0 issues in the project sources."])
+    clean = rng.choice(
+        [
+            "All checks passed!",
+            "✔ No problems found (0 errors, 0 warnings) in the checked files",
+            "Found 0 issues in the project sources.",
+        ]
+    )
     for _ in range(rng.randint(5, 9)):
         steps.append(_edit(eco, rng, p, files))
         steps.append(Step("shell", lint, clean))

@@ -99,7 +99,9 @@ class Conversation:
         if self.dialect == "anthropic":
             return {"type": "message", "role": "assistant", "content": [{"type": "text", "text": text}]}
         if self.shape == "responses":
-            return {"output": [{"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": text}]}]}
+            return {
+                "output": [{"type": "message", "role": "assistant", "content": [{"type": "output_text", "text": text}]}]
+            }
         return {"choices": [{"message": {"role": "assistant", "content": text}, "finish_reason": "stop"}]}
 
     # -- Claude Code ------------------------------------------------------------------------------
@@ -115,7 +117,11 @@ class Conversation:
                 f"the edited file:\n{_gutter_arrow(step.extra)}"
             )
         elif step.kind == "grep":
-            name, args, out = "Grep", {"pattern": step.text, "path": step.extra or ".", "output_mode": "content"}, step.output
+            name, args, out = (
+                "Grep",
+                {"pattern": step.text, "path": step.extra or ".", "output_mode": "content"},
+                step.output,
+            )
         elif step.kind == "todo":
             name = "TodoWrite"
             args = {"todos": [{"content": t, "status": "in_progress", "activeForm": t} for t in step.text.split(";")]}
@@ -141,9 +147,15 @@ class Conversation:
         if step.kind == "read":
             return "read_file", {"path": step.text}, step.output
         if step.kind == "edit":
-            patch = f"*** Begin Patch\n*** Update File: {step.text}\n@@\n-{step.output[:60]}\n+{step.extra}\n*** End Patch"
-            return "apply_patch", {"input": patch}, json.dumps(
-                {"output": f"Success. Updated the following files:\nM {step.text}\n", "metadata": {"exit_code": 0}}
+            patch = (
+                f"*** Begin Patch\n*** Update File: {step.text}\n@@\n-{step.output[:60]}\n+{step.extra}\n*** End Patch"
+            )
+            return (
+                "apply_patch",
+                {"input": patch},
+                json.dumps(
+                    {"output": f"Success. Updated the following files:\nM {step.text}\n", "metadata": {"exit_code": 0}}
+                ),
             )
         command = step.text if step.kind != "grep" else f"rg -n '{step.text}' {step.extra or '.'}"
         took = round(self.rng.uniform(0.1, 4.0) + step.seconds, 1)
@@ -200,7 +212,10 @@ class Conversation:
         text = f"{thought}\n\n```sh\n$ {self._command_of(step)}\n```".strip()
         message = {"role": "assistant", "content": text}
         result = f"Command finished with exit status {step.code}.\nOutput:\n```\n{step.output}\n```"
-        return {"choices": [{"message": message, "finish_reason": "stop"}]}, [message, {"role": "user", "content": result}]
+        return {"choices": [{"message": message, "finish_reason": "stop"}]}, [
+            message,
+            {"role": "user", "content": result},
+        ]
 
     def _text_react(self, step: Step, thought: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         text = f"Thought: {thought or 'Continue.'}\nAction: terminal\nAction Input: {self._command_of(step)}"
@@ -214,7 +229,11 @@ class Conversation:
 def usage_for(dialect: str, shape: str, prompt_tokens: int, output_tokens: int) -> dict[str, Any]:
     if dialect == "anthropic":
         cached = int(prompt_tokens * 0.8)
-        return {"input_tokens": prompt_tokens - cached, "cache_read_input_tokens": cached, "output_tokens": output_tokens}
+        return {
+            "input_tokens": prompt_tokens - cached,
+            "cache_read_input_tokens": cached,
+            "output_tokens": output_tokens,
+        }
     if shape == "responses":
         return {
             "prompt_tokens": prompt_tokens,
@@ -222,4 +241,8 @@ def usage_for(dialect: str, shape: str, prompt_tokens: int, output_tokens: int) 
             "input_tokens": prompt_tokens,
             "output_tokens": output_tokens,
         }
-    return {"prompt_tokens": prompt_tokens, "completion_tokens": output_tokens, "total_tokens": prompt_tokens + output_tokens}
+    return {
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": output_tokens,
+        "total_tokens": prompt_tokens + output_tokens,
+    }

@@ -22,7 +22,10 @@ def register(app: typer.Typer) -> None:
     app.command("status")(status)
     app.command("agents")(agents)
     app.command("incidents")(incidents)
-    for action in ("pause", "resume", "kill", "reinstate"):
+    app.command("pause", help="Pause an agent (a session with --session, a fleet incident's agents with --incident).")(
+        _pause
+    )
+    for action in ("resume", "kill", "reinstate"):
         app.command(action, help=f"{action.capitalize()} an agent (or a session with --session).")(_action(action))
 
 
@@ -117,6 +120,23 @@ def incidents(
     for i in rows:
         table.add_row(_when(i["ts"]), i["agent"], i["session"], i["detector"], i["action"], i["evidence"])
     Console().print(table)
+
+
+def _pause(
+    name: str = typer.Argument(..., help="Agent name; session id with --session; incident id with --incident."),
+    session: bool = typer.Option(False, "--session", help="NAME is a session, not an agent."),
+    incident: bool = typer.Option(False, "--incident", help="NAME is a fleet incident: pause all its agents."),
+    reason: str = typer.Option("", help="Why (kept with the standing state)."),
+    url: Url = DEFAULT_URL,
+    token: Token = None,
+) -> None:
+    if session and incident:
+        fail("--session and --incident: choose one", USAGE)
+    if not incident:
+        _action("pause")(name, session, reason, url, token)
+        return
+    result = admin_request(url, token, "POST", f"/incidents/{name}/pause", json={"reason": reason})
+    typer.echo(f"incident {name}: paused {len(result['agents'])} agents: {', '.join(result['agents'])}")
 
 
 def _action(action: str) -> Any:

@@ -53,6 +53,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("missing module", r"404 Not Found - GET https?://\S+/(@?[\w.\-]+(?:%2f|/)?[\w.\-]*)"),
     ("missing module", rf"{_Q}(@?[\w.\-/]+)@\S+{_Q} is not in (?:this|the npm) registry"),
     ("missing module", r"ModuleNotFoundError|MODULE_NOT_FOUND"),
+    ("missing library", r"([\w.\-+]+\.so(?:\.\d+)*): cannot open shared object file"),
     ("missing binary", r"(?:^|\s)([\w.\-+]+): (?:command )?not found\b"),
     ("missing binary", r"exec: \"([^\"]+)\": executable file not found"),
     ("missing binary", r"spawn (\S+) ENOENT"),
@@ -83,21 +84,33 @@ _PATTERNS: list[tuple[str, str]] = [
     ("access denied", r"pull access denied for ([\w.\-]+)"),
     ("access denied", r"[Pp]ermission to (\S+) denied"),
     ("access denied", r"failed to authenticate[^\n]*?https?://([\w.\-]+)"),
-    ("access denied", r"401 Unauthorized|403 Forbidden|authentication (?:failed|required|token)|terminal prompts disabled"),
+    (
+        "access denied",
+        r"401 Unauthorized|403 Forbidden|authentication (?:failed|required|token)|terminal prompts disabled",
+    ),
     ("permission denied", rf"(?:EACCES|EPERM)[^\n]*?{_Q}(/[^'\"`]+){_Q}"),
     ("permission denied", rf"Permission denied: {_Q}(/[^'\"`]+){_Q}"),
     ("permission denied", r"open (/\S+): permission denied"),
-    ("permission denied", rf"cannot (?:create|open|remove|access|write)[\w ]*{_Q}(/[^'\"`]+){_Q}: (?:Permission denied|Operation not permitted)"),
+    (
+        "permission denied",
+        rf"cannot (?:create|open|remove|access|write)[\w ]*{_Q}(/[^'\"`]+){_Q}: "
+        r"(?:Permission denied|Operation not permitted)",
+    ),
     ("permission denied", rf"changing permissions of {_Q}(/[^'\"`]+){_Q}"),
     ("permission denied", r"failed to open `(/[^`]+)`"),
-    ("permission denied", r"[Pp]ermission denied|EACCES|Operation not permitted|sudo: a (?:terminal|password) is required|not in the sudoers"),
+    (
+        "permission denied",
+        r"[Pp]ermission denied|EACCES|Operation not permitted|sudo: a (?:terminal|password) is required"
+        r"|not in the sudoers",
+    ),
     ("disk full", r"No space left on device|ENOSPC"),
     ("out of memory", r"(?:JavaScript heap |)[Oo]ut of memory|Killed\s*$|OOMKilled|MemoryError"),
     ("rate limited", r"429 Too Many Requests|rate limit(?:ed| exceeded)"),
 ]
 _COMPILED = [(family, re.compile(pattern, re.M)) for family, pattern in _PATTERNS]
 _GUARD = re.compile(
-    r"not found|which: no|unable to locate|connect to|couldn't connect|cannot find|can't|no module|no such|no required|unresolved|does not exist|could not|no matching|"
+    r"not found|shared object|which: no|unable to locate|connect to|couldn't connect|cannot find|can't|no module|"
+    r"no such|no required|unresolved|does not exist|could not|no matching|"
     r"requirement|refused|resolve|enotfound|eai_again|unreachable|timed out|timeout|etimedout|denied|eacces|eperm|"
     r"not permitted|sudo|unauthorized|forbidden|authenticat|address already|eaddrinuse|already in use|enoent|"
     r"no space|enospc|memory|killed|429|rate limit|not in std|not in goroot|not in this registry|404|410|401|403",
@@ -134,8 +147,44 @@ def cause_of(text: str) -> Cause | None:
 
 _PARTS = re.compile(r"[^\w]+")
 _GENERIC = frozenset(
-    "com org io net dev www http https github gitlab lib libs src app node modules pkg internal v1 v2 v3 go "
-    "var usr local opt etc bin tmp home root the core api main port".split()
+    {
+        "com",
+        "org",
+        "io",
+        "net",
+        "dev",
+        "www",
+        "http",
+        "https",
+        "github",
+        "gitlab",
+        "lib",
+        "libs",
+        "src",
+        "app",
+        "node",
+        "modules",
+        "pkg",
+        "internal",
+        "v1",
+        "v2",
+        "v3",
+        "go",
+        "var",
+        "usr",
+        "local",
+        "opt",
+        "etc",
+        "bin",
+        "tmp",
+        "home",
+        "root",
+        "the",
+        "core",
+        "api",
+        "main",
+        "port",
+    }
 )
 
 

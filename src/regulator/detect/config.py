@@ -33,7 +33,7 @@ class WaitingConfig(_Section):
 
 class CycleConfig(_Section):
     min_period: int = Field(default=2, ge=2)
-    max_period: int = Field(default=8, ge=2)
+    max_period: int = Field(default=10, ge=2)
     min_span: int = Field(default=6, ge=4)  # steps the repeating tail must cover at least
 
 

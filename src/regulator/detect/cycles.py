@@ -28,7 +28,12 @@ from regulator.events import CallEvent
 _WORD = re.compile(r"\w+")
 _TAG = re.compile(r"</?\w+>")
 _SAYS_SOMETHING = 8  # words of a result beyond its tags: fewer is an exit status at most
-_SAME_ACTION = (0.8, 0.6)  # overlap two actions need: when their result is empty, when it says something
+_LONG = 5  # a period from which a cycle may be named before its second round is complete
+_SLACK = 2  # mismatches a cycle may have beyond one in three of its compared steps
+# Overlap two actions need: when their result is empty (an edit: the action is all the evidence),
+# when it says something, when it is a failure (the same failing tests from `npm test` and `npx
+# jest` are one step).
+_SAME_ACTION = (0.8, 0.6, 0.34)
 
 
 def _says_something(text: str) -> bool:
@@ -46,7 +51,8 @@ class _Token:
     def same(self, other: _Token) -> bool:
         if self.outcome != other.outcome:
             return False
-        return overlap(self.words, other.words) >= _SAME_ACTION[self.informative or self.outcome.startswith("error:")]
+        kind = 2 if self.outcome.startswith("error:") else int(self.informative)
+        return overlap(self.words, other.words) >= _SAME_ACTION[kind]
 
 
 class CycleDetector:
@@ -59,27 +65,34 @@ class CycleDetector:
         self._steps = StepTracker()
         self._tokens: dict[str, deque[_Token]] = {}
 
-    def _cycle(self, tokens: list[_Token]) -> tuple[int, int] | None:
-        n = len(tokens)
+    def _need(self, period: int) -> int:
+        """Steps of the newer round that must match: all of a short one; of a long one, past half.
+
+        Five or more distinct steps coming back in order are hardly chance, and waiting for a whole
+        second round of a long cycle costs a round of calls.
+        """
+        if period < _LONG:
+            return max(period, self.min_span - period)
+        return max(self.min_span - period, period // 2 + 2)
+
+    def _cycle(self, tokens: list[_Token]) -> tuple[int, int, int] | None:
+        """(period, matched steps, steps that varied) of the shortest cycle the tail is in, if any."""
         for period in range(self.min_period, self.max_period + 1):
-            matched = 0
-            while matched + period < n and tokens[n - 1 - matched].same(tokens[n - 1 - matched - period]):
-                matched += 1
-            span = matched + period
-            if span < max(2 * period, self.min_span):
+            matched, varied = _aligned(tokens, period)
+            if matched < self._need(period):
                 continue
-            last = tokens[n - period :]
+            last = tokens[-period:]
             if all(last[0].same(other) for other in last[1:]):
                 continue
-            return period, span
+            return period, matched, varied
         return None
 
     def observe(self, event: CallEvent) -> list[Finding]:
         session = event.record.session
         tokens = self._tokens.get(session)
         if tokens is None:
-            tokens = self._tokens[session] = deque(maxlen=4 * self.max_period)
-        found: tuple[int, int] | None = None
+            tokens = self._tokens[session] = deque(maxlen=3 * self.max_period + 2)
+        found: tuple[int, int, int] | None = None
         for step in self._steps.advance(event):
             if step.action is not None and is_waiting(step.action.tool, step.action.text):
                 continue
@@ -88,14 +101,16 @@ class CycleDetector:
             found = self._cycle(list(tokens)) or found
         if found is None:
             return []
-        period, span = found
+        period, matched, varied = found
+        span = matched + period + varied
         window = list(tokens)[-span:]
-        minimum = max(2 * period, self.min_span)
-        severity = min(0.95, 0.5 + 0.3 * (span - minimum) / period)
+        need = self._need(period)
+        severity = min(0.95, 0.5 + 0.3 * (matched - need) / period)
         shown = " → ".join(quote(t.command, 50) for t in window[-period:])
         calls = [t.seq for t in window]
+        variations = f", {varied} step{'s' if varied > 1 else ''} varied" if varied else ""
         evidence = (
-            f"a cycle of {period} actions repeated {span / period:.1f} times with the same results "
+            f"a cycle of {period} actions repeated {span / period:.1f} times with the same results{variations} "
             f"({call_span(calls)}): {shown}"
         )
         return [Finding(self.name, session, event.record.agent, event.seq, severity, evidence, calls)]
@@ -103,3 +118,35 @@ class CycleDetector:
     def forget(self, session: str) -> None:
         self._steps.forget(session)
         self._tokens.pop(session, None)
+
+
+def _aligned(tokens: deque[_Token] | list[_Token], period: int) -> tuple[int, int]:
+    """How many of the latest steps match the step `period` before them, and how many varied.
+
+    Walking back from the latest step (which must match), each step is compared with its
+    counterpart one period earlier. Mismatches are passed over while they stay a minority (one in
+    three compared steps, and never two in a row): an extra step in either round (the lag shifts
+    by one) or a step done differently (one of two fixes tried in turn). A cycle of 8 with a `git
+    status` slipped in, or with its edit alternating between two variants, is still that cycle.
+    """
+    i = len(tokens) - 1
+    j = i - period
+    matched = varied = 0
+    missed = False
+    while j >= 0:
+        if tokens[i].same(tokens[j]):
+            matched += 1
+            missed = False
+            i, j = i - 1, j - 1
+            continue
+        if matched == 0 or missed or (varied + 1) * 3 > matched + varied + 1 + _SLACK:
+            break
+        varied += 1
+        missed = True
+        if i - 1 > j and tokens[i - 1].same(tokens[j]):
+            i -= 1  # a step the newer round has in addition
+        elif j > 0 and tokens[i].same(tokens[j - 1]):
+            j -= 1  # a step the older round had in addition
+        else:
+            i, j = i - 1, j - 1  # the same step, done differently this time
+    return matched, varied

@@ -75,9 +75,7 @@ def error_signature(text: str) -> str | None:
         kind, message = exceptions[-1]
         return normalise(f"{kind}: {message}" if message else kind)[:_WORDS_IN_MESSAGE]
     if exit_code not in (None, "0"):
-        lines = [
-            line for line in _TAG.sub("", body).splitlines() if line.strip(" `\t") and not _EXIT.search(line)
-        ]
+        lines = [line for line in _TAG.sub("", body).splitlines() if line.strip(" `\t") and not _EXIT.search(line)]
         last = normalise(lines[-1])[:_WORDS_IN_MESSAGE] if lines else ""
         return f"exit code {exit_code}" + (f": {last}" if last else "")
     return None

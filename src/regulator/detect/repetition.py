@@ -51,7 +51,9 @@ class RepetitionDetector:
                 f"with the same result ({call_span(calls)})"
             )
             subject = "repeat:" + step.action_key
-            findings.append(Finding(self.name, session, event.record.agent, event.seq, severity, evidence, calls, key=subject))
+            findings.append(
+                Finding(self.name, session, event.record.agent, event.seq, severity, evidence, calls, key=subject)
+            )
         return findings[-1:]
 
     def forget(self, session: str) -> None:

@@ -67,6 +67,11 @@ class ActionRequest(BaseModel):
     reason: str = Field(default="", max_length=2000)
 
 
+class PauseIncidentRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(default="", max_length=2000)
+
+
 def key_json(row: KeyRow) -> dict[str, Any]:
     return asdict(row) | {"revoked": row.revoked}
 
@@ -124,6 +129,7 @@ class AdminApi:
             Route(p + "/budgets/{scope}", self.set_budget, methods=["PUT"]),
             Route(p + "/budgets/{scope}", self.delete_budget, methods=["DELETE"]),
             Route(f"{p}/incidents", self.list_incidents),
+            Route(p + "/incidents/{incident_id}/pause", self.pause_incident, methods=["POST"]),
             Route(f"{p}/actions", self.action, methods=["POST"]),
             Route(f"{p}/reports/spend", self.report),
             Route(f"{p}/events", self.events),
@@ -310,6 +316,19 @@ class AdminApi:
         agent = request.query_params.get("agent")
         rows = await asyncio.to_thread(self.gw.store.list_incidents, since or 0.0, agent, limit)
         return JSONResponse({"incidents": [incident_json(i) for i in rows]})
+
+    async def pause_incident(self, request: Request) -> Response:
+        """A fleet incident's one action: pause every agent stuck on its cause."""
+        incident_id = request.path_params["incident_id"]
+        body: PauseIncidentRequest = await _body(request, PauseIncidentRequest)
+        try:
+            agents = self.gw.supervisor.pause_fleet_incident(incident_id, body.reason)
+        except KeyError:
+            raise ApiError(404, "not_found", f"{incident_id!r} is not a fleet incident open on this gateway") from None
+        for agent in agents:
+            await self.gw.publish_standing({"scope_kind": "agent", "name": agent, "state": "paused"})
+        await self.ops.poll(summary=False)
+        return JSONResponse({"incident": incident_id, "agents": agents, "state": "paused"})
 
     async def action(self, request: Request) -> Response:
         body: ActionRequest = await _body(request, ActionRequest)

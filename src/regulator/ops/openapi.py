@@ -339,6 +339,15 @@ def openapi_schema() -> dict[str, Any]:
                 ],
             ),
         },
+        "/admin/v1/incidents/{incident_id}/pause": {
+            "post": _op(
+                "Pause every agent of a fleet incident (one cause shared by several agents)",
+                _json(_obj({"incident": _STR, "agents": {"type": "array", "items": _STR}, "state": _STR})),
+                params=[_p("incident_id", "the fleet incident's id")],
+                body=_obj({"reason": _STR}),
+                extra=("404",),
+            ),
+        },
         "/admin/v1/actions": {
             "post": _op(
                 "Pause, resume, kill or reinstate an agent or a session",

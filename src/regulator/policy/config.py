@@ -57,6 +57,16 @@ class PersistenceConfig(BaseModel):
     max_nudges: int = Field(default=3, ge=1)  # per session; beyond, the ladder climbs without nudging
 
 
+class FleetConfig(BaseModel):
+    """Several agents of one fleet failing on the same cause: one fleet incident (policy/fleet.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    enabled: bool = True
+    window_s: float = Field(default=600.0, gt=0)  # the agents' hits must fall within this long
+    min_agents: int = Field(default=3, ge=2)
+
+
 class LadderOverride(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -74,6 +84,7 @@ class PolicyConfig(BaseModel):
     detector_max_action: dict[str, Action] = Field(default_factory=lambda: {"burn_rate": _WARN, "waiting": "throttle"})
     nudge_text: str = DEFAULT_NUDGE
     persistence: PersistenceConfig = Field(default_factory=PersistenceConfig)
+    fleet: FleetConfig = Field(default_factory=FleetConfig)
     throttle_s: float = Field(default=60.0, gt=0)
     throttle_min_interval_s: float = Field(default=5.0, ge=0)  # between calls while throttled
     pause_cooldown_s: float | None = Field(default=None, gt=0)  # None: paused until resumed

@@ -122,7 +122,7 @@ class Ladder:
         """A step that needs persistence: nudge first, hold until the nudged behaviour comes back."""
         persistence = self.config.persistence
         memory = state.memory
-        nudge = memory.nudged({f.subject for f in findings})
+        nudge = memory.nudged(findings)
         if nudge is None:
             steps = [step.action for step in ladder]
             if len(memory.nudges) >= persistence.max_nudges or "nudge" not in steps:

@@ -21,38 +21,42 @@ class Nudge:
     at: int  # the ladder's count of the session's calls when the nudge was decided
     seq: int  # that call's seq, for evidence (the nudge reaches the agent in the next call)
     subjects: frozenset[str]  # what the findings behind it were about
+    detectors: frozenset[str]  # and which detectors saw it: the same kind of waste again is no change
     detector: str
     evidence: str
     came_back: list[int] = field(default_factory=list)  # later calls that found a subject again
     quiet: int = 0  # calls since it settled without any of its subjects
     outcome: str = "watching"  # watching | persisted | changed
 
+    def about(self, findings: list[Finding]) -> bool:
+        return any(f.subject in self.subjects or f.detector in self.detectors for f in findings)
+
 
 @dataclass(slots=True)
 class LadderMemory:
     nudges: list[Nudge] = field(default_factory=list)
 
-    def nudged(self, subjects: set[str]) -> Nudge | None:
-        """The latest nudge about any of these subjects that the agent has not answered by changing."""
+    def nudged(self, findings: list[Finding]) -> Nudge | None:
+        """The latest nudge about what these findings are about that the agent has not answered by changing."""
         for nudge in reversed(self.nudges):
-            if nudge.outcome != "changed" and nudge.subjects & subjects:
+            if nudge.outcome != "changed" and nudge.about(findings):
                 return nudge
         return None
 
     def record(self, at: int, findings: list[Finding], behind: Finding, limit: int) -> Nudge:
         subjects = frozenset(f.subject for f in findings)
-        nudge = Nudge(at, behind.seq, subjects, behind.detector, behind.evidence)
+        detectors = frozenset(f.detector for f in findings)
+        nudge = Nudge(at, behind.seq, subjects, detectors, behind.detector, behind.evidence)
         self.nudges.append(nudge)
         del self.nudges[:-limit]
         return nudge
 
     def watch(self, at: int, findings: list[Finding], settle: int, window: int) -> None:
         """Update every settled nudge with this call: did its subject come back, or stay away?"""
-        subjects = {f.subject for f in findings}
         for nudge in self.nudges:
             if at < nudge.at + settle or nudge.outcome == "changed":
                 continue
-            if nudge.subjects & subjects:
+            if nudge.about(findings):
                 nudge.came_back.append(max(f.seq for f in findings))
                 del nudge.came_back[:-8]
                 nudge.quiet = 0

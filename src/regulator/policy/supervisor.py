@@ -28,9 +28,10 @@ from regulator.detect.base import Detector, Finding
 from regulator.detect.config import DetectConfig
 from regulator.detect.judge import Judge, Opinion
 from regulator.detect.registry import build_detectors, run_detectors
-from regulator.events import CallEvent, Incident, Standing
+from regulator.events import CallEvent, CallRecord, Incident, Standing
 from regulator.policy.baselines import BASELINES, baseline_detectors, baseline_policy
 from regulator.policy.config import PolicyConfig
+from regulator.policy.fleet import FleetCorrelator
 from regulator.policy.ladder import Decision, Ladder
 from regulator.policy.standing import StandingBook, Verdict
 from regulator.store.base import StandingStore
@@ -66,6 +67,8 @@ class Supervisor:
         self._held: dict[str, _Held] = {}
         self._tokens = 0
         self._judged: list[Incident] = []  # applied on the judge's thread, reported by the next observe
+        fleet = self.config.fleet
+        self.fleet = FleetCorrelator(fleet.window_s, fleet.min_agents) if fleet.enabled else None
 
     def verdict(self, agent: str, session: str, now: float | None = None) -> Verdict:
         return self.standing.verdict(agent, session, now)
@@ -77,6 +80,8 @@ class Supervisor:
         """This call's incidents, and those of judge answers that arrived since the last call."""
         record = event.record
         findings = self.findings(event)
+        if self.fleet is not None:
+            self._correlate(record, findings)
         with self._lock:
             incidents, self._judged = self._judged, []
             for decision in self.ladder.decide(record.agent, record.session, findings, record.fleet):
@@ -86,6 +91,28 @@ class Supervisor:
                     self._held.pop(record.session, None)  # superseded: a stale answer will be ignored
                     incidents.append(self._act(event, decision))
         return incidents
+
+    def _correlate(self, record: CallRecord, findings: list[Finding]) -> None:
+        """A fleet incident goes to the store (the operator surfaces), not into the session's incidents."""
+        assert self.fleet is not None
+        raised = self.fleet.observe(record, findings)
+        if raised is not None:
+            incident, entry = raised
+            self.fleet.register(entry, self.standing.store.add_incident(incident))
+            log.warning("fleet incident %s: %s", incident.incident_id, incident.evidence)
+
+    def pause_fleet_incident(self, incident_id: str, reason: str = "") -> list[str]:
+        """Pause every agent of a fleet incident (those that joined it since too); their names.
+
+        Raises KeyError for an id that is not a fleet incident this gateway raised.
+        """
+        if self.fleet is None or (entry := self.fleet.incident(incident_id)) is None:
+            raise KeyError(incident_id)
+        why = reason or f"paused with fleet incident {incident_id}: {entry.cause}"
+        agents = list(entry.agents)
+        for agent in agents:
+            self.standing.set("agent", agent, "paused", why, None, incident_id)
+        return agents
 
     def _should_judge(self, session: str, decision: Decision) -> bool:
         if self.judge is None or not self.judge.borderline(decision.severity):

@@ -25,10 +25,11 @@ import orjson
 from regulator.events import Usage
 from regulator.mock.answers import prompt_tokens
 from regulator.sim import workspace as ws
+from regulator.sim.stuck import SHARED_OUTAGE
 from regulator.sim.workspace import Repo
 
-Behaviour = Literal["productive", "stuck", "oscillating", "runaway", "fanout"]
-BEHAVIOURS: tuple[Behaviour, ...] = ("productive", "stuck", "oscillating", "runaway", "fanout")
+Behaviour = Literal["productive", "stuck", "oscillating", "runaway", "fanout", "outage"]
+BEHAVIOURS: tuple[Behaviour, ...] = ("productive", "stuck", "oscillating", "runaway", "fanout", "outage")
 # Work that must never be stopped; the others waste money from the step their loop starts.
 LEGITIMATE: frozenset[Behaviour] = frozenset({"productive", "fanout"})
 SUBMIT = "echo COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT && git add -A && git diff --cached"
@@ -197,7 +198,18 @@ def productive(repo: Repo, rng: random.Random) -> Iterator[Step]:
 
 
 def stuck(repo: Repo, rng: random.Random) -> Iterator[Step]:
-    root_t, chain_t, attempts = rng.choice(ws.STUCK_ROOTS)
+    return _stuck_on(rng.choice(ws.STUCK_ROOTS), repo, rng)
+
+
+def outage(repo: Repo, rng: random.Random) -> Iterator[Step]:
+    """Stuck on what every agent of the fleet shares: the Redis server the tests need is down."""
+    return _stuck_on(ws.STUCK_ROOTS[SHARED_OUTAGE], repo, rng)
+
+
+def _stuck_on(
+    root_of: tuple[str, str, tuple[tuple[str, str, str], ...]], repo: Repo, rng: random.Random
+) -> Iterator[Step]:
+    root_t, chain_t, attempts = root_of
     root = root_t.format(pkg=repo.package)
     chain = chain_t.format(pkg=repo.package, n=rng.randint(600, 720))
     yield from _explore(repo, rng)
@@ -308,6 +320,7 @@ STEPS = {
     "oscillating": oscillating,
     "runaway": runaway,
     "fanout": fanout,
+    "outage": outage,
 }
 
 

@@ -70,4 +70,10 @@ SCENARIOS: dict[str, Scenario] = {
         model="claude-sonnet-4-5",
         horizon="month",
     ),
+    "shared-outage": Scenario(
+        name="shared-outage",
+        description="agents whose tests all need the same Redis server, which is down: one fleet incident",
+        mix={"outage": 1.0},
+        model="claude-sonnet-4-5",
+    ),
 }

@@ -109,6 +109,7 @@ STUCK_ROOTS: tuple[tuple[str, str, tuple[tuple[str, str, str], ...]], ...] = (
         ),
     ),
 )
+SHARED_OUTAGE = 2  # the root a whole fleet can share: a service (Redis) that is down for everyone
 AGAIN = (
     "The same error again.",
     "Still failing with the same error.",
