@@ -23,7 +23,7 @@ def demo(
     duration: float = typer.Option(
         90.0, "--duration", min=1, max=86_400, help="Seconds to run (Ctrl-C ends it early)."
     ),
-    scenario: str = typer.Option("default", "--scenario", help="default or openclaw."),
+    scenario: str = typer.Option("default", "--scenario", help="default, openclaw or shared-outage."),
     seed: int = typer.Option(0, "--seed", help="Seed of the fleet's behaviours and content."),
     as_json: bool = typer.Option(False, "--json", help="Print the summary as one JSON object, nothing else."),
     data_dir: str | None = typer.Option(None, "--data-dir", help="Where to keep the run (default: a new temp dir)."),
@@ -80,6 +80,11 @@ def render_summary(s: dict[str, Any]) -> str:
     ]
     for stop in s["stopped"]:
         lines.append(f"    {stop['agent']} {stop['behaviour']:<11} {stop['how']:<6} {_short(stop['reason'])}")
+    for fleet in s.get("fleet_incidents", []):
+        lines.append(
+            f"  fleet incident   {fleet['incident']}: {len(fleet['agents'])} agents of fleet {fleet['fleet']!r} on "
+            f"{fleet['cause']} (one action pauses them all: regulator pause --incident {fleet['incident']})"
+        )
     running = s["wasteful_running"]
     if running:
         kinds = Counter(r["behaviour"] for r in running)

@@ -29,6 +29,7 @@ _WORD = re.compile(r"\w+")
 _TAG = re.compile(r"</?\w+>")
 _SAYS_SOMETHING = 8  # words of a result beyond its tags: fewer is an exit status at most
 _LONG = 5  # a period from which a cycle may be named before its second round is complete
+_TOLERANT = 4  # a period from which a step may vary between rounds (shorter cycles have too few steps to tell)
 _SLACK = 2  # mismatches a cycle may have beyond one in three of its compared steps
 # Overlap two actions need: when their result is empty (an edit: the action is all the evidence),
 # when it says something, when it is a failure (the same failing tests from `npm test` and `npx
@@ -78,7 +79,7 @@ class CycleDetector:
     def _cycle(self, tokens: list[_Token]) -> tuple[int, int, int] | None:
         """(period, matched steps, steps that varied) of the shortest cycle the tail is in, if any."""
         for period in range(self.min_period, self.max_period + 1):
-            matched, varied = _aligned(tokens, period)
+            matched, varied = _aligned(tokens, period, tolerant=period >= _TOLERANT)
             if matched < self._need(period):
                 continue
             last = tokens[-period:]
@@ -120,11 +121,11 @@ class CycleDetector:
         self._tokens.pop(session, None)
 
 
-def _aligned(tokens: deque[_Token] | list[_Token], period: int) -> tuple[int, int]:
+def _aligned(tokens: deque[_Token] | list[_Token], period: int, tolerant: bool = True) -> tuple[int, int]:
     """How many of the latest steps match the step `period` before them, and how many varied.
 
     Walking back from the latest step (which must match), each step is compared with its
-    counterpart one period earlier. Mismatches are passed over while they stay a minority (one in
+    counterpart one period earlier. In a long cycle (`tolerant`), mismatches are passed over while they stay a minority (one in
     three compared steps, and never two in a row): an extra step in either round (the lag shifts
     by one) or a step done differently (one of two fixes tried in turn). A cycle of 8 with a `git
     status` slipped in, or with its edit alternating between two variants, is still that cycle.
@@ -139,7 +140,7 @@ def _aligned(tokens: deque[_Token] | list[_Token], period: int) -> tuple[int, in
             missed = False
             i, j = i - 1, j - 1
             continue
-        if matched == 0 or missed or (varied + 1) * 3 > matched + varied + 1 + _SLACK:
+        if not tolerant or matched == 0 or missed or (varied + 1) * 3 > matched + varied + 1 + _SLACK:
             break
         varied += 1
         missed = True

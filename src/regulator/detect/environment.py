@@ -73,7 +73,7 @@ class EnvironmentDetector:
         commands = list(dict.fromkeys(command for _, command in matching))
         if count < self.min_count or len(commands) < 2:
             return []  # one command failing again and again is the repetition detector's
-        severity = min(0.95, 0.45 + 0.15 * (count - self.min_count + 1))
+        severity = min(0.95, 0.5 + 0.15 * (count - self.min_count))
         shown = ", ".join(quote(c, 40) for c in commands[-3:])
         tried = f"{len(commands)} different commands"
         calls = [seq for seq, _ in matching]

@@ -315,7 +315,15 @@ class AdminApi:
         limit = _int(request, "limit", 100, 1, 1000)
         agent = request.query_params.get("agent")
         rows = await asyncio.to_thread(self.gw.store.list_incidents, since or 0.0, agent, limit)
-        return JSONResponse({"incidents": [incident_json(i) for i in rows]})
+        fleet = self.gw.supervisor.fleet
+        incidents = []
+        for row in rows:
+            found = incident_json(row)
+            live = fleet.incident(row.incident_id) if fleet is not None and row.detector == "fleet" else None
+            if live is not None:  # every agent that has hit the cause, those that joined after it was raised too
+                found["agents"] = list(live.agents)
+            incidents.append(found)
+        return JSONResponse({"incidents": incidents})
 
     async def pause_incident(self, request: Request) -> Response:
         """A fleet incident's one action: pause every agent stuck on its cause."""

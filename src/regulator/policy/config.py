@@ -30,7 +30,7 @@ class LadderStep(BaseModel):
 def default_ladder() -> list[LadderStep]:
     return [
         LadderStep(action="warn", min_severity=0.5, min_calls=2),
-        LadderStep(action="nudge", min_severity=0.55),
+        LadderStep(action="nudge", min_severity=0.6),
         LadderStep(action="throttle", min_severity=0.7),
         LadderStep(action="downgrade", min_severity=0.75),
         LadderStep(action="pause", min_severity=0.8),

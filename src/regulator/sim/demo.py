@@ -25,6 +25,7 @@ from regulator.app import GatewayServer
 from regulator.config import Config, ModelConfig, UpstreamConfig
 from regulator.events import Incident
 from regulator.mock.server import MockServer
+from regulator.policy.supervisor import Supervisor
 from regulator.ops.auth import TOKEN_FILE
 from regulator.pricing.catalog import PriceBook
 from regulator.sim.fleet import AgentState, Fleet
@@ -114,6 +115,7 @@ async def run_demo(
             rss_samples = await _run_fleet(fleet, options.duration_s, data_dir, on_progress, progress_every_s)
             run_s = time.perf_counter() - started
             rss_end = rss_mb()
+            fleet_incidents = _fleet_incidents(server.gateway.supervisor)
         finally:
             server.stop()  # flushes the ledger
         mock_requests = int(mock.app.stats()["requests"])
@@ -124,12 +126,23 @@ async def run_demo(
         rss_mb_start=round(rss_start, 1),
         rss_mb_end=round(rss_end, 1),
         rss_mb_max=round(max([rss_start, rss_end, *rss_samples]), 1),
+        fleet_incidents=fleet_incidents,
         seed=options.seed,
         dashboard=f"{server.url}/dashboard",
         trace=str(data_dir / "trace.jsonl"),
         data_dir=str(data_dir),
     )
     return summary
+
+
+def _fleet_incidents(supervisor: Supervisor) -> list[dict[str, Any]]:
+    """The fleet incidents the gateway raised, with every agent that hit each cause by the end."""
+    if supervisor.fleet is None:
+        return []
+    return [
+        {"incident": entry.incident_id, "fleet": entry.fleet, "cause": entry.cause, "agents": sorted(entry.agents)}
+        for entry in supervisor.fleet.open_incidents()
+    ]
 
 
 async def _run_fleet(
