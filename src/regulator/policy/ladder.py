@@ -125,13 +125,13 @@ class Ladder:
         nudge = memory.nudged(findings)
         if nudge is None:
             steps = [step.action for step in ladder]
-            if len(memory.nudges) >= persistence.max_nudges or "nudge" not in steps:
+            if len(memory.nudges) >= persistence.max_nudges or "nudge" not in steps or strength >= persistence.certain:
                 state.level = target  # nudged enough: the ladder climbs as without persistence
                 return [Decision(ladder[target].action, strength, behind)]
             memory.record(state.calls, findings, behind, persistence.max_nudges)
             state.level = max(state.level, steps.index("nudge"))
             return [Decision("nudge", strength, behind)]
-        if len(nudge.came_back) < persistence.persist:
+        if len(nudge.came_back) < persistence.persist and strength < persistence.certain:
             return []  # nudged, not yet answered: wait for the next calls to show whether it changed
         steps = [step.action for step in ladder]
         if "pause" in steps and state.level < steps.index("pause") < target:
