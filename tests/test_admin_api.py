@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from conftest import RunningGateway
+from detect_support import ScriptedSession
 from regulator.events import Incident
 
 ADMIN = "/admin/v1"
@@ -290,3 +291,23 @@ def test_cli_status_agents_incidents_and_pause_against_the_running_gateway(gatew
     assert runner.invoke(app, ["incidents"], env=env).exit_code == 0
     wrong = runner.invoke(app, ["status", "--token", "nope"], env=env)
     assert wrong.exit_code == 1 and "401" in wrong.output
+
+
+def test_a_fleet_incident_pauses_all_its_agents_with_one_action(gateway: RunningGateway) -> None:
+    keys = {agent: gateway.new_key(agent, "default", "default") for agent in ("svc-1", "svc-2", "svc-3")}
+    supervisor = gateway.gateway.supervisor
+    refused = "exit code 1\ndial tcp 127.0.0.1:5432: connect: connection refused"
+    for agent in keys:
+        session = ScriptedSession(session=f"{agent}-run", agent=agent, style="openai", start_ts=time.time())
+        for command in ("npm test", "npm run migrate", "psql -h localhost -c 'select 1'", "npm test -- --runInBand"):
+            supervisor.observe(session.call(command, refused, is_error=True))
+    with admin(gateway) as client:
+        [incident] = [i for i in client.get(ADMIN + "/incidents").json()["incidents"] if i["detector"] == "fleet"]
+        assert "port 5432" in incident["evidence"] and sorted(incident["agents"]) == sorted(keys)
+        response = client.post(ADMIN + f"/incidents/{incident['incident_id']}/pause", json={"reason": "db is down"})
+        assert response.status_code == 200 and sorted(response.json()["agents"]) == sorted(keys)
+        assert client.post(ADMIN + "/incidents/inc-nope/pause").json()["error"]["code"] == "not_found"
+    for key in keys.values():
+        paused = call(gateway, key)
+        assert paused.status_code == 429 and paused.json()["error"]["code"] == "agent_paused"
+    assert call(gateway).status_code == 200  # an agent of the fleet that never hit the cause goes on

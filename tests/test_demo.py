@@ -79,3 +79,13 @@ def test_demo_command_prints_one_json_object(tmp_path: Path) -> None:
                 "ledger_calls", "ledger_spend_usd", "calls_sent", "rss_mb_start", "rss_mb_end"):  # fmt: skip
         assert key in summary
     assert summary["calls_sent"] == summary["ledger_calls"] > 0
+
+
+async def test_ten_agents_sharing_one_outage_make_one_fleet_incident(tmp_path: Path) -> None:
+    summary = await run_demo(DemoOptions(agents=10, duration_s=10, scenario="shared-outage", seed=3, data_dir=tmp_path))
+    [fleet] = summary["fleet_incidents"]
+    assert fleet["cause"] == "unreachable `port 6379`" and fleet["fleet"] == "demo"
+    assert len(fleet["agents"]) == 10  # every agent that hit the cause, also those that joined after it was raised
+    assert summary["incidents_by_action"]["fleet"] == 1
+    assert summary["wasteful_stopped"] == 10 and summary["stopped_without_incident"] == []
+    assert f"regulator pause --incident {fleet['incident']}" in render_summary(summary)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -120,3 +121,33 @@ def test_different_edits_meeting_the_same_failure_are_no_cycle() -> None:
             ("pytest tests/test_rows.py -q", pytest_run(rng, {TESTS[0]: "AssertionError: assert None == []"}))
         )
     assert not any(_findings(script, "text"))
+
+
+def long_round(rng: random.Random, turn: int) -> list[tuple[str, str]]:
+    """Eight steps of a stuck debugging round; one of two fixes in turn, and sometimes a look in between."""
+    fix = ("return rows or []", "return list(rows)")[turn % 2]
+    failing = pytest_run(random.Random(4), {TESTS[2]: "AssertionError: assert 2 == 1"})
+    round_ = [
+        (f"sed -i 's/return rows/{fix}/' rowkit/parse.py", ""),
+        ("python -m pytest tests/test_rows.py -q", failing),
+        ("cat rowkit/parse.py", "def parse_rows(rows):\n    if not rows:\n        return []\n    return rows\n" * 3),
+        ("git diff rowkit/parse.py", f"-    return rows\n+    {fix}\n"),
+        ("git checkout rowkit/parse.py", ""),
+        ("grep -n parse_rows -r rowkit tests", "rowkit/parse.py:1:def parse_rows(rows):\ntests/test_rows.py:3:from rowkit"),
+        ("python -m build --wheel", "Successfully built rowkit-0.1.0-py3-none-any.whl"),
+        ("tail -n 20 build.log", "copying rowkit/parse.py -> build/lib/rowkit\nrunning egg_info\nwriting rowkit.egg-info"),
+    ]
+    if rng.random() < 0.5:
+        round_.insert(rng.randrange(1, len(round_)), ("git status --short", " M rowkit/parse.py"))
+    return round_
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_a_cycle_of_eight_with_varied_and_inserted_steps_is_found_early_in_its_third_round(style: str) -> None:
+    rng = random.Random(style)
+    rounds = [long_round(rng, turn) for turn in range(4)]
+    found = _findings([step for round_ in rounds for step in round_], style)
+    first = next(i for i, f in enumerate(found) if f)
+    assert first <= len(rounds[0]) + len(rounds[1]) + 4, (first, [len(r) for r in rounds])
+    # A step slipped in makes a round 8 or 9 steps long; either period is that cycle.
+    assert re.match(r"a cycle of [789] actions", found[first][0].evidence)

@@ -21,6 +21,7 @@ from regulator.detect.judge import Judge, condense, parse_answer
 from regulator.detect.registry import build_detectors
 from regulator.events import CallEvent, Incident
 from regulator.mock.server import MockServer
+from regulator.policy.config import PersistenceConfig, PolicyConfig
 from regulator.policy.standing import MemoryStandingStore, StandingBook
 from regulator.policy.supervisor import Supervisor, load_supervisor
 from regulator.sim.fleet import SimAgent
@@ -42,9 +43,14 @@ def judge_gateway(
     yield gw, config
 
 
+# These tests are about the judge's borderline steps, reached on the old straight climb; the nudge
+# first ladder (tests/test_policy_persistence.py) would hold them for a nudge instead.
+STRAIGHT = PolicyConfig(persistence=PersistenceConfig(enabled=False))
+
+
 def _supervisor(config: JudgeConfig) -> tuple[Supervisor, MemoryStandingStore]:
     store = MemoryStandingStore()
-    return Supervisor(build_detectors(), standing=StandingBook(store), judge=Judge(config)), store
+    return Supervisor(build_detectors(), STRAIGHT, standing=StandingBook(store), judge=Judge(config)), store
 
 
 def _loop_until_held(supervisor: Supervisor, session: ScriptedSession) -> list[Incident]:
@@ -185,7 +191,7 @@ def test_judge_calls_are_capped_per_session(
     mock_upstream.app.script({"content": '{"progress": true, "reason": "fine"}'}, contains=ASKED)
     store = MemoryStandingStore()
     judge = Judge(config.model_copy(update={"max_per_session": 1}))
-    supervisor = Supervisor([_Fixed([0.72, 0.0, 0.85])], standing=StandingBook(store), judge=judge)
+    supervisor = Supervisor([_Fixed([0.72, 0.0, 0.85])], STRAIGHT, standing=StandingBook(store), judge=judge)
     session = ScriptedSession(session="s-cap")
     assert supervisor.observe(session.call("make", "ok")) == []  # throttle at 0.72: borderline, asked
     assert [i.detector for i in _wait_for(store, 1)] == ["judge"]
@@ -213,7 +219,10 @@ def test_a_busy_judge_has_no_opinion_at_once(
     mock_upstream.app.script({"content": '{"progress": true, "reason": "slow"}'}, contains=ASKED, headers=slow)
     store = MemoryStandingStore()
     supervisor = Supervisor(
-        build_detectors(), standing=StandingBook(store), judge=Judge(config.model_copy(update={"max_waiting": 1}))
+        build_detectors(),
+        STRAIGHT,
+        standing=StandingBook(store),
+        judge=Judge(config.model_copy(update={"max_waiting": 1})),
     )
     incidents = []
     for name in ("s-a", "s-b", "s-c"):  # one asked, one waiting, one too many

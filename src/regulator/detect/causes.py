@@ -194,10 +194,10 @@ def _words(name: str) -> frozenset[str]:
 
 
 def same_cause(a: Cause, b: Cause) -> bool:
-    """One cause, however each tool named it: the same family, and names that share a distinctive word.
+    """One cause, however each tool named it: the same family, and one name's distinctive words all in the other's.
 
-    `@acme/schema-utils` and `schema-utils`, `/var/lib/app` and `/var/lib/app/config.json` are one
-    cause; an unnamed cause of a family matches any cause of that family.
+    `@acme/schema-utils` and `schema-utils`, `com.acme:schema` and `com.acme.schema` are one cause,
+    `left-pad` and `right-pad` are not; an unnamed cause of a family matches any cause of that family.
     """
     if a.family != b.family:
         return False
@@ -207,4 +207,5 @@ def same_cause(a: Cause, b: Cause) -> bool:
         return a.name == b.name
     if a.family == "unreachable" and a.name.startswith("port ") != b.name.startswith("port "):
         return True  # a host and a port: tools name one or the other of the same unreachable service
-    return bool(_words(a.name) & _words(b.name))
+    shorter, longer = sorted((_words(a.name), _words(b.name)), key=len)
+    return shorter <= longer

@@ -124,11 +124,11 @@ class CycleDetector:
 def _aligned(tokens: deque[_Token] | list[_Token], period: int, tolerant: bool = True) -> tuple[int, int]:
     """How many of the latest steps match the step `period` before them, and how many varied.
 
-    Walking back from the latest step (which must match), each step is compared with its
-    counterpart one period earlier. In a long cycle (`tolerant`), mismatches are passed over while they stay a minority (one in
-    three compared steps, and never two in a row): an extra step in either round (the lag shifts
-    by one) or a step done differently (one of two fixes tried in turn). A cycle of 8 with a `git
-    status` slipped in, or with its edit alternating between two variants, is still that cycle.
+    Walking back from the latest step, each step is compared with its counterpart one period
+    earlier. In a long cycle (`tolerant`), mismatches are passed over while they stay a minority
+    (one in three compared steps, and never two in a row): an extra step in either round (the lag
+    shifts by one) or a step done differently (one of two fixes tried in turn). A cycle of 8 with a
+    `git status` slipped in, or with its edit alternating between two variants, is still that cycle.
     """
     i = len(tokens) - 1
     j = i - period
@@ -140,7 +140,7 @@ def _aligned(tokens: deque[_Token] | list[_Token], period: int, tolerant: bool =
             missed = False
             i, j = i - 1, j - 1
             continue
-        if not tolerant or matched == 0 or missed or (varied + 1) * 3 > matched + varied + 1 + _SLACK:
+        if not tolerant or missed or (varied + 1) * 3 > matched + varied + 1 + _SLACK:
             break
         varied += 1
         missed = True

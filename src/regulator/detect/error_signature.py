@@ -130,6 +130,8 @@ class ErrorSignatureDetector:
         if repeats >= run:
             calls = [seq for seq, sig, _ in recent if sig == signature]
             attempts = len({key for _, sig, key in recent if sig == signature})
+            if attempts == 1 and count < self.window // 2 + 1:
+                return []  # one command failing the same way a few times is the repetition detector's
             varied = f" after {attempts} different actions" if attempts > 1 else " from the same action"
             evidence = (
                 f"same error {quote(signature)} in {count} of the last {len(recent)} tool results"

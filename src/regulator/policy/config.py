@@ -55,7 +55,7 @@ class PersistenceConfig(BaseModel):
     persist: int = Field(default=1, ge=1)  # calls after it settled that found what was nudged about
     watch_calls: int = Field(default=6, ge=1)  # calls without it: the agent changed approach
     max_nudges: int = Field(default=3, ge=1)  # per session; beyond, the ladder climbs without nudging
-    certain: float = Field(default=0.9, ge=0, le=1)  # evidence this strong acts at once: no burst is that sure
+    certain: float = Field(default=0.85, ge=0, le=1)  # evidence this strong acts at once: no burst is that sure
 
 
 class FleetConfig(BaseModel):

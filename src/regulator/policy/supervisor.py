@@ -115,8 +115,8 @@ class Supervisor:
         return agents
 
     def _should_judge(self, session: str, decision: Decision) -> bool:
-        if self.judge is None or not self.judge.borderline(decision.severity):
-            return False
+        if self.judge is None or not self.judge.borderline(decision.severity) or decision.action in ("warn", "nudge"):
+            return False  # a nudge restricts nothing: asking a model about it would cost more than it
         return session in self._held or self.judge.may_ask(session)
 
     def _hold(self, event: CallEvent, decision: Decision) -> None:

@@ -1,0 +1,50 @@
+"""Polling is waiting: recognised, left out of the loop detectors, bounded by a budget instead of stopped."""
+
+from __future__ import annotations
+
+import pytest
+from detect_support import ScriptedSession
+
+from regulator.detect.waiting import WaitingDetector, is_waiting
+from regulator.policy.supervisor import load_supervisor
+
+
+@pytest.mark.parametrize(
+    ("tool", "text"),
+    [
+        ("bash", "sleep 30 && tail -n 3 build.log"),
+        ("bash", "until curl -sf localhost:8080/health; do sleep 2; done"),
+        ("bash", "kubectl rollout status deploy/api --timeout=60s"),
+        ("bash", "gh run watch --exit-status"),
+        ("shell", '{"command": ["bash", "-lc", "sleep 20; curl -s localhost:3000/health"]}'),
+        ("BashOutput", '{"bash_id": "bash_3"}'),
+        ("wait_for_job", '{"job": "build-42"}'),
+    ],
+)
+def test_sleeps_blocking_checks_and_wait_tools_are_waiting(tool: str, text: str) -> None:
+    assert is_waiting(tool, text)
+
+
+@pytest.mark.parametrize(("tool", "text"), [("bash", "npm test"), ("bash", "tail -n 3 build.log"), ("Read", '{"file_path": "a.py"}')])
+def test_ordinary_commands_are_not_waiting(tool: str, text: str) -> None:
+    assert not is_waiting(tool, text)
+
+
+def test_a_long_wait_past_its_budget_is_a_finding_that_names_the_cost() -> None:
+    detector = WaitingDetector(max_calls=5, max_usd=100.0)
+    session = ScriptedSession(style="openai", cost_usd=0.02)
+    found = [detector.observe(session.call("sleep 30; gh run list --limit 1", "in_progress\tci\tmain")) for _ in range(8)]
+    assert not any(found[:5]) and all(found[6:])
+    assert "5 checks in a row" in found[5][0].evidence and "$0.10" in found[5][0].evidence
+
+
+def test_a_build_polled_for_a_long_time_is_slowed_down_never_stopped() -> None:
+    supervisor = load_supervisor("default")
+    session = ScriptedSession(style="anthropic", cost_usd=0.05)
+    actions: list[str] = []
+    for _ in range(60):
+        # The same answer every time: without recognising the wait, this is an exact repetition.
+        event = session.call("sleep 60 && curl -s localhost:8080/health", "curl: (7) Failed to connect", is_error=True)
+        assert not supervisor.verdict(session.agent, session.session).refused
+        actions += [incident.action for incident in supervisor.observe(event)]
+    assert actions == ["throttle"]
