@@ -133,9 +133,15 @@ def long_round(rng: random.Random, turn: int) -> list[tuple[str, str]]:
         ("cat rowkit/parse.py", "def parse_rows(rows):\n    if not rows:\n        return []\n    return rows\n" * 3),
         ("git diff rowkit/parse.py", f"-    return rows\n+    {fix}\n"),
         ("git checkout rowkit/parse.py", ""),
-        ("grep -n parse_rows -r rowkit tests", "rowkit/parse.py:1:def parse_rows(rows):\ntests/test_rows.py:3:from rowkit"),
+        (
+            "grep -n parse_rows -r rowkit tests",
+            "rowkit/parse.py:1:def parse_rows(rows):\ntests/test_rows.py:3:from rowkit",
+        ),
         ("python -m build --wheel", "Successfully built rowkit-0.1.0-py3-none-any.whl"),
-        ("tail -n 20 build.log", "copying rowkit/parse.py -> build/lib/rowkit\nrunning egg_info\nwriting rowkit.egg-info"),
+        (
+            "tail -n 20 build.log",
+            "copying rowkit/parse.py -> build/lib/rowkit\nrunning egg_info\nwriting rowkit.egg-info",
+        ),
     ]
     if rng.random() < 0.5:
         round_.insert(rng.randrange(1, len(round_)), ("git status --short", " M rowkit/parse.py"))

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from detect_support import ScriptedSession
 
+from detect_support import ScriptedSession
 from regulator.detect.causes import Cause, cause_of, same_cause
 from regulator.detect.environment import EnvironmentDetector
 
@@ -12,22 +12,42 @@ from regulator.detect.environment import EnvironmentDetector
 @pytest.mark.parametrize(
     ("text", "family", "name"),
     [
-        ("Error: Cannot find module '@acme/schema'\nRequire stack:\n- /app/src/index.js", "missing module", "@acme/schema"),
-        ("src/db.ts:3:20 - error TS2307: Cannot find module 'pg-native' or its type declarations.", "missing module", "pg-native"),
+        (
+            "Error: Cannot find module '@acme/schema'\nRequire stack:\n- /app/src/index.js",
+            "missing module",
+            "@acme/schema",
+        ),
+        (
+            "src/db.ts:3:20 - error TS2307: Cannot find module 'pg-native' or its type declarations.",
+            "missing module",
+            "pg-native",
+        ),
         ("ModuleNotFoundError: No module named 'fastparse'", "missing module", "fastparse"),
-        ("main.go:7:2: no required module provides package github.com/acme/log; to add it:", "missing module", "github.com/acme/log"),
+        (
+            "main.go:7:2: no required module provides package github.com/acme/log; to add it:",
+            "missing module",
+            "github.com/acme/log",
+        ),
         ("error[E0432]: unresolved import `tokio_acme`\n --> src/lib.rs:3:5", "missing module", "tokio_acme"),
         ("ERROR: No matching distribution found for acme-sdk==1.2", "missing module", "acme-sdk"),
         ("sh: 1: protoc: not found", "missing binary", "protoc"),
         ('exec: "buf": executable file not found in $PATH', "missing binary", "buf"),
         ("Error: spawn ffmpeg ENOENT", "missing binary", "ffmpeg"),
-        ("ImportError: libpq.so.5: cannot open shared object file: No such file or directory", "missing library", "libpq.so.5"),
+        (
+            "ImportError: libpq.so.5: cannot open shared object file: No such file or directory",
+            "missing library",
+            "libpq.so.5",
+        ),
         ("curl: (6) Could not resolve host: registry.internal", "unreachable", "registry.internal"),
         ("dial tcp 127.0.0.1:5432: connect: connection refused", "unreachable", "port 5432"),
         ("Error 111 connecting to localhost:6379. Connection refused.", "unreachable", "port 6379"),
         ("PermissionError: [Errno 13] Permission denied: '/var/lib/app'", "permission denied", "/var/lib/app"),
         ("Error: listen EADDRINUSE: address already in use :::3000", "port in use", "port 3000"),
-        ("npm ERR! 401 Unauthorized - GET https://npm.pkg.github.com/@acme%2fcore", "access denied", "npm.pkg.github.com"),
+        (
+            "npm ERR! 401 Unauthorized - GET https://npm.pkg.github.com/@acme%2fcore",
+            "access denied",
+            "npm.pkg.github.com",
+        ),
     ],
 )
 def test_a_cause_is_read_from_each_toolchains_wording(text: str, family: str, name: str) -> None:
@@ -40,7 +60,10 @@ def test_a_test_failure_or_a_compile_error_is_no_environment_cause() -> None:
 
 
 def test_one_cause_named_differently_by_two_tools_is_the_same_cause() -> None:
-    assert same_cause(cause_of("Cannot find module '@acme/schema-utils'"), cause_of("npm ERR! 404 Not Found - GET https://registry.npmjs.org/schema-utils - Not found"))  # type: ignore[arg-type]
+    assert same_cause(
+        cause_of("Cannot find module '@acme/schema-utils'"),
+        cause_of("npm ERR! 404 Not Found - GET https://registry.npmjs.org/schema-utils - Not found"),
+    )  # type: ignore[arg-type]
     assert same_cause(Cause("unreachable", "db.internal"), Cause("unreachable", "port 5432"))
     assert not same_cause(Cause("missing module", "left-pad"), Cause("missing module", "right-pad"))
     assert not same_cause(Cause("missing binary", "protoc"), Cause("missing module", "protoc"))
@@ -56,7 +79,10 @@ def _attempts(detector: EnvironmentDetector, session: ScriptedSession, attempts:
 def test_varied_commands_failing_on_one_cause_are_found_and_the_cause_is_named() -> None:
     errors = [
         ("npm ci", "npm ERR! 404 Not Found - GET https://registry.npmjs.org/@corp%2ftelemetry - Not found"),
-        ("npx jest", "Cannot find module '@corp/telemetry' from 'src/index.ts'\n    at Resolver.resolveModule (x.js:1:2)"),
+        (
+            "npx jest",
+            "Cannot find module '@corp/telemetry' from 'src/index.ts'\n    at Resolver.resolveModule (x.js:1:2)",
+        ),
         ("cat package.json", '{"name": "app"}'),
         ("yarn build", "Error: Cannot find module '@corp/telemetry'\nRequire stack:\n- /app/src/a.js"),
         ("rm -rf node_modules && npm install", "npm ERR! 404 '@corp/telemetry@^2.1.0' is not in this registry."),

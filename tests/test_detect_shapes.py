@@ -6,8 +6,8 @@ from __future__ import annotations
 import random
 
 import pytest
-from heldout.shapes import SHAPES, Conversation, Step
 
+from heldout.shapes import SHAPES, Conversation, Step
 from regulator.detect.error_signature import error_signature
 from regulator.detect.steps import StepTracker
 from regulator.events import CallEvent, CallRecord

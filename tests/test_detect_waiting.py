@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from detect_support import ScriptedSession
 
+from detect_support import ScriptedSession
 from regulator.detect.waiting import WaitingDetector, is_waiting
 from regulator.policy.supervisor import load_supervisor
 
@@ -25,7 +25,9 @@ def test_sleeps_blocking_checks_and_wait_tools_are_waiting(tool: str, text: str)
     assert is_waiting(tool, text)
 
 
-@pytest.mark.parametrize(("tool", "text"), [("bash", "npm test"), ("bash", "tail -n 3 build.log"), ("Read", '{"file_path": "a.py"}')])
+@pytest.mark.parametrize(
+    ("tool", "text"), [("bash", "npm test"), ("bash", "tail -n 3 build.log"), ("Read", '{"file_path": "a.py"}')]
+)
 def test_ordinary_commands_are_not_waiting(tool: str, text: str) -> None:
     assert not is_waiting(tool, text)
 
@@ -33,7 +35,9 @@ def test_ordinary_commands_are_not_waiting(tool: str, text: str) -> None:
 def test_a_long_wait_past_its_budget_is_a_finding_that_names_the_cost() -> None:
     detector = WaitingDetector(max_calls=5, max_usd=100.0)
     session = ScriptedSession(style="openai", cost_usd=0.02)
-    found = [detector.observe(session.call("sleep 30; gh run list --limit 1", "in_progress\tci\tmain")) for _ in range(8)]
+    found = [
+        detector.observe(session.call("sleep 30; gh run list --limit 1", "in_progress\tci\tmain")) for _ in range(8)
+    ]
     assert not any(found[:5]) and all(found[6:])
     assert "5 checks in a row" in found[5][0].evidence and "$0.10" in found[5][0].evidence
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from detect_support import ScriptedSession
 
+from detect_support import ScriptedSession
 from regulator.detect.base import Finding
 from regulator.events import CallRecord
 from regulator.policy.fleet import FleetCorrelator
@@ -51,8 +51,16 @@ def test_pausing_a_fleet_incident_pauses_every_agent_of_it() -> None:
     store = MemoryStandingStore()
     supervisor = load_supervisor("default")
     supervisor.standing = StandingBook(store)
-    refused = "<returncode>1</returncode>\nredis.exceptions.ConnectionError: Error 111 connecting to localhost:6379. Connection refused."
-    attempts = ["pytest -q", "redis-server --daemonize yes && pytest -q", "REDIS_URL=redis://127.0.0.1:6380 pytest", "pytest -x"]
+    refused = (
+        "<returncode>1</returncode>\n"
+        "redis.exceptions.ConnectionError: Error 111 connecting to localhost:6379. Connection refused."
+    )
+    attempts = [
+        "pytest -q",
+        "redis-server --daemonize yes && pytest -q",
+        "REDIS_URL=redis://127.0.0.1:6380 pytest",
+        "pytest -x",
+    ]
     for n in range(4):
         session = ScriptedSession(session=f"run-{n}", agent=f"agent-{n}")
         for command in attempts * 2:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from detect_support import ScriptedSession
-
 from regulator.detect.base import Finding
 from regulator.policy.config import PolicyConfig
 from regulator.policy.ladder import Ladder
 from regulator.policy.supervisor import load_supervisor
 
-FAILING = "exit code 1\nFAILED tests/test_tax.py::test_total - AssertionError: assert 3 == 4\n1 failed, 9 passed in 0.52s"
+FAILING = (
+    "exit code 1\nFAILED tests/test_tax.py::test_total - AssertionError: assert 3 == 4\n1 failed, 9 passed in 0.52s"
+)
 
 
 def _finding(seq: int, severity: float, key: str = "repeat:pytest") -> Finding:
@@ -30,7 +31,7 @@ def test_a_burst_is_nudged_and_the_pause_waits_until_it_comes_back_after_the_nud
 def test_a_session_that_changes_after_the_nudge_is_not_paused_and_the_memory_says_so() -> None:
     ladder = Ladder(PolicyConfig())
     assert [d.action for d in ladder.decide("a", "s", [_finding(0, 0.65)])] == ["nudge"]
-    for seq in range(1, 9):
+    for _ in range(8):
         assert ladder.decide("a", "s", []) == []
     memory = ladder._sessions["s"].memory
     assert [(n.seq, n.outcome, n.came_back) for n in memory.nudges] == [(0, "changed", [])]
@@ -56,7 +57,10 @@ def _run(retries: int) -> tuple[list[str], bool, str | None]:
     session = ScriptedSession(style="openai")
     script = [("ls", "src tests"), ("cat src/tax.py", "def total(x):\n    return x\n" * 5)]
     script += [("python -m pytest tests/test_tax.py", FAILING)] * retries
-    script += [("sed -i 's/return x/return x + 1/' src/tax.py", ""), ("python -m pytest tests/test_tax.py", "10 passed")]
+    script += [
+        ("sed -i 's/return x/return x + 1/' src/tax.py", ""),
+        ("python -m pytest tests/test_tax.py", "10 passed"),
+    ]
     script += [(f"git diff src/{name}.py", f"+ changed {name}") for name in ("tax", "ledger", "report")]
     actions: list[str] = []
     nudge: str | None = None

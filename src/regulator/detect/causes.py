@@ -133,7 +133,7 @@ def _clean(family: str, name: str) -> str:
 @lru_cache(maxsize=8192)
 def cause_of(text: str) -> Cause | None:
     """The environment cause a failing result names, or None when it names none."""
-    body = text if len(text) <= 8000 else text[:4000] + "\n" + text[-4000:]
+    body = text if len(text) <= 3000 else text[:1000] + "\n" + text[-2000:]  # where tools put the error
     if not _GUARD.search(body):
         return None
     for family, pattern in _COMPILED:

@@ -25,8 +25,8 @@ from regulator.app import GatewayServer
 from regulator.config import Config, ModelConfig, UpstreamConfig
 from regulator.events import Incident
 from regulator.mock.server import MockServer
-from regulator.policy.supervisor import Supervisor
 from regulator.ops.auth import TOKEN_FILE
+from regulator.policy.supervisor import Supervisor
 from regulator.pricing.catalog import PriceBook
 from regulator.sim.fleet import AgentState, Fleet
 from regulator.sim.scenarios import SCENARIOS, AgentSpec, Scenario
