@@ -2,7 +2,7 @@
 
 They differ in seeds and in their families' parameters: languages, agent shapes, names, causes,
 cycle lengths, retry counts and polling lengths. `write(set, directory)` writes `calls.jsonl.gz`
-and `labels.jsonl` as in shared/traces/FORMAT.md (delta-encoded requests), ready for
+and `labels.jsonl` as in docs/trace-format.md (delta-encoded requests), ready for
 `regulator replay --json --summary`.
 """
 

@@ -111,7 +111,7 @@ class Supervisor:
         why = reason or f"paused with fleet incident {incident_id}: {entry.cause}"
         agents = list(entry.agents)
         for agent in agents:
-            self.standing.set("agent", agent, "paused", why, None, incident_id)
+            self.standing.set(Standing("agent", agent, "paused", why, None, incident_id))
         return agents
 
     def _should_judge(self, session: str, decision: Decision) -> bool:
