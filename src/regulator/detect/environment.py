@@ -25,6 +25,7 @@ from regulator.detect.waiting import is_waiting
 from regulator.events import CallEvent
 
 _KNOWN = 8  # causes remembered per session, to name a cause the same way each time
+_KEPT = 120  # characters of each command kept (for the evidence; an inline script can be long)
 
 
 @dataclass(slots=True)
@@ -65,7 +66,7 @@ class EnvironmentDetector:
             failed = step.observation.is_error or error_signature(text) is not None
             cause = cause_of(text) if failed else None
             latest = self._named(state, cause) if cause is not None else None
-            state.recent.append((step.seq + 1, latest, step.command))
+            state.recent.append((step.seq + 1, latest, step.command[:_KEPT]))
         if latest is None:
             return []
         matching = [(seq, command) for seq, cause, command in state.recent if cause and same_cause(cause, latest)]

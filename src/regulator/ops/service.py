@@ -31,6 +31,7 @@ from regulator.ops.control import OpsGateway
 from regulator.ops.live import LiveFeed, sse_frame
 from regulator.ops.metrics import Metrics
 from regulator.ops.stats import AgentStats, FleetStats
+from regulator.policy.fleet import FLEET_WIDE
 
 log = logging.getLogger("regulator.ops")
 POLL_S = 0.5
@@ -201,6 +202,8 @@ class Ops:
 
     def _note_incident(self, incident: Incident) -> None:
         self._seen_incidents.add(incident.incident_id)
+        if incident.agent == FLEET_WIDE:
+            return  # a fleet incident is about several agents, not an agent of its own
         self.stats.seed_agent(incident.agent, incident.fleet, incident.org)
         current = self.last_incident.get(incident.agent)
         if current is None or incident.ts >= current.ts:

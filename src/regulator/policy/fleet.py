@@ -22,6 +22,7 @@ from regulator.detect.base import Finding
 from regulator.events import CallRecord, Incident
 
 DETECTOR = "fleet"
+FLEET_WIDE = "*"  # the `agent` of a fleet incident: it is about several agents, named in its evidence
 SOURCE = "environment"  # the detector whose findings name a cause
 
 
@@ -86,7 +87,7 @@ class FleetCorrelator:
             ts=record.ts,
             org=record.org,
             fleet=record.fleet,
-            agent="*",
+            agent=FLEET_WIDE,
             session="",
             detector=DETECTOR,
             action="fleet",
