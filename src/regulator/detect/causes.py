@@ -40,7 +40,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("missing module", r"cannot find package \"([^\"]+)\""),
     ("missing module", r"package (\S+) is not in (?:std|GOROOT)"),
     ("missing module", r"module ([\w.\-/]+)(?:@\S+)?: reading https?://\S+: (?:404|410)"),
-    ("missing module", r"([\w.\-/]+)@v[\w.\-+]+: (?:verifying module|reading https?://\S+: (?:404|410))"),
+    ("missing module", r"(?<![\w.\-/])([\w.\-/]+)@v[\w.\-+]+: (?:verifying module|reading https?://\S+: (?:404|410))"),
     ("missing module", r"unresolved import `([\w-]+)"),
     ("missing module", r"can't find crate for `([\w-]+)`"),
     ("missing module", r"no matching package named `([\w-]+)`"),
@@ -53,7 +53,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("missing module", r"404 Not Found - GET https?://\S+/(@?[\w.\-]+(?:%2f|/)?[\w.\-]*)"),
     ("missing module", rf"{_Q}(@?[\w.\-/]+)@\S+{_Q} is not in (?:this|the npm) registry"),
     ("missing module", r"ModuleNotFoundError|MODULE_NOT_FOUND"),
-    ("missing library", r"([\w.\-+]+\.so(?:\.\d+)*): cannot open shared object file"),
+    ("missing library", r"(?<![\w.\-+])([\w.\-+]+\.so(?:\.\d+)*): cannot open shared object file"),
     ("missing binary", r"(?:^|\s)([\w.\-+]+): (?:command )?not found\b"),
     ("missing binary", r"exec: \"([^\"]+)\": executable file not found"),
     ("missing binary", r"spawn (\S+) ENOENT"),
@@ -104,18 +104,59 @@ _PATTERNS: list[tuple[str, str]] = [
         r"|not in the sudoers",
     ),
     ("disk full", r"No space left on device|ENOSPC"),
-    ("out of memory", r"(?:JavaScript heap |)[Oo]ut of memory|Killed\s*$|OOMKilled|MemoryError"),
+    ("out of memory", r"[Oo]ut of memory|Killed\s*$|OOMKilled|MemoryError"),
     ("rate limited", r"429 Too Many Requests|rate limit(?:ed| exceeded)"),
 ]
 _COMPILED = [(family, re.compile(pattern, re.M)) for family, pattern in _PATTERNS]
-_GUARD = re.compile(
-    r"not found|shared object|which: no|unable to locate|connect to|couldn't connect|cannot find|can't|no module|"
-    r"no such|no required|unresolved|does not exist|could not|no matching|"
-    r"requirement|refused|resolve|enotfound|eai_again|unreachable|timed out|timeout|etimedout|denied|eacces|eperm|"
-    r"not permitted|sudo|unauthorized|forbidden|authenticat|address already|eaddrinuse|already in use|enoent|"
-    r"no space|enospc|memory|killed|429|rate limit|not in std|not in goroot|not in this registry|404|410|401|403",
-    re.I,
-)
+# Words one of which each family's wording contains: a family whose words are absent is not tried
+# (most of the time goes into the patterns that cannot start with a literal).
+_FAMILY_WORDS: dict[str, tuple[str, ...]] = {
+    "port in use": ("in use", "eaddrinuse"),
+    "missing module": (
+        "module",
+        "package",
+        "crate",
+        "import",
+        "artifact",
+        "distribution",
+        "requirement",
+        "registry",
+        "could not find",
+        "resolve",
+        "404",
+        "410",
+    ),
+    "missing library": ("shared object",),
+    "missing binary": (
+        "not found",
+        "executable",
+        "enoent",
+        "linker",
+        "no such file",
+        "which: no",
+        "unable to locate",
+        "could not find",
+    ),
+    "missing file": ("no such file", "enoent"),
+    "unreachable": (
+        "resolve",
+        "enotfound",
+        "eai_again",
+        "refused",
+        "connect",
+        "lookup",
+        "timed out",
+        "timeout",
+        "unreach",
+        "resolution",
+        "service not known",
+    ),
+    "access denied": ("401", "403", "denied", "authenticat", "unauthorized", "forbidden", "terminal prompts"),
+    "permission denied": ("permission", "eacces", "eperm", "not permitted", "sudo"),
+    "disk full": ("space left", "enospc"),
+    "out of memory": ("memory", "killed", "oomkilled"),
+    "rate limited": ("429", "rate limit"),
+}
 _VERSION = re.compile(r"(?:@v?\d[\w.\-]*|==[\w.\-]+|[><=~^]=?[\w.\-]+)$")
 _LOCAL = {"127.0.0.1", "localhost", "0.0.0.0", "::1", "[::1]"}
 
@@ -134,9 +175,13 @@ def _clean(family: str, name: str) -> str:
 def cause_of(text: str) -> Cause | None:
     """The environment cause a failing result names, or None when it names none."""
     body = text if len(text) <= 3000 else text[:1000] + "\n" + text[-2000:]  # where tools put the error
-    if not _GUARD.search(body):
-        return None
+    lowered = body.lower()
+    present: dict[str, bool] = {}
     for family, pattern in _COMPILED:
+        if family not in present:
+            present[family] = any(word in lowered for word in _FAMILY_WORDS[family])
+        if not present[family]:
+            continue
         match = pattern.search(body)
         if match is None:
             continue
