@@ -50,7 +50,7 @@ class RepetitionDetector:
                 f"ran {quote(step.command)} {len(calls)} times in the last {len(recent)} actions "
                 f"with the same result ({call_span(calls)})"
             )
-            subject = "repeat:" + step.action_key
+            subject = "repeat:" + step.action_key[:200]  # kept by the ladder's memory: short
             findings.append(
                 Finding(self.name, session, event.record.agent, event.seq, severity, evidence, calls, key=subject)
             )

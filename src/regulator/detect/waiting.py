@@ -68,7 +68,7 @@ class WaitingDetector:
             self._stretches.pop(session, None)
             return []
         if stretch is None:
-            stretch = self._stretches[session] = _Stretch(first=steps[0].seq, command=steps[0].command)
+            stretch = self._stretches[session] = _Stretch(first=steps[0].seq, command=steps[0].command[:120])
         stretch.calls += 1
         stretch.cost_usd += event.record.cost_usd
         if stretch.calls < self.max_calls and stretch.cost_usd < self.max_usd:
