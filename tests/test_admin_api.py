@@ -11,9 +11,11 @@ from typing import Any
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
 from conftest import RunningGateway
 from detect_support import ScriptedSession
+from regulator.cli.main import _register, app
 from regulator.events import Incident
 
 ADMIN = "/admin/v1"
@@ -304,9 +306,12 @@ def test_a_fleet_incident_pauses_all_its_agents_with_one_action(gateway: Running
     with admin(gateway) as client:
         [incident] = [i for i in client.get(ADMIN + "/incidents").json()["incidents"] if i["detector"] == "fleet"]
         assert "port 5432" in incident["evidence"] and sorted(incident["agents"]) == sorted(keys)
-        response = client.post(ADMIN + f"/incidents/{incident['incident_id']}/pause", json={"reason": "db is down"})
-        assert response.status_code == 200 and sorted(response.json()["agents"]) == sorted(keys)
         assert client.post(ADMIN + "/incidents/inc-nope/pause").json()["error"]["code"] == "not_found"
+    # The one action, from the CLI (POST /admin/v1/incidents/{id}/pause).
+    _register()
+    env = {"REGULATOR_URL": gateway.url, "REGULATOR_ADMIN_TOKEN": admin_token(gateway)}
+    paused = CliRunner().invoke(app, ["pause", "--incident", incident["incident_id"], "--reason", "db down"], env=env)
+    assert paused.exit_code == 0 and "paused 3 agents: svc-1, svc-2, svc-3" in paused.output
     for key in keys.values():
         paused = call(gateway, key)
         assert paused.status_code == 429 and paused.json()["error"]["code"] == "agent_paused"
