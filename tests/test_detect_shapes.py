@@ -55,3 +55,12 @@ def test_incidental_fields_and_argv_lists_do_not_make_two_runs_differ() -> None:
     assert action_key("shell", '{"command": ["bash", "-lc", "npm test"], "timeout_ms": 1000}') == action_key(
         "shell", '{"command": "npm test"}'
     )
+
+
+def test_a_responses_local_shell_call_is_the_command_it_runs() -> None:
+    from regulator.detect.messages import actions_of_response
+    from regulator.detect.steps import action_key
+
+    shell = {"type": "local_shell_call", "action": {"type": "exec", "command": ["bash", "-lc", "npm test"]}}
+    [action] = actions_of_response({"output": [shell, "not an item"]})
+    assert action_key(action.tool, action.text) == action_key("shell", '{"command": "npm test"}')
