@@ -122,20 +122,19 @@ class Ladder:
         """A step that needs persistence: nudge first, hold until the nudged behaviour comes back."""
         persistence = self.config.persistence
         memory = state.memory
+        steps = [step.action for step in ladder]
+        if "pause" in steps and state.level < steps.index("pause") < target:
+            target = steps.index("pause")  # a first stop is a pause, never a kill at once
         nudge = memory.nudged(findings)
         if nudge is None:
-            steps = [step.action for step in ladder]
             if len(memory.nudges) >= persistence.max_nudges or "nudge" not in steps or strength >= persistence.certain:
-                state.level = target  # nudged enough: the ladder climbs as without persistence
+                state.level = target  # nudged enough, no nudge step, or beyond doubt: no nudge first
                 return [Decision(ladder[target].action, strength, behind)]
             memory.record(state.calls, findings, behind, persistence.max_nudges)
             state.level = max(state.level, steps.index("nudge"))
             return [Decision("nudge", strength, behind)]
         if len(nudge.came_back) < persistence.persist and strength < persistence.certain:
             return []  # nudged, not yet answered: wait for the next calls to show whether it changed
-        steps = [step.action for step in ladder]
-        if "pause" in steps and state.level < steps.index("pause") < target:
-            target = steps.index("pause")  # strength that grew while it waited stops; it does not kill at once
         state.level = target
         nudge.outcome = "persisted"
         evidence = f"{behind.evidence}; {memory.since(nudge)}"
