@@ -21,7 +21,7 @@ from regulator.detect.steps import StepTracker, action_segments
 from regulator.events import CallEvent
 
 _WAIT_TOOLS = re.compile(r"(?i)^(?:bash_?output|\w*wait\w*|sleep|\w*poll\w*|watch\w*)$")
-_WAIT_PROGRAMS = frozenset({"sleep", "wait", "watch"})
+_WAIT_PROGRAMS = frozenset({"sleep", "wait", "watch", "retry"})  # `retry -t 5 -- curl …` waits too
 # Subcommands that block until something is ready: `kubectl wait`, `kubectl rollout status`, `gh run watch`.
 _WAIT_SUBCOMMANDS = (("kubectl", "wait"), ("kubectl", "rollout", "status"), ("gh", "run", "watch"), ("docker", "wait"))
 
