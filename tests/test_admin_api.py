@@ -306,7 +306,7 @@ def test_a_fleet_incident_pauses_all_its_agents_with_one_action(gateway: Running
     with admin(gateway) as client:
         [incident] = [i for i in client.get(ADMIN + "/incidents").json()["incidents"] if i["detector"] == "fleet"]
         assert "port 5432" in incident["evidence"] and sorted(incident["agents"]) == sorted(keys)
-        assert client.post(ADMIN + "/incidents/inc-nope/pause").json()["error"]["code"] == "not_found"
+        assert client.post(ADMIN + "/incidents/inc-nope/pause", json={}).json()["error"]["code"] == "not_found"
     # The one action, from the CLI (POST /admin/v1/incidents/{id}/pause).
     _register()
     env = {"REGULATOR_URL": gateway.url, "REGULATOR_ADMIN_TOKEN": admin_token(gateway)}
