@@ -19,8 +19,9 @@ CACHE = Path(__file__).resolve().parent.parent / ".regulator" / "harnesses"
 INSTALL_TIMEOUT_S = 600
 
 
-def npm_bin(package: str, version: str, bin_name: str) -> Path:
-    """The `bin_name` executable of `package@version`, installed on first use."""
+def npm_bin(package: str, version: str, bin_name: str, *, node: Path | None = None) -> Path:
+    """The `bin_name` executable of `package@version`, installed on first use. `node`: the Node.js
+    its install scripts must run on (OpenClaw's refuse the machine's older one)."""
     prefix = CACHE / f"{package.replace('/', '+')}@{version}"
     binary = prefix / "node_modules" / ".bin" / bin_name
     if binary.exists():
@@ -32,18 +33,21 @@ def npm_bin(package: str, version: str, bin_name: str) -> Path:
     with open(CACHE / ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one install at a time, even across test processes
         if not binary.exists():
-            _install(npm, package, version, prefix)
+            _install(npm, package, version, prefix, node)
     if not binary.exists():
         raise RuntimeError(f"{package}@{version} installed without a {bin_name!r} executable")
     return binary
 
 
-def _install(npm: str, package: str, version: str, prefix: Path) -> None:
+def _install(npm: str, package: str, version: str, prefix: Path, node: Path | None) -> None:
     staging = prefix.with_name(prefix.name + ".partial")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     command = [npm, "install", "--prefix", str(staging), "--no-audit", "--no-fund", "--loglevel=error"]
-    _run_install([*command, f"{package}@{version}"], staging, lambda _: _registry_unreachable(npm, package, version))
+    env = {**os.environ, "PATH": f"{node.parent}{os.pathsep}{os.environ['PATH']}"} if node else None
+    _run_install(
+        [*command, f"{package}@{version}"], staging, lambda _: _registry_unreachable(npm, package, version), env
+    )
     staging.rename(prefix)  # whole or not at all: an interrupted install is never taken for one
 
 
@@ -108,12 +112,14 @@ def _pip_install(package: str, version: str, prefix: Path) -> None:
     _run_install([*install, f"{package}=={version}"], prefix, lambda stderr: any(w in stderr for w in _OFFLINE))
 
 
-def _run_install(command: list[str], into: Path, unreachable: Callable[[str], bool]) -> None:
+def _run_install(
+    command: list[str], into: Path, unreachable: Callable[[str], bool], env: dict[str, str] | None = None
+) -> None:
     """Run an installer into `into`; removed again unless it succeeded. A registry that cannot be
     reached skips the test, any other failure fails it."""
     what = " ".join(command[-3:])
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=INSTALL_TIMEOUT_S)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=INSTALL_TIMEOUT_S, env=env)
     except subprocess.TimeoutExpired:
         shutil.rmtree(into, ignore_errors=True)
         pytest.skip(f"{what} took over {INSTALL_TIMEOUT_S} s: registry unreachable?")

@@ -128,7 +128,7 @@ def _claude_code(url: str, work: Path, key: str, model: str = "claude-sonnet-4-6
 
 def _openclaw(url: str, work: Path, key: str) -> tuple[list[str], dict[str, str]]:
     node = npm_bin(*NODE_24, "node")
-    openclaw = npm_bin(*OPENCLAW, "openclaw")
+    openclaw = npm_bin(*OPENCLAW, "openclaw", node=node)
     # OpenClaw does not read ANTHROPIC_BASE_URL: its provider's base URL comes from a config file.
     config = work.parent / f"{work.name}.openclaw.json"
     provider = {"baseUrl": url, "apiKey": "${ANTHROPIC_API_KEY}", "api": "anthropic-messages", "models": []}
