@@ -57,7 +57,7 @@ class RunningGateway:
 def gateway_config(upstream_url: str, **sections: Any) -> Config:
     config = Config.model_validate(sections)
     config.upstreams.append(
-        UpstreamConfig(name=DEFAULT_UPSTREAM, base_url=upstream_url + "/v1", dialects=list(DIALECTS))
+        UpstreamConfig(name=DEFAULT_UPSTREAM, base_url=upstream_url + "/v1", dialects=list(DIALECTS), mock_headers=True)
     )
     return config
 
