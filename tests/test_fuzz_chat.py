@@ -1,10 +1,11 @@
-"""Hostile and broken bodies on both chat endpoints: never a 5xx of the gateway's own, never a
-ledger row for a call the mock provider did not receive (and a row for every call it did).
+"""Hostile and broken bodies on every metered API (chat completions, Messages, Responses, Gemini):
+never a 5xx of the gateway's own, never a ledger row for a call the mock provider did not receive
+(and a row for every call it did).
 
 Bodies keep the shape of a real request often enough to get past the first checks (a priced
 model, messages with roles), then break it anywhere: wrong types, content parts of every kind,
 nesting up to orjson's own limit, `n`, `max_tokens` and `stream` of any type, and raw bytes.
-~600 examples an endpoint, about 30 s in all.
+400 examples an API, about 40 s in all.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from conftest import RunningGateway
 from regulator.events import CallRecord
 from regulator.mock.server import MockServer
 
-EXAMPLES = 600
+EXAMPLES = 400
 
 scalars = (
     st.none()
@@ -93,7 +94,24 @@ messages = st.lists(
 numbers = mostly(st.integers(min_value=-5, max_value=300), values)
 
 
-def bodies(models: list[str]) -> st.SearchStrategy[bytes]:
+def as_api(api: str, body: dict[str, Any]) -> dict[str, Any]:
+    """A chat-shaped body in another API's shape: the same hostile values under its field names."""
+    if api == "responses":
+        renamed = {"messages": "input", "max_tokens": "max_output_tokens", "system": "instructions"}
+        return {renamed.get(k, k): v for k, v in body.items() if k not in ("n", "max_completion_tokens")}
+    if api == "gemini":
+        turns = body.get("messages")
+        contents = (
+            [{"role": m.get("role"), "parts": [{"text": m.get("content")}]} for m in turns if isinstance(m, dict)]
+            if isinstance(turns, list)
+            else turns
+        )
+        config = {"maxOutputTokens": body.get("max_tokens"), "candidateCount": body.get("n")}
+        return {"contents": contents, "generationConfig": config, "systemInstruction": body.get("system")}
+    return body
+
+
+def bodies(models: list[str], api: str) -> st.SearchStrategy[bytes]:
     shaped = st.fixed_dictionaries(
         {"model": mostly(st.sampled_from(models), values), "messages": mostly(messages, values)},
         optional={
@@ -107,7 +125,7 @@ def bodies(models: list[str]) -> st.SearchStrategy[bytes]:
             "temperature": values,
             "metadata": values | deep,
         },
-    ).map(orjson.dumps)
+    ).map(lambda body: orjson.dumps(as_api(api, body)))
     raw = st.binary(max_size=200) | st.sampled_from(
         [b"[]", b"1e999", b'{"model": 1e999}', b'{"n": 123456789012345678901}']
     )
@@ -115,7 +133,7 @@ def bodies(models: list[str]) -> st.SearchStrategy[bytes]:
 
 
 def fuzz(
-    gateway: RunningGateway, mock: MockServer, path: str, models: list[str], headers: dict[str, str]
+    gateway: RunningGateway, mock: MockServer, path: str, models: list[str], headers: dict[str, str], api: str
 ) -> Callable[[], None]:
     recorded: list[CallRecord] = []
     gateway.gateway.add_call_listener(recorded.append)
@@ -127,7 +145,7 @@ def fuzz(
         database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
     )
-    @given(body=bodies(models), session=st.none() | st.from_regex(r"[!-~]([ -~]{0,40}[!-~])?", fullmatch=True))
+    @given(body=bodies(models, api), session=st.none() | st.from_regex(r"[!-~]([ -~]{0,40}[!-~])?", fullmatch=True))
     def run(body: bytes, session: str | None) -> None:
         received = mock.app.stats()["requests"]
         rows = len(recorded)
@@ -143,20 +161,23 @@ def fuzz(
 
 
 @pytest.mark.parametrize(
-    ("path", "models", "headers"),
+    ("api", "path", "models", "headers"),
     [
-        ("/v1/chat/completions", ["gpt-4o-mini", "gpt-4o", "o3-mini"], {}),
-        ("/v1/messages", ["claude-haiku-4-5", "claude-sonnet-4-6"], {"anthropic-version": "2023-06-01"}),
+        ("chat", "/v1/chat/completions", ["gpt-4o-mini", "gpt-4o", "o3-mini"], {}),
+        ("messages", "/v1/messages", ["claude-haiku-4-5", "claude-sonnet-4-6"], {"anthropic-version": "2023-06-01"}),
+        ("responses", "/v1/responses", ["gpt-4o-mini", "o3-mini"], {}),
+        ("gemini", "/v1beta/models/gemini-2.5-flash:generateContent", ["gemini-2.5-flash"], {}),
     ],
-    ids=["openai-chat", "anthropic-messages"],
+    ids=["openai-chat", "anthropic-messages", "openai-responses", "gemini"],
 )
 def test_fuzzed_bodies_get_no_5xx_and_no_phantom_ledger_rows(
     start_gateway: Callable[..., RunningGateway],
     mock_upstream: MockServer,
+    api: str,
     path: str,
     models: list[str],
     headers: dict[str, str],
 ) -> None:
     # A budget applies, so every admitted call is reserved, clamped and settled against it.
     gateway = start_gateway(budgets=[{"scope": "agent:agent-1", "day": 1_000.0}])
-    fuzz(gateway, mock_upstream, path, models, headers)()
+    fuzz(gateway, mock_upstream, path, models, headers, api)()

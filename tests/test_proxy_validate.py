@@ -12,7 +12,8 @@ import pytest
 from conftest import RunningGateway
 from regulator.errors import BadRequest
 from regulator.mock.server import MockServer
-from regulator.proxy.validate import MAX_DEPTH, answer_count, check_depth, check_messages
+from regulator.proxy.dialects.request import answer_count
+from regulator.proxy.validate import MAX_DEPTH, check_depth, check_messages
 
 OPENAI = "/v1/chat/completions"
 ANTHROPIC = "/v1/messages"

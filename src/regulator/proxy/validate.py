@@ -7,7 +7,8 @@ gets a 400 in the caller's dialect instead of an exception halfway through a cal
 * nesting: at most `MAX_DEPTH` levels. orjson reads 1,024 but writes only 254, and a rewritten
   body, session threading and token counting all serialise parts of the request again;
 * content parts: objects whose `type`, when present, is a string (pricing looks it up in a set);
-* `tool_calls` of a message: an array of objects (threading and the detectors read them).
+* a message's `role`, when present: a string; its `tool_calls`: an array of objects (threading
+  and the detectors read them).
 
 Fields that multiply what the provider bills (`n`, `candidateCount`) are checked where each API
 reads them (`request.answer_count`).
@@ -43,6 +44,9 @@ def check_depth(body: dict[str, Any], limit: int = MAX_DEPTH) -> None:
 def check_messages(messages: list[dict[str, Any]], field: str = "messages") -> None:
     """Content parts and tool calls in the shapes regulator reads (messages are objects already)."""
     for i, message in enumerate(messages):
+        role = message.get("role")
+        if role is not None and not isinstance(role, str):
+            raise BadRequest(f"'{field}[{i}].role' must be a string.", param=f"{field}[{i}].role")
         content = message.get("content")
         if isinstance(content, list):
             check_parts(content, f"{field}[{i}].content")
