@@ -46,7 +46,7 @@ EVENT_OVERHEAD_BYTES = 1024
 
 
 class DetectionWorker:
-    def __init__(self, supervisor: Supervisor, max_backlog: int = 10_000, max_backlog_bytes: int = 16 << 20):
+    def __init__(self, supervisor: Supervisor, max_backlog: int = 10_000, max_backlog_bytes: int = 8 << 20):
         self.supervisor = supervisor
         self.max_backlog = max_backlog
         self.max_backlog_bytes = max_backlog_bytes
