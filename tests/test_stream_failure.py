@@ -117,3 +117,22 @@ def test_a_whole_stream_still_ends_cleanly(gw: RunningGateway, mock_upstream: Mo
     assert anthropic_stream(gw, {})
     gw.gateway.ledger.flush()
     assert [r.outcome for r in gw.gateway.store.iter_records(0)] == ["ok", "ok"]
+
+
+def test_openai_sdk_raises_on_a_broken_responses_stream(gw: RunningGateway, mock_upstream: MockServer) -> None:
+    client = openai.OpenAI(base_url=gw.url + "/v1", api_key=gw.key, max_retries=0)
+    stream = client.responses.create(model="gpt-4o-mini", input="tell me", stream=True, extra_headers=CUT)
+    with pytest.raises(openai.APIError):
+        for _ in stream:
+            pass
+    assert only_row(gw).outcome == "cut"
+
+
+def test_a_broken_gemini_stream_is_aborted(gw: RunningGateway, mock_upstream: MockServer) -> None:
+    body = {"contents": [{"role": "user", "parts": [{"text": "tell me"}]}]}
+    url = gw.url + "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"
+    headers = {"x-goog-api-key": gw.key, **CUT}
+    with pytest.raises(httpx.RemoteProtocolError), httpx.stream("POST", url, json=body, headers=headers) as r:
+        for _ in r.iter_bytes():
+            pass
+    assert only_row(gw).outcome == "cut"
