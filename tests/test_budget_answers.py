@@ -66,27 +66,27 @@ def check_reservation_covers_the_bill(
 
 
 def test_the_reservation_covers_every_answer_n_asks_for(
-    start_gateway: Callable[..., RunningGateway], mock_upstream: MockServer
+    start_own_gateway: Callable[..., RunningGateway], own_mock: MockServer
 ) -> None:
     # Every session has its own cap (each example a fresh one), so some calls are clamped, some refused.
-    gw = start_gateway(budgets=[{"scope": "agent:agent-1", "session": SESSION_CAP}])
-    check_reservation_covers_the_bill(gw, mock_upstream)
+    gw = start_own_gateway(budgets=[{"scope": "agent:agent-1", "session": SESSION_CAP}])
+    check_reservation_covers_the_bill(gw, own_mock)
 
 
 def test_one_call_with_n_cannot_overshoot_a_small_budget(
-    start_gateway: Callable[..., RunningGateway], mock_upstream: MockServer
+    start_own_gateway: Callable[..., RunningGateway], own_mock: MockServer
 ) -> None:
     """The issue's case: $0.05 a day, n=8, max_tokens 4000 — once reserved as one answer, billed as eight."""
-    gw = start_gateway(budgets=[{"scope": "agent:agent-1", "day": 0.05}])
+    gw = start_own_gateway(budgets=[{"scope": "agent:agent-1", "day": 0.05}])
     body = {"model": MODEL, "n": 8, "max_tokens": 4_000, "messages": [{"role": "user", "content": "go"}]}
     headers = {"authorization": f"Bearer {gw.key}", "x-mock-output-tokens": "4000"}
     response = httpx.post(gw.url + "/v1/chat/completions", json=body, headers=headers, timeout=30)
     assert response.status_code == 429 and response.json()["error"]["code"] == "budget_exceeded"
-    assert mock_upstream.app.stats()["requests"] == 0
+    assert own_mock.app.stats()["requests"] == 0
     # Without its own max_tokens the call is clamped instead: eight answers that together fit.
     del body["max_tokens"]
     response = httpx.post(gw.url + "/v1/chat/completions", json=body, headers=headers, timeout=30)
     assert response.status_code == 200
     assert len(response.json()["choices"]) == 8
-    assert billed({}, totals(mock_upstream)) <= 0.05
-    assert float(response.headers["x-regulator-cost-usd"]) == pytest.approx(billed({}, totals(mock_upstream)), abs=1e-6)
+    assert billed({}, totals(own_mock)) <= 0.05
+    assert float(response.headers["x-regulator-cost-usd"]) == pytest.approx(billed({}, totals(own_mock)), abs=1e-6)

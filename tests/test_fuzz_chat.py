@@ -171,13 +171,13 @@ def fuzz(
     ids=["openai-chat", "anthropic-messages", "openai-responses", "gemini"],
 )
 def test_fuzzed_bodies_get_no_5xx_and_no_phantom_ledger_rows(
-    start_gateway: Callable[..., RunningGateway],
-    mock_upstream: MockServer,
+    start_own_gateway: Callable[..., RunningGateway],
+    own_mock: MockServer,
     api: str,
     path: str,
     models: list[str],
     headers: dict[str, str],
 ) -> None:
     # A budget applies, so every admitted call is reserved, clamped and settled against it.
-    gateway = start_gateway(budgets=[{"scope": "agent:agent-1", "day": 1_000.0}])
-    fuzz(gateway, mock_upstream, path, models, headers, api)()
+    gateway = start_own_gateway(budgets=[{"scope": "agent:agent-1", "day": 1_000.0}])
+    fuzz(gateway, own_mock, path, models, headers, api)()

@@ -3,6 +3,7 @@ reserved, forwarded or written to the ledger."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -44,6 +45,11 @@ def assert_refused_unbilled(gw: RunningGateway, mock: MockServer, response: http
     return str(message)
 
 
+@pytest.fixture
+def own_gateway(start_own_gateway: Callable[..., RunningGateway]) -> RunningGateway:
+    return start_own_gateway()
+
+
 def test_depth_limit_counts_levels_of_objects_and_arrays() -> None:
     check_depth({"a": [[{"b": 1}]]}, limit=4)
     with pytest.raises(BadRequest):
@@ -59,7 +65,7 @@ def test_depth_limit_counts_levels_of_objects_and_arrays() -> None:
 @pytest.mark.parametrize("path", [OPENAI, ANTHROPIC])
 @pytest.mark.parametrize("depth", [200, 1_000])
 def test_deep_nesting_is_a_400_in_the_callers_dialect(
-    gateway: RunningGateway, mock_upstream: MockServer, path: str, depth: int
+    own_gateway: RunningGateway, own_mock: MockServer, path: str, depth: int
 ) -> None:
     # No max_tokens: regulator would rewrite the body, which once re-serialised it and failed after
     # the reservation, charging a call that never went out.
@@ -67,21 +73,21 @@ def test_deep_nesting_is_a_400_in_the_callers_dialect(
         b"claude-haiku-4-5" if path == ANTHROPIC else b"gpt-4o-mini",
         deep_json(depth),
     )
-    message = assert_refused_unbilled(gateway, mock_upstream, post(gateway, path, raw), path)
+    message = assert_refused_unbilled(own_gateway, own_mock, post(own_gateway, path, raw), path)
     assert "nested more than" in message
 
 
 @pytest.mark.parametrize("path", [OPENAI, ANTHROPIC])
 @pytest.mark.parametrize("kind", [[], {}, 3, None])
 def test_a_content_part_type_that_is_not_a_string_is_a_400(
-    gateway: RunningGateway, mock_upstream: MockServer, path: str, kind: Any
+    own_gateway: RunningGateway, own_mock: MockServer, path: str, kind: Any
 ) -> None:
     body = {
         "model": "claude-haiku-4-5" if path == ANTHROPIC else "gpt-4o-mini",
         "max_tokens": 10,
         "messages": [{"role": "user", "content": [{"type": "text", "text": "hi"}, {"type": kind, "text": "x"}]}],
     }
-    message = assert_refused_unbilled(gateway, mock_upstream, post(gateway, path, orjson.dumps(body)), path)
+    message = assert_refused_unbilled(own_gateway, own_mock, post(own_gateway, path, orjson.dumps(body)), path)
     assert "messages[0].content[1].type" in message
 
 

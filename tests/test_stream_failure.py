@@ -26,8 +26,8 @@ TIMEOUT_S = 0.5
 
 
 @pytest.fixture
-def gw(start_gateway: Callable[..., RunningGateway]) -> RunningGateway:
-    return start_gateway(server={"upstream_timeout_s": TIMEOUT_S})
+def gw(start_own_gateway: Callable[..., RunningGateway]) -> RunningGateway:
+    return start_own_gateway(server={"upstream_timeout_s": TIMEOUT_S})
 
 
 def billed_once(mock: MockServer, calls: int = 1) -> float:
@@ -66,7 +66,7 @@ def anthropic_stream(gw: RunningGateway, headers: dict[str, str]) -> str:
 
 @pytest.mark.parametrize(("headers", "outcome"), [(CUT, "cut"), (STALL, "timeout")], ids=["cut", "stalled"])
 def test_openai_sdk_raises_on_a_broken_stream(
-    gw: RunningGateway, mock_upstream: MockServer, headers: dict[str, str], outcome: str
+    gw: RunningGateway, own_mock: MockServer, headers: dict[str, str], outcome: str
 ) -> None:
     with pytest.raises(openai.APIError) as raised:
         openai_stream(gw, headers)
@@ -74,19 +74,19 @@ def test_openai_sdk_raises_on_a_broken_stream(
     row = only_row(gw)
     assert (row.outcome, row.status) == (outcome, 200)
     # Metered for what was produced: never less than the provider billed, never more than reserved.
-    assert 0 < billed_once(mock_upstream) <= row.cost_usd + 1e-12 <= row.reserved_usd + 1e-12
+    assert 0 < billed_once(own_mock) <= row.cost_usd + 1e-12 <= row.reserved_usd + 1e-12
 
 
 @pytest.mark.parametrize(("headers", "outcome"), [(CUT, "cut"), (STALL, "timeout")], ids=["cut", "stalled"])
 def test_anthropic_sdk_raises_on_a_broken_stream(
-    gw: RunningGateway, mock_upstream: MockServer, headers: dict[str, str], outcome: str
+    gw: RunningGateway, own_mock: MockServer, headers: dict[str, str], outcome: str
 ) -> None:
     with pytest.raises(anthropic.APIStatusError) as raised:
         anthropic_stream(gw, headers)
     assert raised.value.body["error"]["type"] == "api_error"  # type: ignore[index]
     row = only_row(gw)
     assert (row.outcome, row.status) == (outcome, 200)
-    assert 0 < billed_once(mock_upstream) <= row.cost_usd + 1e-12 <= row.reserved_usd + 1e-12
+    assert 0 < billed_once(own_mock) <= row.cost_usd + 1e-12 <= row.reserved_usd + 1e-12
 
 
 def test_a_plain_http_client_sees_the_openai_stream_aborted(gw: RunningGateway) -> None:
@@ -101,7 +101,7 @@ def test_a_plain_http_client_sees_the_openai_stream_aborted(gw: RunningGateway) 
             pass
 
 
-def test_a_stalled_first_byte_is_a_504_in_both_dialects(gw: RunningGateway, mock_upstream: MockServer) -> None:
+def test_a_stalled_first_byte_is_a_504_in_both_dialects(gw: RunningGateway, own_mock: MockServer) -> None:
     stall = {"x-mock-first-byte-ms": "3000"}
     with pytest.raises(openai.APIStatusError) as raised:
         openai_stream(gw, stall)
@@ -109,17 +109,17 @@ def test_a_stalled_first_byte_is_a_504_in_both_dialects(gw: RunningGateway, mock
     with pytest.raises(anthropic.APIStatusError) as raised_anthropic:
         anthropic_stream(gw, stall)
     assert raised_anthropic.value.status_code == 504
-    billed_once(mock_upstream, calls=2)
+    billed_once(own_mock, calls=2)
 
 
-def test_a_whole_stream_still_ends_cleanly(gw: RunningGateway, mock_upstream: MockServer) -> None:
+def test_a_whole_stream_still_ends_cleanly(gw: RunningGateway, own_mock: MockServer) -> None:
     assert "".join(openai_stream(gw, {}))
     assert anthropic_stream(gw, {})
     gw.gateway.ledger.flush()
     assert [r.outcome for r in gw.gateway.store.iter_records(0)] == ["ok", "ok"]
 
 
-def test_openai_sdk_raises_on_a_broken_responses_stream(gw: RunningGateway, mock_upstream: MockServer) -> None:
+def test_openai_sdk_raises_on_a_broken_responses_stream(gw: RunningGateway, own_mock: MockServer) -> None:
     client = openai.OpenAI(base_url=gw.url + "/v1", api_key=gw.key, max_retries=0)
     stream = client.responses.create(model="gpt-4o-mini", input="tell me", stream=True, extra_headers=CUT)
     with pytest.raises(openai.APIError):
@@ -128,7 +128,7 @@ def test_openai_sdk_raises_on_a_broken_responses_stream(gw: RunningGateway, mock
     assert only_row(gw).outcome == "cut"
 
 
-def test_a_broken_gemini_stream_is_aborted(gw: RunningGateway, mock_upstream: MockServer) -> None:
+def test_a_broken_gemini_stream_is_aborted(gw: RunningGateway, own_mock: MockServer) -> None:
     body = {"contents": [{"role": "user", "parts": [{"text": "tell me"}]}]}
     url = gw.url + "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse"
     headers = {"x-goog-api-key": gw.key, **CUT}
