@@ -10,7 +10,8 @@ The mock upstream and every load generator run on core 1, the gateway alone on c
   replayed call by call, with detection on and off (the detectors' thread shares the core);
 - the detectors' cost per call, replaying the whole dev set through the default policy;
 - the Responses API and Gemini beside chat completions: CPU per request for the same conversation
-  in each API's shape, small and large, streamed and not (bench/apis.py).
+  in each API's shape, small and large, streamed and not (bench/apis.py);
+- memory per tracked session: RSS after 100,000 distinct sessions (bench/sessions.py).
 Every rate comes with the gateway's CPU time per request (see bench/load.py). Results go to
 bench/results/latest.json and are printed.
 """
@@ -52,6 +53,7 @@ from bench.load import (
     throughput_py,
     throughput_wrk,
 )
+from bench.sessions import session_memory
 from bench.workloads import TraceWorkloads, load_traces, small_body, streamed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -316,6 +318,7 @@ def main() -> None:
                     suite[f"added_{size}_{q}_ms"] = round(suite[f"{size}_{q}_ms"] - report[f"direct_{size}_{q}_ms"], 3)
     report["suites"] = suites
     report["detectors"] = detector_cost()
+    report["session_memory"] = session_memory()
     report["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     report["bench_seconds"] = round(time.time() - started)
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2))

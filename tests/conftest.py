@@ -27,6 +27,7 @@ def mock_upstream(_mock_upstream_server: MockServer) -> MockServer:
 # -- the gateway, in-process on a free port, in front of the mock upstream ----------------------
 
 from collections.abc import Callable  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
@@ -57,26 +58,49 @@ class RunningGateway:
 def gateway_config(upstream_url: str, **sections: Any) -> Config:
     config = Config.model_validate(sections)
     config.upstreams.append(
-        UpstreamConfig(name=DEFAULT_UPSTREAM, base_url=upstream_url + "/v1", dialects=list(DIALECTS))
+        UpstreamConfig(name=DEFAULT_UPSTREAM, base_url=upstream_url + "/v1", dialects=list(DIALECTS), mock_headers=True)
     )
     return config
+
+
+@contextmanager
+def _gateways(upstream_url: str, tmp_path: Path) -> Iterator[Callable[..., RunningGateway]]:
+    servers: list[GatewayServer] = []
+
+    def start(**sections: Any) -> RunningGateway:
+        data_dir = tmp_path / f"gw{len(servers)}"
+        server = GatewayServer(gateway_config(upstream_url, **sections), data_dir).start()
+        servers.append(server)
+        key, _ = server.gateway.store.create_key("agent-1", "fleet-1", "org-1")
+        return RunningGateway(server.url, key, server, data_dir)
+
+    try:
+        yield start
+    finally:
+        for server in servers:
+            server.stop()
 
 
 @pytest.fixture
 def start_gateway(mock_upstream: MockServer, tmp_path: Path) -> Iterator[Callable[..., RunningGateway]]:
     """Start a gateway with config sections given as keyword arguments; stopped after the test."""
-    servers: list[GatewayServer] = []
+    with _gateways(mock_upstream.url, tmp_path) as start:
+        yield start
 
-    def start(**sections: Any) -> RunningGateway:
-        data_dir = tmp_path / f"gw{len(servers)}"
-        server = GatewayServer(gateway_config(mock_upstream.url, **sections), data_dir).start()
-        servers.append(server)
-        key, _ = server.gateway.store.create_key("agent-1", "fleet-1", "org-1")
-        return RunningGateway(server.url, key, server, data_dir)
 
-    yield start
-    for server in servers:
-        server.stop()
+@pytest.fixture
+def own_mock() -> Iterator[MockServer]:
+    """A mock provider for one test alone: no other test's late call (a stalled stream the shared
+    mock bills seconds later) lands in what this one counts."""
+    with MockServer() as server:
+        yield server
+
+
+@pytest.fixture
+def start_own_gateway(own_mock: MockServer, tmp_path: Path) -> Iterator[Callable[..., RunningGateway]]:
+    """`start_gateway`, in front of `own_mock`."""
+    with _gateways(own_mock.url, tmp_path) as start:
+        yield start
 
 
 @pytest.fixture

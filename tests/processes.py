@@ -97,6 +97,7 @@ class Replica:
                     str(data_dir),
                     "--upstream",
                     upstream + "/v1",
+                    "--mock-headers",
                     "--log-level",
                     "warning",
                 ],

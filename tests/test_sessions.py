@@ -255,3 +255,17 @@ def test_a_gemini_conversation_opening_with_a_quote_joins_the_quoted_session() -
     threader.remember_answer("key", parent.session, [SUMMARY])
     child = call(threader, "key", [{"role": "user", "parts": [{"text": f"Summary so far: {SUMMARY}"}]}])
     assert child.session == parent.session
+
+
+def test_churn_of_one_call_sessions_forgets_them_first_and_spares_going_ones() -> None:
+    forgotten: list[str] = []
+    threader = SessionThreader(max_tracked=100_000, idle_timeout_s=3600, on_forget=forgotten.append, max_new=50)
+    going = [call(threader, "key", conversation(0, f"long task {i}")) for i in range(10)]
+    for n in range(1, 3):  # a second and third call: these sessions are going on
+        for i in range(10):
+            call(threader, "key", conversation(n, f"long task {i}"))
+    churn = [call(threader, "key", conversation(0, f"one-off {i}")) for i in range(1_000)]
+    assert len(forgotten) == 1_000 - 50  # only one-call sessions, the oldest first
+    assert forgotten == [t.session for t in churn[: len(forgotten)]]
+    for i, first in enumerate(going):  # still threaded: the next call continues each session
+        assert call(threader, "key", conversation(3, f"long task {i}")).session == first.session

@@ -94,6 +94,9 @@ class UpstreamConfig(Strict):
     api_key_env: str | None = None
     # Local servers (Ollama, vLLM, llama.cpp) cost nothing unless a model price says otherwise.
     local: bool = False
+    # regulator's mock provider (tests, the demo): callers' `x-mock-*` headers are forwarded to it.
+    # Every other upstream gets only the headers it needs.
+    mock_headers: bool = False
 
     @model_validator(mode="before")
     @classmethod
@@ -144,7 +147,9 @@ class SessionsConfig(Strict):
     harness_headers: list[str] = Field(default_factory=lambda: ["x-claude-code-session-id", "session-id"])
     # Calls threaded by message prefix are forgotten after this long without a new call.
     idle_timeout_s: int = Field(default=3600, gt=0)
-    max_tracked: int = Field(default=100_000, gt=0)
+    max_tracked: int = Field(default=20_000, gt=0)
+    # Sessions still at their first call, tracked at most: the oldest are forgotten first.
+    max_new: int = Field(default=1_000, gt=0)
 
 
 class TraceConfig(Strict):

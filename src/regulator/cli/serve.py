@@ -16,7 +16,7 @@ def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
 
 
-def build_config(config_path: str | None, upstream: str | None) -> Config:
+def build_config(config_path: str | None, upstream: str | None, mock_headers: bool = False) -> Config:
     try:
         config = load_config(config_path)
     except ConfigError as exc:
@@ -25,7 +25,9 @@ def build_config(config_path: str | None, upstream: str | None) -> Config:
     if upstream:
         # The quick start: one upstream (the mock, or a local Ollama/vLLM) serves every model.
         config.upstreams = [u for u in config.upstreams if u.name != DEFAULT_UPSTREAM]
-        config.upstreams.append(UpstreamConfig(name=DEFAULT_UPSTREAM, base_url=upstream, dialects=list(DIALECTS)))
+        config.upstreams.append(
+            UpstreamConfig(name=DEFAULT_UPSTREAM, base_url=upstream, dialects=list(DIALECTS), mock_headers=mock_headers)
+        )
     return config
 
 
@@ -37,6 +39,9 @@ def serve(
     upstream: str | None = typer.Option(
         None, help="Route every model to this one upstream base URL, e.g. http://127.0.0.1:9999/v1."
     ),
+    mock_headers: bool = typer.Option(
+        False, "--mock-headers", help="The --upstream is regulator's mock provider: forward x-mock-* test headers."
+    ),
     log_level: str = typer.Option("info", help="debug, info, warning or error."),
 ) -> None:
     """Run the gateway."""
@@ -46,7 +51,7 @@ def serve(
     from regulator.serving import uvicorn_config
 
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    cfg = build_config(config, upstream)
+    cfg = build_config(config, upstream, mock_headers)
     if host:
         cfg.server.host = host
     if port is not None:

@@ -55,10 +55,13 @@ _WORDS_IN_MESSAGE = 160
 _TAG = re.compile(r"</?\w+>")
 
 
-@lru_cache(maxsize=8192)
 def error_signature(text: str) -> str | None:
     """A short, normalised description of the failure in a result, or None when nothing failed."""
-    body = clip(text, 4000)
+    return _signature(clip(text, 4000))
+
+
+@lru_cache(maxsize=1024)  # keyed by the clipped text, so a cached result never keeps a large one alive
+def _signature(body: str) -> str | None:
     exit_match = _EXIT.search(body)
     exit_code = next((g for g in exit_match.groups() if g is not None), None) if exit_match else None
     tests = sorted({m for pattern in _FAILED_TESTS for m in pattern.findall(body)})
@@ -81,7 +84,6 @@ def error_signature(text: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=8192)
 def outcome_key(text: str) -> str:
     """What a result says happened: its error signature when it failed, else its normalised text.
 

@@ -29,6 +29,7 @@ from regulator.detect.base import Finding, call_span
 from regulator.detect.error_signature import error_signature
 from regulator.detect.messages import parse
 from regulator.detect.normalise import without_line_numbers
+from regulator.detect.seen import RecentHashes
 from regulator.detect.steps import Step, StepTracker, observation_lines
 from regulator.detect.waiting import is_waiting
 from regulator.events import CallEvent
@@ -50,7 +51,7 @@ class _Low:
 
 @dataclass(slots=True)
 class _Session:
-    seen: set[int] = field(default_factory=set)
+    seen: RecentHashes = field(default_factory=RecentHashes)  # 4-gram hashes, in a fixed few KB
     run: list[_Low] = field(default_factory=list)
     tokens_at_start: int = 0
     acted: bool = False  # the agent did something new (an edit, a write) since the last news
@@ -75,14 +76,14 @@ class NoProgressDetector:
         max_novelty: float = 0.1,
         min_run: int = 6,
         min_words: int = 12,
-        max_seen: int = 500_000,
+        max_asked: int = 1_000,
         min_repeat_run: int = 4,
     ) -> None:
         self.max_novelty = max_novelty
         self.min_run = min_run
         self.min_repeat_run = min(min_repeat_run, min_run)
         self.min_words = min_words
-        self.max_seen = max_seen
+        self.max_asked = max_asked  # distinct actions and operands remembered per session
         self._steps = StepTracker()
         self._sessions: dict[str, _Session] = {}
 
@@ -94,15 +95,13 @@ class NoProgressDetector:
         # The command counts too, as one unit: the same few lines from a new file are news, from the
         # same one not; but a new variant of a command cannot outweigh what its output repeats.
         shingles.add(hash(step.action_key))
-        new = shingles - state.seen
-        if len(state.seen) < self.max_seen:
-            state.seen |= new
+        new = state.seen.add_new(shingles)
         outcome = error_signature(step.observation.text)
         previous = state.outcomes.pop(step.action_key, outcome)
         if len(state.outcomes) >= _OUTCOMES:
             del state.outcomes[next(iter(state.outcomes))]  # the command not run for the longest
         state.outcomes[step.action_key] = outcome
-        return 1.0 if previous != outcome else len(new) / len(shingles)
+        return 1.0 if previous != outcome else new / len(shingles)
 
     def observe(self, event: CallEvent) -> list[Finding]:
         session = event.record.session
@@ -160,7 +159,7 @@ class NoProgressDetector:
             return False
         key, operands = step.action_key, step.action_operands
         before = key in state.asked or (bool(operands) and operands <= state.asked)
-        if len(state.asked) < self.max_seen:
+        if len(state.asked) < self.max_asked:
             state.asked.add(key)
             state.asked |= operands
         return before

@@ -117,20 +117,37 @@ def _weight(words: frozenset[str]) -> int:
     return sum(map(len, words))
 
 
-@lru_cache(maxsize=8192)
+# Results are cached by their clipped text (a few KB at most), not the whole of it: a cache keyed
+# by the text itself keeps every result it holds alive, and results can be any size.
+_RESULTS_CACHED = 1024
+
+
 def observation_lines(text: str) -> tuple[str, ...]:
     """A result as every detector compares it: head and tail, volatile text and gutters normalised."""
-    return tuple(normalise_lines(clip(text)))
+    return _lines(clip(text))
 
 
-@lru_cache(maxsize=8192)
 def observation_view(text: str) -> str:
-    return " ".join(observation_lines(text))
+    return _view(clip(text))
 
 
-@lru_cache(maxsize=8192)
 def observation_digest(text: str) -> str:
-    return digest(without_line_numbers(observation_view(text)))
+    return _digest(clip(text))
+
+
+@lru_cache(maxsize=_RESULTS_CACHED)
+def _lines(clipped: str) -> tuple[str, ...]:
+    return tuple(normalise_lines(clipped))
+
+
+@lru_cache(maxsize=_RESULTS_CACHED)
+def _view(clipped: str) -> str:
+    return " ".join(_lines(clipped))
+
+
+@lru_cache(maxsize=_RESULTS_CACHED)
+def _digest(clipped: str) -> str:
+    return digest(without_line_numbers(_view(clipped)))
 
 
 @dataclass(slots=True, frozen=True)

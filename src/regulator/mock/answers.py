@@ -67,6 +67,7 @@ class Plan:
     reasoning_tokens: int = 0
     seed: int = 0
     digest: str = ""
+    answers: int = 1  # OpenAI `n`: this answer that many times, each billed
 
     @property
     def text(self) -> str:
@@ -74,7 +75,12 @@ class Plan:
 
     @property
     def output_tokens(self) -> int:
+        """One answer's output."""
         return len(self.text_pieces) + sum(call.tokens for call in self.tool_calls) + self.reasoning_tokens
+
+    @property
+    def billed_output_tokens(self) -> int:
+        return self.output_tokens * self.answers
 
 
 @dataclass(slots=True)
@@ -180,6 +186,7 @@ def plan_answer(
         if is_reasoning_model(model):
             plan.reasoning_tokens = 16 + seed % 112
         limit = req.get("max_completion_tokens") or req.get("max_tokens")
+        plan.answers = req.get("n") or 1
     else:
         if scan.marks:
             chars, key = scan.marks[-1]
@@ -297,7 +304,8 @@ def _tool_specs(tools: Any, dialect: str) -> list[tuple[str, dict[str, Any]]]:
                 specs.append((str(function["name"]), function.get("parameters") or {}))
         elif "name" in tool and "input_schema" in tool:
             specs.append((str(tool["name"]), tool["input_schema"] or {}))
-    return specs
+    # A schema that is not an object describes no arguments (a provider would refuse it).
+    return [(name, schema if isinstance(schema, dict) else {}) for name, schema in specs]
 
 
 def _wants_tool(req: dict[str, Any], dialect: str, messages: list[Any]) -> bool:
@@ -332,11 +340,10 @@ def _object_value(schema: dict[str, Any], seed: int) -> dict[str, Any]:
     props = schema.get("properties")
     if not isinstance(props, dict):
         return {}
-    required = schema.get("required") or list(props)
+    required = schema.get("required")
+    names = [key for key in (required if isinstance(required, list) else props) if isinstance(key, str)]
     return {
-        key: _value(props[key], key, seed + i * 7919)
-        for i, key in enumerate(required)
-        if isinstance(props.get(key), dict)
+        key: _value(props[key], key, seed + i * 7919) for i, key in enumerate(names) if isinstance(props.get(key), dict)
     }
 
 

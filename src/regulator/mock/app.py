@@ -231,6 +231,9 @@ class MockUpstream:
             raise BadMockRequest("'model' (string) and a non-empty conversation are required")
         if wire is MESSAGES and not isinstance(req.get("max_tokens"), int):
             raise BadMockRequest("max_tokens: Field required")
+        answers = req.get("n", 1) if wire is CHAT else 1
+        if answers is not None and (type(answers) is not int or not 1 <= answers <= 128):
+            raise BadMockRequest("n: must be an integer from 1 to 128")
         if "x-mock-reply" in mock:
             reply = decode_reply(mock["x-mock-reply"])
         opts = AnswerOptions(reply, mock_int(mock, "x-mock-output-tokens"), mock.get("x-mock-ignore-max-tokens") == "1")
@@ -243,7 +246,7 @@ class MockUpstream:
             self._remember(answer_id, wire.body(plan, answer_id, req), plan.input_tokens + plan.output_tokens)
         if not stream:
             data = wire.body(plan, answer_id, req)
-            self._bill(plan, plan.output_tokens, plan.reasoning_tokens)
+            self._bill(plan, plan.billed_output_tokens, plan.reasoning_tokens * plan.answers)
             await _respond(send, 200, data)
             return
         events = wire.stream(plan, answer_id, req, routed.sse)
@@ -284,7 +287,7 @@ class MockUpstream:
             body = b"".join(data for data, _ in todo)
             await send({"type": "http.response.body", "body": body, "more_body": True})
             sent = len(todo)
-        self._bill(plan, sum(tokens for _, tokens in todo[:sent]), plan.reasoning_tokens if sent else 0)
+        self._bill(plan, sum(tokens for _, tokens in todo[:sent]), plan.reasoning_tokens * plan.answers if sent else 0)
         if sent < len(todo):
             return
         if broken:

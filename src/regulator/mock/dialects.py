@@ -32,14 +32,14 @@ ANTHROPIC_MODELS = ("claude-sonnet-4-6", "claude-haiku-4-5", "claude-opus-4-7")
 
 
 def openai_usage(plan: Plan) -> dict[str, Any]:
-    out = plan.output_tokens
+    out = plan.billed_output_tokens
     return {
         "prompt_tokens": plan.input_tokens,
         "completion_tokens": out,
         "total_tokens": plan.input_tokens + out,
         "prompt_tokens_details": {"cached_tokens": plan.cached_tokens, "audio_tokens": 0},
         "completion_tokens_details": {
-            "reasoning_tokens": plan.reasoning_tokens,
+            "reasoning_tokens": plan.reasoning_tokens * plan.answers,
             "audio_tokens": 0,
             "accepted_prediction_tokens": 0,
             "rejected_prediction_tokens": 0,
@@ -60,7 +60,10 @@ def openai_body(plan: Plan, call_id: str) -> bytes:
             "object": "chat.completion",
             "created": int(time.time()),
             "model": plan.model,
-            "choices": [{"index": 0, "message": message, "logprobs": None, "finish_reason": plan.stop}],
+            "choices": [
+                {"index": i, "message": message, "logprobs": None, "finish_reason": plan.stop}
+                for i in range(plan.answers)
+            ],
             "usage": openai_usage(plan),
             "service_tier": "default",
             "system_fingerprint": "fp_mock",
@@ -71,14 +74,14 @@ def openai_body(plan: Plan, call_id: str) -> bytes:
 def openai_stream(plan: Plan, call_id: str, include_usage: bool) -> list[Event]:
     created = int(time.time())
 
-    def chunk(delta: dict[str, Any], finish: str | None = None) -> bytes:
+    def chunk(delta: dict[str, Any], finish: str | None = None, index: int = 0) -> bytes:
         obj: dict[str, Any] = {
             "id": call_id,
             "object": "chat.completion.chunk",
             "created": created,
             "model": plan.model,
             "system_fingerprint": "fp_mock",
-            "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}],
+            "choices": [{"index": index, "delta": delta, "logprobs": None, "finish_reason": finish}],
         }
         if include_usage:
             obj["usage"] = None
@@ -89,23 +92,25 @@ def openai_stream(plan: Plan, call_id: str, include_usage: bool) -> list[Event]:
         "content": "" if plan.text_pieces else None,
         "refusal": None,
     }
-    events: list[Event] = [(chunk(first), plan.reasoning_tokens)]
-    pieces = plan.text_pieces
-    for i in range(0, len(pieces), CHUNK_TOKENS):
-        part = pieces[i : i + CHUNK_TOKENS]
-        events.append((chunk({"content": "".join(part)}), len(part)))
-    for index, call in enumerate(plan.tool_calls):
-        start = {
-            "index": index,
-            "id": call.id,
-            "type": "function",
-            "function": {"name": call.name, "arguments": ""},
-        }
-        events.append((chunk({"tool_calls": [start]}), 0))
-        for fragment, tokens in fragments(call.arguments, call.tokens):
-            delta = {"tool_calls": [{"index": index, "function": {"arguments": fragment}}]}
-            events.append((chunk(delta), tokens))
-    events.append((chunk({}, plan.stop), 0))
+    events: list[Event] = []
+    for answer in range(plan.answers):  # with `n`, each answer streams in turn
+        events.append((chunk(first, index=answer), plan.reasoning_tokens))
+        pieces = plan.text_pieces
+        for i in range(0, len(pieces), CHUNK_TOKENS):
+            part = pieces[i : i + CHUNK_TOKENS]
+            events.append((chunk({"content": "".join(part)}, index=answer), len(part)))
+        for index, call in enumerate(plan.tool_calls):
+            start = {
+                "index": index,
+                "id": call.id,
+                "type": "function",
+                "function": {"name": call.name, "arguments": ""},
+            }
+            events.append((chunk({"tool_calls": [start]}, index=answer), 0))
+            for fragment, tokens in fragments(call.arguments, call.tokens):
+                delta = {"tool_calls": [{"index": index, "function": {"arguments": fragment}}]}
+                events.append((chunk(delta, index=answer), tokens))
+        events.append((chunk({}, plan.stop, answer), 0))
     if include_usage:
         usage = {
             "id": call_id,

@@ -21,7 +21,9 @@ def view(req: dict[str, Any]) -> dict[str, Any]:
     if isinstance(instructions, str) and instructions:
         messages.append({"role": "system", "content": instructions})
     items = req.get("input")
-    for item in [{"role": "user", "content": items}] if isinstance(items, str) else items or []:
+    if isinstance(items, str):
+        items = [{"role": "user", "content": items}]
+    for item in items if isinstance(items, list) else []:
         if not isinstance(item, dict):
             continue
         kind = item.get("type", "message")
@@ -33,9 +35,10 @@ def view(req: dict[str, Any]) -> dict[str, Any]:
             messages.append({"role": "assistant", "content": None, "tool_calls": [call]})
         elif kind == "function_call_output":
             messages.append({"role": "tool", "tool_call_id": item.get("call_id"), "content": item.get("output")})
+    listed = req.get("tools")
     tools = [
         {"type": "function", "function": {"name": t["name"], "parameters": t.get("parameters") or {}}}
-        for t in req.get("tools") or []
+        for t in (listed if isinstance(listed, list) else [])
         if isinstance(t, dict) and t.get("type") == "function" and isinstance(t.get("name"), str)
     ]
     choice = req.get("tool_choice")

@@ -17,6 +17,7 @@ from regulator.proxy import routes
 from regulator.proxy.identity import key_from_headers
 from regulator.proxy.passthrough import forward_unmetered
 from regulator.proxy.pipeline import handle_call
+from regulator.proxy.stream_failure import HIDE_ABORTS, StreamAborted
 from regulator.types import ASGIApp, Dialect, Message, Receive, Scope, Send
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ class GatewayApp:
     def __init__(self, gateway: Gateway, mounts: dict[str, ASGIApp] | None = None):
         self.gateway = gateway
         self.mounts = mounts or {}
+        logging.getLogger("uvicorn.error").addFilter(HIDE_ABORTS)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -113,6 +115,8 @@ class GatewayApp:
             failure = refusal
         except ConnectionAbortedError:
             return
+        except StreamAborted:
+            raise  # the server drops the connection: how a broken stream fails where no event says so
         except Exception:
             # A bug must still answer in the caller's dialect, and must not leak internals.
             log.exception("unexpected error on %s", scope["path"])

@@ -37,6 +37,7 @@ class Call:
     price: ModelPrice | None = None
     admission: Admission | None = None  # the reservation, once admitted
     remaining_usd: float | None = None
+    journaled: bool = False  # its reservation is in the journal: from then on it may have gone out
     settled: bool = False
 
     @classmethod

@@ -67,7 +67,7 @@ class Gateway:
     def __init__(self, config: Config, data_dir: Path, store: Store | None = None):
         self.config = config
         self.data_dir = data_dir
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # its files are the owner's alone
         self.store = store or open_store(config.storage.url or data_dir)
         self.ledger = Ledger(
             self.store,
@@ -78,7 +78,9 @@ class Gateway:
         )
         self.prices = PriceBook(config)
         self.router = Router(config)
-        self.sessions = SessionThreader(config.sessions.max_tracked, config.sessions.idle_timeout_s)
+        self.sessions = SessionThreader(
+            config.sessions.max_tracked, config.sessions.idle_timeout_s, max_new=config.sessions.max_new
+        )
         self.chains = AnswerChains(config.sessions.max_tracked)
         self.keys = KeyCache(self.store)
         self.upstreams = UpstreamClient(config)

@@ -25,7 +25,8 @@ def _part_key(part: Any) -> Any:
     if isinstance(part, str):
         return part
     if isinstance(part, dict):
-        if part.get("type") in _EPHEMERAL_BLOCKS:
+        kind = part.get("type")
+        if isinstance(kind, str) and kind in _EPHEMERAL_BLOCKS:  # any JSON may say "type": [...]
             return None
         if len(part) == 1 and isinstance(part.get("text"), str):
             return part["text"]

@@ -3,7 +3,8 @@
 The request path only puts the event on a queue. Detection takes ~0.3 ms of Python per call on
 real agent traffic (p99 ~1.6 ms; `make bench` measures it), so it runs on a worker thread, and its
 verdicts (standing state) apply from the next call on. If the worker falls behind by `max_backlog`
-events, new events are dropped and counted rather than letting memory grow or slowing calls down.
+events, or by `max_backlog_bytes` of their prompts, new events are dropped and counted rather than
+letting memory grow or slowing calls down.
 
 The worker shares the GIL with the event loop. CPython hands the GIL to a waiting thread only
 after the switch interval (5 ms by default), so a request arriving while the detectors compute
@@ -38,10 +39,19 @@ class _Forget:
 SWITCH_INTERVAL_S = 0.001
 
 
+# A queued event holds its whole conversation; its prompt's size (~4 bytes a billed token) is what
+# the backlog is weighed by, so a worker that falls behind on long contexts cannot fill the memory.
+BYTES_PER_TOKEN = 4
+EVENT_OVERHEAD_BYTES = 1024
+
+
 class DetectionWorker:
-    def __init__(self, supervisor: Supervisor, max_backlog: int = 10_000):
+    def __init__(self, supervisor: Supervisor, max_backlog: int = 10_000, max_backlog_bytes: int = 8 << 20):
         self.supervisor = supervisor
         self.max_backlog = max_backlog
+        self.max_backlog_bytes = max_backlog_bytes
+        self._queued_bytes = 0
+        self._bytes_lock = threading.Lock()
         self.dropped = 0
         self.processed = 0
         self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
@@ -56,9 +66,12 @@ class DetectionWorker:
         self._thread.join(10)
 
     def submit(self, event: CallEvent) -> None:
-        if self._queue.qsize() >= self.max_backlog:
-            self.dropped += 1
-            return
+        size = _weight(event)
+        with self._bytes_lock:
+            if self._queue.qsize() >= self.max_backlog or self._queued_bytes + size > self.max_backlog_bytes:
+                self.dropped += 1
+                return
+            self._queued_bytes += size
         self._queue.put(event)
 
     def forget(self, session: str) -> None:
@@ -74,8 +87,14 @@ class DetectionWorker:
                 self.supervisor.forget(item.session)
                 continue
             assert isinstance(item, CallEvent)
+            with self._bytes_lock:
+                self._queued_bytes -= _weight(item)
             try:
                 self.supervisor.observe(item)
             except Exception:  # one bad event must not stop detection for the whole fleet
                 log.exception("detectors failed on call %s", item.record.call_id)
             self.processed += 1
+
+
+def _weight(event: CallEvent) -> int:
+    return BYTES_PER_TOKEN * event.record.usage.input_tokens + EVENT_OVERHEAD_BYTES

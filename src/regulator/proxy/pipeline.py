@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -18,7 +19,16 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from regulator.budget.slots import AdmitRequest
-from regulator.errors import AgentKilled, AgentPaused, BudgetExceeded, RateLimited, RegulatorError, UpstreamError
+from regulator.errors import (
+    AgentKilled,
+    AgentPaused,
+    BudgetExceeded,
+    RateLimited,
+    RegulatorError,
+    UpstreamError,
+    UpstreamTimeout,
+    UpstreamUnreachable,
+)
 from regulator.events import Usage
 from regulator.policy.standing import Verdict
 from regulator.pricing.tokens import input_token_bound, tight_input_token_bound
@@ -26,11 +36,14 @@ from regulator.proxy.call import Call
 from regulator.proxy.dialects import Api, Target
 from regulator.proxy.identity import key_from_headers
 from regulator.proxy.sessions import answer_texts, harness_session
+from regulator.proxy.stream_failure import StreamAborted, failure_ending
 from regulator.proxy.upstream import UpstreamResponse
 from regulator.types import Receive, Send
 
 if TYPE_CHECKING:
     from regulator.proxy.gateway import Gateway
+
+log = logging.getLogger("regulator.proxy")
 
 # When neither the caller, the config nor the catalog gives a model's output limit.
 DEFAULT_MAX_OUTPUT_TOKENS = 16_384
@@ -48,6 +61,7 @@ class Ending:
     response: UpstreamResponse | None = None  # a whole answer to send: its status and headers
     body: bytes = b""  # that answer's body, or a stream's held-back last events
     error: BaseException | None = None  # raised once settled
+    broken: RegulatorError | None = None  # why a started stream broke: told to the caller once settled
 
 
 async def handle_call(
@@ -83,6 +97,11 @@ async def _serve(gw: Gateway, call: Call, headers: dict[str, str], send: Send, r
     try:
         ending = await _forward(gw, call, headers, send, receive)
     except BaseException as exc:
+        if not call.journaled:
+            # Nothing went out: no provider can have billed it, so it leaves no ledger row.
+            assert call.admission is not None
+            await gw.budget.release(call.admission)
+            raise
         # Whatever went wrong before an ending was decided (a cancelled task at shutdown, a bug), the
         # call is recorded, and counted at its reservation: the provider may have billed it.
         call.record.outcome = "interrupted"
@@ -90,19 +109,29 @@ async def _serve(gw: Gateway, call: Call, headers: dict[str, str], send: Send, r
     cost = await call.settle(gw, ending.usage)  # the one place a call settles
     if ending.error is not None:
         raise ending.error
+    abort = False
     if ending.response is not None:
         status, passed = ending.response.status, ending.response.headers
         await send({"type": "http.response.start", "status": status, "headers": _headers(passed, call.headers(cost))})
         await send({"type": "http.response.body", "body": ending.body})
     elif call.record.outcome != "client_gone":
+        body = ending.body
+        if ending.broken is not None:
+            record = call.record
+            log.warning(
+                "call %s: %s (%s, %.0f ms)", record.call_id, ending.broken.message, record.outcome, record.latency_ms
+            )
+            body, abort = failure_ending(call.api.name, ending.broken)
         with contextlib.suppress(Exception):
-            await send({"type": "http.response.body", "body": ending.body, "more_body": False})
+            await send({"type": "http.response.body", "body": body, "more_body": abort})
     answer_id = call.api.answer_id(ending.answer)
     if answer_id is not None:
         gw.chains.remember(call.identity.key_id, answer_id, call.record.session)
     if call.api.conversational:
         gw.sessions.remember_answer(call.identity.key_id, call.record.session, answer_texts(ending.answer))
         gw.observe(call.event(ending.answer))
+    if abort:
+        raise StreamAborted(f"call {call.record.call_id}: the upstream broke its stream")
 
 
 def _apply_verdict(gw: Gateway, call: Call) -> None:
@@ -196,22 +225,21 @@ async def _admit(gw: Gateway, call: Call) -> None:
                 call.actions.append("clamped")
                 record.action = ",".join(call.actions)
             call.api.set_max_tokens(request, per_answer)
-    gw.ledger.reserve(
-        record.call_id, record.ts, record.org, record.fleet, record.agent, record.session, record.reserved_usd
-    )
 
 
 async def _forward(gw: Gateway, call: Call, headers: dict[str, str], send: Send, receive: Receive) -> Ending:
     request, record = call.request, call.record
     upstream = gw.upstreams.target(call.route.upstream)
+    body = request.edited_body()
+    # Journaled just before it goes out: from here on the provider may bill it.
+    gw.ledger.reserve(
+        record.call_id, record.ts, record.org, record.fleet, record.agent, record.session, record.reserved_usd
+    )
+    call.journaled = True
     forward_at = time.perf_counter()
     try:
         response = await gw.upstreams.post(
-            upstream,
-            request.upstream_path,
-            request.edited_body(),
-            call.api.upstream_headers(upstream.api_key, headers),
-            headers,
+            upstream, request.upstream_path, body, call.api.upstream_headers(upstream.api_key, headers), headers
         )
         await response.raise_for_status()
     except UpstreamError as exc:
@@ -263,6 +291,7 @@ async def _stream(
     # The stream's last events ([DONE], message_stop, response.completed, or regulator's own
     # ending) are held back until the call is settled.
     ending: list[bytes] = []
+    broken: RegulatorError | None = None
     try:
         async for chunk in response.iter_chunks():
             out = []
@@ -283,8 +312,9 @@ async def _stream(
         if not client_gone.is_set():
             raise
         record.outcome = "client_gone"
-    except RegulatorError:
-        record.outcome = "cut"  # the upstream broke the stream
+    except RegulatorError as exc:
+        broken = exc  # the upstream broke the stream, or stalled past the timeout
+        record.outcome = "timeout" if isinstance(exc, UpstreamTimeout) else "cut"
     finally:
         watcher.cancel()
         # A stream read to its end goes back to the pool; any other is closed, so the provider
@@ -297,5 +327,9 @@ async def _stream(
             await watcher
     if record.outcome == "ok" and (meter.ended_by_regulator or not meter.finished):
         record.outcome = "cut"
+        if not meter.ended_by_regulator:
+            broken = UpstreamUnreachable(f"Upstream {record.upstream!r} ended the stream before its end.")
     record.latency_ms = (time.perf_counter() - forward_at) * 1000
-    return Ending(call.produced_usage(meter), meter.answer(), body=b"".join(ending))
+    if meter.finished:
+        broken = None  # the end had arrived: the caller has the whole answer
+    return Ending(call.produced_usage(meter), meter.answer(), body=b"".join(ending), broken=broken)

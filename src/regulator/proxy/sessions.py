@@ -111,9 +111,10 @@ class SessionThreader:
 
     def __init__(
         self,
-        max_tracked: int = 100_000,
+        max_tracked: int = 20_000,
         idle_timeout_s: float = 3600.0,
         on_forget: Callable[[str], None] | None = None,
+        max_new: int = 1_000,
     ):
         self.max_tracked = max_tracked
         self.idle_timeout_s = idle_timeout_s
@@ -121,6 +122,11 @@ class SessionThreader:
         self._ends: dict[int, _Branch] = {}
         self._sessions: OrderedDict[str, _Session] = OrderedDict()
         self._quotes: dict[str, deque[tuple[str, str]]] = {}  # scope -> recent (fragment, session)
+        self.max_new = max_new
+        # Sessions of one call so far, oldest first. They go first when more than `max_new` wait for
+        # a second call: a harness that does not thread its calls makes every call a new session, and
+        # that churn must neither grow memory nor push out the sessions that are going on.
+        self._new: OrderedDict[str, None] = OrderedDict()
 
     def thread(self, scope: str, messages: list[dict[str, Any]], explicit: str | None = None) -> Threaded:
         if explicit or not messages:
@@ -147,9 +153,11 @@ class SessionThreader:
         session = self._sessions.get(threaded.session)
         if session is None:
             session = self._sessions[threaded.session] = _Session(threaded.session, threaded.seq, now, threaded.length)
+            self._new[threaded.session] = None
             self._evict(now)
         else:
             self._sessions.move_to_end(threaded.session)
+            self._new.pop(threaded.session, None)
             session.seq = max(session.seq, threaded.seq)
             session.last_seen, session.latest_len = now, threaded.length
         if not threaded.end_keys:
@@ -210,17 +218,23 @@ class SessionThreader:
         return candidate
 
     def _evict(self, now: float) -> None:
+        while len(self._new) > self.max_new:
+            self._forget(next(iter(self._new)))
         while self._sessions:
             oldest_id, oldest = next(iter(self._sessions.items()))
             if len(self._sessions) <= self.max_tracked and now - oldest.last_seen < self.idle_timeout_s:
                 break
-            del self._sessions[oldest_id]
-            for key in oldest.ends:
-                branch = self._ends.get(key)
-                if branch is not None and branch.session_id == oldest_id:
-                    del self._ends[key]
-            if self.on_forget is not None:
-                self.on_forget(oldest_id)
+            self._forget(oldest_id)
+
+    def _forget(self, session_id: str) -> None:
+        session = self._sessions.pop(session_id)
+        self._new.pop(session_id, None)
+        for key in session.ends:
+            branch = self._ends.get(key)
+            if branch is not None and branch.session_id == session_id:
+                del self._ends[key]
+        if self.on_forget is not None:
+            self.on_forget(session_id)
 
 
 class AnswerChains:

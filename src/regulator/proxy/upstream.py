@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import aiohttp
+import orjson
 
 from regulator.config import Config, UpstreamConfig
 from regulator.errors import UpstreamError, UpstreamTimeout, UpstreamUnreachable
@@ -72,12 +73,24 @@ class UpstreamResponse:
         body = await self.read()
         self.close()
         headers = {"retry-after": self.retry_after} if self.retry_after else {}
-        raise UpstreamError(
-            f"Upstream {self.target.upstream.name!r} answered {self.status}.",
-            status=self.status,
-            raw_body=body,
-            headers=headers,
-        )
+        name = self.target.upstream.name
+        if not _is_json(body):
+            # An HTML error page (a proxy's, a load balancer's): SDKs parse errors as JSON, so it is
+            # told in the caller's dialect instead of passed on under a JSON content type.
+            kind = self.headers.get("content-type", "no content type")
+            text = " ".join(body[:2000].decode("utf-8", "replace").split())[:200]
+            message = f"Upstream {name!r} answered {self.status} with a non-JSON body ({kind}): {text!r}"
+            raise UpstreamError(message, status=self.status, headers=headers)
+        message = f"Upstream {name!r} answered {self.status}."
+        raise UpstreamError(message, status=self.status, raw_body=body, headers=headers)
+
+
+def _is_json(body: bytes) -> bool:
+    try:
+        orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return False
+    return True
 
 
 class UpstreamClient:
@@ -143,9 +156,9 @@ class UpstreamClient:
     ) -> UpstreamResponse:
         assert self._session is not None, "UpstreamClient.start() was not awaited"
         sent = {"content-type": "application/json", "accept-encoding": "identity", **headers}
-        for name, value in caller_headers.items():
-            if name.startswith("x-mock-"):
-                sent[name] = value  # failure injection for the project's own mock upstream
+        if target.upstream.mock_headers:
+            # Failure injection for the project's own mock provider; never sent to any other upstream.
+            sent.update((name, value) for name, value in caller_headers.items() if name.startswith("x-mock-"))
         url = target.upstream.base_url + path
         with map_transport_errors(target.upstream.name):
             try:

@@ -70,7 +70,9 @@ def rss_mb() -> float:
 def demo_config(scenario: Scenario, mock_url: str) -> Config:
     """The embedded defaults plus one upstream (the mock) serving the scenario's model at catalog price."""
     config = Config()
-    config.upstreams = [UpstreamConfig(name="mock", base_url=mock_url + "/v1", dialects=list(DIALECTS))]
+    config.upstreams = [
+        UpstreamConfig(name="mock", base_url=mock_url + "/v1", dialects=list(DIALECTS), mock_headers=True)
+    ]
     config.models = [ModelConfig(name=scenario.model, upstream="mock")]
     # Simulated time runs fast and a finished task's session never returns: forget idle sessions
     # after two real minutes (in production an hour), so a long demo or soak keeps memory bounded.

@@ -9,6 +9,7 @@ sqlite3 connection must not be used by two threads at once; `busy_timeout` makes
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -29,6 +30,11 @@ class SQLiteStore(SQLStore):
     def __init__(self, path: str | Path, *, busy_timeout_ms: int = 5000) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        # The ledger and the key hashes are the owner's alone; SQLite gives its -wal and -shm files
+        # the database file's mode, so creating it 0600 covers all three.
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        os.fchmod(fd, 0o600)
+        os.close(fd)
         self._busy_timeout_ms = busy_timeout_ms
         self._local = threading.local()
         self._conns: list[sqlite3.Connection] = []

@@ -175,16 +175,19 @@ class TraceWriter:
     """
 
     path: Path
+    _file: IO[bytes] = field(init=False, repr=False)
     _stream: IO[bytes] = field(init=False, repr=False)
     _last: dict[str, list[dict[str, Any]]] = field(init=False, default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.path = Path(self.path)
         # Long-lived stream owned by the writer, closed by close() / the context manager.
+        # Live traffic, redacted or not, is the owner's alone.
+        self._file = open(os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), "ab")  # noqa: SIM115
         if self.path.name.endswith(".gz"):
-            self._stream = cast(IO[bytes], gzip.open(self.path, "ab"))  # noqa: SIM115
+            self._stream = cast(IO[bytes], gzip.GzipFile(fileobj=self._file, mode="ab"))
         else:
-            self._stream = self.path.open("ab")
+            self._stream = self._file
 
     def write(self, call: TraceCall) -> None:
         messages = call.messages
@@ -221,6 +224,7 @@ class TraceWriter:
 
     def close(self) -> None:
         self._stream.close()
+        self._file.close()  # a GzipFile leaves the file it wraps open
 
     def __enter__(self) -> TraceWriter:
         return self

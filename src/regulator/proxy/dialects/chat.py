@@ -45,7 +45,9 @@ class ChatApi(Api):
         return usage_from_openai(usage if isinstance(usage, dict) else None)
 
     def meter(self, request: ParsedRequest, count_tokens: TokenCounter) -> StreamMeter:
-        return ChatStreamMeter(request.max_tokens, count_tokens, "stream_usage" in request.edits)
+        # With `n`, the stream carries n answers of up to `max_tokens` each.
+        cap = None if request.max_tokens is None else request.max_tokens * request.answers
+        return ChatStreamMeter(cap, count_tokens, "stream_usage" in request.edits)
 
     def add_nudge(self, request: ParsedRequest, text: str) -> None:
         request.messages.append({"role": "system", "content": nudge_note(text)})

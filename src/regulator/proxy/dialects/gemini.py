@@ -25,6 +25,7 @@ from regulator.proxy.dialects.request import (
     token_limit,
 )
 from regulator.proxy.streams import StreamMeter, TokenCounter, sse_json
+from regulator.proxy.validate import check_messages
 
 # Google reads proto field names in either case (`generationConfig` or `generation_config`): the
 # fields regulator acts on are looked up both ways, and set the way the caller spelled them.
@@ -64,6 +65,7 @@ class GeminiApi(Api):
         if not target.model:
             raise BadRequest("The model is named in the URL: /v1beta/models/{model}:generateContent.", param="model")
         contents = object_list(body, "contents", "Content objects")
+        check_messages(contents, "contents")
         config_key = _spelled(body, CONFIG)
         config = body.get(config_key)
         if config is None:

@@ -18,6 +18,7 @@ from regulator.proxy.dialects.request import (
     token_limit,
 )
 from regulator.proxy.streams import StreamMeter, TokenCounter, sse_json
+from regulator.proxy.validate import check_parts
 
 ANTHROPIC_VERSION = "2023-06-01"
 
@@ -32,6 +33,8 @@ class MessagesApi(Api):
         messages = chat_messages(body)
         # Anthropic requires max_tokens; regulator sets it from the budget when absent, so that is no error.
         max_tokens, _ = token_limit(body, ("max_tokens",))
+        if isinstance(body.get("system"), list):
+            check_parts(body["system"], "system")
         request = ParsedRequest(
             "anthropic",
             "messages",

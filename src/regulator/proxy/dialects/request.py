@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 
 from regulator.errors import BadRequest, InvalidJSON
+from regulator.proxy.validate import check_depth, check_messages
 from regulator.types import Dialect
 
 # Far above any model's real output limit; larger values are refused as absurd rather than clamped.
@@ -117,6 +118,7 @@ def decode_json(raw: bytes) -> dict[str, Any]:
         raise InvalidJSON(f"Request body is not valid JSON ({exc}). Send a JSON object.") from exc
     if not isinstance(body, dict):
         raise InvalidJSON("Request body must be a JSON object.")
+    check_depth(body)
     return body
 
 
@@ -187,4 +189,5 @@ def chat_messages(body: dict[str, Any]) -> list[dict[str, Any]]:
     for i, message in enumerate(messages):
         if not isinstance(message.get("role"), str):
             raise BadRequest(f"messages[{i}] must be an object with a string 'role'.", param=f"messages[{i}]")
+    check_messages(messages)
     return messages

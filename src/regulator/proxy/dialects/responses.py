@@ -20,6 +20,7 @@ from regulator.events import Usage
 from regulator.proxy.dialects.api import Api, Target, nudge_note
 from regulator.proxy.dialects.request import ParsedRequest, decode_json, optional_bool, require_model, token_limit
 from regulator.proxy.streams import StreamMeter, TokenCounter, sse_json
+from regulator.proxy.validate import check_messages
 
 # Fields that make the provider prepend input the request body does not carry.
 UNSEEN_INPUT = ("previous_response_id", "conversation", "prompt")
@@ -80,6 +81,7 @@ class ResponsesApi(Api):
             _input_items(body),
             system=body.get("instructions"),
         )
+        check_messages(request.messages, "input")
         request.upstream_path = "/responses"
         request.tools = bool(body.get("tools"))
         request.unseen_input = any(body.get(name) for name in UNSEEN_INPUT)

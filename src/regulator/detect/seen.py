@@ -1,0 +1,61 @@
+"""What a session has seen, in a fixed few KB: shingle hashes in two generations of bitmaps.
+
+An exact set of every 4-gram hash a session produced costs ~60 bytes an entry (a Python int plus
+its slot), so a conversation with 40 KB of tool results kept ~35 KB of detector state, and an
+unthreaded harness (every call a new session, its whole context new) made that the cost of every
+call. This keeps two bitmaps of `BITS` bits instead: a hash is seen when both of its bits are set
+in either one. Hashes go into the younger (seen again, they are recent again); once it has taken
+`CAPACITY` of them it becomes the older and the older is dropped. So memory is fixed (at most
+2 × BITS / 8 bytes, the second allocated only when a session gets that far); the session remembers
+at least its last CAPACITY shingles (~10 KB of distinct text, more when it repeats itself, which
+is what the detector looks for); and a hash never seen passes for seen at most ~5 % of the time
+per bitmap (its two bits among ≤ 2 × CAPACITY set of BITS): novelty reads a little low when the
+bitmaps are full, never high.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+BITS = 1 << 14  # per generation: 2 KB
+CAPACITY = 2_000  # hashes a generation takes before it turns over
+_MASK = BITS - 1
+_SHIFT = 20  # the second bit comes from higher bits of the same hash
+
+
+class RecentHashes:
+    """A fixed-size, approximate set of recent hashes (see the module docstring)."""
+
+    __slots__ = ("_count", "_older", "_young")
+
+    def __init__(self) -> None:
+        self._young: bytearray | None = None
+        self._older: bytearray | None = None
+        self._count = 0
+
+    def add_new(self, hashes: Iterable[int]) -> int:
+        """Add `hashes`; return how many of them were not seen before."""
+        new = 0
+        young, older = self._young, self._older
+        if young is None:
+            young = self._young = bytearray(BITS >> 3)
+        for h in hashes:
+            a = h & _MASK
+            b = (h >> _SHIFT) & _MASK
+            a_byte, a_bit, b_byte, b_bit = a >> 3, 1 << (a & 7), b >> 3, 1 << (b & 7)
+            if young[a_byte] & a_bit and young[b_byte] & b_bit:
+                continue
+            if older is None or not (older[a_byte] & a_bit and older[b_byte] & b_bit):
+                new += 1
+            # Seen again or for the first time, it is recent: the younger bitmap keeps it.
+            young[a_byte] |= a_bit
+            young[b_byte] |= b_bit
+            self._count += 1
+            if self._count >= CAPACITY:
+                older, young = young, bytearray(BITS >> 3)
+                self._older, self._young, self._count = older, young, 0
+        return new
+
+    def nbytes(self) -> int:
+        """Memory held by the bitmaps."""
+        return sum(len(bits) for bits in (self._young, self._older) if bits is not None)
