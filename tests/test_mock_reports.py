@@ -151,7 +151,7 @@ def test_the_billing_record_keeps_day_totals_and_only_the_latest_calls_whole() -
 
     billing = Billing()
     for i in range(RECENT + 5):
-        billing.bill(Caller("openai", "sk-1", f"req_{i}"), "completions", "gpt-4o-mini", 10, 0, 0, 5, 0)
+        billing.bill(Caller("openai", "sk-1", f"req_{i}", "completions"), "gpt-4o-mini", 10, 0, 0, 5, 0)
     served = billing.served()
     assert len(served) == RECENT and served[-1].request_id == f"req_{RECENT + 4}"
     day = int(served[-1].ts // DAY_S * DAY_S)
@@ -163,3 +163,26 @@ def test_the_billing_record_keeps_day_totals_and_only_the_latest_calls_whole() -
         5 * (RECENT + 5),
         1.0,
     )
+
+
+def test_responses_calls_are_in_openais_report_and_gemini_calls_in_none(mock_upstream: MockServer) -> None:
+    url = mock_upstream.url
+    r = httpx.post(
+        url + "/v1/responses", json={"model": "o3-mini", "input": "hi"}, headers={"authorization": "Bearer sk-2"}
+    )
+    assert r.status_code == 200
+    g = httpx.post(
+        url + "/v1beta/models/gemini-2.5-flash:generateContent",
+        json={"contents": [{"role": "user", "parts": [{"text": "hi"}]}]},
+        headers={"x-goog-api-key": "g-1"},
+    )
+    assert g.status_code == 200
+    served = {s.model: s for s in mock_upstream.app.billing.served()}
+    assert served["o3-mini"].request_id == r.headers["x-request-id"]
+    assert (served["o3-mini"].provider, served["gemini-2.5-flash"].provider) == ("openai", "google")
+    today = int(time.time()) // DAY_S * DAY_S
+    usage = get(
+        mock_upstream, "/v1/organization/usage/completions", {"start_time": today, "group_by": "model"}, OPENAI_ADMIN
+    )
+    (bucket,) = usage.json()["data"]
+    assert [row["model"] for row in bucket["results"]] == ["o3-mini"]
