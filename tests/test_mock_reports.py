@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -20,6 +21,14 @@ DAY0 = (int(time.time()) // DAY_S - 3) * DAY_S  # three days ago, midnight UTC
 def served(provider: Any, day: int, model: str, key: str | None, **tokens: int) -> Served:
     endpoint = "completions" if provider == "openai" else "messages"
     return Served(DAY0 + day * DAY_S + 3600, provider, endpoint, model, key, **tokens)
+
+
+@pytest.fixture
+def mock_upstream() -> Iterator[MockServer]:
+    """A mock of this module's own, for each test: a call another test left in flight on the shared
+    mock could otherwise bill into these reports after its reset."""
+    with MockServer() as server:
+        yield server
 
 
 @pytest.fixture

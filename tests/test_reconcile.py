@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +108,14 @@ def mixed_run(gw: RunningGateway) -> None:
             message(client, "claude-haiku-4-5", f"cut {i}", stream=True, **{"x-mock-break-after": "4"})
     time.sleep(1.0)  # the timed-out calls are billed when the mock finishes them
     gw.gateway.ledger.flush(5.0)
+
+
+@pytest.fixture
+def mock_upstream() -> Iterator[MockServer]:
+    """A mock of this module's own, for each test: a call another test left in flight on the shared
+    mock could otherwise bill into these reports after its reset."""
+    with MockServer() as server:
+        yield server
 
 
 @pytest.fixture
