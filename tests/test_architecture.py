@@ -20,8 +20,8 @@ LAYERS: list[set[str]] = [
     {"errors", "events", "timeparse", "serving"},
     {"config"},
     {"store"},
-    {"pricing", "budget", "detect", "mock"},
-    {"traces"},
+    {"pricing", "budget", "detect"},
+    {"mock", "reconcile", "traces"},  # the mock and reconcile price what was served with `pricing`
     {"policy"},
     {"proxy"},
     {"ops"},

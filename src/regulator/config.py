@@ -21,6 +21,7 @@ from regulator.budget.config import BudgetConfig, RateLimitConfig
 from regulator.detect.config import DetectConfig
 from regulator.ops.config import AdminConfig, AlertsConfig, MetricsConfig
 from regulator.policy.config import PolicyConfig
+from regulator.reconcile.config import ReconcileConfig
 from regulator.types import Dialect
 
 ENV_PREFIX = "REGULATOR_"
@@ -136,8 +137,16 @@ class ModelConfig(Strict):
 
 
 class PricingConfig(Strict):
-    # What to do with a routed model that has no known price.
-    unknown_model: Literal["refuse", "allow_zero"] = "refuse"
+    # What to do with a routed model that has no known price: refuse the call (400, naming the key
+    # that prices it), price it at zero, or price it at `fallback_price`.
+    unknown_model: Literal["refuse", "allow_zero", "fallback"] = "refuse"
+    fallback_price: PriceOverride | None = None
+
+    @model_validator(mode="after")
+    def _fallback_priced(self) -> PricingConfig:
+        if self.unknown_model == "fallback" and self.fallback_price is None:
+            raise ValueError("unknown_model: fallback needs pricing.fallback_price (input and output, USD per MTok)")
+        return self
 
 
 class SessionsConfig(Strict):
@@ -174,6 +183,7 @@ class Config(Strict):
     alerts: AlertsConfig = Field(default_factory=AlertsConfig)
     metrics: MetricsConfig = Field(default_factory=MetricsConfig)
     trace: TraceConfig = Field(default_factory=TraceConfig)
+    reconcile: ReconcileConfig = Field(default_factory=ReconcileConfig)
 
     def check_references(self) -> None:
         names = {u.name for u in self.upstreams}
@@ -186,6 +196,13 @@ class Config(Strict):
                 )
             if model.downgrade_to and model.downgrade_to not in models:
                 raise ConfigError(f"models[{i}].downgrade_to: {model.downgrade_to!r} is not a configured model")
+        for i, provider in enumerate(self.reconcile.providers):
+            for upstream in provider.upstreams:
+                if upstream not in names:
+                    raise ConfigError(
+                        f"reconcile.providers[{i}].upstreams: {upstream!r} is not a configured upstream "
+                        f"(known: {sorted(names) or 'none'})"
+                    )
 
 
 def _set_path(tree: dict[str, Any], path: list[str], value: Any) -> None:

@@ -85,6 +85,9 @@ class CallRecord:
     stream: bool = False
     action: str | None = None  # what the policy did to this call (nudge, downgrade, ...)
     key_id: str = ""
+    # The provider's id for this call (x-request-id / request-id, else the response's id), so a
+    # disputed call can be found in the provider's records too.
+    provider_request_id: str = ""
 
 
 @dataclass(slots=True)

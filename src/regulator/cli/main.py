@@ -20,7 +20,19 @@ def _root() -> None:
 
 def _register() -> None:
     # Imported here so `regulator --help` stays fast and each command owns its module.
-    from regulator.cli import budgets, demo, keys, mock_upstream, ops_commands, replay, report, run, serve
+    from regulator.cli import (
+        budgets,
+        demo,
+        keys,
+        mock_upstream,
+        ops_commands,
+        prices,
+        reconcile,
+        replay,
+        report,
+        run,
+        serve,
+    )
 
     serve.register(app)
     keys.register(app)
@@ -31,6 +43,8 @@ def _register() -> None:
     demo.register(app)
     ops_commands.register(app)
     run.register(app)
+    reconcile.register(app)
+    prices.register(app)
 
 
 def main() -> None:

@@ -7,6 +7,10 @@ Answers are planned in `answers` and shaped per API (`wires`: chat and Messages 
 Request headers (each also settable per script rule): `x-mock-status`, `x-mock-retry-after`,
 `x-mock-latency-ms`, `x-mock-first-byte-ms`, `x-mock-break-after`, `x-mock-ignore-max-tokens`,
 `x-mock-output-tokens`, `x-mock-reply` (base64 JSON `{"content": ..., "tool_calls": [...]}`).
+
+Every billed call is also recorded for the providers' usage and cost reports (`billing`, served by
+`reports`), with the id of the key it came with and its request id (`x-request-id` /
+`request-id` headers).
 """
 
 from __future__ import annotations
@@ -16,15 +20,20 @@ import itertools
 import random
 import threading
 from collections import OrderedDict, deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
 
 from regulator.mock.answers import AnswerOptions, Plan, PromptCache, plan_answer
+from regulator.mock.billing import Billing, Caller, Provider
 from regulator.mock.dialects import embeddings_body, models_body
 from regulator.mock.inputs import BadMockRequest, decode_reply, json_object, mock_float, mock_int
+from regulator.mock.reports import PATHS as REPORT_PATHS
+from regulator.mock.reports import ReportError, answer, inject_drift
 from regulator.mock.wires import CHAT, MESSAGES, RESPONSES, Routed, Wire, count_body, route, wire_of
+from regulator.pricing.catalog import ModelPrice
 from regulator.types import Receive, Scope, Send
 
 _JSON = [(b"content-type", b"application/json")]
@@ -37,6 +46,12 @@ _USAGE_FIELDS = (
     "output_tokens",
     "reasoning_tokens",
 )
+# Whose reports list a call of each API, and as which usage report's calls.
+_BILLED_AS: dict[Wire, tuple[Provider, str]] = {
+    CHAT: ("openai", "completions"),
+    RESPONSES: ("openai", "completions"),
+    MESSAGES: ("anthropic", "messages"),
+}
 
 
 class BrokenStream(Exception):
@@ -55,8 +70,16 @@ class Script:
 
 
 class MockUpstream:
-    def __init__(self, *, latency_ms: float = 0.0, fail_rate: float = 0.0, seed: int = 0) -> None:
+    def __init__(
+        self,
+        *,
+        latency_ms: float = 0.0,
+        fail_rate: float = 0.0,
+        seed: int = 0,
+        price_of: Callable[[str], ModelPrice] | None = None,
+    ) -> None:
         self.latency_ms = latency_ms
+        self.billing = Billing(price_of)
         self.fail_rate = fail_rate
         self.seed = seed
         self._rng = random.Random(seed)
@@ -111,6 +134,7 @@ class MockUpstream:
             self._responses.clear()
             self.received.clear()
             self._rng = random.Random(self.seed)
+        self.billing.clear()
 
     # ---- ASGI -----------------------------------------------------------------------------------
 
@@ -123,7 +147,9 @@ class MockUpstream:
         headers = dict(scope["headers"])
         query = scope.get("query_string", b"")
         target = path + ("?" + query.decode("latin-1") if query else "")
-        self.received.append((method, target, {k.decode("latin-1"): v.decode("latin-1") for k, v in headers.items()}))
+        text_headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in headers.items()}
+        self.received.append((method, target, text_headers))
+        api_key = _api_key(text_headers)
         for name, value in headers.items():
             if name.startswith(b"x-mock-"):
                 mock[name.decode("latin-1")] = value.decode("latin-1")
@@ -134,9 +160,14 @@ class MockUpstream:
                 # A token count: the mock's rough one (a token per 4 bytes of the request).
                 await _respond(send, 200, count_body(routed, max(1, len(body) // 4)))
             elif routed is not None:
-                await self._generate(routed, body, mock, receive, send)
+                await self._generate(routed, body, mock, receive, send, api_key)
             elif method == "POST" and path == "/v1/embeddings":
-                await self._embeddings(body, mock, send)
+                await self._embeddings(body, mock, send, api_key)
+            elif method == "GET" and path in REPORT_PATHS:
+                await _respond(send, 200, answer(self.billing, path, query, text_headers))
+            elif method == "POST" and path == "/mock/drift":
+                inject_drift(self.billing, json_object(body))
+                await _respond(send, 200, b'{"ok":true}')
             elif method == "GET" and path.startswith("/v1/responses/") and path[14:] in self._responses:
                 await _respond(send, 200, self._responses[path[14:]][0])
             elif method == "GET" and path == "/v1/models":
@@ -153,6 +184,8 @@ class MockUpstream:
                 await self._error(send, wire, 404, f"Unknown request URL: {method} {path}")
         except BadMockRequest as exc:
             await self._error(send, wire, 400, str(exc))
+        except ReportError as exc:
+            await self._error(send, MESSAGES if path.startswith("/v1/organizations/") else CHAT, exc.status, str(exc))
 
     def _add_script(self, body: bytes) -> None:
         rule = json_object(body)
@@ -211,7 +244,9 @@ class MockUpstream:
         await self._error(send, wire, status, message, headers)
         return True
 
-    async def _generate(self, routed: Routed, body: bytes, mock: dict[str, str], receive: Receive, send: Send) -> None:
+    async def _generate(
+        self, routed: Routed, body: bytes, mock: dict[str, str], receive: Receive, send: Send, api_key: str | None
+    ) -> None:
         req = json_object(body)
         wire = routed.wire
         chat = wire.view(req, routed.model)  # the request as the planner reads it
@@ -241,16 +276,19 @@ class MockUpstream:
         if wire is RESPONSES:
             # The stored conversation a `previous_response_id` names is input too, as OpenAI bills it.
             plan.input_tokens += self._responses.get(str(req.get("previous_response_id")), (b"", 0))[1]
-        answer_id = f"{wire.id_prefix}{next(self._ids):016x}"
+        call_id = next(self._ids)
+        answer_id = f"{wire.id_prefix}{call_id:016x}"
+        provider, endpoint = _BILLED_AS.get(wire, ("google", "generate"))
+        caller = Caller(provider, api_key, f"req_mock{call_id:016x}", endpoint)
         if wire is RESPONSES:
             self._remember(answer_id, wire.body(plan, answer_id, req), plan.input_tokens + plan.output_tokens)
         if not stream:
             data = wire.body(plan, answer_id, req)
-            self._bill(plan, plan.billed_output_tokens, plan.reasoning_tokens * plan.answers)
-            await _respond(send, 200, data)
+            self._bill(plan, plan.billed_output_tokens, plan.reasoning_tokens * plan.answers, caller)
+            await _respond(send, 200, data, [caller.header()])
             return
         events = wire.stream(plan, answer_id, req, routed.sse)
-        await self._stream(plan, events, mock_int(mock, "x-mock-break-after"), latency_s, receive, send)
+        await self._stream(plan, events, mock_int(mock, "x-mock-break-after"), latency_s, caller, receive, send)
 
     def _remember(self, response_id: str, body: bytes, tokens: int) -> None:
         with self._lock:
@@ -264,12 +302,13 @@ class MockUpstream:
         events: list[tuple[bytes, int]],
         break_after: int | None,
         latency_s: float,
+        caller: Caller,
         receive: Receive,
         send: Send,
     ) -> None:
         broken = break_after is not None and 0 <= break_after < len(events)
         todo = events[:break_after] if broken else events
-        await send({"type": "http.response.start", "status": 200, "headers": _SSE})
+        await send({"type": "http.response.start", "status": 200, "headers": [*_SSE, caller.header()]})
         sent = 0
         if latency_s > 0:
             # Like a real provider, stop generating (and billing) when the client goes away.
@@ -287,14 +326,15 @@ class MockUpstream:
             body = b"".join(data for data, _ in todo)
             await send({"type": "http.response.body", "body": body, "more_body": True})
             sent = len(todo)
-        self._bill(plan, sum(tokens for _, tokens in todo[:sent]), plan.reasoning_tokens * plan.answers if sent else 0)
+        reasoning = plan.reasoning_tokens * plan.answers if sent else 0
+        self._bill(plan, sum(tokens for _, tokens in todo[:sent]), reasoning, caller)
         if sent < len(todo):
             return
         if broken:
             raise BrokenStream(f"stream broken after {break_after} events (x-mock-break-after)")
         await send({"type": "http.response.body", "body": b"", "more_body": False})
 
-    async def _embeddings(self, body: bytes, mock: dict[str, str], send: Send) -> None:
+    async def _embeddings(self, body: bytes, mock: dict[str, str], send: Send, api_key: str | None) -> None:
         latency = mock_float(mock, "x-mock-latency-ms")
         latency_s = (
             (self.latency_ms if latency is None else latency) + (mock_float(mock, "x-mock-first-byte-ms") or 0)
@@ -308,20 +348,18 @@ class MockUpstream:
         if isinstance(result, str):
             raise BadMockRequest(result)
         data, tokens = result
-        self._bill_tokens(str(req.get("model", "")), tokens, 0, 0, 0, 0)
-        await _respond(send, 200, data)
+        caller = Caller("openai", api_key, f"req_mock{next(self._ids):016x}", "embeddings")
+        self._bill_tokens(str(req.get("model", "")), tokens, 0, 0, 0, 0, caller)
+        await _respond(send, 200, data, [caller.header()])
 
-    def _bill(self, plan: Plan, output_tokens: int, reasoning_tokens: int) -> None:
-        self._bill_tokens(
-            plan.model,
-            plan.input_tokens,
-            plan.cached_tokens,
-            plan.cache_write_tokens,
-            output_tokens,
-            reasoning_tokens,
-        )
+    def _bill(self, plan: Plan, output_tokens: int, reasoning_tokens: int, caller: Caller) -> None:
+        inputs = (plan.input_tokens, plan.cached_tokens, plan.cache_write_tokens)
+        self._bill_tokens(plan.model, *inputs, output_tokens, reasoning_tokens, caller)
 
-    def _bill_tokens(self, model: str, inp: int, cached: int, write: int, out: int, reasoning: int) -> None:
+    def _bill_tokens(
+        self, model: str, inp: int, cached: int, write: int, out: int, reasoning: int, caller: Caller
+    ) -> None:
+        self.billing.bill(caller, model, inp, cached, write, out, reasoning)
         with self._lock:
             self._requests += 1
             counts = self._models.get(model)
@@ -350,3 +388,9 @@ async def _read_body(receive: Receive) -> bytes:
 async def _respond(send: Send, status: int, body: bytes, headers: list[tuple[bytes, bytes]] | None = None) -> None:
     await send({"type": "http.response.start", "status": status, "headers": _JSON + (headers or [])})
     await send({"type": "http.response.body", "body": body})
+
+
+def _api_key(headers: dict[str, str]) -> str | None:
+    """The provider key a call came with, in whichever header its API carries it."""
+    bearer = headers.get("authorization", "").removeprefix("Bearer ")
+    return headers.get("x-api-key") or headers.get("x-goog-api-key") or bearer or None

@@ -132,6 +132,7 @@ class AdminApi:
             Route(p + "/incidents/{incident_id}/pause", self.pause_incident, methods=["POST"]),
             Route(f"{p}/actions", self.action, methods=["POST"]),
             Route(f"{p}/reports/spend", self.report),
+            Route(f"{p}/reconcile", self.last_reconcile),
             Route(f"{p}/events", self.events),
         ]
         self.app = Starlette(
@@ -368,6 +369,14 @@ class AdminApi:
                 "total_cost_usd": sum(r.cost_usd for r in rows),
             }
         )
+
+    async def last_reconcile(self, request: Request) -> Response:
+        run = await asyncio.to_thread(self.gw.store.last_reconcile_run)
+        if run is None:
+            return JSONResponse({"run": None})
+        result = run.result
+        keep = ("run_id", "ts", "since", "until", "providers", "drifts", "errors", "summary")
+        return JSONResponse({"run": {k: result.get(k) for k in keep}})
 
     async def events(self, request: Request) -> Response:
         asked = request.query_params.get("types")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import asdict
 from datetime import UTC, datetime
 
 from regulator.budget.slots import BudgetEvent
 from regulator.events import CallRecord, Incident
 from regulator.ops.alerts import Alert
 from regulator.ops.stats import FAILED
+from regulator.reconcile.compare import Drift, Row
 
 
 def _when(ts: float | None) -> str:
@@ -113,3 +115,33 @@ class FailureSpike:
             },
             rec.ts,
         )
+
+
+def _difference(row: Row) -> str:
+    theirs = row.provider_value or 0.0
+    if row.kind == "usd":
+        return f"${row.ledger:.6f} in the ledger, ${theirs:.6f} billed ({row.difference:+.6f})"
+    return f"{row.kind} tokens {int(row.ledger):,} in the ledger, {int(theirs):,} billed"
+
+
+def drift_alert(drift: Drift) -> Alert:
+    """A reconcile found the provider's bill and the ledger apart for one model on one day."""
+    text = (
+        f"{drift.provider} billed {drift.model} on {drift.day} differently from regulator's ledger: "
+        + "; ".join(_difference(r) for r in drift.rows)
+        + "."
+    )
+    if all(r.ledger == 0 for r in drift.rows):
+        text += " The ledger has no calls for it that day: calls that bypassed regulator, or a gap in the ledger."
+    elif drift.price_source == "config" and any(r.kind == "usd" for r in drift.rows):
+        text += " Its price is a config override (models[].price): check it against the provider's price."
+    elif any(r.kind == "usd" for r in drift.rows) and not any(r.kind != "usd" for r in drift.rows):
+        text += " Tokens agree, dollars do not: the provider's price differs from regulator's."
+    data = {
+        "provider": drift.provider,
+        "day": drift.day,
+        "model": drift.model,
+        "price_source": drift.price_source,
+        "rows": [asdict(r) for r in drift.rows],
+    }
+    return Alert("reconcile_drift", f"Ledger drift: {drift.model} on {drift.day}", text, data)

@@ -6,13 +6,16 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-AlertKind = Literal["budget_threshold", "budget_exhausted", "incident", "overrun", "upstream_failures"]
+AlertKind = Literal[
+    "budget_threshold", "budget_exhausted", "incident", "overrun", "upstream_failures", "reconcile_drift"
+]
 ALERT_KINDS: tuple[AlertKind, ...] = (
     "budget_threshold",
     "budget_exhausted",
     "incident",
     "overrun",
     "upstream_failures",
+    "reconcile_drift",
 )
 
 

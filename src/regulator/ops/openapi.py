@@ -127,6 +127,7 @@ SCHEMAS: dict[str, Any] = {
             "outcome": _STR,
             "latency_ms": _NUM,
             "action": _nullable(_STR),
+            "provider_request_id": _STR,
         },
         ["call_id", "ts", "agent", "session", "cost_usd"],
     ),
@@ -226,6 +227,19 @@ SCHEMAS: dict[str, Any] = {
             "rows": {"type": "array", "items": _ref("Agent")},
         },
         ["spend_today_usd", "spend_month_usd", "burn_rate_usd_per_hour", "month_end_projection_usd"],
+    ),
+    "ReconcileRun": _obj(
+        {
+            "run_id": _STR,
+            "ts": _NUM,
+            "since": _NUM,
+            "until": _NUM,
+            "providers": {"type": "array", "items": _STR},
+            "drifts": {"type": "array", "items": {"type": "object"}},
+            "errors": {"type": "array", "items": _STR},
+            "summary": {"type": "object"},
+        },
+        ["run_id", "ts", "drifts"],
     ),
 }
 
@@ -375,6 +389,12 @@ def openapi_schema() -> dict[str, Any]:
                     _q("since", _TIME, "default 24h"),
                     _q("until", _TIME, "default now"),
                 ],
+            ),
+        },
+        "/admin/v1/reconcile": {
+            "get": _op(
+                "The last reconcile of the ledger against the providers' reports (null before the first)",
+                _json(_obj({"run": _nullable({"allOf": [_ref("ReconcileRun")]})}, ["run"])),
             ),
         },
         "/admin/v1/events": {

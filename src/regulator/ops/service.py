@@ -24,7 +24,7 @@ import httpx
 from regulator.budget.slots import BudgetEvent, BudgetStatus
 from regulator.errors import CountersUnavailable
 from regulator.events import CallRecord, Incident, ScopeKind, Standing
-from regulator.ops.alert_rules import FailureSpike, budget_alert, incident_alert
+from regulator.ops.alert_rules import FailureSpike, budget_alert, drift_alert, incident_alert
 from regulator.ops.alerts import AlertDispatcher
 from regulator.ops.auth import AdminAuth, resolve_token
 from regulator.ops.control import OpsGateway
@@ -32,6 +32,8 @@ from regulator.ops.live import LiveFeed, sse_frame
 from regulator.ops.metrics import Metrics
 from regulator.ops.stats import AgentStats, FleetStats
 from regulator.policy.fleet import FLEET_WIDE
+from regulator.reconcile.compare import Drift
+from regulator.reconcile.schedule import ReconcileScheduler
 
 log = logging.getLogger("regulator.ops")
 POLL_S = 0.5
@@ -61,6 +63,7 @@ def call_json(rec: CallRecord) -> dict[str, Any]:
         "outcome": rec.outcome,
         "latency_ms": round(rec.latency_ms, 2),
         "action": rec.action,
+        "provider_request_id": rec.provider_request_id,
     }
 
 
@@ -91,6 +94,7 @@ class Ops:
         self._incident_since = 0.0
         self._registry_version = -1
         self._task: asyncio.Task[None] | None = None
+        self.reconcile = ReconcileScheduler(config, gateway.store, self.on_drift)
         gateway.add_call_listener(self.on_call)
         gateway.add_budget_listener(self.on_budget_event)
 
@@ -100,8 +104,10 @@ class Ops:
         await self._seed()
         await self.alerts.start()
         self._task = asyncio.create_task(self._poll_forever())
+        await self.reconcile.start()
 
     async def stop(self) -> None:
+        await self.reconcile.stop()
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -143,6 +149,11 @@ class Ops:
         if alert is not None:
             self.alerts.send(alert)
         self.hub.publish("budget", {**asdict(event), "alert": alert.kind if alert else None})
+
+    def on_drift(self, drifts: list[Drift]) -> None:
+        """New drifts found by a scheduled reconcile: one alert each."""
+        for drift in drifts:
+            self.alerts.send(drift_alert(drift))
 
     # polling the store
 

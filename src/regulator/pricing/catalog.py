@@ -223,15 +223,28 @@ class PriceBook:
             return make(_flat(0.0, 0.0, 0.0, 0.0), "local")
         if entry is not None:
             return make(entry.tiers, entry.ref, entry.per_request)
-        if self._config.pricing.unknown_model == "allow_zero":
+        pricing = self._config.pricing
+        if pricing.unknown_model == "allow_zero":
             return make(_flat(0.0, 0.0, 0.0, 0.0), "unknown", unknown=True)
-        message = (
-            f"no price is known for model {model!r}: set its price in regulator.yaml under "
-            f"models[].price (USD per million tokens: input, output, cached_input, cache_write), "
-            f"or models[].catalog_ref to price it as a catalog model"
-        )
+        if pricing.unknown_model == "fallback" and pricing.fallback_price is not None:
+            return make(self._override(pricing.fallback_price, None, local), "fallback", unknown=True)
+        message = self._unknown_message(model)
         self._refused[model] = message
         raise UnknownModelPrice(message, param="model")
+
+    def _unknown_message(self, model: str) -> str:
+        """Why `model` is refused, naming the config key that would price it."""
+        index = next((i for i, m in enumerate(self._config.models) if m.name == model), None)
+        if index is None:
+            where = "add it to models[] in regulator.yaml with a price (models[].price: {input, output})"
+        else:
+            where = f"set models[{index}].price in regulator.yaml (input, output)"
+        return (
+            f"regulator has no price for model {model!r}, so it cannot meter the call: {where}, "
+            "in USD per million tokens (cached_input and cache_write optional), or price it as a known "
+            "model with catalog_ref; or let unknown models through at pricing.fallback_price "
+            "(pricing.unknown_model: fallback)"
+        )
 
     @staticmethod
     def _override(price: PriceOverride, entry: _CatalogEntry | None, local: bool) -> tuple[Tier, ...]:

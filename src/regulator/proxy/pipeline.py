@@ -241,6 +241,7 @@ async def _forward(gw: Gateway, call: Call, headers: dict[str, str], send: Send,
         response = await gw.upstreams.post(
             upstream, request.upstream_path, body, call.api.upstream_headers(upstream.api_key, headers), headers
         )
+        record.provider_request_id = response.headers.get("x-request-id") or response.headers.get("request-id", "")
         await response.raise_for_status()
     except UpstreamError as exc:
         record.status = exc.status
@@ -253,6 +254,10 @@ async def _forward(gw: Gateway, call: Call, headers: dict[str, str], send: Send,
     payload = await response.read()
     record.latency_ms = (time.perf_counter() - forward_at) * 1000
     answer = _answer(payload)
+    if not record.provider_request_id and answer is not None:
+        # No request-id header (a relay dropped it): the answer's own id (Gemini's responseId).
+        found = answer.get("id") or answer.get("responseId")
+        record.provider_request_id = found if isinstance(found, str) else ""
     usage = call.api.usage(answer) if answer is not None else Usage()
     return Ending(usage, answer, response, payload)
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from regulator.budget.config import BudgetConfig
 from regulator.events import CallRecord, Incident, Standing
+from regulator.store.reconcile import DayTotal, ReconcileRun
 from regulator.types import Window
 
 ReportBy = Literal["agent", "fleet", "model", "session", "org"]
@@ -111,5 +112,13 @@ class Store(StandingStore, Protocol):
     ) -> float: ...
     def report(self, since: float, until: float | None, by: ReportBy) -> list[ReportRow]: ...
     def iter_records(self, since: float, until: float | None = None) -> Iterator[CallRecord]: ...
+
+    # reconcile (regulator.reconcile): the ledger per UTC day, and runs newest first
+    def ledger_day_totals(self, since: float, until: float) -> list[DayTotal]: ...
+    def add_reconcile_run(
+        self, run_id: str, ts: float, since: float, until: float, drifts: int, result: dict[str, Any]
+    ) -> None: ...
+    def list_reconcile_runs(self, limit: int = 20) -> list[ReconcileRun]: ...
+    def last_reconcile_run(self) -> ReconcileRun | None: ...
 
     def close(self) -> None: ...

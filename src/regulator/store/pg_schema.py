@@ -24,6 +24,8 @@ PG_MIGRATIONS: list[list[str]] = [
     _partitioned(MIGRATIONS[0]),
     # 2: dashboard sessions, as shared
     MIGRATIONS[1],
+    # 3: as shared (a column added to the partitioned parent is added to every partition)
+    MIGRATIONS[2],
 ]
 
 # Serialises migrations and partition creation between replicas starting or writing at once.

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from regulator.events import CallRecord, Usage
+from regulator.store.reconcile import CREATE_RECONCILE_RUNS
 
 # The ledger's columns in CallRecord order, usage flattened, with their SQL types; backends build
 # their SQL from this.
@@ -41,7 +42,9 @@ _CALL_COLUMN_TYPES: tuple[tuple[str, str], ...] = (
     ("action", "TEXT"),
     ("key_id", "TEXT NOT NULL"),
 )
-CALL_COLUMNS: tuple[str, ...] = tuple(name for name, _ in _CALL_COLUMN_TYPES)
+# Columns added to the ledger by later steps (ALTER TABLE), in the order they were added.
+_ADDED_CALL_COLUMNS: tuple[tuple[str, str], ...] = (("provider_request_id", "TEXT NOT NULL DEFAULT ''"),)
+CALL_COLUMNS: tuple[str, ...] = tuple(name for name, _ in _CALL_COLUMN_TYPES + _ADDED_CALL_COLUMNS)
 
 
 def calls_table(*, partitioned: bool) -> str:
@@ -124,6 +127,12 @@ MIGRATIONS: list[list[str]] = [
             expires_at DOUBLE PRECISION NOT NULL
         )""",
     ],
+    # 3: the provider's request id per call, and reconcile runs
+    [
+        *(f"ALTER TABLE calls ADD COLUMN {name} {sql_type}" for name, sql_type in _ADDED_CALL_COLUMNS),
+        CREATE_RECONCILE_RUNS,
+        "CREATE INDEX reconcile_runs_ts ON reconcile_runs (ts)",
+    ],
 ]
 
 CREATE_VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
@@ -157,6 +166,7 @@ def call_to_row(rec: CallRecord) -> tuple[object, ...]:
         int(rec.stream),
         rec.action,
         rec.key_id,
+        rec.provider_request_id,
     )
 
 
@@ -183,4 +193,5 @@ def row_to_call(row: Sequence[Any]) -> CallRecord:
         stream=bool(row[22]),
         action=row[23],
         key_id=row[24],
+        provider_request_id=row[25],
     )

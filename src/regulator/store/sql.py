@@ -31,6 +31,7 @@ from regulator.store.base import (
     ReportBy,
     ReportRow,
 )
+from regulator.store.reconcile import ReconcileStore
 from regulator.store.schema import CALL_COLUMNS, CREATE_VERSION_TABLE, call_to_row, row_to_call
 from regulator.types import WINDOWS, Window
 
@@ -128,7 +129,7 @@ def _window(since: float, until: float | None) -> tuple[str, list[Any]]:
     return "ts >= ? AND ts < ?", [since, until]
 
 
-class SQLStore(ABC):
+class SQLStore(ReconcileStore, ABC):
     """`Store` over a SQL database; subclasses supply connections, transactions and migrations."""
 
     paramstyle: ClassVar[Literal["qmark", "format"]]

@@ -134,6 +134,26 @@ function renderIncidents() {
   for (const inc of state.incidents) inc._fresh = false;
 }
 
+// the last reconcile of the ledger against the providers' own reports
+
+function driftItem(d) {
+  const parts = (d.rows || []).map((r) => r.kind === "usd"
+    ? `$${Number(r.ledger).toFixed(4)} ledger vs $${Number(r.provider_value).toFixed(4)} billed`
+    : `${r.kind} ${Number(r.ledger).toLocaleString()} vs ${Number(r.provider_value).toLocaleString()}`);
+  return `<li><div class="meta">${esc(d.day)} · ${esc(d.provider)}</div>
+    <p class="evidence"><strong>${esc(d.model)}</strong>: ${esc(parts.join("; "))}</p></li>`;
+}
+
+async function loadReconcile() {
+  const { run } = await api("/reconcile");
+  if (!run) return;
+  const s = run.summary || {};
+  const errors = (run.errors || []).length ? ` · ${run.errors.length} provider(s) unreadable` : "";
+  $("reconcile").textContent = `Last run ${new Date(run.ts * 1000).toLocaleString()}: ${s.groups || 0} day/model groups, ` +
+    `${(run.drifts || []).length} drifting${errors}.`;
+  $("reconcile-drifts").innerHTML = (run.drifts || []).map(driftItem).join("");
+}
+
 // agent page
 
 async function loadAgent(name, session) {
@@ -247,6 +267,8 @@ async function init() {
   route();
   renderLoop();
   setInterval(renderLoop, RENDER_MS);
+  loadReconcile().catch(() => {});
+  setInterval(() => loadReconcile().catch(() => {}), 60000);
   connect();
 }
 
