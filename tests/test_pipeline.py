@@ -159,8 +159,10 @@ async def test_an_unreachable_upstream_is_recorded_as_unreachable(tmp_path: Path
     gateway = Gateway(gateway_config(closed), tmp_path)
     await gateway.start()
     try:
-        with pytest.raises(UpstreamUnreachable):
+        with pytest.raises(UpstreamUnreachable) as refused:
             await call(gateway)
+        port = closed.rsplit(":", 1)[1]
+        assert port not in str(refused.value), "the upstream's address is the operator's, not the agent's"
         [row] = ledger(gateway)
         assert row.outcome == "unreachable"
     finally:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -149,6 +150,8 @@ class AlertDispatcher:
                 "alert": json_payload(alert),
             }
         )
-        with self.dead_letter_path.open("ab") as f:
+        # Webhook URLs carry their secrets (Slack's do): the file is the operator's alone.
+        fd = os.open(self.dead_letter_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        with open(fd, "ab") as f:
             f.write(line + b"\n")
         self.dead_lettered += 1

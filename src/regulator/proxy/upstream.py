@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -12,6 +13,8 @@ import orjson
 
 from regulator.config import Config, UpstreamConfig
 from regulator.errors import UpstreamError, UpstreamTimeout, UpstreamUnreachable
+
+log = logging.getLogger("regulator.upstream")
 
 # Response headers worth passing back to the caller; everything else (cookies, provider account
 # details, rate-limit headers of regulator's shared provider key) stays behind.
@@ -25,9 +28,12 @@ def map_transport_errors(upstream: str) -> Iterator[None]:
     except TimeoutError as exc:
         raise UpstreamTimeout(f"Upstream {upstream!r} did not answer in time.") from exc
     except aiohttp.ClientConnectorError as exc:
-        raise UpstreamUnreachable(f"Upstream {upstream!r} is unreachable ({exc.os_error}).") from exc
+        # The address and OS error are the operator's to read, not the agent's: they go to the log.
+        log.warning("upstream %r unreachable: %s", upstream, exc.os_error)
+        raise UpstreamUnreachable(f"Upstream {upstream!r} is unreachable; retry later.") from exc
     except (aiohttp.ClientError, ConnectionError) as exc:
-        error = UpstreamUnreachable(f"Upstream {upstream!r} failed: {exc.__class__.__name__}: {exc}")
+        log.warning("upstream %r failed mid-call: %s: %s", upstream, exc.__class__.__name__, exc)
+        error = UpstreamUnreachable(f"Upstream {upstream!r} closed the connection during the call.")
         error.maybe_billed = True  # the request went out; the provider may have processed it
         raise error from exc
 
