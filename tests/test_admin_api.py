@@ -17,6 +17,7 @@ from conftest import RunningGateway
 from detect_support import ScriptedSession
 from regulator.cli.main import _register, app
 from regulator.events import Incident
+from regulator.mock.inputs import encode_reply
 
 ADMIN = "/admin/v1"
 
@@ -173,6 +174,52 @@ def test_pause_resume_kill_reinstate_apply_to_the_next_call(gateway: RunningGate
         assert any(s["session"] == "run-10" for s in rows)
 
 
+def test_a_fleet_pause_refuses_its_agents_like_an_agent_pause_and_leaves_other_fleets_alone(
+    gateway: RunningGateway,
+) -> None:
+    coder, writer = gateway.new_key("coder-1", "coders"), gateway.new_key("writer-1", "writers")
+    with admin(gateway) as client:
+        wait_for(lambda: len(client.get(ADMIN + "/agents").json()["agents"]) >= 3)
+        body = {"target": "fleet", "name": "coders", "action": "pause", "reason": "runaway"}
+        result = client.post(ADMIN + "/actions", json=body).json()
+        assert (result["state"], result["agents"], result["until_ts"]) == ("paused", 1, None)
+        refused = call(gateway, coder)
+        assert refused.status_code == 429 and refused.json()["error"]["code"] == "agent_paused"
+        assert "fleet 'coders'" in refused.json()["error"]["message"]
+        assert "regulator resume fleet:coders" in refused.json()["error"]["message"]
+        assert call(gateway, writer).status_code == 200
+        assert (
+            wait_for(lambda: client.get(ADMIN + "/agents", params={"fleet": "coders"}).json()["agents"])[0]["status"]
+            == "paused"
+        )
+        killed = client.post(ADMIN + "/actions", json=body | {"action": "kill"})
+        assert killed.json()["state"] == "killed" and call(gateway, coder).status_code == 403
+        assert client.post(ADMIN + "/actions", json=body | {"action": "resume"}).status_code == 409
+        assert client.post(ADMIN + "/actions", json=body | {"action": "reinstate"}).status_code == 200
+        assert call(gateway, coder).status_code == 200
+        org = client.post(ADMIN + "/actions", json={"target": "org", "name": "org-1", "action": "pause"}).json()
+        assert org["agents"] == 3
+        assert {call(gateway, k).status_code for k in (coder, writer, gateway.key)} == {429}
+        client.post(ADMIN + "/actions", json={"target": "org", "name": "org-1", "action": "resume"})
+        assert call(gateway, writer).status_code == 200
+
+
+def test_a_fleet_pause_for_a_while_lifts_by_itself(gateway: RunningGateway) -> None:
+    coder = gateway.new_key("coder-2", "coders")
+    with admin(gateway) as client:
+        body = {"target": "fleet", "name": "coders", "action": "pause", "for_s": 1.5}
+        result = client.post(ADMIN + "/actions", json=body).json()
+        assert result["until_ts"] == pytest.approx(time.time() + 1.5, abs=0.5)
+        refused = call(gateway, coder)
+        assert refused.status_code == 429 and int(refused.headers["retry-after"]) in (1, 2)
+        assert wait_for(lambda: call(gateway, coder).status_code == 200, timeout=3)
+        # The sweep drops it from the store too, so the fleet view no longer shows it paused.
+        assert wait_for(lambda: not gateway.gateway.store.get_standing_all(), timeout=3)
+        wrong = client.post(ADMIN + "/actions", json=body | {"action": "resume"})
+        assert wrong.status_code == 400 and "for_s" in wrong.json()["error"]["message"]
+        assert client.post(ADMIN + "/actions", json=body | {"for_s": -1}).status_code == 400
+
+
 def test_an_agent_whose_current_session_is_paused_shows_as_paused(gateway: RunningGateway) -> None:
     """The policy pauses sessions; the fleet view must not call such an agent active."""
     assert call(gateway, session="run-3").status_code == 200
@@ -187,6 +234,78 @@ def test_an_agent_whose_current_session_is_paused_shows_as_paused(gateway: Runni
 
         assert wait_for(lambda: agent_status() == "paused")
         assert wait_for(lambda: client.get(ADMIN + "/summary").json()["agents_paused"] == 1)
+
+
+FAILING = (
+    "<returncode>1</returncode>\n<output>\nFAILED tests/test_parse.py::test_dates - AssertionError\n"
+    "1 failed in 0.40s\n</output>"
+)
+
+
+def stuck_call(gw: RunningGateway, session: str, turn: int) -> httpx.Response:
+    """A text agent's call: its last command's failing output, and an answer running it again (the
+    mock answers what `x-mock-reply` says)."""
+    messages: list[dict[str, str]] = [{"role": "user", "content": "Fix the date parsing bug."}]
+    for _ in range(turn):
+        messages += [
+            {"role": "assistant", "content": "```bash\npytest tests/test_parse.py\n```"},
+            {"role": "user", "content": FAILING},
+        ]
+    return httpx.post(
+        gw.url + "/v1/chat/completions",
+        json={"model": "gpt-4o-mini", "messages": messages},
+        headers={
+            "authorization": f"Bearer {gw.key}",
+            "x-regulator-session": session,
+            "x-mock-reply": encode_reply(
+                "Trying again.\n```bash\npytest tests/test_parse.py --token=abc123secret\n```"
+            ),
+        },
+        timeout=10,
+    )
+
+
+def cite(gw: RunningGateway, session: str, evidence: str, call_ids: list[str]) -> None:
+    """An incident on agent-1's `session` that cites `call_ids`, as the detection thread stores one."""
+    gw.gateway.store.add_incident(
+        Incident(time.time(), "org-1", "fleet-1", "agent-1", session, "error_signature", "pause", evidence, call_ids)
+    )
+
+
+def test_a_sessions_calls_say_what_the_agent_did_and_its_incidents_cite_them(gateway: RunningGateway) -> None:
+    for turn in range(3):
+        assert stuck_call(gateway, "stuck-1", turn).status_code == 200
+    with admin(gateway) as client:
+
+        def summaries() -> list[str | None]:
+            response = client.get(ADMIN + "/sessions/stuck-1/calls")
+            return [c["summary"] for c in response.json()["calls"]] if response.status_code == 200 else []
+
+        lines = wait_for(lambda: (got := summaries()) and all(got) and len(got) == 3 and got)
+        assert lines[0] == "action: pytest tests/test_parse.py --token=[REDACTED]"
+        for line in lines[1:]:
+            assert line == (
+                "result: failing tests/test_parse.py::test_dates (1 failed) · "
+                "action: pytest tests/test_parse.py --token=[REDACTED]"
+            )
+        calls = client.get(ADMIN + "/sessions/stuck-1/calls").json()["calls"]
+        cite(gateway, "stuck-1", "same error", [c["call_id"] for c in calls[1:]])
+        body = client.get(ADMIN + "/sessions/stuck-1/calls").json()
+        [incident] = body["incidents"]
+        assert incident["call_ids"] == [c["call_id"] for c in calls[1:]]
+        assert client.get(ADMIN + "/sessions/nothing-here/calls").status_code == 404
+
+    from typer.testing import CliRunner
+
+    from regulator.cli.main import _register, app
+
+    _register()
+    env = {"REGULATOR_URL": gateway.url, "REGULATOR_ADMIN_TOKEN": admin_token(gateway), "COLUMNS": "250"}
+    shown = CliRunner().invoke(app, ["sessions", "show", "stuck-1"], env=env)
+    assert shown.exit_code == 0, shown.output
+    assert shown.output.count("failing tests/test_parse.py::test_dates") == 2
+    assert shown.output.count("--token=[REDACTED]") == 3 and "abc123secret" not in shown.output
+    assert incident["incident_id"] in shown.output and "same error" in shown.output
 
 
 def test_incidents_are_listed_with_evidence(gateway: RunningGateway) -> None:
@@ -290,6 +409,12 @@ def test_cli_status_agents_incidents_and_pause_against_the_running_gateway(gatew
     assert call(gateway).status_code == 400  # a final refusal in the OpenAI dialect
     assert runner.invoke(app, ["resume", "agent-1"], env=env).exit_code == 0
     assert call(gateway).status_code == 200
+    fleet = runner.invoke(app, ["pause", "fleet:fleet-1", "--for", "30m"], env=env)
+    assert fleet.exit_code == 0 and "fleet fleet-1 (1 agents): paused until" in fleet.output, fleet.output
+    assert call(gateway).status_code == 429
+    assert runner.invoke(app, ["resume", "fleet:fleet-1"], env=env).exit_code == 0
+    assert call(gateway).status_code == 200
+    assert runner.invoke(app, ["pause", "fleet:fleet-1", "--for", "soon"], env=env).exit_code == 2
     assert runner.invoke(app, ["incidents"], env=env).exit_code == 0
     wrong = runner.invoke(app, ["status", "--token", "nope"], env=env)
     assert wrong.exit_code == 1 and "401" in wrong.output

@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 
 from conftest import RunningGateway
 from regulator.events import Incident
+from test_admin_api import cite, stuck_call
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -128,6 +129,45 @@ def test_live_spend_and_pausing_from_the_incident_feed(gateway: RunningGateway, 
     assert call(gateway).status_code == 200
 
 
+def test_the_fleet_pause_button_names_the_agents_it_stops_and_stops_only_that_fleet(
+    gateway: RunningGateway, page: Any
+) -> None:
+    coders = [gateway.new_key(f"coder-{i}", "coders") for i in range(3)]
+    writer = gateway.new_key("writer-1", "writers")
+    login(page, gateway)
+    row = page.locator("#fleets tbody tr[data-fleet='coders']")
+    row.wait_for(timeout=10_000)
+    assert "3" in row.locator("td.num").first.text_content()
+    questions: list[str] = []
+
+    def answer(dialog: Any) -> None:
+        questions.append(dialog.message)
+        dialog.dismiss() if len(questions) == 1 else dialog.accept()
+
+    page.on("dialog", answer)
+    row.locator("button[data-action='pause']").click()  # dismissed: nothing stops
+    assert questions == ["Pause fleet coders? This stops 3 agents until resumed."]
+    assert call(gateway, coders[0]).status_code == 200
+    row.locator("button[data-action='pause']").click()
+    row.locator(".status.paused").wait_for(timeout=10_000)
+    for key in coders:
+        refused = call(gateway, key)
+        assert refused.status_code == 429 and refused.json()["error"]["code"] == "agent_paused"
+    assert call(gateway, writer).status_code == 200
+    page.locator("#agents tbody tr[data-agent='coder-1'] .status.paused").wait_for(timeout=10_000)
+    # coder-0 was burning when its fleet stopped: the spend it would have gone on spending shows up.
+    page.wait_for_function(
+        "document.querySelector(\"#fleets tr[data-fleet='coders'] td.prevented\").textContent !== '$0.0000'",
+        timeout=10_000,
+    )
+    assert page.text_content("#prevented-today") == row.locator("td.prevented").text_content()
+    assert page.locator("#fleet-chart canvas").count() > 0
+    page.screenshot(path=str(ARTIFACTS / "dashboard-fleet-paused.png"), full_page=True)
+    row.locator("button[data-action='resume']").click()
+    row.locator(".status.active").wait_for(timeout=10_000)
+    assert call(gateway, coders[0]).status_code == 200
+
+
 def test_agent_page_charts_spend_and_lists_the_session_timeline(gateway: RunningGateway, page: Any) -> None:
     for _ in range(4):
         call(gateway, session="run-42")
@@ -138,6 +178,34 @@ def test_agent_page_charts_spend_and_lists_the_session_timeline(gateway: Running
     assert page.text_content("#agent-name") == "agent-1"
     assert page.input_value("#session-pick") == "run-42"
     page.screenshot(path=str(ARTIFACTS / "dashboard-agent.png"), full_page=True)
+
+
+def test_a_stuck_agents_timeline_shows_its_repeated_command_and_error_and_the_calls_an_incident_cites(
+    gateway: RunningGateway, page: Any
+) -> None:
+    for turn in range(4):
+        assert stuck_call(gateway, "stuck-7", turn).status_code == 200
+    admin = {"authorization": f"Bearer {token(gateway)}"}
+
+    def summarised() -> list[dict[str, Any]]:
+        calls = httpx.get(gateway.url + "/admin/v1/sessions/stuck-7/calls", headers=admin).json()["calls"]
+        return calls if all(c["summary"] for c in calls) else []
+
+    deadline = time.monotonic() + 5
+    while not (calls := summarised()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    cite(gateway, "stuck-7", "The same failure came back 3 times.", [c["call_id"] for c in calls[1:]])
+    login(page, gateway)
+    page.locator("#incidents li a.cites", has_text="the 3 calls it cites").click()
+    page.wait_for_function("document.querySelectorAll('#timeline tbody tr').length === 4", timeout=10_000)
+    assert page.input_value("#session-pick") == "stuck-7"
+    did = page.locator("#timeline tbody td.did").all_text_contents()
+    assert all("pytest tests/test_parse.py --token=[REDACTED]" in line for line in did)
+    assert sum("failing tests/test_parse.py::test_dates" in line for line in did) == 3
+    cited = page.locator("#timeline tbody tr.cited")
+    assert cited.count() == 3
+    assert [cited.nth(i).get_attribute("data-call") for i in range(3)] == [c["call_id"] for c in reversed(calls[1:])]
+    page.screenshot(path=str(ARTIFACTS / "dashboard-timeline.png"), full_page=True)
 
 
 def test_stays_responsive_with_1000_agents_and_100_calls_per_second(gateway: RunningGateway, page: Any) -> None:

@@ -7,6 +7,7 @@ import urllib.request
 from pathlib import Path
 
 import orjson
+import pytest
 from typer.testing import CliRunner
 
 from regulator.cli.demo import render_summary
@@ -57,6 +58,9 @@ async def test_short_demo_summary_matches_the_ledger(tmp_path: Path) -> None:
     assert summary["agents_stopped"] == len(summary["stopped"])
     # Each figure is rounded to 6 decimals on its own.
     assert abs(summary["prevented_usd"] - sum(s["prevented_usd"] for s in summary["stopped"])) <= 1e-5
+    # What the dashboard shows as prevented is the summary's figure (both rounded to 6 decimals).
+    assert summary["prevented_usd"] > 0
+    assert summary["dashboard_prevented_usd"] == pytest.approx(summary["prevented_usd"], abs=2e-6)
     assert summary["rss_mb_start"] > 0 and summary["rss_mb_end"] > 0
     # The trace replays: every forwarded call, with labels for every session.
     calls = list(iter_trace([tmp_path / "trace.jsonl"]))
@@ -75,8 +79,9 @@ def test_demo_command_prints_one_json_object(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     summary = orjson.loads(result.stdout)
-    for key in ("calls", "spend_usd", "prevented_usd", "agents_stopped", "productive_stopped",
-                "ledger_calls", "ledger_spend_usd", "calls_sent", "rss_mb_start", "rss_mb_end"):  # fmt: skip
+    for key in ("calls", "spend_usd", "prevented_usd", "dashboard_prevented_usd", "agents_stopped",
+                "productive_stopped", "ledger_calls", "ledger_spend_usd", "calls_sent", "rss_mb_start",
+                "rss_mb_end"):  # fmt: skip
         assert key in summary
     assert summary["calls_sent"] == summary["ledger_calls"] > 0
 

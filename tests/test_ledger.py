@@ -218,3 +218,34 @@ def test_kill_9_mid_run_never_under_counts(tmp_path: Path) -> None:
     expected = sum(unsettled.values()) + sum(settled.values())
     assert store.sum_cost(0) >= expected - 1e-9
     store.close()
+
+
+def test_summaries_reach_their_rows_whether_the_row_was_written_yet_or_not(store: Store, tmp_path: Path) -> None:
+    ledger = Ledger(store, tmp_path / "journal.log", flush_ms=10_000)
+    ledger.record(rec("written", ts=1000.0))
+    assert ledger.flush(timeout=5)
+    ledger.record(rec("pending", ts=1001.0))
+    ledger.annotate("written", 1000.0, "result: ok · action: ls")
+    ledger.annotate("pending", 1001.0, "result: exit code 1 · action: make")
+    assert ledger.flush(timeout=5)
+    assert [(r.call_id, r.summary) for r in store.session_records("s")] == [
+        ("written", "result: ok · action: ls"),
+        ("pending", "result: exit code 1 · action: make"),
+    ]
+    ledger.close()
+
+
+def test_a_summary_racing_its_row_from_another_thread_is_never_lost(store: Store, tmp_path: Path) -> None:
+    """The detection thread annotates right after the request path records: 300 calls, a writer
+    that flushes every millisecond, each summary queued the moment its row is."""
+    ledger = Ledger(store, tmp_path / "journal.log", flush_ms=1)
+    for i in range(300):
+        record = rec(f"c{i:03d}", ts=1000.0 + i)
+        ledger.record(record)
+        threading.Thread(target=ledger.annotate, args=(record.call_id, record.ts, f"step {i}")).start()
+    time.sleep(0.2)
+    assert ledger.flush(timeout=5)
+    rows = store.session_records("s", limit=1000)
+    assert [r.summary for r in rows] == [f"step {i}" for i in range(300)]
+    assert [r.call_id for r in store.session_records("s", limit=2)] == ["c298", "c299"]
+    ledger.close()

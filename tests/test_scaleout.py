@@ -261,6 +261,155 @@ async def test_a_pause_on_one_replica_refuses_the_agent_on_the_others_within_a_s
     assert max(delays) < 1.0
 
 
+async def test_a_fleet_pause_on_one_replica_stops_that_fleet_everywhere_within_a_second_and_lifts_itself(
+    shared_fleet: Fleet,
+) -> None:
+    """100 agents in two fleets, each on its own replica; `pause fleet:stopped --for 5s` on replica 0.
+    Every call of the paused fleet that starts over 1 s after the pause answered is refused, on every
+    replica; the other fleet is served throughout; at 5 s the pause lifts by itself."""
+    keys = {
+        fleet: [shared_fleet.key(f"{fleet}-{i}", fleet) for i in range(AGENTS // 2)] for fleet in ("stopped", "going")
+    }
+    body = {"model": MODEL, "max_tokens": 5, "messages": [{"role": "user", "content": "next step"}]}
+    paused_at = 0.0
+    done = asyncio.Event()
+
+    async def agent(client: httpx.AsyncClient, key: str, index: int) -> tuple[float, list[int]]:
+        """Calls until refused (the paused fleet) or until `done`; returns the start of the last call
+        served after the pause (relative to it; -1 if none) and every status seen."""
+        url, headers = shared_fleet.urls_for(index)[0], {"authorization": f"Bearer {key}", "x-mock-latency-ms": "0"}
+        last_served, statuses = -1.0, []
+        while not done.is_set():
+            started = time.monotonic()
+            response = await client.post(url + "/v1/chat/completions", json=body, headers=headers)
+            statuses.append(response.status_code)
+            if response.status_code == 200:
+                if paused_at:
+                    last_served = started - paused_at
+            else:
+                assert response.status_code == 429 and response.json()["error"]["code"] == "agent_paused"
+                assert "fleet 'stopped'" in response.json()["error"]["message"]
+                return last_served, statuses
+            await asyncio.sleep(0.05)
+        return last_served, statuses
+
+    limits = httpx.Limits(max_connections=200)
+    async with httpx.AsyncClient(timeout=10, limits=limits) as client:
+        stopped = [asyncio.create_task(agent(client, k, i)) for i, k in enumerate(keys["stopped"])]
+        going = [asyncio.create_task(agent(client, k, i)) for i, k in enumerate(keys["going"])]
+        await asyncio.sleep(1.0)  # every agent is calling, every replica's caches are warm
+        action = {"target": "fleet", "name": "stopped", "action": "pause", "reason": "scale-out", "for_s": 5}
+        result = await client.post(shared_fleet.replicas[0].url + "/admin/v1/actions", json=action, headers=ADMIN)
+        paused_at = time.monotonic()
+        assert result.json()["state"] == "paused", result.text
+        refused = await asyncio.wait_for(asyncio.gather(*stopped), timeout=10)
+        await asyncio.sleep(1.0)
+        done.set()
+        served = await asyncio.gather(*going)
+        lags = sorted(lag for lag, _ in refused)
+        late = [lag for lag in lags if lag >= 0]
+        print(f"paused fleet: {len(late)} of {len(lags)} agents served a call started after the pause answered")
+        assert lags[-1] < 1.0, f"a paused agent was still served {lags[-1]:.2f} s after the pause"
+        assert all(set(statuses) == {200} for _, statuses in served), "the other fleet was refused"
+        calls = sorted(len(statuses) for _, statuses in served)
+        print(f"other fleet: {calls[0]}-{calls[-1]} calls per agent, all served")
+        assert all(last > 0.5 for last, _ in served), "every agent of the other fleet was served after the pause"
+        # the pause lifts by itself at 5 s, on every replica
+        await asyncio.sleep(max(0.0, paused_at + 5.0 - time.monotonic()))
+        for i in range(3):
+            headers = {"authorization": f"Bearer {keys['stopped'][i]}", "x-mock-latency-ms": "0"}
+            url = shared_fleet.urls_for(i)[0]
+            lifted = await client.post(url + "/v1/chat/completions", json=body, headers=headers)
+            assert lifted.status_code == 200, lifted.text
+
+
+async def test_a_parent_budget_holds_over_ten_children_calling_at_once_through_three_replicas(
+    shared_fleet: Fleet,
+) -> None:
+    """The issue's case scaled to the mock's prices: a parent worth 40 calls opens 10 children worth
+    8 calls each (twice the parent between them), 3 agents per child on different replicas."""
+    call_usd = await probe_call_cost(shared_fleet.replicas[0].url, shared_fleet.key("probe", "probe"))
+    parent_cap, child_cap = 40 * call_usd, 8 * call_usd
+    async with httpx.AsyncClient(base_url=shared_fleet.replicas[0].url + "/admin/v1", headers=ADMIN) as admin:
+        root = (
+            await admin.post(
+                "/delegations", json={"agent": "planner", "fleet": "deleg", "org": "acme", "budget_usd": parent_cap}
+            )
+        ).json()
+        children = [
+            (await admin.post("/delegations", json={"parent": root["delegation_id"], "budget_usd": child_cap})).json()
+            for _ in range(10)
+        ]
+        assert all(c["cap_usd"] == pytest.approx(child_cap) for c in children), "each fits in what the parent has"
+        mock_reset(shared_fleet.mock_url)
+        runs = await asyncio.gather(
+            *(run_agent(shared_fleet.urls_for(i), children[i % 10]["key"], i) for i in range(30))
+        )
+        rows = shared_fleet.ledger("deleg", sum(r.calls for r in runs))
+        per_child = Counter[str]()
+        for row in rows:
+            per_child[row.key_id] += row.cost_usd
+        billed = billed_usd(shared_fleet.mock_url)
+        print(
+            f"delegation: parent ${parent_cap:.6f}, spent ${billed:.6f} ({billed / parent_cap:.1%}) over "
+            f"{len(per_child)} children, max child ${max(per_child.values()):.6f} of ${child_cap:.6f}"
+        )
+        assert spend(rows) == pytest.approx(billed, rel=1e-9)
+        assert billed <= parent_cap, f"the tree overspent: {billed} > {parent_cap}"
+        assert billed >= 0.9 * parent_cap, f"under-used: {billed / parent_cap:.1%}"
+        assert max(per_child.values()) <= child_cap * (1 + 1e-9)
+        # Unspent child money is the parent's: close the children, and a new child gets what is left.
+        for child in children:
+            assert (await admin.delete(f"/delegations/{child['delegation_id']}")).status_code == 200
+        listed = {d["delegation_id"]: d for d in (await admin.get("/delegations")).json()["delegations"]}
+        assert listed[root["delegation_id"]]["spent_usd"] == pytest.approx(billed, rel=1e-9)
+        assert listed[root["delegation_id"]]["reserved_usd"] == 0.0
+        again = (await admin.post("/delegations", json={"parent": root["delegation_id"], "budget_usd": 1.0})).json()
+        assert again["cap_usd"] == pytest.approx(parent_cap - billed, rel=1e-6, abs=1e-12)
+
+
+async def test_session_budgets_opened_by_header_on_one_replica_hold_on_all_three(shared_fleet: Fleet) -> None:
+    """A root worth 100 calls; 4 sessions each open 20 calls' worth with `x-regulator-budget-usd` on
+    their first call (replica 0), then 3 agents per session call without it, one per replica: here
+    the sessions' caps bind before the root's."""
+    call_usd = await probe_call_cost(shared_fleet.replicas[0].url, shared_fleet.key("probe", "probe"))
+    parent_cap, child_cap, sessions = 100 * call_usd, 20 * call_usd, 4
+    async with httpx.AsyncClient(base_url=shared_fleet.replicas[0].url, headers=ADMIN, timeout=10) as admin:
+        body = {"agent": "orchestrator", "fleet": "bysession", "org": "acme", "budget_usd": parent_cap}
+        root = (await admin.post("/admin/v1/delegations", json=body)).json()
+        mock_reset(shared_fleet.mock_url)
+        for s in range(sessions):
+            headers = {
+                "authorization": f"Bearer {root['key']}",
+                "x-regulator-session": f"sub-{s}",
+                "x-regulator-budget-usd": f"{child_cap:.12f}",
+            }
+            first = await admin.post(
+                "/v1/chat/completions",
+                headers=headers,
+                json={"model": MODEL, "max_tokens": 5, "messages": [{"role": "user", "content": f"sub-task {s}"}]},
+            )
+            assert first.status_code == 200, first.text
+        runs = await asyncio.gather(
+            *(run_agent(shared_fleet.urls_for(i), root["key"], i, session=f"sub-{i // 3}") for i in range(3 * sessions))
+        )
+        rows = shared_fleet.ledger("bysession", sessions + sum(r.calls for r in runs))
+        per_session = Counter[str]()
+        for row in rows:
+            per_session[row.session] += row.cost_usd
+        billed = billed_usd(shared_fleet.mock_url)
+        print(
+            f"sessions by header: root ${parent_cap:.6f}, spent ${billed:.6f} ({billed / parent_cap:.1%}), "
+            f"max session ${max(per_session.values()):.6f} of ${child_cap:.6f}"
+        )
+        assert spend(rows) == pytest.approx(billed, rel=1e-9)
+        assert billed <= parent_cap
+        assert len(per_session) == sessions and max(per_session.values()) <= child_cap * (1 + 1e-9)
+        # A session stops when its next worst-case reservation no longer fits: most of it is spent.
+        assert min(per_session.values()) >= 0.8 * child_cap, "each session spent its budget, on every replica"
+        assert all(len(r.served_by) >= 1 for r in runs) and len({u for r in runs for u in r.served_by}) == 3
+
+
 # -- 2. a replica dies mid-load -------------------------------------------------------------------
 
 

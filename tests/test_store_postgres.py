@@ -27,6 +27,7 @@ from test_store_sqlite import (  # noqa: F401
     test_a_calls_own_row_replaces_the_one_a_survivor_wrote_for_it_and_nothing_else,
     test_budget_definitions_are_replaced_listed_and_removed,
     test_calls_are_inserted_once_and_read_back_whole,
+    test_fleet_and_org_standing_round_trip_and_expired_rows_are_dropped,
     test_incidents_round_trip_newest_first_and_filter_by_agent,
     test_invalid_budgets_are_refused,
     test_iter_records_pages_through_many_rows_in_order,

@@ -157,8 +157,25 @@ def test_standing_state_survives_reopen_and_active_clears_it(store: SQLiteStore)
     ]
     assert (standing[0].reason, standing[0].until_ts, standing[0].incident_id) == ("loop detected", 123.0, "inc_1")
     with pytest.raises(ValueError):
-        reopened.set_standing(Standing("fleet", "f", "paused"))  # type: ignore[arg-type]
+        reopened.set_standing(Standing("team", "f", "paused"))  # type: ignore[arg-type]
     reopened.close()
+
+
+def test_fleet_and_org_standing_round_trip_and_expired_rows_are_dropped(store: SQLiteStore) -> None:
+    store.set_standing(Standing("fleet", "coders", "paused", "runaway", until_ts=1000.0))
+    store.set_standing(Standing("org", "acme", "killed", "incident"))
+    store.set_standing(Standing("session", "s1", "throttled", "loop", until_ts=2000.0))
+    assert [(s.scope_kind, s.name, s.state, s.until_ts) for s in store.get_standing_all()] == [
+        ("fleet", "coders", "paused", 1000.0),
+        ("org", "acme", "killed", None),
+        ("session", "s1", "throttled", 2000.0),
+    ]
+    version = store.registry_version()
+    assert store.expire_standing(999.0) == 0
+    assert store.registry_version() == version, "nothing dropped: the replicas need not reload"
+    assert store.expire_standing(1500.0) == 1
+    assert store.registry_version() > version
+    assert [(s.scope_kind, s.name) for s in store.get_standing_all()] == [("org", "acme"), ("session", "s1")]
 
 
 def test_calls_are_inserted_once_and_read_back_whole(store: SQLiteStore) -> None:

@@ -58,6 +58,10 @@ class Identity:
     agent: str
     fleet: str = "default"
     org: str = "default"
+    # A delegated budget's key: (delegation id, cap USD) from its own up to the root's; every call
+    # is charged to each of them (store/delegations.py). `expires_at`: the earliest expiry among them.
+    delegation: tuple[tuple[str, float], ...] = ()
+    expires_at: float | None = None
 
 
 @dataclass(slots=True)
@@ -88,6 +92,9 @@ class CallRecord:
     # The provider's id for this call (x-request-id / request-id, else the response's id), so a
     # disputed call can be found in the provider's records too.
     provider_request_id: str = ""
+    # What the agent did: the result its request brought back and the action its answer asked for,
+    # one redacted line. Set on the detection thread, after the row is queued (see ledger.annotate).
+    summary: str | None = None
 
 
 @dataclass(slots=True)
@@ -110,7 +117,9 @@ class CallEvent:
 
 
 # What the policy raises and keeps: incidents and standing state (the store persists both).
-ScopeKind = Literal["agent", "session"]
+# Fleet and org standing is set by operators and stands on every agent beneath it.
+ScopeKind = Literal["agent", "session", "fleet", "org"]
+SCOPE_KINDS: tuple[ScopeKind, ...] = ("agent", "session", "fleet", "org")
 
 
 @dataclass(slots=True)
@@ -133,9 +142,10 @@ class Incident:
 
 @dataclass(slots=True, frozen=True)
 class Standing:
-    """The standing state of an agent or session; `active` (the default) is stored as no row.
+    """The standing state of an agent, session, fleet or org; `active` (the default) is stored as no row.
 
-    `until_ts` ends a cool-down by itself; `updated_at` is stamped by the store on write.
+    `until_ts` ends a cool-down (or an operator's `--for` pause) by itself; `updated_at` is stamped by
+    the store on write.
     """
 
     scope_kind: ScopeKind

@@ -1,4 +1,5 @@
-"""Points in time as people type them: `15m`, `24h`, `7d` back from now, or an ISO date."""
+"""Points in time as people type them: `15m`, `24h`, `7d` back from now, or an ISO date; and
+lengths of time (`--for 30m`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,14 @@ from datetime import UTC, datetime
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smhdw])$", re.ASCII)
+
+
+def parse_duration(text: str) -> float:
+    """`30s`, `30m`, `2h`, `1d` as seconds."""
+    match = _DURATION.match(text.strip())
+    if match is None:
+        raise ValueError(f"{text!r} is not a duration (30s, 30m, 2h, 1d)")
+    return float(match[1]) * _UNITS[match[2]]
 
 
 def parse_time(text: str, now: float | None = None) -> float:

@@ -74,6 +74,7 @@ class BudgetEngine:
         # Told of each reservation the reaper released whose ledger row falls to this replica to write.
         self.on_reaped: Callable[[Expired], None] | None = None
         self._plans: dict[tuple[str, str, str], _Plan] = {}
+        self._delegations: dict[tuple[tuple[str, float], ...], tuple[BudgetSlot, ...]] = {}
         # Which org a fleet or agent scope belongs to, for reports that name no caller (`snapshot`).
         self._orgs: dict[str, str] = {}
         self._valid_from = self._valid_until = 0.0
@@ -161,12 +162,47 @@ class BudgetEngine:
         filters = (("agent", identity.agent), ("session", session))
         return BudgetSlot(f"{scope}|total", scope, "total", cap, 0.0, None, filters, thresholds, cap_from, identity.org)
 
+    def delegation_slots(self, chain: tuple[tuple[str, float], ...], org: str) -> tuple[BudgetSlot, ...]:
+        """A delegated budget and each of its ancestors as a total-window slot: one reservation
+        charges the call to all of them, so no child exceeds its cap and no tree its root's."""
+        cached = self._delegations.get(chain)
+        if cached is None:
+            cached = self._delegations[chain] = tuple(
+                BudgetSlot(
+                    f"delegation:{d}|total",
+                    f"delegation:{d}",
+                    "total",
+                    cap,
+                    0.0,
+                    None,
+                    (("delegation", d),),
+                    (),
+                    "",
+                    org,
+                )
+                for d, cap in chain
+            )
+        return cached
+
     def _applicable(self, identity: Identity, session: str, now: float) -> _Plan:
         slots, buckets, concurrency = self._plan(identity, now)
         session_slot = self._session_slot(identity, session) if session else None
         if session_slot is not None:
             slots = (*slots, session_slot)
+        if identity.delegation:
+            slots = (*slots, *self.delegation_slots(identity.delegation, identity.org))
         return slots, buckets, concurrency
+
+    async def delegation_status(self, delegation_id: str, cap: float, org: str) -> tuple[float, float]:
+        """(spent, reserved) of one delegated budget, its subtree's calls included."""
+        [state] = await self.backend.states(self.delegation_slots(((delegation_id, cap),), org))
+        return state.spent, state.reserved
+
+    async def delegation_remaining(self, chain: tuple[tuple[str, float], ...], org: str) -> float:
+        """What a delegated budget can still spend: the least any of its chain has left."""
+        slots = self.delegation_slots(chain, org)
+        states = await self.backend.states(slots)
+        return min(s.limit - st.spent - st.reserved for s, st in zip(slots, states, strict=True))
 
     # -- the call path ---------------------------------------------------------------------------
 

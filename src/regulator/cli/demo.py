@@ -107,6 +107,9 @@ def render_summary(s: dict[str, Any]) -> str:
             f"  spend prevented  ${s['prevented_usd']:,.2f} — what the stopped agents would have spent "
             "by the end of the run"
         )
+    lines.append(
+        f"  dashboard        shows ${s['dashboard_prevented_usd']:,.2f} prevented today (the same projections)"
+    )
     lines.append(f"  trace            {s['trace']}  (regulator replay {s['trace']} --summary)")
     return "\n".join(lines)
 

@@ -22,6 +22,7 @@ def _register() -> None:
     # Imported here so `regulator --help` stays fast and each command owns its module.
     from regulator.cli import (
         budgets,
+        delegations,
         demo,
         keys,
         mock_upstream,
@@ -32,6 +33,7 @@ def _register() -> None:
         report,
         run,
         serve,
+        sessions,
     )
 
     serve.register(app)
@@ -45,6 +47,8 @@ def _register() -> None:
     run.register(app)
     reconcile.register(app)
     prices.register(app)
+    sessions.register(app)
+    delegations.register(app)
 
 
 def main() -> None:

@@ -16,6 +16,8 @@ from rich.table import Table
 
 from regulator.cli.options import DEFAULT_URL, USAGE, Since, Token, Url, admin_request, fail
 from regulator.cli.report import time_option
+from regulator.events import SCOPE_KINDS
+from regulator.timeparse import parse_duration
 
 
 def register(app: typer.Typer) -> None:
@@ -27,6 +29,10 @@ def register(app: typer.Typer) -> None:
     )
     for action in ("resume", "kill", "reinstate"):
         app.command(action, help=f"{action.capitalize()} an agent (or a session with --session).")(_action(action))
+    for action in ("pause", "resume", "kill", "reinstate"):
+        app.command(action, help=f"{action.capitalize()} an agent, a session (--session), fleet:NAME or org:NAME.")(
+            _action(action)
+        )
 
 
 def _usd(value: float | None) -> str:
@@ -38,7 +44,8 @@ def _when(ts: float | None) -> str:
 
 
 def status(url: Url = DEFAULT_URL, token: Token = None) -> None:
-    """Fleet summary: spend today and this month, burn rate, projection, budgets."""
+    """Fleet summary: spend today and this month, burn rate, projection, spend prevented per day and
+    fleet, budgets."""
     s = admin_request(url, token, "GET", "/summary")
     table = Table(title="regulator fleet", show_header=False)
     table.add_column("what")
@@ -51,8 +58,17 @@ def status(url: Url = DEFAULT_URL, token: Token = None) -> None:
     table.add_row("month-end projection", _usd(s["month_end_projection_usd"]))
     table.add_row("calls today", f"{s['calls_today']:,} ({s['errors_today']:,} upstream failures)")
     table.add_row("agents", f"{s['agents']:,} ({s['agents_paused']} paused, {s['agents_killed']} killed)")
+    table.add_row("spend prevented today", _usd(s["prevented_today_usd"]))
     console = Console()
     console.print(table)
+    days = admin_request(url, token, "GET", "/reports/prevented", params={"since": "7d"})["days"]
+    if days:
+        saved = Table(title="spend and spend prevented, per day and fleet (UTC)")
+        for name in ("day", "fleet", "spend", "prevented"):
+            saved.add_column(name, justify="left" if name in ("day", "fleet") else "right")
+        for d in days:
+            saved.add_row(d["day"], d["fleet"], _usd(d["spend_usd"]), _usd(d["prevented_usd"]))
+        console.print(saved)
     if s["budgets"]:
         budgets = Table(title="budgets")
         for name in ("scope", "window", "limit", "spent", "reserved", "remaining", "resets (UTC)"):
@@ -139,18 +155,43 @@ def _pause(
     typer.echo(f"incident {name}: paused {len(result['agents'])} agents: {', '.join(result['agents'])}")
 
 
+def _target(name: str, session: bool) -> tuple[str, str]:
+    """`fleet:coders` / `org:acme` (or `agent:` / `session:`) name the scope; a bare NAME is an agent."""
+    kind, sep, rest = name.partition(":")
+    if sep and kind in SCOPE_KINDS and not session:
+        if not rest:
+            fail(f"NAME: {name!r} names no {kind}", USAGE)
+        return kind, rest
+    return ("session" if session else "agent"), name
+
+
 def _action(action: str) -> Any:
     def command(
-        name: str = typer.Argument(..., help="Agent name, or session id with --session."),
+        name: str = typer.Argument(..., help="Agent name; fleet:NAME or org:NAME for every agent beneath it."),
         session: bool = typer.Option(False, "--session", help="NAME is a session, not an agent."),
         reason: str = typer.Option("", help="Why (kept with the standing state)."),
+        lasting: str | None = typer.Option(
+            None, "--for", help="Lift by itself after this long (30s, 30m, 2h); pause and kill only."
+        ),
         url: Url = DEFAULT_URL,
         token: Token = None,
     ) -> None:
-        target = "session" if session else "agent"
-        body = {"target": target, "name": name, "action": action, "reason": reason or f"{action} from the CLI"}
+        target, scope_name = _target(name, session)
+        body: dict[str, Any] = {
+            "target": target,
+            "name": scope_name,
+            "action": action,
+            "reason": reason or f"{action} from the CLI",
+        }
+        if lasting is not None:
+            try:
+                body["for_s"] = parse_duration(lasting)
+            except ValueError as exc:
+                fail(f"--for: {exc}", USAGE)
         result = admin_request(url, token, "POST", "/actions", json=body)
-        typer.echo(f"{target} {name}: {result['state']}")
+        until = f" until {_when(result['until_ts'])} UTC" if result.get("until_ts") else ""
+        stops = f" ({result['agents']} agents)" if target in ("fleet", "org") else ""
+        typer.echo(f"{target} {scope_name}{stops}: {result['state']}{until}")
 
     command.__name__ = action
     return command

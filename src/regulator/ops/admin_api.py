@@ -24,14 +24,18 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from regulator.budget.config import BudgetConfig, BudgetLimits
 from regulator.errors import RegulatorError
 from regulator.events import ScopeKind
+from regulator.ops import delegations_api
+from regulator.ops.api_errors import ApiError, error_response, parse_body
 from regulator.ops.auth import COOKIE_NAME
 from regulator.ops.control import Action, apply_action
 from regulator.ops.live import EVENT_KINDS
 from regulator.ops.openapi import openapi_schema
+from regulator.ops.prevented import counted, daily, series
 from regulator.ops.service import Ops, call_json, incident_json
 from regulator.ops.stats import FleetStats
 from regulator.store.base import REPORT_BY, KeyNotFound, KeyRow, NameTaken
 from regulator.store.keys import looks_like_key
+from regulator.store.prevented import DAY_S
 from regulator.timeparse import parse_time
 from regulator.types import WINDOWS
 
@@ -40,16 +44,6 @@ PREFIX = "/admin/v1"
 # `1_0` and non-ASCII digits), up to the last second of year 9999, which every date type can hold.
 _UNIX_SECONDS = re.compile(r"[0-9]{1,12}(\.[0-9]{1,9})?", re.ASCII)
 _LAST_SECOND = 253402300799.0
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message = status, code, message
-
-
-def error_response(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
 
 
 class NewKey(BaseModel):
@@ -65,6 +59,8 @@ class ActionRequest(BaseModel):
     name: str = Field(min_length=1, max_length=500)
     action: Action
     reason: str = Field(default="", max_length=2000)
+    # A pause or kill that lifts by itself this many seconds from now (`--for 30m`).
+    for_s: float | None = Field(default=None, gt=0, le=366 * 86400, allow_inf_nan=False)
 
 
 class PauseIncidentRequest(BaseModel):
@@ -74,17 +70,6 @@ class PauseIncidentRequest(BaseModel):
 
 def key_json(row: KeyRow) -> dict[str, Any]:
     return asdict(row) | {"revoked": row.revoked}
-
-
-async def _body(request: Request, model: type[BaseModel]) -> Any:
-    raw = await request.body()
-    try:
-        return model.model_validate_json(raw or b"{}")
-    except ValidationError as exc:
-        details = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in exc.errors(include_url=False)
-        )
-        raise ApiError(400, "invalid_request", details) from exc
 
 
 def _time(request: Request, name: str, default: float | None) -> float | None:
@@ -133,7 +118,12 @@ class AdminApi:
             Route(f"{p}/actions", self.action, methods=["POST"]),
             Route(f"{p}/reports/spend", self.report),
             Route(f"{p}/reconcile", self.last_reconcile),
+            Route(f"{p}/reports/prevented", self.prevented),
+            Route(f"{p}/fleets/series", self.fleet_series),
             Route(f"{p}/events", self.events),
+            Route(f"{p}/delegations", self.list_delegations),
+            Route(f"{p}/delegations", self.create_delegation, methods=["POST"]),
+            Route(p + "/delegations/{delegation_id}", self.close_delegation, methods=["DELETE"]),
         ]
         self.app = Starlette(
             routes=routes,
@@ -198,7 +188,7 @@ class AdminApi:
         return JSONResponse({"keys": [key_json(r) for r in rows]})
 
     async def create_key(self, request: Request) -> Response:
-        body: NewKey = await _body(request, NewKey)
+        body: NewKey = await parse_body(request, NewKey)
         try:
             plaintext, row = await asyncio.to_thread(self.gw.store.create_key, body.agent, body.fleet, body.org)
         except NameTaken as exc:
@@ -258,16 +248,22 @@ class AdminApi:
         return JSONResponse({"sessions": out})
 
     async def session_calls(self, request: Request) -> Response:
+        """A session's calls from the ledger (every replica's), with what the agent did on each, and
+        the incidents raised on it (each citing its calls by id)."""
         session = request.path_params["session"]
-        info = self.ops.stats.sessions.get(session)
-        if info is None:
-            raise ApiError(404, "not_found", f"No recent session {session!r}.")
-        stats = self.ops.stats.agents[info.agent]
+        limit = _int(request, "limit", 500, 1, 5000)
+        await asyncio.to_thread(self.gw.ledger.flush, 5.0)
+        records = await asyncio.to_thread(self.gw.store.session_records, session, limit)
+        if not records:
+            raise ApiError(404, "not_found", f"No calls in session {session!r}.")
+        agent = records[-1].agent
+        incidents = await asyncio.to_thread(self.gw.store.list_incidents, records[0].ts - 1, agent, 1000)
         return JSONResponse(
             {
                 "session": session,
-                "agent": info.agent,
-                "calls": [call_json(r) for r in stats.recent if r.session == session],
+                "agent": agent,
+                "calls": [call_json(r) for r in records],
+                "incidents": [incident_json(i) for i in reversed(incidents) if i.session == session],
             }
         )
 
@@ -293,7 +289,7 @@ class AdminApi:
 
     async def set_budget(self, request: Request) -> Response:
         scope = self._scope(request)
-        body: BudgetLimits = await _body(request, BudgetLimits)
+        body: BudgetLimits = await parse_body(request, BudgetLimits)
         limits = {w: getattr(body, w) for w in WINDOWS if getattr(body, w) is not None}
         if not limits and body.session is None:
             raise ApiError(400, "invalid_request", "Give at least one limit (minute … total, or session).")
@@ -329,7 +325,7 @@ class AdminApi:
     async def pause_incident(self, request: Request) -> Response:
         """A fleet incident's one action: pause every agent stuck on its cause."""
         incident_id = request.path_params["incident_id"]
-        body: PauseIncidentRequest = await _body(request, PauseIncidentRequest)
+        body: PauseIncidentRequest = await parse_body(request, PauseIncidentRequest)
         try:
             agents = self.gw.supervisor.pause_fleet_incident(incident_id, body.reason)
         except KeyError:
@@ -340,17 +336,29 @@ class AdminApi:
         return JSONResponse({"incident": incident_id, "agents": agents, "state": "paused"})
 
     async def action(self, request: Request) -> Response:
-        body: ActionRequest = await _body(request, ActionRequest)
+        body: ActionRequest = await parse_body(request, ActionRequest)
         current = self.ops.status_of(body.target, body.name)
         if body.action == "resume" and current is not None and current.state == "killed":
             raise ApiError(
                 409, "killed", f"{body.target} {body.name!r} was killed; use 'reinstate' to let it run again."
             )
-        state = apply_action(self.gw, body.target, body.name, body.action, body.reason)
+        if body.for_s is not None and body.action not in ("pause", "kill"):
+            raise ApiError(400, "invalid_request", f"for_s: only a pause or kill lifts by itself, not a {body.action}")
+        until_ts = time.time() + body.for_s if body.for_s is not None else None
+        state = apply_action(self.gw, body.target, body.name, body.action, body.reason, until_ts)
         # Other replicas hear of it now rather than at their next registry poll.
         await self.gw.publish_standing({"scope_kind": body.target, "name": body.name, "state": state})
         await self.ops.poll(summary=False)
-        return JSONResponse({"target": body.target, "name": body.name, "action": body.action, "state": state})
+        return JSONResponse(
+            {
+                "target": body.target,
+                "name": body.name,
+                "action": body.action,
+                "state": state,
+                "until_ts": until_ts,
+                "agents": len(self.ops.agents_under(body.target, body.name)),
+            }
+        )
 
     async def report(self, request: Request) -> Response:
         by = request.query_params.get("by", "agent")
@@ -377,6 +385,41 @@ class AdminApi:
         result = run.result
         keep = ("run_id", "ts", "since", "until", "providers", "drifts", "errors", "summary")
         return JSONResponse({"run": {k: result.get(k) for k in keep}})
+
+    async def prevented(self, request: Request) -> Response:
+        """Per UTC day and fleet: spend beside the spend regulator prevented (ops/prevented.py)."""
+        since = _time(request, "since", time.time() - 7 * DAY_S) or 0.0
+        day_start = since - since % DAY_S  # whole UTC days
+        await asyncio.to_thread(self.gw.ledger.flush, 5.0)
+        rows = await asyncio.to_thread(self.gw.store.list_prevented, day_start)
+        spend = await asyncio.to_thread(self.gw.store.spend_series, day_start, DAY_S)
+        return JSONResponse(
+            {
+                "since": day_start,
+                "days": daily(rows, spend),
+                "stops": [asdict(r) for r in counted(rows)],
+                "prevented_usd": sum(r.usd for r in counted(rows)),
+            }
+        )
+
+    async def fleet_series(self, request: Request) -> Response:
+        hours = _int(request, "hours", 24, 1, 24 * 31)
+        step = _int(request, "step", 600, 60, DAY_S)
+        now = time.time()
+        since = now - hours * 3600
+        since -= since % step  # buckets on round times
+        rows = await asyncio.to_thread(self.gw.store.list_prevented, since)
+        spend = await asyncio.to_thread(self.gw.store.spend_series, since, step)
+        return JSONResponse({"since": since, "step_s": step, "fleets": series(rows, spend, since, step, now)})
+
+    async def create_delegation(self, request: Request) -> Response:
+        return await delegations_api.create(self, request)
+
+    async def list_delegations(self, request: Request) -> Response:
+        return await delegations_api.listing(self, request)
+
+    async def close_delegation(self, request: Request) -> Response:
+        return await delegations_api.close(self, request)
 
     async def events(self, request: Request) -> Response:
         asked = request.query_params.get("types")

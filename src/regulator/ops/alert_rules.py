@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import asdict
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 from regulator.budget.slots import BudgetEvent
 from regulator.events import CallRecord, Incident
@@ -15,6 +16,19 @@ from regulator.reconcile.compare import Drift, Row
 
 def _when(ts: float | None) -> str:
     return "never" if ts is None else datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def incident_link(base: str | None, incident: Incident) -> str | None:
+    if not base or not incident.incident_id:
+        return None
+    return (
+        f"{base}#agent/{quote(incident.agent, safe='')}?session={quote(incident.session, safe='')}"
+        f"&incident={quote(incident.incident_id, safe='')}"
+    )
+
+
+def fleet_link(base: str | None, fleet: str) -> str | None:
+    return f"{base}#fleet/{quote(fleet, safe='')}" if base else None
 
 
 def budget_alert(event: BudgetEvent) -> Alert | None:
@@ -60,7 +74,7 @@ def budget_alert(event: BudgetEvent) -> Alert | None:
     )
 
 
-def incident_alert(incident: Incident) -> Alert:
+def incident_alert(incident: Incident, dashboard_url: str | None = None) -> Alert:
     where = f"agent {incident.agent}" + (f", session {incident.session}" if incident.session else "")
     return Alert(
         "incident",
@@ -78,6 +92,7 @@ def incident_alert(incident: Incident) -> Alert:
         },
         incident.ts,
         action=incident.action,
+        link=incident_link(dashboard_url, incident),
     )
 
 

@@ -37,19 +37,22 @@ class Alert:
     data: dict[str, Any] = field(default_factory=dict)
     ts: float = field(default_factory=time.time)
     action: str | None = None  # the policy action, for incidents
+    link: str | None = None  # the incident or fleet on the dashboard (alerts.dashboard_url)
 
 
 def json_payload(alert: Alert) -> dict[str, Any]:
-    return {"kind": alert.kind, "title": alert.title, "text": alert.text, "ts": alert.ts, "data": alert.data}
+    payload = {"kind": alert.kind, "title": alert.title, "text": alert.text, "ts": alert.ts, "data": alert.data}
+    return payload | ({"link": alert.link} if alert.link else {})
 
 
 def slack_payload(alert: Alert) -> dict[str, Any]:
     when = datetime.fromtimestamp(alert.ts, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    text = alert.text[:2900] + (f"\n<{alert.link}|Open in regulator>" if alert.link else "")
     return {
         "text": f"{alert.title}: {alert.text}",
         "blocks": [
             {"type": "header", "text": {"type": "plain_text", "text": alert.title[:150]}},
-            {"type": "section", "text": {"type": "mrkdwn", "text": alert.text[:3000]}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": text}},
             {
                 "type": "context",
                 "elements": [{"type": "mrkdwn", "text": f"regulator · {alert.kind} · {when}"}],

@@ -9,7 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from regulator.errors import CountersUnavailable
-from regulator.ops.admin_api import PREFIX, AdminApi, error_response
+from regulator.ops.admin_api import PREFIX, AdminApi
+from regulator.ops.api_errors import error_response
 from regulator.ops.browser import BrowserGuard
 from regulator.ops.control import OpsGateway
 from regulator.ops.dashboard import Dashboard

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 AlertKind = Literal[
-    "budget_threshold", "budget_exhausted", "incident", "overrun", "upstream_failures", "reconcile_drift"
-]
-ALERT_KINDS: tuple[AlertKind, ...] = (
     "budget_threshold",
     "budget_exhausted",
+    "budget_projection",
+    "burn_outlier",
     "incident",
     "overrun",
     "upstream_failures",
     "reconcile_drift",
-)
+]
+ALERT_KINDS: tuple[AlertKind, ...] = get_args(AlertKind)
 
 
 class AdminConfig(BaseModel):
@@ -63,6 +63,16 @@ class AlertsConfig(BaseModel):
     failure_spike_count: int = Field(default=10, ge=1)
     failure_window_s: float = Field(default=60.0, gt=0)
     dead_letter_file: str = "alerts_dead_letter.jsonl"
+    # Projections, checked every `projection_every_s` on the last hour's burn: a budget that will run
+    # out before its window resets (`budget_projection`), and an agent burning `outlier_factor` times
+    # its fleet's median, among at least `outlier_min_agents` spending agents (`burn_outlier`).
+    projection_every_s: float = Field(default=30.0, gt=0)
+    outlier_factor: float = Field(default=5.0, gt=1)
+    outlier_min_agents: int = Field(default=3, ge=2)
+    outlier_min_usd_per_hour: float = Field(default=0.01, ge=0)
+    # Where the dashboard is reachable (e.g. https://regulator.example.com/dashboard): alerts link to
+    # the incident or fleet there. Unset: alerts carry no link.
+    dashboard_url: str | None = None
 
 
 class MetricsConfig(BaseModel):

@@ -21,7 +21,7 @@ from regulator.store.base import Store
 
 Action = Literal["pause", "resume", "kill", "reinstate"]
 ACTIONS: tuple[Action, ...] = ("pause", "resume", "kill", "reinstate")
-# Which standing state each operator action leaves the agent or session in.
+# Which standing state each operator action leaves the agent, session, fleet or org in.
 ACTION_STATE: dict[Action, State] = {
     "pause": "paused",
     "resume": "active",
@@ -37,6 +37,10 @@ class BudgetView(Protocol):
     def set_budgets(self, budgets: list[BudgetConfig]) -> None: ...
 
     async def snapshot(self, now: float | None = None) -> list[BudgetStatus]: ...
+
+    async def delegation_status(self, delegation_id: str, cap: float, org: str) -> tuple[float, float]: ...
+
+    async def delegation_remaining(self, chain: tuple[tuple[str, float], ...], org: str) -> float: ...
 
 
 class LedgerView(Protocol):
@@ -69,13 +73,21 @@ class OpsGateway(Protocol):
     def forget_keys(self) -> None: ...
 
 
-def apply_action(gateway: OpsGateway, scope_kind: ScopeKind, name: str, action: Action, reason: str) -> str:
-    """Change an agent's or session's standing; returns the new state.
+def apply_action(
+    gateway: OpsGateway,
+    scope_kind: ScopeKind,
+    name: str,
+    action: Action,
+    reason: str,
+    until_ts: float | None = None,
+) -> str:
+    """Change an agent's, session's, fleet's or org's standing; returns the new state.
 
     Through the supervisor's standing book: effective on this replica's next call, persisted in the
-    store, and published to the other replicas by the caller.
+    store, and published to the other replicas by the caller. `until_ts` lifts a pause or kill by
+    itself at that time.
     """
     state = ACTION_STATE[action]
     why = reason or f"{action} by operator at {time.strftime('%Y-%m-%d %H:%M:%S')}"
-    gateway.supervisor.standing.set(Standing(scope_kind, name, state, why))
+    gateway.supervisor.standing.set(Standing(scope_kind, name, state, why, until_ts if state != "active" else None))
     return state

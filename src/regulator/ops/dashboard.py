@@ -16,7 +16,7 @@ from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from regulator.ops.admin_api import error_response
+from regulator.ops.api_errors import error_response
 from regulator.ops.auth import COOKIE_NAME, AdminAuth
 
 STATIC = Path(__file__).parent / "static"

@@ -5,243 +5,23 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from regulator.budget.config import MAX_LIMIT
-from regulator.ops.control import ACTIONS
 from regulator.ops.live import EVENT_KINDS
+from regulator.ops.openapi_schemas import (
+    _INT,
+    _NUM,
+    _STR,
+    _TIME,
+    SCHEMAS,
+    _json,
+    _list_of,
+    _nullable,
+    _obj,
+    _op,
+    _p,
+    _q,
+    _ref,
+)
 from regulator.store.base import REPORT_BY
-
-_NUM = {"type": "number"}
-_INT = {"type": "integer"}
-_STR = {"type": "string"}
-_BOOL = {"type": "boolean"}
-
-
-def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    return schema | {"nullable": True}
-
-
-def _obj(props: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": "object", "properties": props}
-    if required:
-        schema["required"] = required
-    return schema
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _list_of(field: str, item: dict[str, Any]) -> dict[str, Any]:
-    return _obj({field: {"type": "array", "items": item}}, [field])
-
-
-def _json(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-_ERR = {"$ref": "#/components/responses/Error"}
-_ERRORS = {"400": _ERR, "401": _ERR, "403": _ERR}
-
-
-def _op(
-    summary: str,
-    ok: dict[str, Any],
-    *,
-    status: str = "200",
-    params: list[Any] | None = None,
-    body: dict[str, Any] | None = None,
-    extra: tuple[str, ...] = (),
-) -> dict[str, Any]:
-    op: dict[str, Any] = {"summary": summary, "responses": {status: ok, **_ERRORS}}
-    for code in extra:
-        op["responses"][code] = _ERR
-    if params:
-        op["parameters"] = params
-    if body is not None:
-        op["responses"]["415"] = _ERR  # a body not sent as application/json
-        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
-    return op
-
-
-def _q(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "schema": schema, "description": description}
-
-
-def _p(name: str, description: str) -> dict[str, Any]:
-    return {"name": name, "in": "path", "required": True, "schema": _STR, "description": description}
-
-
-_TIME = {
-    "type": "string",
-    "description": "unix seconds, a duration back from now (15m, 24h, 7d), or an ISO date",
-}
-
-SCHEMAS: dict[str, Any] = {
-    "Error": _obj({"error": _obj({"code": _STR, "message": _STR}, ["code", "message"])}, ["error"]),
-    "Key": _obj(
-        {
-            "key_id": _STR,
-            "agent": _STR,
-            "fleet": _STR,
-            "org": _STR,
-            "created_at": _NUM,
-            "revoked_at": _nullable(_NUM),
-            "prefix": _STR,
-            "revoked": _BOOL,
-        },
-        ["key_id", "agent", "fleet", "org", "created_at", "revoked"],
-    ),
-    "NewKey": _obj({"agent": _STR | {"minLength": 1}, "fleet": _STR, "org": _STR}, ["agent"]),
-    "LastIncident": _nullable(_obj({"incident_id": _STR, "ts": _NUM, "detector": _STR, "action": _STR})),
-    "Agent": _obj(
-        {
-            "agent": _STR,
-            "fleet": _STR,
-            "org": _STR,
-            "status": {"type": "string", "enum": ["active", "throttled", "downgraded", "paused", "killed"]},
-            "status_reason": _STR,
-            "spend_today_usd": _NUM,
-            "spend_month_usd": _NUM,
-            "burn_rate_usd_per_hour": _NUM,
-            "calls_today": _INT,
-            "errors_today": _INT,
-            "session": _STR,
-            "last_call_ts": _nullable(_NUM),
-            "last_incident": _ref("LastIncident"),
-        },
-        ["agent", "status", "spend_today_usd", "burn_rate_usd_per_hour", "calls_today"],
-    ),
-    "Call": _obj(
-        {
-            "call_id": _STR,
-            "ts": _NUM,
-            "agent": _STR,
-            "fleet": _STR,
-            "session": _STR,
-            "model": _STR,
-            "cost_usd": _NUM,
-            "reserved_usd": _NUM,
-            "input_tokens": _INT,
-            "output_tokens": _INT,
-            "status": _INT,
-            "outcome": _STR,
-            "latency_ms": _NUM,
-            "action": _nullable(_STR),
-            "provider_request_id": _STR,
-        },
-        ["call_id", "ts", "agent", "session", "cost_usd"],
-    ),
-    "Session": _obj(
-        {
-            "session": _STR,
-            "agent": _STR,
-            "calls": _INT,
-            "cost_usd": _NUM,
-            "first_ts": _NUM,
-            "last_ts": _NUM,
-            "status": _STR,
-        },
-        ["session", "agent", "calls", "cost_usd", "status"],
-    ),
-    "BudgetStatus": _obj(
-        {
-            "scope": _STR,
-            "window": _STR,
-            "limit_usd": _NUM,
-            "spent_usd": _NUM,
-            "reserved_usd": _NUM,
-            "remaining_usd": _NUM,
-            "resets_at": _nullable(_NUM),
-        },
-        ["scope", "window", "limit_usd", "spent_usd", "reserved_usd", "remaining_usd"],
-    ),
-    "BudgetLimits": _obj(
-        {
-            w: _NUM | {"exclusiveMinimum": True, "minimum": 0, "maximum": MAX_LIMIT}
-            for w in ("minute", "hour", "day", "week", "month", "total", "session")
-        }
-    ),
-    "Budget": _obj(
-        {"scope": _STR}
-        | {w: _nullable(_NUM) for w in ("minute", "hour", "day", "week", "month", "total", "session")}
-        | {"thresholds": {"type": "array", "items": _NUM}},
-        ["scope"],
-    ),
-    "Incident": _obj(
-        {
-            "incident_id": _STR,
-            "ts": _NUM,
-            "org": _STR,
-            "fleet": _STR,
-            "agent": _STR,
-            "session": _STR,
-            "detector": _STR,
-            "action": _STR,
-            "evidence": _STR,
-            "call_ids": {"type": "array", "items": _STR},
-            "seqs": {"type": "array", "items": _INT},
-            "resolved": _BOOL,
-        },
-        ["incident_id", "ts", "agent", "detector", "action", "evidence"],
-    ),
-    "ActionRequest": _obj(
-        {
-            "target": {"type": "string", "enum": ["agent", "session"], "default": "agent"},
-            "name": _STR | {"minLength": 1},
-            "action": {"type": "string", "enum": list(ACTIONS)},
-            "reason": _STR,
-        },
-        ["name", "action"],
-    ),
-    "ActionResult": _obj(
-        {"target": _STR, "name": _STR, "action": _STR, "state": _STR}, ["target", "name", "action", "state"]
-    ),
-    "ReportRow": _obj(
-        {
-            "key": _STR,
-            "calls": _INT,
-            "input_tokens": _INT,
-            "cached_input_tokens": _INT,
-            "output_tokens": _INT,
-            "reasoning_tokens": _INT,
-            "cost_usd": _NUM,
-            "errors": _INT,
-        },
-        ["key", "calls", "cost_usd"],
-    ),
-    "Summary": _obj(
-        {
-            "ts": _NUM,
-            "spend_today_usd": _NUM,
-            "spend_month_usd": _NUM,
-            "calls_today": _INT,
-            "errors_today": _INT,
-            "burn_rate_usd_per_hour": _NUM,
-            "month_end_projection_usd": _NUM,
-            "day_budget_usd": _nullable(_NUM),
-            "month_budget_usd": _nullable(_NUM),
-            "agents": _INT,
-            "agents_paused": _INT,
-            "agents_killed": _INT,
-            "budgets": {"type": "array", "items": _ref("BudgetStatus")},
-            "rows": {"type": "array", "items": _ref("Agent")},
-        },
-        ["spend_today_usd", "spend_month_usd", "burn_rate_usd_per_hour", "month_end_projection_usd"],
-    ),
-    "ReconcileRun": _obj(
-        {
-            "run_id": _STR,
-            "ts": _NUM,
-            "since": _NUM,
-            "until": _NUM,
-            "providers": {"type": "array", "items": _STR},
-            "drifts": {"type": "array", "items": {"type": "object"}},
-            "errors": {"type": "array", "items": _STR},
-            "summary": {"type": "object"},
-        },
-        ["run_id", "ts", "drifts"],
-    ),
-}
 
 
 @cache
@@ -260,6 +40,27 @@ def openapi_schema() -> dict[str, Any]:
         },
         "/admin/v1/keys/{key_id}": {
             "delete": _op("Revoke a key", _json(_ref("Key")), params=[_p("key_id", "key_…")], extra=("404",)),
+        },
+        "/admin/v1/delegations": {
+            "get": _op(
+                "Delegated budgets with what each (its subtree included) has spent and holds",
+                _json(_list_of("delegations", _ref("Delegation"))),
+            ),
+            "post": _op(
+                "Open a delegated budget: a new key capped at budget_usd, or at what its parent has left",
+                _json(_ref("Delegation"), "Created"),
+                status="201",
+                body=_ref("NewDelegation"),
+                extra=("404", "409"),
+            ),
+        },
+        "/admin/v1/delegations/{delegation_id}": {
+            "delete": _op(
+                "Close a delegated budget and its subtree (their keys are revoked)",
+                _json(_obj({"closed": {"type": "array", "items": _STR}}, ["closed"])),
+                params=[_p("delegation_id", "dlg_…")],
+                extra=("404",),
+            ),
         },
         "/admin/v1/agents": {
             "get": _op(
@@ -309,9 +110,22 @@ def openapi_schema() -> dict[str, Any]:
         },
         "/admin/v1/sessions/{session}/calls": {
             "get": _op(
-                "A session's recent calls (its timeline)",
-                _json(_obj({"session": _STR, "agent": _STR, "calls": {"type": "array", "items": _ref("Call")}})),
-                params=[_p("session", "session id")],
+                "A session's calls from the ledger, with what the agent did on each, and its incidents",
+                _json(
+                    _obj(
+                        {
+                            "session": _STR,
+                            "agent": _STR,
+                            "calls": {"type": "array", "items": _ref("Call")},
+                            "incidents": {"type": "array", "items": _ref("Incident")},
+                        },
+                        ["session", "agent", "calls", "incidents"],
+                    )
+                ),
+                params=[
+                    _p("session", "session id"),
+                    _q("limit", _INT | {"minimum": 1, "maximum": 5000}, "the latest this many calls"),
+                ],
                 extra=("404",),
             ),
         },
@@ -364,7 +178,7 @@ def openapi_schema() -> dict[str, Any]:
         },
         "/admin/v1/actions": {
             "post": _op(
-                "Pause, resume, kill or reinstate an agent or a session",
+                "Pause, resume, kill or reinstate an agent, a session, a fleet or an org (for_s: lifts by itself)",
                 _json(_ref("ActionResult")),
                 body=_ref("ActionRequest"),
                 extra=("409",),
@@ -388,6 +202,42 @@ def openapi_schema() -> dict[str, Any]:
                     _q("by", {"type": "string", "enum": list(REPORT_BY)}, "grouping"),
                     _q("since", _TIME, "default 24h"),
                     _q("until", _TIME, "default now"),
+                ],
+            ),
+        },
+        "/admin/v1/reports/prevented": {
+            "get": _op(
+                "Per UTC day and fleet: spend beside the spend regulator prevented, and the stops behind it",
+                _json(
+                    _obj(
+                        {
+                            "since": _NUM,
+                            "prevented_usd": _NUM,
+                            "days": {"type": "array", "items": _ref("PreventedDay")},
+                            "stops": {"type": "array", "items": _ref("PreventedStop")},
+                        },
+                        ["since", "prevented_usd", "days", "stops"],
+                    )
+                ),
+                params=[_q("since", _TIME, "default 7d (from the start of that UTC day)")],
+            ),
+        },
+        "/admin/v1/fleets/series": {
+            "get": _op(
+                "Per fleet: spend and spend prevented per time step (the dashboard's chart)",
+                _json(
+                    _obj(
+                        {
+                            "since": _NUM,
+                            "step_s": _INT,
+                            "fleets": {"type": "object", "additionalProperties": _ref("FleetSeries")},
+                        },
+                        ["since", "step_s", "fleets"],
+                    )
+                ),
+                params=[
+                    _q("hours", _INT | {"minimum": 1, "maximum": 744}, "how far back (default 24)"),
+                    _q("step", _INT | {"minimum": 60, "maximum": 86400}, "seconds per point (default 600)"),
                 ],
             ),
         },

@@ -24,16 +24,21 @@ import httpx
 from regulator.budget.slots import BudgetEvent, BudgetStatus
 from regulator.errors import CountersUnavailable
 from regulator.events import CallRecord, Incident, ScopeKind, Standing
-from regulator.ops.alert_rules import FailureSpike, budget_alert, drift_alert, incident_alert
+from regulator.ops.alert_rules import FailureSpike, budget_alert, drift_alert, incident_alert, incident_link
 from regulator.ops.alerts import AlertDispatcher
 from regulator.ops.auth import AdminAuth, resolve_token
 from regulator.ops.control import OpsGateway
+from regulator.ops.fleets import fleet_rows, live_standing
 from regulator.ops.live import LiveFeed, sse_frame
 from regulator.ops.metrics import Metrics
+from regulator.ops.prevented import STOPPED, by_fleet, on_lift, on_stop
+from regulator.ops.projections import OUTLIER, ProjectionAlerts
 from regulator.ops.stats import AgentStats, FleetStats
 from regulator.policy.fleet import FLEET_WIDE
+from regulator.policy.standing import RANK
 from regulator.reconcile.compare import Drift
 from regulator.reconcile.schedule import ReconcileScheduler
+from regulator.store.prevented import Prevented
 
 log = logging.getLogger("regulator.ops")
 POLL_S = 0.5
@@ -64,6 +69,7 @@ def call_json(rec: CallRecord) -> dict[str, Any]:
         "latency_ms": round(rec.latency_ms, 2),
         "action": rec.action,
         "provider_request_id": rec.provider_request_id,
+        "summary": rec.summary,
     }
 
 
@@ -86,10 +92,12 @@ class Ops:
         self.hub = LiveFeed()
         self.alerts = AlertDispatcher(config.alerts, gateway.data_dir, transport)
         self.failures = FailureSpike(config.alerts.failure_spike_count, config.alerts.failure_window_s)
+        self.projections = ProjectionAlerts(config.alerts)
         self.metrics = Metrics(config.metrics.agent_label, self._queues) if config.metrics.enabled else None
         self.standing: dict[tuple[ScopeKind, str], Standing] = {}
         self.last_incident: dict[str, Incident] = {}
         self.budgets: list[BudgetStatus] = []
+        self.prevented: list[Prevented] = []  # today's, refreshed with the summary
         self._seen_incidents: set[str] = set()
         self._incident_since = 0.0
         self._registry_version = -1
@@ -130,6 +138,7 @@ class Ops:
         self._incident_since = max((i.ts for i in history), default=now - 1)
         self.standing = {(s.scope_kind, s.name): s for s in await asyncio.to_thread(store.get_standing_all)}
         self.budgets = await self.gateway.budget.snapshot()
+        self.prevented = await asyncio.to_thread(store.list_prevented, self.stats.day_start)
         self.stats.take_dirty()
 
     # listeners (called by the gateway and the budget engine, on the event loop)
@@ -160,11 +169,14 @@ class Ops:
     async def _poll_forever(self) -> None:
         tick = 0
         counters_down = False
+        project_every = max(1, round(self.gateway.config.alerts.projection_every_s / POLL_S))
         while True:
             await asyncio.sleep(POLL_S)
             tick += 1
             try:
                 await self.poll(summary=tick % 2 == 0)
+                if tick % project_every == 0:
+                    await self.check_projections()
                 counters_down = False
             except CountersUnavailable as exc:
                 # Said once per outage: the gateway's own refusals already tell every caller.
@@ -184,10 +196,12 @@ class Ops:
             self._incident_since = max(self._incident_since, incident.ts)
             if self.metrics is not None:
                 self.metrics.on_incident(incident.action)
-            self.alerts.send(incident_alert(incident))
+            if incident.detector != OUTLIER:  # its own alert went out when it was found
+                self.alerts.send(incident_alert(incident, self.gateway.config.alerts.dashboard_url))
             self.hub.publish("incident", incident_json(incident))
         standing = {(s.scope_kind, s.name): s for s in await asyncio.to_thread(store.get_standing_all)}
         if standing != self.standing:
+            await asyncio.to_thread(self._account_prevented, self.standing, standing)
             for key in standing.keys() ^ self.standing.keys() | {
                 k for k in standing.keys() & self.standing.keys() if standing[k] != self.standing[k]
             }:
@@ -201,15 +215,45 @@ class Ops:
                         "reason": row.reason if row else "",
                     },
                 )
-                if key[0] == "agent":
-                    self.stats.dirty.add(key[1])
+                # A fleet's or org's change is every agent beneath it changing status.
+                self.stats.dirty.update(self.agents_under(key[0], key[1]))
             self.standing = standing
         await self._refresh_keys()
         if summary:
             self.budgets = await self.gateway.budget.snapshot()
+            self.prevented = await asyncio.to_thread(store.list_prevented, self.stats.day_start)
             if self.hub.wants("summary"):
                 dirty = self.stats.take_dirty()
                 self.hub.publish("summary", self.summary(rows=[self.agent_row(a) for a in sorted(dirty)]))
+
+    async def check_projections(self, now: float | None = None) -> None:
+        """Budgets that will run out before they reset, agents far above their fleet's burn (ops/projections.py)."""
+        store, at = self.gateway.store, time.time() if now is None else now
+        for alert in await asyncio.to_thread(self.projections.budgets, store, self.budgets, at):
+            self.alerts.send(alert)
+        agents = {a: (s.fleet, s.org, s.session) for a, s in self.stats.agents.items()}
+        for outlier in await asyncio.to_thread(self.projections.outliers, store, agents, at):
+            await asyncio.to_thread(store.add_incident, outlier.incident)
+            outlier.alert.link = incident_link(self.gateway.config.alerts.dashboard_url, outlier.incident)
+            outlier.alert.data["incident_id"] = outlier.incident.incident_id
+            self.alerts.send(outlier.alert)
+
+    def _account_prevented(
+        self, before: dict[tuple[ScopeKind, str], Standing], after: dict[tuple[ScopeKind, str], Standing]
+    ) -> None:
+        """A stop starts a projection of the spend it prevents; a lift ends it (ops/prevented.py)."""
+        now = time.time()
+        flushed = False
+        for key in before.keys() | after.keys():
+            was, now_is = before.get(key), after.get(key)
+            stopped_before = was is not None and was.state in STOPPED
+            if now_is is not None and now_is.state in STOPPED and not stopped_before:
+                if not flushed:  # the burn is read from the ledger: the calls just made count
+                    self.gateway.ledger.flush(2.0)
+                    flushed = True
+                on_stop(self.gateway.store, key, now_is, now)
+            elif stopped_before and (now_is is None or now_is.state not in STOPPED):
+                on_lift(self.gateway.store, key, now)
 
     def _note_incident(self, incident: Incident) -> None:
         self._seen_incidents.add(incident.incident_id)
@@ -238,12 +282,31 @@ class Ops:
         return self.standing.get((scope_kind, name))
 
     def effective_standing(self, agent: str, session: str | None) -> Standing | None:
-        """The agent's own standing, else its current session's: the policy pauses sessions, and an
-        operator looking at the agent must see that it is stopped."""
-        own = self.standing.get(("agent", agent))
-        if own is not None or not session:
-            return own
-        return self.standing.get(("session", session))
+        """The strongest standing over the agent: its own, its fleet's or org's, its current session's.
+        The policy pauses sessions and operators pause fleets; an operator looking at the agent must
+        see that it is stopped. A standing whose expiry has passed no longer counts."""
+        stats = self.stats.agents.get(agent)
+        scopes: list[tuple[ScopeKind, str]] = [("agent", agent)]
+        if session:
+            scopes.append(("session", session))
+        if stats is not None:
+            scopes += [("fleet", stats.fleet), ("org", stats.org)]
+        now = time.time()
+        found: Standing | None = None
+        for key in scopes:
+            row = live_standing(self.standing.get(key), now)
+            if row is None:
+                continue
+            if found is None or RANK.get(row.state, 3) > RANK.get(found.state, 3):
+                found = row
+        return found
+
+    def agents_under(self, scope_kind: ScopeKind, name: str) -> list[str]:
+        """The agents a fleet or org action stands on (those with a key or a call seen here)."""
+        if scope_kind in ("agent", "session"):
+            return [name] if scope_kind == "agent" else []
+        attr = "fleet" if scope_kind == "fleet" else "org"
+        return sorted(a for a, s in self.stats.agents.items() if getattr(s, attr) == name)
 
     def agent_row(self, agent: str, now: float | None = None) -> dict[str, Any]:
         at = time.time() if now is None else now
@@ -298,7 +361,9 @@ class Ops:
             "agents": len(s.agents),
             "agents_paused": states.count("paused"),
             "agents_killed": states.count("killed"),
+            "prevented_today_usd": sum(by_fleet(self.prevented).values()),
             "budgets": [asdict(b) for b in self.budgets],
+            "fleets": fleet_rows(s, self.standing, by_fleet(self.prevented), now),
             "rows": rows if rows is not None else [],
         }
 

@@ -33,7 +33,9 @@ class ShadowPolicy:
         self.costs.setdefault(record.session, []).append((event.seq, record.cost_usd))
         if result.stopped_at is not None:
             return
-        verdict = self.supervisor.verdict(record.agent, record.session, now=record.ts)
+        verdict = self.supervisor.verdict(
+            record.agent, record.session, now=record.ts, fleet=record.fleet, org=record.org
+        )
         if verdict.refused:
             result.stopped_at = event.seq
             return

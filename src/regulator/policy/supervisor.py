@@ -70,8 +70,8 @@ class Supervisor:
         fleet = self.config.fleet
         self.fleet = FleetCorrelator(fleet.window_s, fleet.min_agents) if fleet.enabled else None
 
-    def verdict(self, agent: str, session: str, now: float | None = None) -> Verdict:
-        return self.standing.verdict(agent, session, now)
+    def verdict(self, agent: str, session: str, now: float | None = None, *, fleet: str = "", org: str = "") -> Verdict:
+        return self.standing.verdict(agent, session, now, fleet=fleet, org=org)
 
     def findings(self, event: CallEvent) -> list[Finding]:
         return run_detectors(self.detectors, event)

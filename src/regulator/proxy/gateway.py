@@ -26,6 +26,7 @@ from regulator.pricing.catalog import PriceBook
 from regulator.proxy.identity import KeyCache
 from regulator.proxy.observer import DetectionWorker
 from regulator.proxy.routing import Router
+from regulator.proxy.session_budgets import SessionBudgets
 from regulator.proxy.sessions import AnswerChains, SessionThreader
 from regulator.proxy.streams import count_output_tokens
 from regulator.proxy.tracing import TraceRecorder
@@ -101,7 +102,8 @@ class Gateway:
         self.supervisor = Supervisor(
             build_detectors(config.detect), config.policy, StandingBook(self.store), build_judge(config.detect.judge)
         )
-        self.detection = DetectionWorker(self.supervisor)
+        self.detection = DetectionWorker(self.supervisor, on_summary=self._summarised)
+        self.session_budgets = SessionBudgets(self.store, self.budget)
         # Idle sessions are forgotten by the detectors too, so memory stays bounded by live sessions.
         self.sessions.on_forget = self.detection.forget
         # How far apart a throttled agent's calls must be.
@@ -218,6 +220,7 @@ class Gateway:
         """Keys, budgets and standing state as the store has them now."""
         self._registry_version = await asyncio.to_thread(self.store.registry_version)
         self.keys.invalidate()
+        self.session_budgets.forget()
         stored = await asyncio.to_thread(self.store.list_budgets)
         self.budget.set_budgets(merge_budgets(self.config.budgets, stored))
         # Redis keeps each org's counters apart: reports must know whose a fleet or agent budget is.
@@ -237,20 +240,33 @@ class Gateway:
                 log.exception("registry reload failed")
 
     async def _sweep_counters(self) -> None:
-        """Reap expired reservations and replay what waited for Redis even when no call comes in."""
+        """Reap expired reservations and replay what waited for Redis even when no call comes in; drop
+        standing whose expiry passed (a `--for` pause lifts by itself: calls already pass it)."""
         while True:
             await asyncio.sleep(1.0)
             try:
                 await self.budget.expire()
             except Exception:  # Redis still down: the next sweep tries again
                 log.debug("counter sweep failed", exc_info=True)
+            try:
+                await asyncio.to_thread(self.supervisor.standing.expire)
+            except Exception:  # a transient store error: the next sweep tries again
+                log.exception("standing expiry sweep failed")
 
     async def _standing_changed(self, change: dict[str, Any] | None) -> None:
         await asyncio.to_thread(self.supervisor.standing.load)
 
+    def _summarised(self, record: CallRecord, summary: str) -> None:
+        """On the detection thread: the record object is the one the operator views hold, and the
+        ledger row (queued or written) gets it by UPDATE."""
+        record.summary = summary
+        self.ledger.annotate(record.call_id, record.ts, summary)
+
     def forget_keys(self) -> None:
-        """A key was revoked here: refuse it from the next call rather than the next registry poll."""
+        """A key was revoked (or a delegated budget closed) here: refuse it from the next call rather
+        than the next registry poll."""
         self.keys.invalidate()
+        self.session_budgets.forget()
 
     async def publish_standing(self, change: dict[str, Any]) -> None:
         """After a pause / resume / kill: tell the other replicas now rather than at their next poll."""

@@ -9,13 +9,17 @@ Unknown keys are not cached: a flood of made-up keys must not fill memory.
 from __future__ import annotations
 
 import asyncio
+import time
 
 from regulator.errors import Forbidden, Unauthorized
 from regulator.events import Identity
 from regulator.store import Store
+from regulator.store.base import KeyRow
+from regulator.store.delegations import Delegation
 from regulator.store.keys import hash_key
 
 KEY_PREFIX = "rg-"
+_EXPIRED = "This key's delegated budget has expired. Ask your orchestrator or operator for a new one."
 
 
 def key_from_headers(headers: dict[str, str]) -> str | None:
@@ -49,8 +53,10 @@ class KeyCache:
             raise Forbidden("This regulator key has been revoked. Ask your operator for a new key.")
         identity = self._cache.get(digest)
         if identity is not None:
+            if identity.expires_at is not None and time.time() >= identity.expires_at:
+                raise Forbidden(_EXPIRED)
             return identity
-        row = await asyncio.to_thread(self.store.lookup_key, digest)
+        row, chain = await asyncio.to_thread(self._lookup, digest)
         if row is None:
             raise Unauthorized(
                 "Invalid regulator key. Create one with 'regulator keys create --agent NAME'"
@@ -59,5 +65,17 @@ class KeyCache:
         if row.revoked_at is not None:
             self._revoked.add(digest)
             raise Forbidden("This regulator key has been revoked. Ask your operator for a new key.")
-        identity = self._cache[digest] = Identity(row.key_id, row.agent, row.fleet, row.org)
+        now = time.time()
+        if any(d.closed_at is not None for d in chain):
+            raise Forbidden("This key's delegated budget was closed. Ask your orchestrator or operator for a new one.")
+        expires = min((d.expires_at for d in chain if d.expires_at is not None), default=None)
+        if expires is not None and now >= expires:
+            raise Forbidden(_EXPIRED)
+        delegation = tuple((d.delegation_id, d.cap_usd) for d in chain)
+        identity = self._cache[digest] = Identity(row.key_id, row.agent, row.fleet, row.org, delegation, expires)
         return identity
+
+    def _lookup(self, digest: str) -> tuple[KeyRow | None, list[Delegation]]:
+        """The key and, for a delegated budget's key, its chain of delegations (a cache miss only)."""
+        row = self.store.lookup_key(digest)
+        return row, ([] if row is None else self.store.delegation_chain(row.key_id))

@@ -6,6 +6,10 @@ verdicts (standing state) apply from the next call on. If the worker falls behin
 events, or by `max_backlog_bytes` of their prompts, new events are dropped and counted rather than
 letting memory grow or slowing calls down.
 
+After the detectors, the worker also writes each call's one-line summary (what the agent did) with
+`on_summary`: the gateway sets it on the record (the dashboard's timeline holds that object) and
+queues it for the ledger row (`Ledger.annotate`).
+
 The worker shares the GIL with the event loop. CPython hands the GIL to a waiting thread only
 after the switch interval (5 ms by default), so a request arriving while the detectors compute
 could wait that long before the loop even reads it; starting the worker lowers the process's
@@ -18,10 +22,14 @@ import logging
 import queue
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from regulator.events import CallEvent
+from regulator.detect.summary import summarise
+from regulator.events import CallEvent, CallRecord
 from regulator.policy.supervisor import Supervisor
+from regulator.proxy.tracing import redact_text
+from regulator.store.schema import SUMMARY_MAX
 
 log = logging.getLogger("regulator.observer")
 
@@ -45,9 +53,26 @@ BYTES_PER_TOKEN = 4
 EVENT_OVERHEAD_BYTES = 1024
 
 
+def call_summary(event: CallEvent) -> str | None:
+    """What the agent did on this call (detect/summary.py), redacted, then cut to what the ledger keeps:
+    redacting first, so a cut never leaves half a secret that no longer looks like one."""
+    text = summarise(event)
+    if text is None:
+        return None
+    text = redact_text(text)
+    return text if len(text) <= SUMMARY_MAX else text[: SUMMARY_MAX - 1] + "…"
+
+
 class DetectionWorker:
-    def __init__(self, supervisor: Supervisor, max_backlog: int = 10_000, max_backlog_bytes: int = 8 << 20):
+    def __init__(
+        self,
+        supervisor: Supervisor,
+        max_backlog: int = 10_000,
+        max_backlog_bytes: int = 8 << 20,
+        on_summary: Callable[[CallRecord, str], None] | None = None,
+    ):
         self.supervisor = supervisor
+        self.on_summary = on_summary  # told each call's summary, on this thread
         self.max_backlog = max_backlog
         self.max_backlog_bytes = max_backlog_bytes
         self._queued_bytes = 0
@@ -91,6 +116,9 @@ class DetectionWorker:
                 self._queued_bytes -= _weight(item)
             try:
                 self.supervisor.observe(item)
+                # After the detectors: the summary reuses what they parsed of this call.
+                if self.on_summary is not None and (summary := call_summary(item)) is not None:
+                    self.on_summary(item.record, summary)
             except Exception:  # one bad event must not stop detection for the whole fleet
                 log.exception("detectors failed on call %s", item.record.call_id)
             self.processed += 1

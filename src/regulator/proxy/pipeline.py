@@ -35,6 +35,7 @@ from regulator.pricing.tokens import input_token_bound, tight_input_token_bound
 from regulator.proxy.call import Call
 from regulator.proxy.dialects import Api, Target
 from regulator.proxy.identity import key_from_headers
+from regulator.proxy.session_budgets import HEADER as BUDGET_HEADER
 from regulator.proxy.sessions import answer_texts, harness_session
 from regulator.proxy.stream_failure import StreamAborted, failure_ending
 from regulator.proxy.upstream import UpstreamResponse
@@ -79,6 +80,9 @@ async def handle_call(
         or gw.chains.session_of(identity.key_id, api.continues(request))
     )
     threaded = gw.sessions.thread(identity.key_id, request.messages, explicit)
+    # A delegated budget's key: the session's own budget (opened by header on its first call), if any.
+    named = headers.get(sessions.header) is not None
+    identity = await gw.session_budgets.resolve(identity, threaded.session, headers.get(BUDGET_HEADER), named)
     if request.unseen_input:
         # A call chained to a stored conversation sends only what is new: the detectors see all of it.
         threaded.new_from = 0
@@ -137,7 +141,7 @@ async def _serve(gw: Gateway, call: Call, headers: dict[str, str], send: Send, r
 def _apply_verdict(gw: Gateway, call: Call) -> None:
     """Standing state from the supervisor, decided on earlier calls: refuse, or change this one."""
     identity, request, record = call.identity, call.request, call.record
-    verdict = gw.supervisor.verdict(identity.agent, call.threaded.session)
+    verdict = gw.supervisor.verdict(identity.agent, call.threaded.session, fleet=identity.fleet, org=identity.org)
     if verdict.refused:
         raise _stopped(identity.agent, verdict)
     if verdict.state == "throttled":
@@ -161,16 +165,21 @@ def _apply_verdict(gw: Gateway, call: Call) -> None:
 
 
 def _stopped(agent: str, verdict: Verdict) -> RegulatorError:
-    """The refusal of a paused or killed agent: says it is regulator's, why, and what an operator can do."""
+    """The refusal of a paused or killed agent: says it is regulator's, why, and what an operator can do.
+    A fleet's or org's pause or kill refuses each agent beneath it the same way, naming the fleet or org."""
+    scoped = verdict.scope_kind in ("fleet", "org")
+    who = f"agent '{agent}' (its {verdict.scope_kind} '{verdict.scope_name}')" if scoped else f"agent '{agent}'"
+    target = f"{verdict.scope_kind}:{verdict.scope_name}" if scoped else agent
     if verdict.state == "killed":
         error: RegulatorError = AgentKilled(
-            f"regulator stopped agent '{agent}' for good ({verdict.reason}); this call was not sent to the "
-            f"model. An operator can reinstate the agent with 'regulator reinstate {agent}'."
+            f"regulator stopped {who} for good ({verdict.reason}); this call was not sent to the "
+            f"model. An operator can reinstate it with 'regulator reinstate {target}'."
         )
     else:
+        also = "" if scoped else " (or '--session' for one session)"
         error = AgentPaused(
-            f"regulator paused agent '{agent}' ({verdict.reason}); this call was not sent to the model. "
-            f"An operator can resume it with 'regulator resume {agent}' (or '--session' for one session)."
+            f"regulator paused {who} ({verdict.reason}); this call was not sent to the model. "
+            f"An operator can resume it with 'regulator resume {target}'{also}."
         )
         if verdict.until_ts:
             error.headers["retry-after"] = str(max(1, int(verdict.until_ts - time.time()) + 1))

@@ -28,6 +28,21 @@ SECRET = re.compile(
     r"|-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----)"
 )
 REDACTED = "[REDACTED]"
+# `password=…`, `--token …`, `API_KEY: …`: the value goes, the name stays (it says what was there).
+ASSIGNED_SECRET = re.compile(
+    r"(?i)((?:--?)?[\w.-]*(?:password|passwd|secret|token|api[_-]?key|access[_-]?key|credentials?)"
+    r"[\w.-]*['\"]?\s*(?:[:=]|\s)\s*['\"]?)([^\s'\"&;,]{6,})"
+)
+
+
+URL_PASSWORD = re.compile(r"(?<=://)([^/\s:@]+):[^/\s@]+(?=@)")
+
+
+def redact_text(text: str) -> str:
+    """`text` without the secrets `SECRET` knows, values assigned to secret-sounding names, or the
+    passwords in URLs."""
+    text = ASSIGNED_SECRET.sub(lambda m: m[1] + REDACTED, SECRET.sub(REDACTED, text))
+    return URL_PASSWORD.sub(lambda m: m[1] + ":" + REDACTED, text)
 
 
 def redact(value: Any) -> Any:

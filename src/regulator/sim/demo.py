@@ -2,9 +2,11 @@
 
 Everything runs on the embedded defaults in a fresh data directory: SQLite store, in-process
 counters, the mock upstream priced as a real frontier model, the gateway with its dashboard on a
-free port (both in background threads), and the fleet in this thread's event loop. At the end the
-gateway is stopped (which flushes the ledger) and the summary is checked against the store: what
-the fleet was charged, call by call, against what the ledger holds.
+free port (both in background threads), and the fleet in this thread's event loop. At the end each
+agent is projected to the horizon, the stopped agents' projections replace the gateway's own
+estimates of the spend it prevented (so the dashboard shows the summary's figure), the gateway is
+stopped (which flushes the ledger) and the summary is checked against the store: what the fleet was
+charged, call by call, against what the ledger holds.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from regulator.app import GatewayServer
 from regulator.config import Config, ModelConfig, UpstreamConfig
 from regulator.events import Incident
@@ -31,6 +35,7 @@ from regulator.pricing.catalog import PriceBook
 from regulator.sim.fleet import AgentState, Fleet
 from regulator.sim.scenarios import SCENARIOS, AgentSpec, Scenario
 from regulator.store import open_store
+from regulator.store.prevented import DAY_S, Prevented
 from regulator.types import DIALECTS
 
 FLEET_NAME = "demo"
@@ -113,17 +118,19 @@ async def run_demo(
                 on_start(f"{server.url}/dashboard", admin_token(config, data_dir), data_dir)
             rss_start = rss_mb()
             fleet = Fleet(scenario, specs, server.url, keys, price, data_dir / "trace.jsonl")
-            started = time.perf_counter()
+            started, began_ts = time.perf_counter(), time.time()
             rss_samples = await _run_fleet(fleet, options.duration_s, data_dir, on_progress, progress_every_s)
             run_s = time.perf_counter() - started
             rss_end = rss_mb()
             fleet_incidents = _fleet_incidents(server.gateway.supervisor)
+            await asyncio.to_thread(fleet.project, run_s)
+            shown = await show_prevented(server, admin_token(config, data_dir), fleet.states, began_ts)
         finally:
             server.stop()  # flushes the ledger
         mock_requests = int(mock.app.stats()["requests"])
-    await asyncio.to_thread(fleet.project, run_s)
     summary = summarise(scenario, fleet.states, data_dir, run_s)
     summary.update(
+        dashboard_prevented_usd=round(shown, 6),
         mock_requests=mock_requests,
         rss_mb_start=round(rss_start, 1),
         rss_mb_end=round(rss_end, 1),
@@ -145,6 +152,42 @@ def _fleet_incidents(supervisor: Supervisor) -> list[dict[str, Any]]:
         {"incident": entry.incident_id, "fleet": entry.fleet, "cause": entry.cause, "agents": sorted(entry.agents)}
         for entry in supervisor.fleet.open_incidents()
     ]
+
+
+async def show_prevented(server: GatewayServer, token: str, states: list[AgentState], since: float) -> float:
+    """Put the simulation's projections in the store in place of the gateway's live estimates for
+    this run (ops/prevented.py), and return the spend prevented today that the dashboard then shows."""
+    store = server.gateway.store
+    now = time.time()
+    rows = [
+        Prevented(
+            int(now // DAY_S),
+            f"agent:{s.spec.name}",
+            now,
+            "default",
+            FLEET_NAME,
+            s.spec.name,
+            "",
+            0.0,
+            now,
+            s.future_usd,
+            "simulated",
+        )
+        for s in states
+        if s.stop and s.future_usd > 0
+    ]
+    expected = sum(r.usd for r in rows)
+    shown = 0.0
+    async with httpx.AsyncClient(headers={"authorization": f"Bearer {token}"}, timeout=10) as client:
+        for _ in range(10):
+            # Again until it holds: a stop the detectors decided on the last calls may still add an estimate.
+            await asyncio.to_thread(store.clear_prevented, since)
+            await asyncio.to_thread(store.record_prevented, rows)
+            await asyncio.sleep(1.2)  # the dashboard reads them with its next summary, once a second
+            shown = float((await client.get(server.url + "/admin/v1/summary")).json()["prevented_today_usd"])
+            if abs(shown - expected) <= 1e-9:
+                break
+    return shown
 
 
 async def _run_fleet(

@@ -8,6 +8,11 @@ record is in the journal before it is pending, so a crash before its insert lose
 
 The store's queries read the database only: a record still pending (at most `flush_ms` old) is not
 seen until `flush()`.
+
+A call's summary (what the agent did) is computed on the detection thread after the call was
+recorded, so it cannot ride in the journal line or, reliably, in the insert: `annotate()` queues it
+and the writer applies it as an UPDATE after the rows it belongs to (same batching, never on the
+request path). Summaries are not journaled: a crash loses the last `flush_ms` of them, not a call.
 """
 
 from __future__ import annotations
@@ -54,6 +59,7 @@ class Ledger:
         self._flush_s = flush_ms / 1000
         self._compact_bytes = compact_bytes
         self._pending: deque[CallRecord] = deque()
+        self._summaries: deque[tuple[str, float, str]] = deque()
         self._wake = threading.Event()
         self._waiters: list[threading.Event] = []
         self._waiters_lock = threading.Lock()
@@ -86,6 +92,11 @@ class Ledger:
         if len(self._pending) >= self._batch_size:
             self._wake.set()
 
+    def annotate(self, call_id: str, ts: float, summary: str) -> None:
+        """Attach a summary to a call already `record`ed (from any thread)."""
+        if not self._closed:
+            self._summaries.append((call_id, ts, summary))
+
     def queue_depth(self) -> int:
         return len(self._pending)
 
@@ -98,10 +109,14 @@ class Ledger:
             with self._waiters_lock:
                 waiters, self._waiters = self._waiters, []
             stopping = self._stopping
+            # Summaries taken now belong to calls recorded before them: drain the rows after taking them.
+            notes = [self._summaries.popleft() for _ in range(len(self._summaries))]
             # Everything appended before a waiter registered is in the deque now: drain it all.
             while self._pending:
                 batch = [self._pending.popleft() for _ in range(min(self._batch_size, len(self._pending)))]
                 self._write(batch)
+            if notes:
+                self._write_summaries(notes)
             for event in waiters:
                 event.set()
             if stopping:
@@ -131,6 +146,12 @@ class Ledger:
                 log.exception("ledger commit listener failed")
         if self.journal.size >= self._compact_bytes:
             self.journal.compact(self._committed)
+
+    def _write_summaries(self, notes: list[tuple[str, float, str]]) -> None:
+        try:
+            self.store.set_call_summaries(notes)
+        except Exception:  # a summary is a convenience: it is not retried at the cost of calls' rows
+            log.exception("ledger: %d call summaries not written", len(notes))
 
     def flush(self, timeout: float | None = None) -> bool:
         """Block until everything recorded so far is in the database."""

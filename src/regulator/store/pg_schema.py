@@ -26,6 +26,11 @@ PG_MIGRATIONS: list[list[str]] = [
     MIGRATIONS[1],
     # 3: as shared (a column added to the partitioned parent is added to every partition)
     MIGRATIONS[2],
+    # 4: the same for the summary column
+    MIGRATIONS[3],
+    # 5, 6: spend prevented, delegated budgets, as shared
+    MIGRATIONS[4],
+    MIGRATIONS[5],
 ]
 
 # Serialises migrations and partition creation between replicas starting or writing at once.

@@ -44,11 +44,14 @@ _CALL_COLUMN_TYPES: tuple[tuple[str, str], ...] = (
 )
 # Columns added to the ledger by later steps (ALTER TABLE), in the order they were added.
 _ADDED_CALL_COLUMNS: tuple[tuple[str, str], ...] = (("provider_request_id", "TEXT NOT NULL DEFAULT ''"),)
-CALL_COLUMNS: tuple[str, ...] = tuple(name for name, _ in _CALL_COLUMN_TYPES + _ADDED_CALL_COLUMNS)
+# `summary` (step 4) is written after the row, by its own UPDATE (store/ledger.py).
+CALL_COLUMNS: tuple[str, ...] = (*(name for name, _ in _CALL_COLUMN_TYPES + _ADDED_CALL_COLUMNS), "summary")
+SUMMARY_MAX = 200  # characters of a call's summary the ledger keeps
 
 
 def calls_table(*, partitioned: bool) -> str:
-    """The ledger's DDL: keyed by `call_id`, or range-partitioned on `ts` (PostgreSQL; see pg_schema).
+    """The ledger's DDL as step 1 created it: keyed by `call_id`, or range-partitioned on `ts`
+    (PostgreSQL; see pg_schema). Later columns come from later steps' ALTER TABLE.
 
     The unpartitioned text is exactly what migration step 1 shipped with.
     """
@@ -133,6 +136,48 @@ MIGRATIONS: list[list[str]] = [
         CREATE_RECONCILE_RUNS,
         "CREATE INDEX reconcile_runs_ts ON reconcile_runs (ts)",
     ],
+    # 4: what the agent did, per call (written after the row, by the detection thread's summary)
+    [
+        "ALTER TABLE calls ADD COLUMN summary TEXT",
+    ],
+    # 5: spend regulator prevented, one row per stopped agent or session per UTC day (store/prevented.py)
+    [
+        """CREATE TABLE prevented (
+            day INTEGER NOT NULL,
+            scope TEXT NOT NULL,
+            ts DOUBLE PRECISION NOT NULL,
+            org TEXT NOT NULL,
+            fleet TEXT NOT NULL,
+            agent TEXT NOT NULL,
+            session TEXT NOT NULL,
+            burn_usd_per_hour DOUBLE PRECISION NOT NULL,
+            end_ts DOUBLE PRECISION NOT NULL,
+            usd DOUBLE PRECISION NOT NULL,
+            basis TEXT NOT NULL,
+            PRIMARY KEY (day, scope)
+        )""",
+        "CREATE INDEX prevented_ts ON prevented (ts)",
+    ],
+    # 6: delegated budgets (store/delegations.py)
+    [
+        """CREATE TABLE delegations (
+            delegation_id TEXT PRIMARY KEY,
+            key_id TEXT NOT NULL,
+            session TEXT NOT NULL,
+            parent_id TEXT,
+            path TEXT NOT NULL,
+            agent TEXT NOT NULL,
+            fleet TEXT NOT NULL,
+            org TEXT NOT NULL,
+            cap_usd DOUBLE PRECISION NOT NULL,
+            created_at DOUBLE PRECISION NOT NULL,
+            expires_at DOUBLE PRECISION,
+            closed_at DOUBLE PRECISION,
+            UNIQUE (key_id, session)
+        )""",
+        "CREATE INDEX delegations_path ON delegations (path)",
+        "CREATE INDEX calls_key_id ON calls (key_id)",
+    ],
 ]
 
 CREATE_VERSION_TABLE = "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
@@ -167,6 +212,7 @@ def call_to_row(rec: CallRecord) -> tuple[object, ...]:
         rec.action,
         rec.key_id,
         rec.provider_request_id,
+        rec.summary,
     )
 
 
@@ -194,4 +240,5 @@ def row_to_call(row: Sequence[Any]) -> CallRecord:
         action=row[23],
         key_id=row[24],
         provider_request_id=row[25],
+        summary=row[26],
     )

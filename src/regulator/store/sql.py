@@ -21,7 +21,7 @@ from typing import Any, ClassVar, Literal, Protocol
 from pydantic import ValidationError
 
 from regulator.budget.config import BudgetConfig
-from regulator.events import CallRecord, Incident, Standing
+from regulator.events import SCOPE_KINDS, CallRecord, Incident, Standing
 from regulator.store import keys
 from regulator.store.base import (
     REPORT_BY,
@@ -31,6 +31,8 @@ from regulator.store.base import (
     ReportBy,
     ReportRow,
 )
+from regulator.store.delegations import SUBTREE, DelegationQueries
+from regulator.store.prevented import PreventedQueries
 from regulator.store.reconcile import ReconcileStore
 from regulator.store.schema import CALL_COLUMNS, CREATE_VERSION_TABLE, call_to_row, row_to_call
 from regulator.types import WINDOWS, Window
@@ -129,7 +131,7 @@ def _window(since: float, until: float | None) -> tuple[str, list[Any]]:
     return "ts >= ? AND ts < ?", [since, until]
 
 
-class SQLStore(ReconcileStore, ABC):
+class SQLStore(ReconcileStore, PreventedQueries, DelegationQueries, ABC):
     """`Store` over a SQL database; subclasses supply connections, transactions and migrations."""
 
     paramstyle: ClassVar[Literal["qmark", "format"]]
@@ -301,8 +303,8 @@ class SQLStore(ReconcileStore, ABC):
     def set_standing(self, standing: Standing) -> None:
         """Record a standing state; `active` (the default state) removes the row."""
         scope_kind, name = standing.scope_kind, standing.name
-        if scope_kind not in ("agent", "session"):
-            raise ValueError(f"scope_kind must be 'agent' or 'session', not {scope_kind!r}")
+        if scope_kind not in SCOPE_KINDS:
+            raise ValueError(f"scope_kind must be one of {', '.join(SCOPE_KINDS)}, not {scope_kind!r}")
         with self._write() as db:
             if standing.state == "active":
                 db.run("DELETE FROM standing WHERE scope_kind = ? AND name = ?", (scope_kind, name))
@@ -326,6 +328,15 @@ class SQLStore(ReconcileStore, ABC):
 
     def get_standing_all(self) -> list[Standing]:
         return [Standing(*r) for r in self._all(f"SELECT {_STANDING_COLUMNS} FROM standing ORDER BY scope_kind, name")]
+
+    def expire_standing(self, now: float) -> int:
+        """Remove the standing whose `until_ts` has passed (a cool-down, a `--for` pause); a pause set
+        again meanwhile without an expiry, or with a later one, stays."""
+        with self._write() as db:
+            dropped = db.run("DELETE FROM standing WHERE until_ts IS NOT NULL AND until_ts <= ?", (now,)).rowcount
+            if dropped:
+                self._bump(db)
+        return dropped
 
     # ledger
 
@@ -362,6 +373,22 @@ class SQLStore(ReconcileStore, ABC):
         )
         return db.run_many(sql, [call_to_row(r) for r in records])
 
+    def set_call_summaries(self, summaries: Sequence[tuple[str, float, str]]) -> int:
+        """Attach `(call_id, ts, summary)` to rows already inserted; `ts` finds PostgreSQL's partition."""
+        with self._write() as db:
+            return db.run_many(
+                "UPDATE calls SET summary = ? WHERE call_id = ? AND ts = ?",
+                [(summary, call_id, ts) for call_id, ts, summary in summaries],
+            )
+
+    def session_records(self, session: str, limit: int = 500) -> list[CallRecord]:
+        """A session's latest `limit` calls, oldest first."""
+        rows = self._all(
+            f"SELECT {', '.join(CALL_COLUMNS)} FROM calls WHERE session = ? ORDER BY ts DESC, call_id DESC LIMIT ?",
+            [session, limit],
+        )
+        return [row_to_call(r) for r in reversed(rows)]
+
     def sum_cost(
         self,
         since: float,
@@ -371,12 +398,16 @@ class SQLStore(ReconcileStore, ABC):
         fleet: str | None = None,
         agent: str | None = None,
         session: str | None = None,
+        delegation: str | None = None,
     ) -> float:
         where, args = _window(since, until)
         for column, value in (("org", org), ("fleet", fleet), ("agent", agent), ("session", session)):
             if value is not None:
                 where += f" AND {column} = ?"
                 args.append(value)
+        if delegation is not None:  # a delegated budget counts its whole subtree's calls
+            where += f" AND {SUBTREE}"
+            args.append(delegation)
         return float(self._one(f"SELECT COALESCE(SUM(cost_usd), 0) FROM calls WHERE {where}", args)[0])
 
     def report(self, since: float, until: float | None, by: ReportBy) -> list[ReportRow]:

@@ -35,24 +35,39 @@ async function act(target, name, action) {
     await api("/actions", { method: "POST", headers: { "content-type": "application/json" },
       body: JSON.stringify({ target, name, action, reason: action + " from the dashboard" }) });
     const row = state.agents.get(name);
-    if (target === "agent" && row) { row.status = action === "pause" ? "paused" : action === "kill" ? "killed" : "active"; }
+    const status = action === "pause" ? "paused" : action === "kill" ? "killed" : "active";
+    if (target === "agent" && row) row.status = status;
+    const fleet = target === "fleet" && state.summary && (state.summary.fleets || []).find((f) => f.fleet === name);
+    if (fleet) { fleet.status = status; fleet.status_scope = status === "active" ? null : "fleet"; }
     state.dirty = true;
     if (state.agentView === name) loadAgent(name);
   } catch (err) { alert(action + " failed: " + err.message); }
 }
 
-function actionButtons(target, name, status) {
+// `agents`: how many agents a fleet or org action stops, named in its confirmation.
+function actionButtons(target, name, status, agents) {
   const buttons = [];
   if (status === "killed") buttons.push("reinstate");
   else { buttons.push(status === "paused" ? "resume" : "pause"); buttons.push("kill"); }
-  return buttons.map((a) => `<button type="button" data-action="${a}" data-target="${target}" data-name="${esc(name)}">${a}</button>`).join("");
+  const count = agents == null ? "" : ` data-agents="${agents}"`;
+  return buttons.map((a) => `<button type="button" data-action="${a}" data-target="${target}" data-name="${esc(name)}"${count}>${a}</button>`).join("");
+}
+
+function confirmation(action, target, name, agents) {
+  if (target === "fleet" || target === "org") {
+    if (action !== "pause" && action !== "kill") return null;
+    const stops = `This stops ${agents} agent${agents === "1" ? "" : "s"}`;
+    return action === "kill" ? `Kill ${target} ${name}? ${stops} until reinstated.` : `Pause ${target} ${name}? ${stops} until resumed.`;
+  }
+  return action === "kill" ? `Kill ${target} ${name}? Its calls are refused until reinstated.` : null;
 }
 
 document.addEventListener("click", (event) => {
   const button = event.target.closest("button[data-action]");
   if (!button) return;
-  const { action, target, name } = button.dataset;
-  if (action === "kill" && !confirm(`Kill ${target} ${name}? Its calls are refused until reinstated.`)) return;
+  const { action, target, name, agents } = button.dataset;
+  const question = confirmation(action, target, name, agents);
+  if (question && !confirm(question)) return;
   act(target, name, action);
 });
 
@@ -79,6 +94,7 @@ function renderKpis() {
   $("errors-today").textContent = `${s.errors_today.toLocaleString()} upstream failures`;
   $("agents-count").textContent = state.agents.size.toLocaleString();
   $("agents-states").textContent = `${s.agents_paused} paused · ${s.agents_killed} killed`;
+  $("prevented-today").textContent = usd(s.prevented_today_usd, 4);
   $("budgets").innerHTML = (s.budgets || []).slice(0, 12).map((b) => {
     const used = (b.spent_usd + b.reserved_usd) / b.limit_usd;
     const cls = used >= 1 ? "bad" : used >= 0.8 ? "warn" : "";
@@ -118,6 +134,42 @@ function renderAgents() {
   }
 }
 
+function renderFleets() {
+  const fleets = (state.summary && state.summary.fleets) || [];
+  $("fleets").querySelector("tbody").innerHTML = fleets.map((f) => `<tr class="${esc(f.status)}" data-fleet="${esc(f.fleet)}">
+    <td>${esc(f.fleet)}</td><td>${esc(f.org)}</td><td class="num">${f.agents}</td>
+    <td class="num">${usd(f.spend_today_usd, 4)}</td><td class="num prevented">${usd(f.prevented_today_usd, 4)}</td>
+    <td><span class="status ${esc(f.status)}" title="${esc(f.status_reason)}">${esc(f.status)}${f.status_scope === "org" ? " (org)" : ""}</span>
+      ${f.until_ts ? "<small class=\"note\">until " + when(f.until_ts) + "</small>" : ""}</td>
+    <td class="actions">${f.status_scope === "org" ? "" : actionButtons("fleet", f.fleet, f.status, f.agents)}</td></tr>`).join("");
+}
+
+// Spend and spend prevented per fleet (or all), accumulated over the last 24 h; refreshed every 30 s.
+async function loadFleetChart() {
+  const data = await api("/fleets/series?hours=24&step=600");
+  const pick = $("series-fleet");
+  const names = Object.keys(data.fleets);
+  const chosen = pick.value;
+  pick.innerHTML = '<option value="">all fleets</option>' + names.map((n) => `<option ${n === chosen ? "selected" : ""}>${esc(n)}</option>`).join("");
+  const picked = chosen && data.fleets[chosen] ? [data.fleets[chosen]] : Object.values(data.fleets);
+  const ts = picked.length ? picked[0].ts : [data.since];
+  const total = (key) => ts.map((_, i) => picked.reduce((sum, f) => sum + f[key][i], 0));
+  const accumulate = (values) => { let run = 0; return values.map((v) => (run += v)); };
+  const series = [ts, accumulate(total("spend_usd")), accumulate(total("prevented_usd"))];
+  const box = $("fleet-chart");
+  if (!state.fleetChart) {
+    const money = (u, v) => v == null ? "–" : "$" + v.toFixed(4);
+    state.fleetChart = new uPlot({
+      width: Math.max(300, box.clientWidth), height: 220, scales: { x: { time: true } },
+      series: [{}, { label: "spend", stroke: "#2457c5", width: 2, value: money },
+        { label: "prevented", stroke: "#1f9d55", width: 2, dash: [6, 4], value: money }],
+      axes: [{}, { values: (u, t) => t.map((v) => "$" + Number(v.toPrecision(2))), size: 80 }],
+    }, series, box);
+  } else {
+    state.fleetChart.setData(series);
+  }
+}
+
 function incidentItem(inc, fresh) {
   const row = state.agents.get(inc.agent);
   const status = row ? row.status : "active";
@@ -125,6 +177,7 @@ function incidentItem(inc, fresh) {
     <div class="meta">${when(inc.ts)} · <a href="#agent/${encodeURIComponent(inc.agent)}">${esc(inc.agent)}</a>
       · ${esc(inc.detector)} → <strong>${esc(inc.action)}</strong>${inc.session ? " · session " + esc(inc.session.slice(0, 24)) : ""}</div>
     <p class="evidence">${esc(inc.evidence)}</p>
+    ${(inc.call_ids || []).length ? `<a class="cites" href="#agent/${encodeURIComponent(inc.agent)}?session=${encodeURIComponent(inc.session)}&incident=${encodeURIComponent(inc.incident_id)}">the ${inc.call_ids.length} calls it cites</a>` : ""}
     <div class="actions">${actionButtons("agent", inc.agent, status)}</div></li>`;
 }
 
@@ -169,10 +222,12 @@ async function loadAgent(name, session) {
   const pick = $("session-pick");
   const current = session || a.session;
   pick.innerHTML = a.sessions.map((s) => `<option ${s === current ? "selected" : ""}>${esc(s)}</option>`).join("");
-  $("timeline").querySelector("tbody").innerHTML = a.session_calls.slice().reverse().map((c) => `<tr>
+  // Calls an incident cites (the incident's "calls" link opened this page) are marked.
+  const cited = new Set(state.citedCalls || []);
+  $("timeline").querySelector("tbody").innerHTML = a.session_calls.slice().reverse().map((c) => `<tr data-call="${esc(c.call_id)}" class="${cited.has(c.call_id) ? "cited" : ""}">
     <td>${when(c.ts)}</td><td>${esc(c.model)}</td><td class="num">${c.input_tokens}</td><td class="num">${c.output_tokens}</td>
     <td class="num">${usd(c.cost_usd, 6)}</td><td>${esc(c.outcome)} ${c.status}</td><td class="num">${c.latency_ms} ms</td>
-    <td>${esc(c.action || "")}</td></tr>`).join("");
+    <td>${esc(c.action || "")}</td><td class="did">${esc(c.summary || "")}</td></tr>`).join("");
   drawChart(a.series);
 }
 
@@ -193,12 +248,23 @@ function drawChart(series) {
 }
 
 function route() {
-  const match = location.hash.match(/^#agent\/(.+)$/);
+  const match = location.hash.match(/^#agent\/([^?]+)(?:\?(.*))?$/);
   state.agentView = match ? decodeURIComponent(match[1]) : null;
+  const params = new URLSearchParams(match && match[2] ? match[2] : "");
+  const incident = state.incidents.find((i) => i.incident_id === params.get("incident"));
+  state.citedCalls = incident ? incident.call_ids : [];
   $("fleet-view").hidden = !!state.agentView;
   $("agent-view").hidden = !state.agentView;
   if (state.chart) { state.chart.destroy(); state.chart = null; }
-  if (state.agentView) loadAgent(state.agentView).catch((err) => { $("agent-facts").textContent = err.message; });
+  // An alert's link to a fleet (#fleet/NAME) opens the fleet view filtered to it, its chart picked.
+  const fleet = location.hash.match(/^#fleet\/(.+)$/);
+  if (fleet) {
+    const name = decodeURIComponent(fleet[1]);
+    $("filter").value = name;
+    $("series-fleet").innerHTML = `<option selected>${esc(name)}</option>`;
+    loadFleetChart().catch(() => {});
+  }
+  if (state.agentView) loadAgent(state.agentView, params.get("session") || undefined).catch((err) => { $("agent-facts").textContent = err.message; });
   else state.dirty = true;
 }
 
@@ -235,7 +301,7 @@ function connect() {
 function renderLoop() {
   if (state.dirty && !state.agentView) {
     state.dirty = false;
-    renderKpis(); renderAgents(); renderIncidents();
+    renderKpis(); renderFleets(); renderAgents(); renderIncidents();
   } else if (state.dirty) {
     renderKpis();
   }
@@ -259,6 +325,7 @@ async function init() {
   $("filter").addEventListener("input", () => { state.dirty = true; });
   $("status-filter").addEventListener("change", () => { state.dirty = true; });
   $("session-pick").addEventListener("change", (e) => loadAgent(state.agentView, e.target.value));
+  $("series-fleet").addEventListener("change", () => loadFleetChart().catch(() => {}));
   window.addEventListener("hashchange", route);
   $("sign-out").addEventListener("click", signOut);
   const [summary, agents, incidents] = await Promise.all([api("/summary"), api("/agents"), api("/incidents?limit=50")]);
@@ -269,6 +336,14 @@ async function init() {
   setInterval(renderLoop, RENDER_MS);
   loadReconcile().catch(() => {});
   setInterval(() => loadReconcile().catch(() => {}), 60000);
+  loadFleetChart().catch(() => {});
+  // Redrawn when spend or spend prevented moved, at most every 5 s (the chart's points are 10 min).
+  let charted = "";
+  setInterval(() => {
+    const s = state.summary;
+    const now = s ? `${s.spend_today_usd}|${s.prevented_today_usd}` : "";
+    if (!state.agentView && now !== charted) { charted = now; loadFleetChart().catch(() => {}); }
+  }, 5_000);
   connect();
 }
 
