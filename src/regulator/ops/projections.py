@@ -74,7 +74,7 @@ class ProjectionAlerts:
                     "budget_projection",
                     f"{kind} {name} will exhaust its {b.window} budget at {_at(empty_at, now)}",
                     f"{kind} {name} will exhaust its {b.window} budget at {_at(empty_at, now)} at the current "
-                    f"burn (${burn:,.4f}/h over the last hour): ${b.remaining_usd:,.4f} of ${b.limit_usd:,.2f} "
+                    f"burn (${burn:,.4f}/h over the last hour): ${b.remaining_usd:,.4f} of ${b.limit_usd:,.4f} "
                     f"left, the window resets at {_at(b.resets_at, now)}. Calls are refused from then on.",
                     {
                         "scope": b.scope,
