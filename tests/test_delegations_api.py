@@ -35,19 +35,23 @@ def test_a_child_is_capped_by_what_its_parent_has_left_and_spends_from_it(gatewa
         spend_until_refused(gateway, child["key"])
         listed = {d["delegation_id"]: d for d in client.get(ADMIN + "/delegations").json()["delegations"]}
         spent = listed[child["delegation_id"]]["spent_usd"]
-        assert 2 * probe < spent <= 4 * probe, "the child stops at its cap (its last calls clamped to fit)"
+        # Answers vary in length: the child stops at its cap, its last calls clamped to fit.
+        assert child["cap_usd"] / 3 < spent <= child["cap_usd"], "the child stops at its cap"
         assert listed[root["delegation_id"]]["spent_usd"] == pytest.approx(spent), "counted against the parent"
         assert listed[root["delegation_id"]]["reserved_usd"] == 0.0
         # The parent has about 6 calls left: a child asking for 20 gets what is left; a grandchild nests.
         big = client.post(ADMIN + "/delegations", json={"parent": root["key_id"], "budget_usd": 20 * probe}).json()
-        assert big["requested_usd"] == pytest.approx(20 * probe) and big["cap_usd"] < 7 * probe
+        assert big["requested_usd"] == pytest.approx(20 * probe)
+        assert big["cap_usd"] == pytest.approx(10 * probe - spent, rel=1e-6), "what the parent had left"
         grand = client.post(ADMIN + "/delegations", json={"parent": big["delegation_id"], "budget_usd": 1.0}).json()
         assert grand["cap_usd"] == pytest.approx(big["cap_usd"]) and grand["path"].count("/") == 2
         spend_until_refused(gateway, grand["key"])
         spend_until_refused(gateway, root["key"])
         listed = {d["delegation_id"]: d for d in client.get(ADMIN + "/delegations").json()["delegations"]}
         assert listed[root["delegation_id"]]["spent_usd"] <= 10 * probe
-        assert listed[grand["delegation_id"]]["spent_usd"] > 3 * probe, "the grandchild spent what the root had left"
+        assert listed[grand["delegation_id"]]["spent_usd"] > grand["cap_usd"] / 3, (
+            "the grandchild spent the root's rest"
+        )
         closed = client.delete(ADMIN + f"/delegations/{big['delegation_id']}").json()["closed"]
         assert set(closed) == {big["delegation_id"], grand["delegation_id"]}
         assert call(gateway, grand["key"]).status_code == 403
@@ -115,13 +119,13 @@ def test_a_header_on_a_sessions_first_call_opens_its_budget_carved_from_the_keys
         [sub] = [d for d in listed if d["session"] == "sub-1"]
         [top] = [d for d in listed if d["delegation_id"] == root["delegation_id"]]
         assert sub["parent_id"] == root["delegation_id"] and sub["cap_usd"] == pytest.approx(3 * probe)
-        assert 2 * probe < sub["spent_usd"] <= 3 * probe
+        assert sub["cap_usd"] / 3 < sub["spent_usd"] <= sub["cap_usd"]
         assert top["spent_usd"] == pytest.approx(sub["spent_usd"]), "the session's spend is the key's"
         # A later header does not reopen or raise it; other sessions of the key spend the rest.
         assert session_call(gateway, key, "sub-1", "100").status_code in (402, 429)
         assert session_call(gateway, key, "sub-2", "100").status_code == 200
         [sub2] = [d for d in client.get(ADMIN + "/delegations").json()["delegations"] if d["session"] == "sub-2"]
-        assert sub2["cap_usd"] < 8 * probe, "capped by what the key's budget had left"
+        assert sub2["cap_usd"] == pytest.approx(10 * probe - sub["spent_usd"], rel=1e-6), "what the key had left"
         assert client.delete(ADMIN + f"/delegations/{sub2['delegation_id']}").status_code == 200
         assert session_call(gateway, key, "sub-2").status_code == 403
         assert session_call(gateway, key, "sub-3").status_code == 200, "the key itself still works"
