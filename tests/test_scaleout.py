@@ -188,6 +188,14 @@ def spend(rows: list[CallRecord]) -> float:
     return sum(r.cost_usd for r in rows)
 
 
+def spend_by(rows: list[CallRecord], field: str) -> Counter[str]:
+    """Spend per value of one ledger column (key_id, session, …)."""
+    totals = Counter[str]()
+    for row in rows:
+        totals[getattr(row, field)] += row.cost_usd
+    return totals
+
+
 # -- 1. the budget holds across replicas ----------------------------------------------------------
 
 
@@ -346,9 +354,7 @@ async def test_a_parent_budget_holds_over_ten_children_calling_at_once_through_t
             *(run_agent(shared_fleet.urls_for(i), children[i % 10]["key"], i) for i in range(30))
         )
         rows = shared_fleet.ledger("deleg", sum(r.calls for r in runs))
-        per_child = Counter[str]()
-        for row in rows:
-            per_child[row.key_id] += row.cost_usd
+        per_child = spend_by(rows, "key_id")
         billed = billed_usd(shared_fleet.mock_url)
         print(
             f"delegation: parent ${parent_cap:.6f}, spent ${billed:.6f} ({billed / parent_cap:.1%}) over "
@@ -394,9 +400,7 @@ async def test_session_budgets_opened_by_header_on_one_replica_hold_on_all_three
             *(run_agent(shared_fleet.urls_for(i), root["key"], i, session=f"sub-{i // 3}") for i in range(3 * sessions))
         )
         rows = shared_fleet.ledger("bysession", sessions + sum(r.calls for r in runs))
-        per_session = Counter[str]()
-        for row in rows:
-            per_session[row.session] += row.cost_usd
+        per_session = spend_by(rows, "session")
         billed = billed_usd(shared_fleet.mock_url)
         print(
             f"sessions by header: root ${parent_cap:.6f}, spent ${billed:.6f} ({billed / parent_cap:.1%}), "
