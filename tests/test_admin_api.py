@@ -183,8 +183,8 @@ def test_a_fleet_pause_refuses_its_agents_like_an_agent_pause_and_leaves_other_f
         body = {"target": "fleet", "name": "coders", "action": "pause", "reason": "runaway"}
         result = client.post(ADMIN + "/actions", json=body).json()
         assert (result["state"], result["agents"], result["until_ts"]) == ("paused", 1, None)
-        refused = call(gateway, coder)
-        assert refused.status_code == 429 and refused.json()["error"]["code"] == "agent_paused"
+        refused = call(gateway, coder)  # the same final refusal as an agent pause, naming the fleet
+        assert refused.status_code == 400 and refused.json()["error"]["code"] == "agent_paused"
         assert "fleet 'coders'" in refused.json()["error"]["message"]
         assert "regulator resume fleet:coders" in refused.json()["error"]["message"]
         assert call(gateway, writer).status_code == 200
@@ -193,13 +193,14 @@ def test_a_fleet_pause_refuses_its_agents_like_an_agent_pause_and_leaves_other_f
             == "paused"
         )
         killed = client.post(ADMIN + "/actions", json=body | {"action": "kill"})
-        assert killed.json()["state"] == "killed" and call(gateway, coder).status_code == 403
+        assert killed.json()["state"] == "killed"
+        assert call(gateway, coder).json()["error"]["code"] == "agent_killed"
         assert client.post(ADMIN + "/actions", json=body | {"action": "resume"}).status_code == 409
         assert client.post(ADMIN + "/actions", json=body | {"action": "reinstate"}).status_code == 200
         assert call(gateway, coder).status_code == 200
         org = client.post(ADMIN + "/actions", json={"target": "org", "name": "org-1", "action": "pause"}).json()
         assert org["agents"] == 3
-        assert {call(gateway, k).status_code for k in (coder, writer, gateway.key)} == {429}
+        assert {call(gateway, k).json()["error"]["code"] for k in (coder, writer, gateway.key)} == {"agent_paused"}
         client.post(ADMIN + "/actions", json={"target": "org", "name": "org-1", "action": "resume"})
         assert call(gateway, writer).status_code == 200
 
@@ -411,7 +412,7 @@ def test_cli_status_agents_incidents_and_pause_against_the_running_gateway(gatew
     assert call(gateway).status_code == 200
     fleet = runner.invoke(app, ["pause", "fleet:fleet-1", "--for", "30m"], env=env)
     assert fleet.exit_code == 0 and "fleet fleet-1 (1 agents): paused until" in fleet.output, fleet.output
-    assert call(gateway).status_code == 429
+    assert call(gateway).json()["error"]["code"] == "agent_paused"
     assert runner.invoke(app, ["resume", "fleet:fleet-1"], env=env).exit_code == 0
     assert call(gateway).status_code == 200
     assert runner.invoke(app, ["pause", "fleet:fleet-1", "--for", "soon"], env=env).exit_code == 2

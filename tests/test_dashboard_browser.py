@@ -152,7 +152,7 @@ def test_the_fleet_pause_button_names_the_agents_it_stops_and_stops_only_that_fl
     row.locator(".status.paused").wait_for(timeout=10_000)
     for key in coders:
         refused = call(gateway, key)
-        assert refused.status_code == 429 and refused.json()["error"]["code"] == "agent_paused"
+        assert refused.status_code == 400 and refused.json()["error"]["code"] == "agent_paused"  # final
     assert call(gateway, writer).status_code == 200
     page.locator("#agents tbody tr[data-agent='coder-1'] .status.paused").wait_for(timeout=10_000)
     # coder-0 was burning when its fleet stopped: the spend it would have gone on spending shows up.
