@@ -24,12 +24,12 @@ def register(app: typer.Typer) -> None:
     app.command("status")(status)
     app.command("agents")(agents)
     app.command("incidents")(incidents)
-    app.command("pause", help="Pause an agent (a session with --session, a fleet incident's agents with --incident).")(
-        _pause
-    )
+    app.command(
+        "pause",
+        help="Pause an agent (a session with --session, fleet:NAME or org:NAME, a fleet incident's agents "
+        "with --incident).",
+    )(_pause)
     for action in ("resume", "kill", "reinstate"):
-        app.command(action, help=f"{action.capitalize()} an agent (or a session with --session).")(_action(action))
-    for action in ("pause", "resume", "kill", "reinstate"):
         app.command(action, help=f"{action.capitalize()} an agent, a session (--session), fleet:NAME or org:NAME.")(
             _action(action)
         )
@@ -139,17 +139,20 @@ def incidents(
 
 
 def _pause(
-    name: str = typer.Argument(..., help="Agent name; session id with --session; incident id with --incident."),
+    name: str = typer.Argument(
+        ..., help="Agent name; fleet:NAME or org:NAME; session id with --session; incident id with --incident."
+    ),
     session: bool = typer.Option(False, "--session", help="NAME is a session, not an agent."),
     incident: bool = typer.Option(False, "--incident", help="NAME is a fleet incident: pause all its agents."),
     reason: str = typer.Option("", help="Why (kept with the standing state)."),
+    lasting: str | None = typer.Option(None, "--for", help="Lift by itself after this long (30s, 30m, 2h)."),
     url: Url = DEFAULT_URL,
     token: Token = None,
 ) -> None:
     if session and incident:
         fail("--session and --incident: choose one", USAGE)
     if not incident:
-        _action("pause")(name, session, reason, url, token)
+        _action("pause")(name=name, session=session, reason=reason, lasting=lasting, url=url, token=token)
         return
     result = admin_request(url, token, "POST", f"/incidents/{name}/pause", json={"reason": reason})
     typer.echo(f"incident {name}: paused {len(result['agents'])} agents: {', '.join(result['agents'])}")
