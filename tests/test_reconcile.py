@@ -43,8 +43,21 @@ def sections(mock_url: str) -> dict[str, Any]:
     return {
         "server": {"upstream_timeout_s": 0.5},
         "upstreams": [
-            {"name": "oai", "base_url": base, "dialect": "openai", "api_key_env": "RG_TEST_OPENAI_KEY"},
-            {"name": "ant", "base_url": base, "dialect": "anthropic", "api_key_env": "RG_TEST_ANTHROPIC_KEY"},
+            # mock_headers: the x-mock-* headers that time out and cut calls reach only a marked mock.
+            {
+                "name": "oai",
+                "base_url": base,
+                "dialect": "openai",
+                "api_key_env": "RG_TEST_OPENAI_KEY",
+                "mock_headers": True,
+            },
+            {
+                "name": "ant",
+                "base_url": base,
+                "dialect": "anthropic",
+                "api_key_env": "RG_TEST_ANTHROPIC_KEY",
+                "mock_headers": True,
+            },
         ],
         "models": [
             {"name": "gpt-4o-mini", "upstream": "oai"},

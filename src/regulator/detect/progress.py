@@ -29,7 +29,7 @@ from regulator.detect.base import Finding, call_span
 from regulator.detect.error_signature import error_signature
 from regulator.detect.messages import parse
 from regulator.detect.normalise import without_line_numbers
-from regulator.detect.seen import RecentHashes
+from regulator.detect.seen import RecentHashes, stable_hash
 from regulator.detect.steps import Step, StepTracker, observation_lines
 from regulator.detect.waiting import is_waiting
 from regulator.events import CallEvent
@@ -64,8 +64,8 @@ class _Session:
 def _shingles(words: list[str]) -> list[int]:
     """4-grams within one line (a short line is one shingle): lines already seen, reordered, are no news."""
     if len(words) <= _SHINGLE:
-        return [hash(tuple(words))] if words else []
-    return [hash(tuple(words[i : i + _SHINGLE])) for i in range(len(words) - _SHINGLE + 1)]
+        return [stable_hash(" ".join(words))] if words else []
+    return [stable_hash(" ".join(words[i : i + _SHINGLE])) for i in range(len(words) - _SHINGLE + 1)]
 
 
 class NoProgressDetector:
@@ -94,7 +94,7 @@ class NoProgressDetector:
         shingles = {shingle for words in lines for shingle in _shingles(words)}
         # The command counts too, as one unit: the same few lines from a new file are news, from the
         # same one not; but a new variant of a command cannot outweigh what its output repeats.
-        shingles.add(hash(step.action_key))
+        shingles.add(stable_hash(step.action_key))
         new = state.seen.add_new(shingles)
         outcome = error_signature(step.observation.text)
         previous = state.outcomes.pop(step.action_key, outcome)
