@@ -152,7 +152,14 @@ def _codex(url: str, work: Path, key: str) -> tuple[list[str], dict[str, str]]:
 def _gemini_cli(url: str, work: Path, key: str) -> tuple[list[str], dict[str, str]]:
     gemini = npm_bin(*GEMINI_CLI, "gemini")
     # With only a base URL and a key, 0.61.0 picks a "gateway" auth that headless mode rejects.
-    settings = {"security": {"auth": {"selectedType": "gemini-api-key"}}, "privacy": {"usageStatisticsEnabled": False}}
+    # model.disableLoopDetection: gemini-cli's own check ends a *verbatim* repeat by itself after ~6
+    # calls (exit 0, no refusal), which would hide whether regulator stops it; loops that vary their
+    # commands pass that check in real use, and regulator must stop them either way.
+    settings = {
+        "security": {"auth": {"selectedType": "gemini-api-key"}},
+        "privacy": {"usageStatisticsEnabled": False},
+        "model": {"disableLoopDetection": True},
+    }
     home = work.parent / f"home-{work.name}"  # the HOME run_scenario gives it
     (home / ".gemini").mkdir(parents=True, exist_ok=True)
     (home / ".gemini" / "settings.json").write_text(json.dumps(settings))
