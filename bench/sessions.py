@@ -72,7 +72,7 @@ def run(sessions: int, calls: int, config: Config) -> dict[str, Any]:
     t0 = time.perf_counter()
     for i in range(sessions):
         for seq, messages in enumerate(conversation(i, calls)):
-            threaded = threader.thread("key", None, messages)
+            threaded = threader.thread("key", messages)
             threader.commit(threaded)
             record = CallRecord(
                 call_id=f"{i}-{seq}", ts=time.time(), org="o", fleet="f", agent="agent", session=threaded.session,
