@@ -9,7 +9,7 @@ import pydantic
 import pytest
 
 from regulator.events import CallRecord, Incident, Standing, Usage
-from regulator.store import KeyNotFound, hash_key, open_store
+from regulator.store import KeyNotFound, Store, hash_key, open_store
 from regulator.store.schema import MIGRATIONS
 from regulator.store.sqlite import SQLiteStore
 
@@ -251,3 +251,29 @@ def test_store_is_usable_from_many_threads(store: SQLiteStore) -> None:
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
         versions = list(pool.map(lambda _: store.registry_version(), range(64)))
     assert set(versions) == {1}
+
+
+def test_closing_while_another_thread_reads_never_crashes_the_process(tmp_path: Path) -> None:
+    """Closing a connection another thread is running a statement on crashes CPython's sqlite3
+    (seen as a segfault when a gateway stopped during a registry reload): close waits for it."""
+    import threading
+
+    for _ in range(20):
+        store = open_store(tmp_path)
+        errors: list[BaseException] = []
+        reading = threading.Event()
+
+        def read(store: Store = store, errors: list[BaseException] = errors) -> None:
+            try:
+                while True:
+                    store.list_budgets()
+                    reading.set()
+            except RuntimeError as exc:  # "store is closed": the clean way out
+                errors.append(exc)
+
+        reader = threading.Thread(target=read)
+        reader.start()
+        reading.wait(5)
+        store.close()
+        reader.join(5)
+        assert not reader.is_alive() and len(errors) == 1 and "closed" in str(errors[0])

@@ -37,16 +37,19 @@ class SQLiteStore(SQLStore):
         os.close(fd)
         self._busy_timeout_ms = busy_timeout_ms
         self._local = threading.local()
-        self._conns: list[sqlite3.Connection] = []
+        # Each thread's connection with the lock held while it runs a statement: `close` takes it
+        # before closing, since closing a connection another thread is using crashes the process.
+        self._conns: list[tuple[sqlite3.Connection, threading.RLock]] = []
         self._conns_lock = threading.Lock()
         self._closed = False
         self._migrate()
 
-    def _conn(self) -> sqlite3.Connection:
+    @contextmanager
+    def _conn(self) -> Iterator[sqlite3.Connection]:
+        if self._closed:
+            raise RuntimeError("store is closed")
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            if self._closed:
-                raise RuntimeError("store is closed")
             # isolation_level=None: we issue BEGIN/COMMIT ourselves, reads autocommit.
             conn = sqlite3.connect(
                 self.path, isolation_level=None, check_same_thread=False, timeout=self._busy_timeout_ms / 1000
@@ -55,31 +58,36 @@ class SQLiteStore(SQLStore):
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute(f"PRAGMA busy_timeout={int(self._busy_timeout_ms)}")
             self._local.conn = conn
+            self._local.lock = threading.RLock()  # re-entrant: a read inside a transaction
             with self._conns_lock:
-                self._conns.append(conn)
-        return conn
+                self._conns.append((conn, self._local.lock))
+        with self._local.lock:
+            if self._closed:  # closed while this thread waited for its own connection
+                raise RuntimeError("store is closed")
+            yield conn
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Cursor]:
-        conn = self._conn()
-        # IMMEDIATE takes the write lock up front, so a read-then-write never fails half-way.
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            with closing(conn.cursor()) as cur:
-                yield cur
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        with self._conn() as conn:
+            # IMMEDIATE takes the write lock up front, so a read-then-write never fails half-way.
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                with closing(conn.cursor()) as cur:
+                    yield cur
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
 
     @contextmanager
     def _cursor(self) -> Iterator[sqlite3.Cursor]:
-        with closing(self._conn().cursor()) as cur:
+        with self._conn() as conn, closing(conn.cursor()) as cur:
             yield cur
 
     def close(self) -> None:
         self._closed = True
         with self._conns_lock:
             conns, self._conns = self._conns, []
-        for conn in conns:
-            conn.close()
+        for conn, lock in conns:
+            with lock:
+                conn.close()
