@@ -263,7 +263,9 @@ def test_closing_while_another_thread_reads_never_crashes_the_process(tmp_path: 
         errors: list[BaseException] = []
         reading = threading.Event()
 
-        def read(store: Store = store, errors: list[BaseException] = errors) -> None:
+        def read(
+            store: Store = store, errors: list[BaseException] = errors, reading: threading.Event = reading
+        ) -> None:
             try:
                 while True:
                     store.list_budgets()
