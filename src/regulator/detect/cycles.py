@@ -15,19 +15,15 @@ cycle) and contain two steps that differ (one repeated step is the repetition de
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from dataclasses import dataclass
 
 from regulator.detect.base import Finding, call_span, quote
 from regulator.detect.error_signature import outcome_key
-from regulator.detect.steps import StepTracker, overlap
+from regulator.detect.steps import StepTracker, overlap, says_something
 from regulator.detect.waiting import is_waiting
 from regulator.events import CallEvent
 
-_WORD = re.compile(r"\w+")
-_TAG = re.compile(r"</?\w+>")
-_SAYS_SOMETHING = 8  # words of a result beyond its tags: fewer is an exit status at most
 _LONG = 5  # a period from which a cycle may be named before its second round is complete
 _TOLERANT = 4  # a period from which a step may vary between rounds (shorter cycles have too few steps to tell)
 _SLACK = 2  # mismatches a cycle may have beyond one in three of its compared steps
@@ -35,10 +31,6 @@ _SLACK = 2  # mismatches a cycle may have beyond one in three of its compared st
 # when it says something, when it is a failure (the same failing tests from `npm test` and `npx
 # jest` are one step).
 _SAME_ACTION = (0.8, 0.6, 0.34)
-
-
-def _says_something(text: str) -> bool:
-    return len(_WORD.findall(_TAG.sub(" ", text[:2000]))) >= _SAYS_SOMETHING
 
 
 @dataclass(slots=True, frozen=True)
@@ -98,7 +90,7 @@ class CycleDetector:
             if step.action is not None and is_waiting(step.action.tool, step.action.text):
                 continue
             text = step.observation.text
-            tokens.append(_Token(step.seq, step.action_words, outcome_key(text), _says_something(text), step.command))
+            tokens.append(_Token(step.seq, step.action_words, outcome_key(text), says_something(text), step.command))
             found = self._cycle(list(tokens)) or found
         if found is None:
             return []
@@ -126,28 +118,37 @@ def _aligned(tokens: deque[_Token] | list[_Token], period: int, tolerant: bool =
 
     Walking back from the latest step, each step is compared with its counterpart one period
     earlier. In a long cycle (`tolerant`), mismatches are passed over while they stay a minority
-    (one in three compared steps, and never two in a row): an extra step in either round (the lag
-    shifts by one) or a step done differently (one of two fixes tried in turn). A cycle of 8 with a
-    `git status` slipped in, or with its edit alternating between two variants, is still that cycle.
+    (one in three compared steps, and never three in a row): a step or two added in either round
+    (the lag shifts), or a step done differently (one of two fixes tried in turn, another way to
+    revert). After a mismatch the walk resumes at the nearest pair of steps that match again, as
+    long as the lag stays within two of the period. A cycle of 8 with a `git status` slipped in,
+    with its edit alternating between two variants, or reverted once by `git stash` instead of
+    `git checkout`, is still that cycle.
     """
     i = len(tokens) - 1
     j = i - period
     matched = varied = 0
-    missed = False
+    missed = 0
     while j >= 0:
         if tokens[i].same(tokens[j]):
             matched += 1
-            missed = False
+            missed = 0
             i, j = i - 1, j - 1
             continue
-        if not tolerant or missed or (varied + 1) * 3 > matched + varied + 1 + _SLACK:
+        if not tolerant or missed >= 2 or (varied + 1) * 3 > matched + varied + 1 + _SLACK:
             break
-        varied += 1
-        missed = True
-        if i - 1 > j and tokens[i - 1].same(tokens[j]):
-            i -= 1  # a step the newer round has in addition
-        elif j > 0 and tokens[i].same(tokens[j - 1]):
-            j -= 1  # a step the older round had in addition
+        for newer, older in _RESYNC:
+            a, b = i - newer, j - older
+            if b >= 0 and abs((a - b) - period) <= 2 and tokens[a].same(tokens[b]):
+                break
         else:
-            i, j = i - 1, j - 1  # the same step, done differently this time
+            newer, older = 1, 1  # the same step, done differently this time
+        varied += max(newer, older)
+        missed += 1
+        i, j = i - newer, j - older
     return matched, varied
+
+
+# Where to look for the next matching pair after a mismatch (steps skipped in the newer round, in
+# the older): one extra step in either, one step done differently, then two extra steps.
+_RESYNC = ((1, 0), (0, 1), (1, 1), (2, 0), (0, 2), (2, 1), (1, 2))

@@ -30,7 +30,7 @@ _KEPT = 120  # characters of each command kept (for the evidence; an inline scri
 
 @dataclass(slots=True)
 class _Session:
-    recent: deque[tuple[int, Cause | None, str]]  # (call, cause of a failure or None, command)
+    recent: deque[tuple[int, Cause | None, str, str]]  # (call, cause of a failure or None, action key, command)
     known: list[Cause] = field(default_factory=list)
 
 
@@ -66,18 +66,21 @@ class EnvironmentDetector:
             failed = step.observation.is_error or error_signature(text) is not None
             cause = cause_of(text) if failed else None
             latest = self._named(state, cause) if cause is not None else None
-            state.recent.append((step.seq + 1, latest, step.command[:_KEPT]))
+            # Distinct attempts are told apart by the normalised action: a harness's per-call
+            # `description` or a changed timeout is the same command run again.
+            state.recent.append((step.seq + 1, latest, step.action_key[:_KEPT], step.command[:_KEPT]))
         if latest is None:
             return []
-        matching = [(seq, command) for seq, cause, command in state.recent if cause and same_cause(cause, latest)]
+        matching = [(seq, key, cmd) for seq, cause, key, cmd in state.recent if cause and same_cause(cause, latest)]
         count = len(matching)
-        commands = list(dict.fromkeys(command for _, command in matching))
-        if count < self.min_count or len(commands) < 2:
+        attempts = {key for _, key, _ in matching}
+        commands = list(dict.fromkeys(command for _, _, command in matching))
+        if count < self.min_count or len(attempts) < 2:
             return []  # one command failing again and again is the repetition detector's
         severity = min(0.95, 0.5 + 0.15 * (count - self.min_count))
         shown = ", ".join(quote(c, 40) for c in commands[-3:])
-        tried = f"{len(commands)} different commands"
-        calls = [seq for seq, _ in matching]
+        tried = f"{len(attempts)} different commands"
+        calls = [seq for seq, _, _ in matching]
         evidence = (
             f"the environment blocks the task: {latest} — {count} of the last {len(state.recent)} results failed on it "
             f"after {tried} ({call_span(calls)}; latest {shown})"

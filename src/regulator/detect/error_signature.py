@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from regulator.detect.base import Finding, call_span, quote
 from regulator.detect.normalise import clip, normalise
-from regulator.detect.steps import StepTracker, observation_digest
+from regulator.detect.steps import StepTracker, observation_digest, says_something
 from regulator.detect.waiting import is_waiting
 from regulator.events import CallEvent
 
@@ -52,6 +52,8 @@ _SUMMARY = re.compile(r"^.*\b(?:\d+ (?:failed|passed|errors?)|FAILED \((?:failur
 # the tests (`-k`, `-x`) changes them while the same tests fail the same way.
 _PASSING = re.compile(r",? ?\b\d+ (?:passed|skipped|deselected|xfailed|xpassed|warnings?)\b|,? in <num>\w*")
 _WORDS_IN_MESSAGE = 160
+# An exit status whose last line is one or two words (`exit code 1: 1`, `exit code 2: Aborted`).
+_WEAK = re.compile(r"exit code -?\d+(?:: \S+(?: \S+)?)?")
 _TAG = re.compile(r"</?\w+>")
 
 
@@ -111,17 +113,26 @@ class ErrorSignatureDetector:
             recent = self._recent[session] = deque(maxlen=self.window)
         steps = self._steps.advance(event)
         run = self._runs.get(session, 0)
+        informative = False
         for step in steps:
             if step.action is not None and is_waiting(step.action.tool, step.action.text):
                 continue  # expected failures while waiting for something to come up
             signature = error_signature(step.observation.text)
             if signature is None and step.observation.is_error:
                 signature = "error result"
+            if signature is not None and _WEAK.fullmatch(signature):
+                signature = None  # `exit code 1: 1` names no error: two of them are not the same error
+            if signature is None and not says_something(step.observation.text):
+                # An edit or a write says nothing: the failures it sits between are not diluted by it
+                # (edit, build, the same error, another edit … is one error coming back every time).
+                # Real runs do that a few times before a fix lands, so the edits add no weight.
+                continue
             seen = signature is not None and any(sig == signature for _, sig, _ in recent)
             run = run + 1 if seen else 0
             recent.append((step.seq + 1, signature, step.action_key))
+            informative = True
         self._runs[session] = run
-        if not steps or not recent or recent[-1][1] is None:
+        if not informative or recent[-1][1] is None:
             return []
         counts = Counter(sig for _, sig, _ in recent if sig is not None)
         signature, count = counts.most_common(1)[0]
@@ -136,7 +147,7 @@ class ErrorSignatureDetector:
                 return []  # one command failing the same way a few times is the repetition detector's
             varied = f" after {attempts} different actions" if attempts > 1 else " from the same action"
             evidence = (
-                f"same error {quote(signature)} in {count} of the last {len(recent)} tool results"
+                f"same error {quote(signature)} in {count} of the last {len(recent)} informative tool results"
                 f"{varied} ({call_span(calls)})"
             )
         else:
@@ -152,3 +163,4 @@ class ErrorSignatureDetector:
         self._steps.forget(session)
         self._recent.pop(session, None)
         self._runs.pop(session, None)
+

@@ -150,6 +150,16 @@ def _digest(clipped: str) -> str:
     return digest(without_line_numbers(_view(clipped)))
 
 
+_WORD = re.compile(r"\w+")
+_TAG = re.compile(r"</?\w+>")
+_SAYS_SOMETHING = 8  # words of a result beyond its tags: fewer is an acknowledgement or an exit status at most
+
+
+def says_something(text: str) -> bool:
+    """Whether a result carries information: not empty, not `File x written successfully.`, not `(exit 0)`."""
+    return len(_WORD.findall(_TAG.sub(" ", text[:2000]))) >= _SAYS_SOMETHING
+
+
 @dataclass(slots=True, frozen=True)
 class Step:
     seq: int  # the call whose answer issued the action
