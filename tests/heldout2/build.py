@@ -87,29 +87,34 @@ def _lines(session: str, agent: str, shape: str, steps: list[Step], rng: random.
     return lines
 
 
+def _builders() -> list[tuple[str, int, int, Callable[[Eco, random.Random, int], tuple[list[Step], int | None]]]]:
+    """(family, its number among loops or productive families, sessions, builder) of every family."""
+    found: list[tuple[str, int, int, Callable[[Eco, random.Random, int], tuple[list[Step], int | None]]]] = []
+    for number, (family, (loop, count)) in enumerate(LOOPS.items()):
+        found.append((family, number, count, loop))
+    for number, (family, (work, count)) in enumerate(PRODUCTIVE.items()):
+        found.append((family, number, count, lambda eco, rng, i, work=work: (work(eco, rng, i), None)))  # type: ignore[misc]
+    return found
+
+
 def sessions() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     """Every session of the set: (its labels line, its call lines)."""
     found = []
-    for loop, families in ((True, LOOPS), (False, PRODUCTIVE)):
-        for number, (family, (builder, count)) in enumerate(families.items()):
-            for i in range(count):
-                rng = random.Random(f"{NAME}/{family}/{i}")
-                eco = ECOS[_ECO_ORDER[(i + number) % len(_ECO_ORDER)]]
-                shape = SHAPES[(i + i // len(_ECO_ORDER) + 2 * number) % len(SHAPES)]
-                onset: int | None = None
-                if loop:
-                    steps, onset = builder(eco, rng, i)  # type: ignore[misc]
-                else:
-                    steps = builder(eco, rng, i)  # type: ignore[assignment]
-                session = f"{NAME}/{family}/{eco.name}/{shape}/{i}"
-                label = {
-                    "session": session,
-                    "label": "loop" if loop else "productive",
-                    "loop_from_seq": onset,
-                    "family": family,
-                    "resolved": None,
-                }
-                found.append((label, _lines(session, f"{shape}-{i % 4}", shape, steps, rng)))
+    for family, number, count, builder in _builders():
+        for i in range(count):
+            rng = random.Random(f"{NAME}/{family}/{i}")
+            eco = ECOS[_ECO_ORDER[(i + number) % len(_ECO_ORDER)]]
+            shape = SHAPES[(i + i // len(_ECO_ORDER) + 2 * number) % len(SHAPES)]
+            steps, onset = builder(eco, rng, i)
+            session = f"{NAME}/{family}/{eco.name}/{shape}/{i}"
+            label = {
+                "session": session,
+                "label": "productive" if onset is None else "loop",
+                "loop_from_seq": onset,
+                "family": family,
+                "resolved": None,
+            }
+            found.append((label, _lines(session, f"{shape}-{i % 4}", shape, steps, rng)))
     return found
 
 

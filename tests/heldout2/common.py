@@ -6,7 +6,8 @@ import random
 
 from heldout.shapes import Step
 
-from .ecosystems import Eco, ident, source
+from .ecosystems import Eco, source
+from .names import ident
 
 
 def workspace(eco: Eco, rng: random.Random, n: int) -> dict[str, str]:

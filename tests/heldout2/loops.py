@@ -22,7 +22,8 @@ from heldout.shapes import Step
 
 from .causes import KINDS, cause, eco_cache
 from .common import edit, opening, tests, workspace
-from .ecosystems import Eco, camel, ident
+from .ecosystems import Eco
+from .names import camel, ident
 
 _CONFIG = {
     "ruby": ("config/database.yml", ".bundle/config"),
@@ -114,7 +115,10 @@ def long_cycle(eco: Eco, rng: random.Random, index: int) -> tuple[list[Step], in
     line = files[path].splitlines()[1]
     failing = [ident(rng)]
     fixes = [f"    return {ident(rng)}({rng.randint(1, 9)})", f"    return nil_safe({ident(rng)})"]
-    diff = lambda k: f"--- a/{path}\n+++ b/{path}\n@@ -2 +2 @@\n-{line}\n+{fixes[k % 2]}"  # noqa: E731
+
+    def diff(k: int) -> str:
+        return f"--- a/{path}\n+++ b/{path}\n@@ -2 +2 @@\n-{line}\n+{fixes[k % 2]}"
+
     pieces = [
         lambda k: Step("edit", path, line, extra=fixes[k % 2]),
         lambda k: Step(

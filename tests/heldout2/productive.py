@@ -23,7 +23,8 @@ from heldout.shapes import Step
 
 from .causes import cause
 from .common import edit, opening, tests, workspace
-from .ecosystems import Eco, camel, ident, source
+from .ecosystems import Eco, source
+from .names import camel, ident
 
 
 def _finish(eco: Eco, rng: random.Random, files: dict[str, str], failing: list[str]) -> list[Step]:
