@@ -26,6 +26,7 @@ from regulator.events import CallEvent
 
 _LONG = 5  # a period from which a cycle may be named before its second round is complete
 _TOLERANT = 4  # a period from which a step may vary between rounds (shorter cycles have too few steps to tell)
+_RAMP = 4  # matched steps past naming that add 0.3 to a cycle's severity, however long its period
 _SLACK = 2  # mismatches a cycle may have beyond one in three of its compared steps
 # Overlap two actions need: when their result is empty (an edit: the action is all the evidence),
 # when it says something, when it is a failure (the same failing tests from `npm test` and `npx
@@ -90,7 +91,8 @@ class CycleDetector:
             if step.action is not None and is_waiting(step.action.tool, step.action.text):
                 continue
             text = step.observation.text
-            tokens.append(_Token(step.seq, step.action_words, outcome_key(text), says_something(text), step.command))
+            words = _discarding(step.action_words)
+            tokens.append(_Token(step.seq, words, outcome_key(text), says_something(text), step.command))
             found = self._cycle(list(tokens)) or found
         if found is None:
             return []
@@ -98,7 +100,7 @@ class CycleDetector:
         span = matched + period + varied
         window = list(tokens)[-span:]
         need = self._need(period)
-        severity = min(0.95, 0.5 + 0.3 * (matched - need) / period)
+        severity = min(0.95, 0.5 + 0.3 * (matched - need) / min(period, _RAMP))
         shown = " → ".join(quote(t.command, 50) for t in window[-period:])
         calls = [t.seq for t in window]
         variations = f", {varied} step{'s' if varied > 1 else ''} varied" if varied else ""
@@ -111,6 +113,21 @@ class CycleDetector:
     def forget(self, session: str) -> None:
         self._steps.forget(session)
         self._tokens.pop(session, None)
+
+
+# Ways to throw away one's uncommitted changes with git: one step of a cycle, however it is spelled.
+_DISCARD = (
+    frozenset({"git", "restore"}),
+    frozenset({"git", "checkout", "--"}),
+    frozenset({"git", "stash"}),
+    frozenset({"git", "reset", "--hard"}),
+)
+_DISCARDED = frozenset({"git", "discard-changes"})
+
+
+def _discarding(words: frozenset[str]) -> frozenset[str]:
+    """`git checkout -- x.py`, `git restore x.py` and `git stash && git stash drop` as one action."""
+    return _DISCARDED if any(idiom <= words for idiom in _DISCARD) else words
 
 
 def _aligned(tokens: deque[_Token] | list[_Token], period: int, tolerant: bool = True) -> tuple[int, int]:
