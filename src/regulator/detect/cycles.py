@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from regulator.detect.base import Finding, call_span, quote
 from regulator.detect.error_signature import outcome_key
-from regulator.detect.steps import StepTracker, overlap, says_something
+from regulator.detect.steps import StepTracker, overlap
 from regulator.detect.waiting import is_waiting
 from regulator.events import CallEvent
 
@@ -92,7 +92,7 @@ class CycleDetector:
                 continue
             text = step.observation.text
             words = _discarding(step.action_words)
-            tokens.append(_Token(step.seq, words, outcome_key(text), says_something(text), step.command))
+            tokens.append(_Token(step.seq, words, outcome_key(text), step.informative, step.command))
             found = self._cycle(list(tokens)) or found
         if found is None:
             return []

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from regulator.detect.base import Finding, call_span, quote
 from regulator.detect.normalise import clip, normalise
-from regulator.detect.steps import StepTracker, observation_digest, says_something
+from regulator.detect.steps import StepTracker, observation_digest
 from regulator.detect.waiting import is_waiting
 from regulator.events import CallEvent
 
@@ -122,7 +122,7 @@ class ErrorSignatureDetector:
                 signature = "error result"
             if signature is not None and _WEAK.fullmatch(signature):
                 signature = None  # `exit code 1: 1` names no error: two of them are not the same error
-            if signature is None and not says_something(step.observation.text):
+            if signature is None and not step.informative:
                 # An edit or a write says nothing: the failures it sits between are not diluted by it
                 # (edit, build, the same error, another edit … is one error coming back every time).
                 # Real runs do that a few times before a fix lands, so the edits add no weight.

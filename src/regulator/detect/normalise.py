@@ -32,10 +32,12 @@ _VOLATILE: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], tup
     (re.compile(r"\btmp[\w-]{4,}", re.I), "<tmp>", ("tmp",)),
     (re.compile(r"\b(pid|process|port)([ =:#]+)\d+", re.I), r"\1\2<n>", ("pid", "process", "port")),
     (re.compile(r"\b\d+\.\d+(?:e[+-]?\d+)?\s*(?:ms|s|sec|seconds|us|µs|ns|m|min)?\b"), "<num>", (".",)),
-    (re.compile(r"\b(?:[0-9a-fA-F]{8,}|\d{4,})\b"), _long_token, ()),
+    # 7 hex digits and up: git's abbreviated commit ids change with every commit.
+    (re.compile(r"\b(?:[0-9a-fA-F]{7,}|\d{4,})\b"), _long_token, ()),
 ]
 _GUTTER = re.compile(r"^[ \t]*\d+(?:\t|→|:(?=[^\d\s]))", re.M)
-_LINE_NUMBER = re.compile(r"(\bline |\.py:)\d+")
+# `line 12`, and a source file's `name.rb:12` (grep -n, compilers, stack traces of any language).
+_LINE_NUMBER = re.compile(r"(\bline |\.[A-Za-z][A-Za-z0-9]{0,4}:)\d+")
 _SPACE = re.compile(r"\s+")
 _HEAD_TAIL = 1500
 _SCRIPT = 400

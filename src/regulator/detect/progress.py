@@ -17,7 +17,8 @@ had asked before — the same normalised command, or only operands (files, servi
 named — in all but one of the run's actions, without acting in between (no new command whose
 result is empty, like an edit); and what it re-requested makes up at least half of the prompt's
 growth. Exploring new files names new operands, polling a moving build brings news, and an edit
-between two reads is acting: none of them takes the fast ramp.
+between two reads is acting: none of them takes the fast ramp. A check that passes as before right
+after a new edit (a lint after each edit of a refactor) is no part of a run: the edit was the news.
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ class _Session:
     run: list[_Low] = field(default_factory=list)
     tokens_at_start: int = 0
     acted: bool = False  # the agent did something new (an edit, a write) since the last news
+    changed: bool = False  # ... since the last informative result
     asked: set[str] = field(default_factory=set)  # normalised actions and operands asked for so far
     # The error signature of each command's last result: a re-run that fails differently, or no
     # longer fails, is news even when it adds no new text (one failure fewer only removes some).
@@ -117,12 +119,17 @@ class NoProgressDetector:
             novelty = self._novelty(state, step)
             if novelty is None:
                 # A new command with nothing to say (an edit, a write) changed something: acting.
-                state.acted = state.acted or (step.action is not None and not ran_before)
+                changed = step.action is not None and not ran_before
+                state.acted = state.acted or changed
+                state.changed = state.changed or changed
                 continue
+            changed, state.changed = state.changed, False
             if novelty > self.max_novelty:
                 state.run.clear()
                 state.acted = False
                 continue
+            if changed and not (step.observation.is_error or error_signature(step.observation.text)):
+                continue  # the same clean check after a new edit: the edit was the news, the check confirms it
             if not state.run:
                 state.tokens_at_start = prompt_tokens
             state.run.append(_Low(step.seq + 1, novelty, asked_before, len(step.observation.text) // 4))

@@ -155,9 +155,17 @@ _TAG = re.compile(r"</?\w+>")
 _SAYS_SOMETHING = 8  # words of a result beyond its tags: fewer is an acknowledgement or an exit status at most
 
 
-def says_something(text: str) -> bool:
-    """Whether a result carries information: not empty, not `File x written successfully.`, not `(exit 0)`."""
-    return len(_WORD.findall(_TAG.sub(" ", text[:2000]))) >= _SAYS_SOMETHING
+def says_something(text: str, action: str = "") -> bool:
+    """Whether a result carries information: not empty, not `(exit 0)`, not an acknowledgement.
+
+    Words the action itself said do not count: `Success. Updated the following files: M src/x.cs`
+    after an edit of `src/x.cs` says no more than `File x written successfully.`
+    """
+    words = _WORD.findall(_TAG.sub(" ", text[:2000]))
+    if len(words) < _SAYS_SOMETHING or not action:
+        return len(words) >= _SAYS_SOMETHING
+    said = set(_WORD.findall(action[:4000]))
+    return sum(1 for word in words if word not in said) >= _SAYS_SOMETHING
 
 
 @dataclass(slots=True, frozen=True)
@@ -185,6 +193,10 @@ class Step:
     @property
     def command(self) -> str:
         return "" if self.action is None else self.action.text
+
+    @property
+    def informative(self) -> bool:
+        return says_something(self.observation.text, self.command)
 
 
 class StepTracker:
