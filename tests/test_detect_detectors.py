@@ -4,9 +4,10 @@ from detect_support import ScriptedSession
 from regulator.detect.base import Finding
 from regulator.detect.burn import BurnRateDetector
 from regulator.detect.cycles import CycleDetector
-from regulator.detect.error_signature import ErrorSignatureDetector, error_signature
+from regulator.detect.error_signature import error_signature
 from regulator.detect.progress import NoProgressDetector
 from regulator.detect.repetition import RepetitionDetector
+from regulator.detect.same_error import ErrorSignatureDetector
 
 TRACEBACK = """<returncode>1</returncode>
 <output>

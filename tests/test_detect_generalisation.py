@@ -16,8 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from detect_support import ScriptedSession
-from regulator.detect.error_signature import ErrorSignatureDetector, error_signature
+from regulator.detect.error_signature import error_signature
 from regulator.detect.progress import NoProgressDetector
+from regulator.detect.same_error import ErrorSignatureDetector
 from regulator.policy.supervisor import load_supervisor
 from regulator.sim import workspace as ws
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from regulator.detect.base import Finding, call_span, quote
 from regulator.detect.error_signature import outcome_key
 from regulator.detect.steps import StepTracker, overlap
-from regulator.detect.waiting import is_waiting
+from regulator.detect.waiting import waits
 from regulator.events import CallEvent
 
 _LONG = 5  # a period from which a cycle may be named before its second round is complete
@@ -88,7 +88,7 @@ class CycleDetector:
             tokens = self._tokens[session] = deque(maxlen=3 * self.max_period + 2)
         found: tuple[int, int, int] | None = None
         for step in self._steps.advance(event):
-            if step.action is not None and is_waiting(step.action.tool, step.action.text):
+            if waits(step):
                 continue
             text = step.observation.text
             words = _discarding(step.action_words)

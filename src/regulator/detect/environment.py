@@ -21,7 +21,7 @@ from regulator.detect.base import Finding, call_span, quote
 from regulator.detect.causes import Cause, cause_of, same_cause
 from regulator.detect.error_signature import error_signature
 from regulator.detect.steps import StepTracker
-from regulator.detect.waiting import is_waiting
+from regulator.detect.waiting import waits
 from regulator.events import CallEvent
 
 _KNOWN = 8  # causes remembered per session, to name a cause the same way each time
@@ -60,7 +60,7 @@ class EnvironmentDetector:
             state = self._sessions[session] = _Session(deque(maxlen=self.window))
         latest: Cause | None = None
         for step in self._steps.advance(event):
-            if step.action is not None and is_waiting(step.action.tool, step.action.text):
+            if waits(step):
                 continue
             text = step.observation.text
             failed = step.observation.is_error or error_signature(text) is not None

@@ -32,7 +32,7 @@ from regulator.detect.messages import parse
 from regulator.detect.normalise import without_line_numbers
 from regulator.detect.seen import RecentHashes, stable_hash
 from regulator.detect.steps import Step, StepTracker, observation_lines
-from regulator.detect.waiting import is_waiting
+from regulator.detect.waiting import waits
 from regulator.events import CallEvent
 
 _WORD = re.compile(r"\w+")
@@ -112,7 +112,7 @@ class NoProgressDetector:
             state = self._sessions[session] = _Session()
         prompt_tokens = parse(event).prompt_tokens
         for step in self._steps.advance(event):
-            if step.action is not None and is_waiting(step.action.tool, step.action.text):
+            if waits(step):
                 continue  # a check while waiting is expected to say what it said before
             ran_before = step.action_key in state.asked
             asked_before = self._asked_before(state, step)

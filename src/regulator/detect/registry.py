@@ -7,9 +7,9 @@ from regulator.detect.burn import BurnRateDetector
 from regulator.detect.config import DetectConfig
 from regulator.detect.cycles import CycleDetector
 from regulator.detect.environment import EnvironmentDetector
-from regulator.detect.error_signature import ErrorSignatureDetector
 from regulator.detect.progress import NoProgressDetector
 from regulator.detect.repetition import RepetitionDetector
+from regulator.detect.same_error import ErrorSignatureDetector
 from regulator.detect.waiting import WaitingDetector
 from regulator.events import CallEvent
 

@@ -15,7 +15,7 @@ from collections import deque
 from regulator.detect.base import Finding, call_span, quote
 from regulator.detect.error_signature import error_signature
 from regulator.detect.steps import StepTracker
-from regulator.detect.waiting import is_waiting
+from regulator.detect.waiting import waits
 from regulator.events import CallEvent
 
 
@@ -35,7 +35,7 @@ class RepetitionDetector:
             recent = self._recent[session] = deque(maxlen=self.window)
         findings: list[Finding] = []
         for step in self._steps.advance(event):
-            if step.action is None or is_waiting(step.action.tool, step.action.text):
+            if step.action is None or waits(step):
                 continue
             key = step.action_key + "\0" + step.observation_key
             recent.append((step.seq, key, step.command))

@@ -17,13 +17,38 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from regulator.detect.base import Finding, quote
-from regulator.detect.steps import StepTracker, action_segments
+from regulator.detect.error_signature import error_signature
+from regulator.detect.steps import Step, StepTracker, action_segments
 from regulator.events import CallEvent
 
 _WAIT_TOOLS = re.compile(r"(?i)^(?:bash_?output|\w*wait\w*|sleep|\w*poll\w*|watch\w*)$")
 _WAIT_PROGRAMS = frozenset({"sleep", "wait", "watch", "retry"})  # `retry -t 5 -- curl …` waits too
 # Subcommands that block until something is ready: `kubectl wait`, `kubectl rollout status`, `gh run watch`.
 _WAIT_SUBCOMMANDS = (("kubectl", "wait"), ("kubectl", "rollout", "status"), ("gh", "run", "watch"), ("docker", "wait"))
+
+
+# A status that says the thing checked is on its way, not there yet: `(health: starting)`,
+# `Pending`, `ContainerCreating`, `queued`, `in_progress`, `0/3 ready`. Checking it again is waiting.
+_IN_TRANSITION = re.compile(
+    r"(?i)\b(?:starting|pending|queued|in[ _-]progress|initiali[sz]ing|provisioning|containercreating"
+    r"|not (?:yet )?ready|waiting for|deploying|rolling out|scheduled|creating)\b|\b0/[1-9]\d* ready\b"
+)
+_STATUS_CHARS = 2000  # a status is short; a long output that happens to say `pending` is not one
+
+
+def waits(step: Step) -> bool:
+    """Whether a step is waiting: an action that waits, or a check whose answer is a state in transition."""
+    if step.action is None:
+        return False
+    if is_waiting(step.action.tool, step.action.text):
+        return True
+    text = step.observation.text
+    return (
+        len(text) <= _STATUS_CHARS
+        and not step.observation.is_error
+        and _IN_TRANSITION.search(text) is not None
+        and error_signature(text) is None
+    )
 
 
 @lru_cache(maxsize=8192)
@@ -64,7 +89,7 @@ class WaitingDetector:
         if not steps:
             return []
         stretch = self._stretches.get(session)
-        if not all(s.action is not None and is_waiting(s.action.tool, s.action.text) for s in steps):
+        if not all(waits(s) for s in steps):
             self._stretches.pop(session, None)
             return []
         if stretch is None:

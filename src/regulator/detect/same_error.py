@@ -1,0 +1,93 @@
+"""The same error coming back across varied attempts: the "unfixable bug".
+
+An agent that rewrites its command each time but keeps hitting the same failure is stuck, even
+though no two calls look alike. Each result is reduced to a signature — the failing tests and the
+test summary when there are any, else the last exception type and message, else the exit code and
+the last line of output — with volatile text normalised, and the detector counts how many of the
+last few results share one. One root cause often shows as a few different errors, one per command
+the agent cycles through (the build fails, the install fails, the import fails): so a run of
+failing results in a row none of which brings an error not already in the window counts too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, deque
+
+from regulator.detect.base import Finding, call_span, quote
+from regulator.detect.error_signature import error_signature
+from regulator.detect.steps import StepTracker
+from regulator.detect.waiting import waits
+from regulator.events import CallEvent
+
+# An exit status whose last line is one or two words (`exit code 1: 1`, `exit code 2: Aborted`).
+_WEAK = re.compile(r"exit code -?\d+(?:: \S+(?: \S+)?)?")
+
+
+class ErrorSignatureDetector:
+    name = "same_error"
+
+    def __init__(self, window: int = 8, min_count: int = 3) -> None:
+        self.window = window
+        self.min_count = min_count
+        self._steps = StepTracker()
+        self._recent: dict[str, deque[tuple[int, str | None, str]]] = {}
+        self._runs: dict[str, int] = {}  # failing results in a row that brought no new error
+
+    def observe(self, event: CallEvent) -> list[Finding]:
+        session = event.record.session
+        recent = self._recent.get(session)
+        if recent is None:
+            recent = self._recent[session] = deque(maxlen=self.window)
+        steps = self._steps.advance(event)
+        run = self._runs.get(session, 0)
+        informative = False
+        for step in steps:
+            if waits(step):
+                continue  # expected failures while waiting for something to come up
+            signature = error_signature(step.observation.text)
+            if signature is None and step.observation.is_error:
+                signature = "error result"
+            if signature is not None and _WEAK.fullmatch(signature):
+                signature = None  # `exit code 1: 1` names no error: two of them are not the same error
+            if signature is None and not step.informative:
+                # An edit or a write says nothing: the failures it sits between are not diluted by it
+                # (edit, build, the same error, another edit … is one error coming back every time).
+                # Real runs do that a few times before a fix lands, so the edits add no weight.
+                continue
+            seen = signature is not None and any(sig == signature for _, sig, _ in recent)
+            run = run + 1 if seen else 0
+            recent.append((step.seq + 1, signature, step.action_key))
+            informative = True
+        self._runs[session] = run
+        if not informative or recent[-1][1] is None:
+            return []
+        counts = Counter(sig for _, sig, _ in recent if sig is not None)
+        signature, count = counts.most_common(1)[0]
+        repeats = count - 1 if count >= self.min_count and signature == recent[-1][1] else 0
+        if run < self.min_count - 1 and not repeats:
+            return []
+        severity = min(0.95, 0.1 + 0.15 * max(repeats, run))
+        if repeats >= run:
+            calls = [seq for seq, sig, _ in recent if sig == signature]
+            attempts = len({key for _, sig, key in recent if sig == signature})
+            if attempts == 1 and count < self.window // 2 + 1:
+                return []  # one command failing the same way a few times is the repetition detector's
+            varied = f" after {attempts} different actions" if attempts > 1 else " from the same action"
+            evidence = (
+                f"same error {quote(signature)} in {count} of the last {len(recent)} informative tool results"
+                f"{varied} ({call_span(calls)})"
+            )
+        else:
+            # Several errors taking turns (one root cause behind different commands): none is new.
+            tail = list(recent)[-min(run + 1, len(recent)) :]
+            calls = [seq for seq, _, _ in tail]
+            errors = ", ".join(quote(sig, 60) for sig in dict.fromkeys(sig for _, sig, _ in tail if sig))
+            evidence = f"{run} failing tool results in a row, none with a new error: only {errors} ({call_span(calls)})"
+        key = "error:" + signature if repeats >= run else "errors in turn"
+        return [Finding(self.name, session, event.record.agent, event.seq, severity, evidence, calls, key=key)]
+
+    def forget(self, session: str) -> None:
+        self._steps.forget(session)
+        self._recent.pop(session, None)
+        self._runs.pop(session, None)
