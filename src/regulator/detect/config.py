@@ -27,7 +27,7 @@ class EnvironmentConfig(_Section):
 
 
 class WaitingConfig(_Section):
-    max_calls: int = Field(default=20, ge=1)  # checks in a row before waiting is slowed down
+    max_calls: int = Field(default=40, ge=1)  # checks in a row before waiting is slowed down (40 × 30 s = 20 min)
     max_usd: float = Field(default=2.0, gt=0)  # or once a stretch of waiting has cost this much
 
 

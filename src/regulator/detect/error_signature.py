@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from regulator.detect.normalise import clip, normalise
+from regulator.detect.normalise import clip, normalise, without_line_numbers
 from regulator.detect.steps import observation_digest
 
 # How harnesses report an exit status: `<returncode>1</returncode>`, `Exit code 1`, `exit status 1`,
@@ -33,6 +33,14 @@ _FAILED_TESTS = [
     re.compile(r"^test (\S+) \.\.\. FAILED$", re.M),  # cargo test
     re.compile(r"^\s*● (.+?)(?: › .*)?$", re.M),  # jest
     re.compile(r"^\[ERROR\] ([\w.$]+)\s+Time elapsed.*FAILURE", re.M),  # maven surefire
+    re.compile(r"^(\w[\w.$]* > .+?) FAILED$", re.M),  # gradle (`> Task :app:test FAILED` is not a test)
+    re.compile(r"^rspec \S+ # (.+)$", re.M),  # rspec's list of failed examples
+    re.compile(r"^\d+\) ([\w\\]+::\w+)", re.M),  # phpunit
+    re.compile(r"^\s*\d+\) (test .+? \([\w.]+\))", re.M),  # ExUnit
+    re.compile(r"^\s*Failed ([\w.]+) \[", re.M),  # dotnet test
+    re.compile(r"^\s*\d+ - (\S+) \((?:Failed|SEGFAULT|Timeout|Subprocess aborted)\)", re.M),  # ctest
+    re.compile(r"^Test Case '-?\[?([^'\]]+)\]?' failed", re.M),  # XCTest
+    re.compile(r"^\s*FAIL\s+(\S+ > .+)$", re.M),  # vitest
 ]
 # Compiler diagnostics: the code and message of the first error (its position shifts with edits).
 _COMPILER = re.compile(
@@ -50,8 +58,13 @@ _TAG = re.compile(r"</?\w+>")
 
 
 def error_signature(text: str) -> str | None:
-    """A short, normalised description of the failure in a result, or None when nothing failed."""
-    return _signature(clip(text, 4000))
+    """A short, normalised description of the failure in a result, or None when nothing failed.
+
+    Source line numbers are left out (`FooTest.kt:27` and `FooTest.kt:29` are one failure): an edit
+    above the failing line shifts them without changing what fails.
+    """
+    signature = _signature(clip(text, 4000))
+    return None if signature is None else without_line_numbers(signature)
 
 
 @lru_cache(maxsize=1024)  # keyed by the clipped text, so a cached result never keeps a large one alive

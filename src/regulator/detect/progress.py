@@ -116,6 +116,12 @@ class NoProgressDetector:
                 continue  # a check while waiting is expected to say what it said before
             ran_before = step.action_key in state.asked
             asked_before = self._asked_before(state, step)
+            if step.is_edit and not step.observation.is_error and error_signature(step.observation.text) is None:
+                # What an edit answers (`The file … has been edited`, a snippet of known lines) is an
+                # acknowledgement, not information: the edit itself is the agent acting.
+                state.acted = state.acted or not ran_before
+                state.changed = state.changed or not ran_before
+                continue
             novelty = self._novelty(state, step)
             if novelty is None:
                 # A new command with nothing to say (an edit, a write) changed something: acting.

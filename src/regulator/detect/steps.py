@@ -66,6 +66,38 @@ def _arguments(text: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
     return (command_tokens(text),)
 
 
+# Tools that change files (Claude Code's Edit/Write/MultiEdit, Codex's apply_patch, OpenHands'
+# str_replace_editor, aider's edit blocks …) and shell commands that write one.
+_EDIT_TOOLS = re.compile(r"(?i)(?:^|_)(?:edit|multi_?edit|write|apply_?patch|patch|str_replace\w*|insert|create_file)")
+_EDIT_SUBCOMMANDS = frozenset({"str_replace", "create", "insert", "undo_edit", "write", "edit"})
+_EDIT_SHELL = re.compile(
+    r"(?:^|[;&|]\s*)(?:sed\s+(?:-\w+\s+)*-\w*i|perl\s+-\w*i|git\s+apply\b|patch\b|tee\b)"
+    r"|(?:^|[^>&\d])>\s*(?!&|/dev/)[\w./-]+"
+)
+
+
+@lru_cache(maxsize=8192)
+def is_edit(tool: str, text: str) -> bool:
+    """Whether an action changes a file: an edit tool, an editor's `str_replace`/`create`, `sed -i`, `cat > f`."""
+    if text.startswith("{"):
+        try:
+            fields = orjson.loads(text)
+        except orjson.JSONDecodeError:
+            fields = None
+        if isinstance(fields, dict):
+            subcommand = fields.get("command")
+            if isinstance(subcommand, str) and subcommand in _EDIT_SUBCOMMANDS:
+                return True
+            if isinstance(subcommand, str) and subcommand in ("view", "read"):
+                return False
+            shell = _argv(subcommand) if isinstance(subcommand, list) else subcommand
+            if isinstance(shell, str):
+                return _EDIT_SHELL.search(shell) is not None
+    if _EDIT_TOOLS.search(tool):
+        return True
+    return _EDIT_SHELL.search(text) is not None
+
+
 @lru_cache(maxsize=8192)
 def action_segments(tool: str, text: str) -> tuple[tuple[str, ...], ...]:
     """Every command segment of an action (split at `&&`, `;`, `|`), each its words then its sorted flags."""
@@ -193,6 +225,10 @@ class Step:
     @property
     def command(self) -> str:
         return "" if self.action is None else self.action.text
+
+    @property
+    def is_edit(self) -> bool:
+        return self.action is not None and is_edit(self.action.tool, self.action.text)
 
     @property
     def informative(self) -> bool:

@@ -77,7 +77,7 @@ class _Stretch:
 class WaitingDetector:
     name = "waiting"
 
-    def __init__(self, max_calls: int = 20, max_usd: float = 2.0) -> None:
+    def __init__(self, max_calls: int = 40, max_usd: float = 2.0) -> None:
         self.max_calls = max_calls
         self.max_usd = max_usd
         self._steps = StepTracker()
