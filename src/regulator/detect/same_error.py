@@ -50,7 +50,7 @@ class ErrorSignatureDetector:
                 signature = "error result"
             if signature is not None and _WEAK.fullmatch(signature):
                 signature = None  # `exit code 1: 1` names no error: two of them are not the same error
-            if signature is None and not step.informative:
+            if signature is None and (step.is_edit or not step.informative):
                 # An edit or a write says nothing: the failures it sits between are not diluted by it
                 # (edit, build, the same error, another edit … is one error coming back every time).
                 # Real runs do that a few times before a fix lands, so the edits add no weight.
