@@ -8,10 +8,14 @@ These shapes of agent are understood:
 - Gemini: `functionCall` parts in the candidate, `functionResponse` parts in the next user turn;
 - OpenAI's legacy `function_call` on the assistant message, results in `function` messages;
 - text agents: commands in fenced shell blocks of the answer (a `$ ` prompt dropped) or ReAct
-  `Action:` / `Action Input:` lines, results as the next user message.
+  `Action:` / `Action Input:` lines, results as the next user message; aider's SEARCH/REPLACE
+  blocks are `edit` actions, and its one reply to several actions is divided among them
+  (`detect/edit_blocks.py`).
 
 Tool results that are JSON (Codex: `{"output": …, "metadata": {"exit_code": 1}}`) are unwrapped,
-so the output reads as it printed and a failure as `exit code N`, as other harnesses say it.
+so the output reads as it printed and a failure as `exit code N`, as other harnesses say it; so is
+OpenHands' trailer (`[The command completed with exit code N.]`, then the working directory and
+interpreter, the same after every command).
 
 `parse(event)` looks only at `messages[new_from:]` and the response. Every detector of a call
 asks for the same parse, so the last one is kept and reused.
@@ -25,6 +29,7 @@ from typing import Any
 
 import orjson
 
+from regulator.detect.edit_blocks import EDIT, MARKER, RUN_MARKERS, blank, edit_blocks, split_reply
 from regulator.events import CallEvent
 
 # Every fenced block, paired opening to closing, so a ```python block's closing fence is never
@@ -90,6 +95,10 @@ _PROMPT = re.compile(r"^\$[ \t]+", re.M)  # a shell prompt before a command: `$ 
 
 
 def _commands_in_text(text: str) -> list[Action]:
+    if MARKER in text:
+        edits = edit_blocks(text)
+        if edits:
+            return _edits_and_commands(text, edits)
     actions = [
         Action("bash", _PROMPT.sub("", block).strip())
         for language, block in _FENCE.findall(text)
@@ -98,6 +107,21 @@ def _commands_in_text(text: str) -> list[Action]:
     if not actions and "Action Input:" in text:
         actions = [Action("bash", _PROMPT.sub("", given).strip()) for _, given in _REACT.findall(text) if given.strip()]
     return actions
+
+
+def _edits_and_commands(text: str, edits: list[tuple[int, int, str]]) -> list[Action]:
+    """aider's answer: its edits and the shell blocks around them, in the order it wrote them.
+
+    The blocks are blanked before fences are paired: an edit's fence (often unlabelled) is no
+    command, and a fence inside an edit's text (a Markdown file's) must not pair with another.
+    """
+    found = [(start, Action(EDIT, arguments)) for start, _, arguments in edits]
+    found += [
+        (match.start(), Action("bash", _PROMPT.sub("", match.group(2)).strip()))
+        for match in _FENCE.finditer(blank(text, edits))
+        if match.group(1).lower() in _SHELLS and match.group(2).strip()
+    ]
+    return [action for _, action in sorted(found, key=lambda pair: pair[0])]
 
 
 def _arguments(raw: Any) -> str:
@@ -205,8 +229,17 @@ def observations(messages: list[dict[str, Any]], start: int, stop: int | None = 
                 found += [_result(block) for block in results]
             elif i > 0 and messages[i - 1].get("role") in _ASSISTANT:
                 # A text agent: the harness answers a command with the next user message.
-                found.append(Observation(text_of(content)))
+                found += _replies(messages[i - 1], text_of(content))
     return found
+
+
+def _replies(turn: dict[str, Any], reply: str) -> list[Observation]:
+    """A text agent's results: one reply, divided when aider answered several actions at once."""
+    if MARKER in text_of(turn.get("content")) or any(marker in reply for marker in RUN_MARKERS):
+        actions = actions_of_turn(turn)
+        if len(actions) > 1:
+            return [Observation(text) for text in split_reply([(a.tool, a.text) for a in actions], reply)]
+    return [Observation(reply)]
 
 
 def _is_result(block: dict[str, Any]) -> bool:
@@ -228,9 +261,30 @@ def _result(block: dict[str, Any]) -> Observation:
     return Observation(_arguments(response))
 
 
+# OpenHands ends a command's result with its exit status, then the working directory and the
+# interpreter (older versions: `[Command finished with exit code N]`).
+_OPENHANDS_TRAILER = re.compile(
+    r"\n?\[(?:The command completed|Command finished) with exit code (-?\d+)\.?\]"
+    r"(?:\n\[(?:Current working directory|Python interpreter): [^\n]*\])*\s*\Z"
+)
+_TRAILER_TAIL = 1000  # characters at the end of a result where the trailer is looked for
+
+
+def _without_trailer(text: str) -> str:
+    """OpenHands' result as other harnesses say it: the output, and `exit code N` when it failed."""
+    tail = max(0, len(text) - _TRAILER_TAIL)
+    if "with exit code" not in text[tail:]:
+        return text
+    match = _OPENHANDS_TRAILER.search(text, tail)
+    if match is None:
+        return text
+    output = text[: match.start()]
+    return output if match.group(1) == "0" else f"{output}\nexit code {match.group(1)}"
+
+
 def result_text(content: Any) -> str:
     """A tool result as text; a JSON result with an `output` (Codex) is unwrapped, its exit code kept."""
-    text = text_of(content)
+    text = _without_trailer(text_of(content))
     if not text.startswith("{") or ('"output"' not in text[:2000] and '"stdout"' not in text[:2000]):
         return text
     try:
