@@ -25,6 +25,22 @@ class Cause:
 
 
 _Q = r"['\"`‘’]"  # quotes tools put around names
+# How OpenSSL, curl, Go, Java, .NET, Node and git say a certificate was not trusted.
+# An environment variable as tools name it (`DATABASE_URL`, `'$API_KEY'`), and how they say it has no value.
+_VAR = rf"{_Q}?\$?([A-Z][A-Z0-9_]{{2,}}){_Q}?"
+_UNSET = r"(?:missing|not set|not defined|undefined|required|empty|must be set)"
+# Two patterns that start with a character class, so try every position of a text: `_NEEDS` skips
+# them when the text lacks what they cannot match without (the first cost a third of the dev set's time).
+_GO_MODULE = r"(?<![\w.\-/])([\w.\-/]+)@v[\w.\-+]+: (?:verifying module|reading https?://\S+: (?:404|410))"
+_NPM_MISSING = rf"{_Q}(@?[\w.\-/]+)@\S+{_Q} is not in (?:this|the npm) registry"
+_TLS = (
+    r"certificate verify failed|CERTIFICATE_VERIFY_FAILED|SSL certificate problem"
+    r"|x509: certificate (?:signed by unknown authority|has expired|is not valid)"
+    r"|unable to get local issuer certificate|self[- ]signed certificate in certificate chain"
+    r"|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|SELF_SIGNED_CERT_IN_CHAIN|unable to verify the first certificate"
+    r"|PKIX path building failed|unable to find valid certification path"
+    r"|[Tt]he remote certificate is invalid|server certificate verification failed"
+)
 # (family, pattern whose first non-empty group is the name; patterns without a group name nothing).
 # Order matters: the first family that matches wins, most specific first.
 _PATTERNS: list[tuple[str, str]] = [
@@ -33,6 +49,16 @@ _PATTERNS: list[tuple[str, str]] = [
     ("port in use", r":(\d{2,5}): bind: address already in use"),
     ("port in use", r"[Aa]ddress already in use[^\n]*?\b(\d{2,5})\)?$"),
     ("port in use", r"[Aa]ddress already in use"),
+    # A TLS-intercepting proxy or a missing CA: every download fails on it, whatever the tool
+    # (the `Could not fetch`/`Unable to load the service index` line around it names no reason).
+    ("untrusted certificate", rf"https?://([\w.\-]+)[^\n]*?(?:{_TLS})"),
+    ("untrusted certificate", rf"(?:{_TLS})[^\n]*?https?://([\w.\-]+)"),
+    ("untrusted certificate", _TLS),
+    ("unreachable", r"\.s\.PGSQL\.(\d{4,5})"),  # libpq's Unix socket: the server is not running
+    (
+        "permission denied",
+        r"permission denied while trying to connect to the Docker daemon socket at unix://(/[\w./\-]+)",
+    ),
     ("missing module", rf"Cannot find module {_Q}([^'\"`]+){_Q}"),
     ("missing module", rf"Can't resolve {_Q}([^'\"`]+){_Q}"),
     ("missing module", rf"No module named {_Q}([^'\"`]+){_Q}"),
@@ -40,7 +66,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("missing module", r"cannot find package \"([^\"]+)\""),
     ("missing module", r"package (\S+) is not in (?:std|GOROOT)"),
     ("missing module", r"module ([\w.\-/]+)(?:@\S+)?: reading https?://\S+: (?:404|410)"),
-    ("missing module", r"(?<![\w.\-/])([\w.\-/]+)@v[\w.\-+]+: (?:verifying module|reading https?://\S+: (?:404|410))"),
+    ("missing module", _GO_MODULE),
     ("missing module", r"unresolved import `([\w-]+)"),
     ("missing module", r"can't find crate for `([\w-]+)`"),
     ("missing module", r"no matching package named `([\w-]+)`"),
@@ -51,10 +77,44 @@ _PATTERNS: list[tuple[str, str]] = [
     ("missing module", r"satisfies the requirement ([\w.\-\[\]]+)"),
     ("missing module", r"Because ([\w.\-]+) was not found in the package registry"),
     ("missing module", r"404 Not Found - GET https?://\S+/(@?[\w.\-]+(?:%2f|/)?[\w.\-]*)"),
-    ("missing module", rf"{_Q}(@?[\w.\-/]+)@\S+{_Q} is not in (?:this|the npm) registry"),
+    ("missing module", _NPM_MISSING),
+    ("missing module", r"cannot load such file -- ([\w.\-/]+)"),  # Ruby `require`
+    ("missing module", rf"Could not find gem {_Q}([\w.\-]+)"),  # Bundler
+    (
+        "missing module",
+        r"Could not find ([\w.\-]+?)-\d[\w.]* in (?:any of the (?:gem )?sources|locally installed gems)",
+    ),
+    ("missing module", rf"Could not find {_Q}([\w.\-]+){_Q} \([^)]*\) among"),  # Gem::MissingSpecError
+    ("missing module", r"requires ([\w.\-]+/[\w.\-]+)[^\n]*?could not be found"),  # composer
+    ("missing module", r"error NU110[12]: Unable to find package ([\w.\-]+)"),  # NuGet
+    ("missing module", r"No package with name ([\w.\-]+) (?:\(from: [^)]*\) )?in registry"),  # Hex
     ("missing module", r"ModuleNotFoundError|MODULE_NOT_FOUND"),
     ("missing library", r"(?<![\w.\-+])([\w.\-+]+\.so(?:\.\d+)*): cannot open shared object file"),
+    ("missing library", rf"Unable to load (?:shared library|DLL) {_Q}([\w.\-+]+){_Q}"),  # .NET
+    ("missing library", r"(?<![\w.\-+])(lib[\w.\-+]+): cannot open shared object file"),
+    # A system header is what a -dev package provides: `libpq-fe.h` and `libpq.so.5` are one cause.
+    ("missing library", r"fatal error: ([\w.\-+/]+\.h(?:pp)?): No such file or directory"),  # gcc
+    ("missing library", rf"fatal error: {_Q}([\w.\-+/]+\.h(?:pp)?){_Q} file not found"),  # clang
+    ("missing library", rf"Can't find the {_Q}?([\w.\-+/]+\.h)\b"),  # mkmf (pg, mysql2 gems)
+    ("missing library", r"(?:ld|ld\.\w+|collect2)(?:\.exe)?: (?:error: )?cannot find -l([\w.\-+]+)"),
+    ("missing library", r"Could NOT find (\w+)"),  # CMake find_package
+    ("missing library", r"Could not find a package configuration file provided by \"(\w+)\""),
+    ("missing library", rf"No package {_Q}([\w.\-+]+){_Q} found"),  # pkg-config
+    ("missing library", r"Package ([\w.\-+]+) was not found in the pkg-config search path"),
+    ("missing library", r"(ext-[\w\-]+)[^\n]*? it is missing from your system"),  # composer
+    ("missing binary", r"command not found: ([\w.\-+]+)"),  # zsh
+    ("missing binary", r"/([\w.\-+]+): (?:command )?not found\b"),  # `sh: 1: /usr/local/bin/x: not found`
     ("missing binary", r"(?:^|\s)([\w.\-+]+): (?:command )?not found\b"),
+    (
+        "missing binary",
+        rf"{_Q}([\w.\-+]+){_Q} is not recognized as (?:an internal or external command|the name of a cmdlet)",
+    ),
+    ("missing binary", rf"env: {_Q}([\w.\-+]+){_Q}: No such file or directory"),
+    ("missing binary", r"sh(?::(?: line)? \d+)?: /[\w.\-+/]*/([\w.\-+]+): No such file or directory"),
+    ("missing binary", r"No CMAKE_(C|CXX)_COMPILER could be found"),
+    ("missing binary", rf"The SDK {_Q}([\w.\-]+){_Q} specified could not be found"),  # dotnet
+    ("missing binary", rf"The framework {_Q}([\w.\-]+){_Q}, version [^\n]* was not found"),
+    ("missing binary", r"Could not find (Hex), which is needed"),  # mix
     ("missing binary", r"exec: \"([^\"]+)\": executable file not found"),
     ("missing binary", r"spawn (\S+) ENOENT"),
     ("missing binary", r"linker `([^`]+)` not found"),
@@ -62,7 +122,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("missing binary", r"which: no ([\w.\-+]+) in"),
     ("missing binary", r"Unable to locate package ([\w.\-+]+)"),
     ("missing binary", r"Could not find `([\w.\-+]+)`"),
-    ("missing binary", r"(?:^|\s)([\w\-+]+): No such file or directory$"),
+    ("missing binary", r"(?:^|(?<!object)\s)(?!failed:)([\w\-+]+): No such file or directory$"),
     ("missing binary", rf"No such file or directory: {_Q}([\w.\-+]+){_Q}"),
     ("missing file", rf"No such file or directory: {_Q}([^'\"`]+){_Q}"),
     ("missing file", r"ENOENT: no such file or directory, \w+ '([^']+)'"),
@@ -70,18 +130,34 @@ _PATTERNS: list[tuple[str, str]] = [
     ("unreachable", r"Could not resolve host(?:name)?:? ([\w.\-]+)"),
     ("unreachable", r"lookup ([\w.\-]+)(?: on [\d.:]+)?: (?:no such host|server misbehaving)"),
     ("unreachable", r"Failed to resolve '([\w.\-]+)'"),
-    ("unreachable", r"Temporary failure in name resolution|Name or service not known"),
+    ("unreachable", r"Unable to load the service index for source https?://([\w.\-]+)"),  # NuGet
+    ("unreachable", r"curl error \d+ while downloading https?://([\w.\-]+)"),  # composer
+    ("unreachable", r"The \"https?://([\w.\-]+)[^\"]*\" file could not be downloaded"),  # composer
+    ("unreachable", r"Could not (?:GET|HEAD) 'https?://([\w.\-]+)[^']*'(?!\. Received status code 40[137])"),  # Gradle
+    ("unreachable", r"getaddrinfo for ([\w.\-]+) failed"),  # PHP
+    ("unreachable", r"UnknownHostException: ([\w.\-]+)"),  # Java
+    ("unreachable", r"(?:Name or service not known|No such host is known)\.? \(([\w.\-]+):\d+\)"),  # .NET
+    ("unreachable", r"to_address, \{(?:~c)?[\"']([\w.\-]+)[\"']"),  # Erlang httpc (mix, rebar3)
+    ("unreachable", r"Cannot connect to the Docker daemon at unix://(/[\w./\-]+?)\.?(?:\s|$)"),
+    ("unreachable", r"Temporary failure in name resolution|Name or service not known|no servers could be reached"),
+    ("unreachable", r":nxdomain|Could not find a valid Docker environment|Is the docker daemon running"),
     ("unreachable", r"ECONNREFUSED [\w.\-:\[\]]*?:(\d{2,5})\b"),
     ("unreachable", r"port (\d{2,5}) failed: Connection refused"),
+    ("unreachable", r"Failed to open TCP connection to [\w.\-]+:(\d{2,5})"),  # Ruby
+    ("unreachable", r"tcp connect \([\w.\-]+:(\d{2,5})\): (?:connection refused|timeout|non-existing domain)"),
+    ("unreachable", r"actively refused it\.? \(?[\w.\-]+:(\d{2,5})"),  # .NET
     ("unreachable", r"connect(?:ing)? to [\w.\-]+(?: port |:)(\d{2,5})\b[^\n]*(?:[Rr]efused|[Cc]ouldn't connect)"),
     ("unreachable", r"dial tcp [\w.\-]*:(\d{2,5}): connect: connection refused"),
     ("unreachable", r"->\s*[\w.\-]+:(\d{2,5})"),
-    ("unreachable", r"[Cc]onnection refused|ECONNREFUSED"),
+    ("unreachable", r"[Cc]onnection refused|ECONNREFUSED|:econnrefused|SQLSTATE\[HY000\] \[2002\]"),
+    ("unreachable", r"A connection attempt failed because the connected party did not properly respond"),
     ("unreachable", r"(?:timed out|timeout|ETIMEDOUT|unreachable)[^\n]*?https?://([\w.\-]+)"),
     ("unreachable", r"dial tcp [\d.]+:\d+: i/o timeout|ETIMEDOUT|ENETUNREACH|Network is unreachable"),
     ("access denied", r"(?:401|403)\b[^\n]*?https?://([\w.\-]+)"),
     ("access denied", r"https?://([\w.\-]+)[^\n]*?\b(?:401|403)\b"),
     ("access denied", r"pull access denied for ([\w.\-]+)"),
+    ("access denied", r"407 Proxy Authentication Required|HTTP code 407 from (proxy)"),
+    ("access denied", rf"Access denied for user {_Q}([\w.\-]+){_Q}"),  # MySQL
     ("access denied", r"[Pp]ermission to (\S+) denied"),
     ("access denied", r"failed to authenticate[^\n]*?https?://([\w.\-]+)"),
     (
@@ -91,6 +167,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("permission denied", rf"(?:EACCES|EPERM)[^\n]*?{_Q}(/[^'\"`]+){_Q}"),
     ("permission denied", rf"Permission denied: {_Q}(/[^'\"`]+){_Q}"),
     ("permission denied", r"open (/\S+): permission denied"),
+    ("permission denied", r"Permission denied @ \w+ - (/\S+)"),  # Ruby Errno::EACCES
+    ("permission denied", r"FileNotFoundException: (/\S+) \(Permission denied\)"),  # Java
     (
         "permission denied",
         rf"cannot (?:create|open|remove|access|write)[\w ]*{_Q}(/[^'\"`]+){_Q}: "
@@ -103,15 +181,32 @@ _PATTERNS: list[tuple[str, str]] = [
         r"[Pp]ermission denied|EACCES|Operation not permitted|sudo: a (?:terminal|password) is required"
         r"|not in the sudoers",
     ),
-    ("disk full", r"No space left on device|ENOSPC"),
+    ("disk full", r"No space left on device|ENOSPC|[Dd]isk quota exceeded|EDQUOT|not enough space on the disk"),
+    # A variable or secret the environment does not provide (the agent cannot invent a secret).
+    ("missing setting", rf"[Ee]nvironment variable {_VAR} (?:is |was )?{_UNSET}"),
+    (
+        "missing setting",
+        rf"(?:[Mm]issing|[Rr]equired|[Uu]nset|[Uu]ndefined) (?:required )?env(?:ironment)? var\w*:? {_VAR}",
+    ),
+    ("missing setting", rf"\b([A-Z][A-Z0-9_]{{2,}}){_Q}? (?:environment variable|env var) (?:is )?{_UNSET}"),
+    ("missing setting", r"key not found: \"([A-Z][A-Z0-9_]{2,})\""),  # Ruby ENV.fetch
+    ("missing setting", rf"(?s)environ\[{_Q}([A-Z][A-Z0-9_]+){_Q}\].*?KeyError"),  # Python os.environ
+    ("missing setting", rf"Missing {_Q}(\w+){_Q} for {_Q}\w+{_Q} environment"),  # Rails secret_key_base
+    ("missing setting", r"(?:^|\s)([A-Z][A-Z0-9_]{2,}): unbound variable"),  # bash `set -u`
+    # A container without an init system: services cannot be started here (`systemctl start x`).
+    ("no service manager", r"System has not been booted with (systemd)|Failed to connect to bus|Running in chroot"),
     ("out of memory", r"[Oo]ut of memory|Killed\s*$|OOMKilled|MemoryError"),
     ("rate limited", r"429 Too Many Requests|rate limit(?:ed| exceeded)"),
+    # Gradle's `Could not resolve g:a:v` with no reason above: the artifact is not to be had here.
+    ("missing module", r"Could not resolve ([\w.\-]+:[\w.\-]+)(?::[\w.\-]+)?\.?$"),
 ]
-_COMPILED = [(family, re.compile(pattern, re.M)) for family, pattern in _PATTERNS]
+_NEEDS = {_GO_MODULE: "@v", _NPM_MISSING: "@"}
+_COMPILED = [(family, re.compile(pattern, re.M), _NEEDS.get(pattern, "")) for family, pattern in _PATTERNS]
 # Words one of which each family's wording contains: a family whose words are absent is not tried
 # (most of the time goes into the patterns that cannot start with a literal).
 _FAMILY_WORDS: dict[str, tuple[str, ...]] = {
     "port in use": ("in use", "eaddrinuse"),
+    "untrusted certificate": ("cert", "pkix"),
     "missing module": (
         "module",
         "package",
@@ -122,13 +217,27 @@ _FAMILY_WORDS: dict[str, tuple[str, ...]] = {
         "requirement",
         "registry",
         "could not find",
+        "could not be found",
+        "cannot load such file",
         "resolve",
         "404",
         "410",
     ),
-    "missing library": ("shared object",),
+    "missing library": (
+        "shared object",
+        "shared library",
+        "unable to load dll",
+        "fatal error",
+        "can't find the",
+        "cannot find -l",
+        "could not find",
+        "no package",
+        "pkg-config",
+        "missing from your system",
+    ),
     "missing binary": (
         "not found",
+        "not recognized",
         "executable",
         "enoent",
         "linker",
@@ -136,6 +245,8 @@ _FAMILY_WORDS: dict[str, tuple[str, ...]] = {
         "which: no",
         "unable to locate",
         "could not find",
+        "compiler could be found",
+        "could not be found",
     ),
     "missing file": ("no such file", "enoent"),
     "unreachable": (
@@ -150,10 +261,35 @@ _FAMILY_WORDS: dict[str, tuple[str, ...]] = {
         "unreach",
         "resolution",
         "service not known",
+        "no such host",
+        "unknownhost",
+        "getaddrinfo",
+        "service index",
+        "curl error",
+        "could not be downloaded",
+        "could not get",
+        "could not head",
+        "to_address",
+        "no servers",
+        "nxdomain",
+        "docker",
+        "pgsql",
+        "sqlstate",
     ),
-    "access denied": ("401", "403", "denied", "authenticat", "unauthorized", "forbidden", "terminal prompts"),
+    "access denied": (
+        "401",
+        "403",
+        "407",
+        "denied",
+        "authenticat",
+        "unauthorized",
+        "forbidden",
+        "terminal prompts",
+    ),
     "permission denied": ("permission", "eacces", "eperm", "not permitted", "sudo"),
-    "disk full": ("space left", "enospc"),
+    "disk full": ("space left", "enospc", "quota", "edquot", "not enough space"),
+    "missing setting": ("environ", "env var", "key not found", "unbound variable"),
+    "no service manager": ("systemd", "to bus", "chroot"),
     "out of memory": ("memory", "killed", "oomkilled"),
     "rate limited": ("429", "rate limit"),
 }
@@ -177,10 +313,10 @@ def cause_of(text: str) -> Cause | None:
     body = text if len(text) <= 3000 else text[:1000] + "\n" + text[-2000:]  # where tools put the error
     lowered = body.lower()
     present: dict[str, bool] = {}
-    for family, pattern in _COMPILED:
+    for family, pattern, needs in _COMPILED:
         if family not in present:
             present[family] = any(word in lowered for word in _FAMILY_WORDS[family])
-        if not present[family]:
+        if not present[family] or needs not in lowered:
             continue
         match = pattern.search(body)
         if match is None:
