@@ -64,6 +64,8 @@ class EnvironmentDetector:
                 continue
             text = step.observation.text
             failed = step.observation.is_error or error_signature(text) is not None
+            if not failed and (step.is_edit or not step.informative):
+                continue  # a config edit or an `export` between attempts is another attempt, not news
             cause = cause_of(text) if failed else None
             latest = self._named(state, cause) if cause is not None else None
             # Distinct attempts are told apart by the normalised action: a harness's per-call

@@ -54,6 +54,8 @@ class PersistenceConfig(BaseModel):
     settle_calls: int = Field(default=2, ge=1)  # the agent's answer to a nudge is seen this many calls later
     persist: int = Field(default=1, ge=1)  # calls after it settled that found what was nudged about
     watch_calls: int = Field(default=6, ge=1)  # calls without it: the agent changed approach
+    # Calls after it settled that found it again, at nudge strength or more: the agent did not change, pause.
+    pause_after: int = Field(default=2, ge=1)
     max_nudges: int = Field(default=3, ge=1)  # per session; beyond, the ladder climbs without nudging
     certain: float = Field(default=0.85, ge=0, le=1)  # evidence this strong acts at once: no burst is that sure
 

@@ -100,6 +100,7 @@ class Ladder:
                 target, group = reached, cap
                 strength = state.history[cap][-1]
                 behind = max(chosen.values(), key=lambda f: f.severity)
+        target = max(target, self._persisted(state, ladder, uncapped))
         if target <= state.level:
             return []
         action = ladder[target].action
@@ -109,6 +110,25 @@ class Ladder:
         if action == "nudge":
             state.memory.record(state.calls, uncapped or [behind], behind, persistence.max_nudges)
         return [Decision(action, strength, behind)]
+
+    def _persisted(self, state: _SessionLadder, ladder: list[LadderStep], findings: list[Finding]) -> int:
+        """The pause step once what a nudge was about has come back `pause_after` times since it settled.
+
+        The nudge asked the agent to change approach; the calls after it show it did not. That is the
+        evidence of persistence the pause waits for, however strong each call's findings are alone
+        (they are still at least as strong as the nudge needed).
+        """
+        persistence = self.config.persistence
+        steps = [step.action for step in ladder]
+        if not persistence.enabled or "pause" not in steps or "nudge" not in steps or not findings:
+            return -1
+        nudge = state.memory.nudged(findings)
+        strength = combine([f.severity for f in findings], self.config.corroboration)
+        if nudge is None or len(nudge.came_back) < persistence.pause_after:
+            return -1
+        if strength < ladder[steps.index("nudge")].min_severity:
+            return -1
+        return steps.index("pause")
 
     def _gated(
         self,
