@@ -24,23 +24,28 @@ _EXCEPTION = re.compile(
     r"^\s*((?:[A-Za-z_][\w]*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt|Failure|Fault))\b:?[ \t]*(.*)$",
     re.M,
 )
-_FAILED_TESTS = [
-    re.compile(r"^(?:FAILED|ERROR) (\S+::\S+)", re.M),  # pytest short summary
-    re.compile(r"^(\S+::\S+) (?:FAILED|ERROR)", re.M),  # pytest -v
-    re.compile(r"^(?:FAIL|ERROR): (\w+ \([\w.]+\))", re.M),  # unittest / django
-    re.compile(r"^_{3,} (\S*test\w*) _{3,}$", re.M),  # pytest / sympy failure headers
-    re.compile(r"^\s*--- FAIL: (\S+)", re.M),  # go test
-    re.compile(r"^test (\S+) \.\.\. FAILED$", re.M),  # cargo test
-    re.compile(r"^\s*● (.+?)(?: › .*)?$", re.M),  # jest
-    re.compile(r"^\[ERROR\] ([\w.$]+)\s+Time elapsed.*FAILURE", re.M),  # maven surefire
-    re.compile(r"^(\w[\w.$]* > .+?) FAILED$", re.M),  # gradle (`> Task :app:test FAILED` is not a test)
-    re.compile(r"^rspec \S+ # (.+)$", re.M),  # rspec's list of failed examples
-    re.compile(r"^\d+\) ([\w\\]+::\w+)", re.M),  # phpunit
-    re.compile(r"^\s*\d+\) (test .+? \([\w.]+\))", re.M),  # ExUnit
-    re.compile(r"^\s*Failed ([\w.]+) \[", re.M),  # dotnet test
-    re.compile(r"^\s*\d+ - (\S+) \((?:Failed|SEGFAULT|Timeout|Subprocess aborted)\)", re.M),  # ctest
-    re.compile(r"^Test Case '-?\[?([^'\]]+)\]?' failed", re.M),  # XCTest
-    re.compile(r"^\s*FAIL\s+(\S+ > .+)$", re.M),  # vitest
+# (pattern, literals one of which the text must contain): the guards skip most scans, which are
+# what reading a result costs.
+_FAILED_TESTS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
+    (re.compile(r"^(?:FAILED|ERROR) (\S+::\S+)", re.M), ("FAILED ", "ERROR ")),  # pytest short summary
+    (re.compile(r"^(\S+::\S+) (?:FAILED|ERROR)", re.M), (" FAILED", " ERROR")),  # pytest -v
+    (re.compile(r"^(?:FAIL|ERROR): (\w+ \([\w.]+\))", re.M), ("FAIL: ", "ERROR: ")),  # unittest / django
+    (re.compile(r"^_{3,} (\S*test\w*) _{3,}$", re.M), ("___",)),  # pytest / sympy failure headers
+    (re.compile(r"^\s*--- FAIL: (\S+)", re.M), ("--- FAIL",)),  # go test
+    (re.compile(r"^test (\S+) \.\.\. FAILED$", re.M), ("... FAILED",)),  # cargo test
+    (re.compile(r"^\s*● (.+?)(?: › .*)?$", re.M), ("●",)),  # jest
+    (re.compile(r"^\[ERROR\] ([\w.$]+)\s+Time elapsed.*FAILURE", re.M), ("Time elapsed",)),  # maven surefire
+    (re.compile(r"^(\w[\w.$]* > .+?) FAILED$", re.M), (" FAILED",)),  # gradle (`> Task :app:test FAILED` is not a test)
+    (re.compile(r"^rspec \S+ # (.+)$", re.M), ("rspec ",)),  # rspec's list of failed examples
+    (re.compile(r"^\d+\) ([\w\\]+::\w+)", re.M), ("::",)),  # phpunit
+    (re.compile(r"^\s*\d+\) (test .+? \([\w.]+\))", re.M), (") test ",)),  # ExUnit
+    (re.compile(r"^\s*Failed ([\w.]+) \[", re.M), ("Failed ",)),  # dotnet test
+    (
+        re.compile(r"^\s*\d+ - (\S+) \((?:Failed|SEGFAULT|Timeout|Subprocess aborted)\)", re.M),
+        ("(Failed)", "(SEGFAULT)", "(Timeout)", "(Subprocess aborted)"),
+    ),  # ctest
+    (re.compile(r"^Test Case '-?\[?([^'\]]+)\]?' failed", re.M), ("Test Case '",)),  # XCTest
+    (re.compile(r"^\s*FAIL\s+(\S+ > .+)$", re.M), ("FAIL",)),  # vitest
 ]
 # Compiler diagnostics: the code and message of the first error (its position shifts with edits).
 _COMPILER = re.compile(
@@ -71,7 +76,9 @@ def error_signature(text: str) -> str | None:
 def _signature(body: str) -> str | None:
     exit_match = _EXIT.search(body)
     exit_code = next((g for g in exit_match.groups() if g is not None), None) if exit_match else None
-    tests = sorted({m for pattern in _FAILED_TESTS for m in pattern.findall(body)})
+    tests = sorted(
+        {m for pattern, guards in _FAILED_TESTS if any(g in body for g in guards) for m in pattern.findall(body)}
+    )
     if tests:
         summaries = _SUMMARY.findall(body)
         summary = _PASSING.sub("", normalise(summaries[-1])).strip("=, ") if summaries else ""

@@ -124,6 +124,8 @@ def command_key(command: str) -> str:
 
 
 def without_line_numbers(text: str) -> str:
+    if ":" not in text and "line " not in text:
+        return text  # most lines: nothing to scan for
     return _LINE_NUMBER.sub(r"\g<1>0", text)
 
 

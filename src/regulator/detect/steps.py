@@ -193,10 +193,15 @@ def says_something(text: str, action: str = "") -> bool:
     Words the action itself said do not count: `Success. Updated the following files: M src/x.cs`
     after an edit of `src/x.cs` says no more than `File x written successfully.`
     """
-    words = _WORD.findall(_TAG.sub(" ", text[:2000]))
+    return _says_something(text[:2000], action[:4000])
+
+
+@lru_cache(maxsize=1024)  # three detectors ask about each step; keys are clipped, so the cache stays a few MB
+def _says_something(text: str, action: str) -> bool:
+    words = _WORD.findall(_TAG.sub(" ", text))
     if len(words) < _SAYS_SOMETHING or not action:
         return len(words) >= _SAYS_SOMETHING
-    said = set(_WORD.findall(action[:4000]))
+    said = set(_WORD.findall(action))
     return sum(1 for word in words if word not in said) >= _SAYS_SOMETHING
 
 

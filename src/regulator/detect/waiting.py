@@ -43,12 +43,12 @@ def waits(step: Step) -> bool:
     if is_waiting(step.action.tool, step.action.text):
         return True
     text = step.observation.text
-    return (
-        len(text) <= _STATUS_CHARS
-        and not step.observation.is_error
-        and _IN_TRANSITION.search(text) is not None
-        and error_signature(text) is None
-    )
+    return len(text) <= _STATUS_CHARS and not step.observation.is_error and _in_transition(text)
+
+
+@lru_cache(maxsize=2048)  # every detector asks about the same step: short texts only, so the cache stays small
+def _in_transition(status: str) -> bool:
+    return _IN_TRANSITION.search(status) is not None and error_signature(status) is None
 
 
 @lru_cache(maxsize=8192)
