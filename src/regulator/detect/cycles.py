@@ -100,7 +100,8 @@ class CycleDetector:
         span = matched + period + varied
         window = list(tokens)[-span:]
         need = self._need(period)
-        severity = min(0.95, 0.5 + 0.3 * (matched - need) / min(period, _RAMP))
+        named = 0.6 if period >= _LONG else 0.5  # five or more distinct steps coming round again: no chance
+        severity = min(0.95, named + 0.3 * (matched - need) / min(period, _RAMP))
         shown = " → ".join(quote(t.command, 50) for t in window[-period:])
         calls = [t.seq for t in window]
         variations = f", {varied} step{'s' if varied > 1 else ''} varied" if varied else ""
