@@ -48,9 +48,12 @@ class ScriptedSession:
     def dialect(self) -> Dialect:
         return "anthropic" if self.style == "anthropic" else "openai"
 
-    def _answer(self, command: str, call_id: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    def _answer(
+        self, command: str, call_id: str, tool: str = "bash", arguments: dict[str, Any] | None = None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
         """(the response body, the assistant message as the agent resends it)."""
         message: dict[str, Any]
+        fields = {"command": command} if arguments is None else arguments
         if self.style == "text":
             text = f"THOUGHT: trying this.\n\n```bash\n{command}\n```"
             message = {"role": "assistant", "content": text}
@@ -59,14 +62,14 @@ class ScriptedSession:
                 "usage": {"prompt_tokens": 100 * (self.seq + 1)},
             }, message
         if self.style == "openai":
-            arguments = orjson.dumps({"command": command}).decode()
-            call = {"id": call_id, "type": "function", "function": {"name": "bash", "arguments": arguments}}
+            encoded = orjson.dumps(fields).decode()
+            call = {"id": call_id, "type": "function", "function": {"name": tool, "arguments": encoded}}
             message = {"role": "assistant", "content": None, "tool_calls": [call]}
             return {
                 "choices": [{"message": message}],
                 "usage": {"prompt_tokens": 100 * (self.seq + 1)},
             }, message
-        block = {"type": "tool_use", "id": call_id, "name": "bash", "input": {"command": command}}
+        block = {"type": "tool_use", "id": call_id, "name": tool, "input": fields}
         body = {"content": [block], "usage": {"input_tokens": 100 * (self.seq + 1)}}
         return body, {"role": "assistant", "content": [block]}
 
@@ -78,11 +81,23 @@ class ScriptedSession:
         block = {"type": "tool_result", "tool_use_id": call_id, "content": result, "is_error": is_error}
         return {"role": "user", "content": [block]}
 
-    def call(self, command: str, result: str = "", is_error: bool = False) -> CallEvent:
-        """The event of the call whose answer runs `command`; `result` comes back in the next call."""
+    def call(
+        self,
+        command: str,
+        result: str = "",
+        is_error: bool = False,
+        tool: str = "bash",
+        arguments: dict[str, Any] | None = None,
+    ) -> CallEvent:
+        """The event of the call whose answer runs `command`; `result` comes back in the next call.
+
+        A tool caller's call is `tool` with `{"command": command}`, or with `arguments` when given (an
+        `Edit`'s `file_path`/`old_string`/`new_string`, a `description` beside the command); a text
+        agent's is always the command in a bash block.
+        """
         new_from = self._sent
         call_id = f"call_{next(_ids)}"
-        response, message = self._answer(command, call_id)
+        response, message = self._answer(command, call_id, tool, arguments)
         event = CallEvent(
             record=CallRecord(
                 call_id=f"{self.session}:{self.seq}",

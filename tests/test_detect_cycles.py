@@ -157,3 +157,56 @@ def test_a_cycle_of_eight_with_varied_and_inserted_steps_is_found_early_in_its_t
     assert first <= len(rounds[0]) + len(rounds[1]) + 4, (first, [len(r) for r in rounds])
     # A step slipped in makes a round 8 or 9 steps long; either period is that cycle.
     assert re.match(r"a cycle of [789] actions", found[first][0].evidence)
+
+
+SUM_FAILS = (
+    "exit code 1\nFAILED tests/test_order.py::test_total - AssertionError: assert 3 == 4\n1 failed, 9 passed in 0.52s"
+)
+ORDER = "def total(items):\n    return round(sum(i.price for i in items), 2)\n\ndef tax(x):\n    return x * RATE\n"
+EDIT_ROUNDING = ("sed -i 's/round(s, 2)/round(s, 3)/' src/order.py", "")
+RUN_TESTS = ("python -m pytest tests/test_order.py", SUM_FAILS)
+SIX_STEPS = [
+    ("cat src/order.py", ORDER),
+    EDIT_ROUNDING,
+    RUN_TESTS,
+    (
+        "git diff src/order.py",
+        "diff --git a/src/order.py b/src/order.py\n-    return round(s, 2)\n+    return round(s, 3)\n",
+    ),
+    ("git checkout -- src/order.py", ""),
+    ("grep -rn 'def total' src/", "src/order.py:1:def total(items):\nsrc/cart.py:12:def total(self):"),
+]
+
+
+def test_a_long_cycle_with_a_step_slipped_in_next_to_a_step_done_differently_is_still_named() -> None:
+    # The second round edits another way and checks `git status` right after: two mismatches in a row.
+    second = list(SIX_STEPS)
+    second[1] = ("python scripts/rewrite_total.py --mode decimal src/order.py", "")
+    second.insert(2, ("git status", "On branch main\nChanges not staged for commit:\n  modified: src/order.py\n"))
+    found = _findings([*SIX_STEPS, *second, ("ls", "src tests")], "text")
+    named = [f for fs in found for f in fs]
+    assert named and "a cycle of" in named[0].evidence and "steps varied" in named[0].evidence
+    assert "`python -m pytest tests/test_order.py`" in named[0].evidence
+
+
+def test_the_ways_git_discards_changes_are_one_step_of_a_cycle() -> None:
+    reverts = [
+        "git checkout -- src/order.py",
+        "git restore src/order.py",
+        "git stash && git stash drop",
+        "git reset --hard",
+    ]
+    script = [step for revert in reverts for step in (EDIT_ROUNDING, RUN_TESTS, (revert, ""))]
+    found = _findings([*script, ("ls", "src tests")], "text")
+    first = next(i for i, fs in enumerate(found) if fs)
+    assert first == 6  # two rounds of three are complete at the seventh call, however each reverted
+    assert "a cycle of 3 actions" in found[first][0].evidence
+
+
+def test_a_long_cycles_severity_climbs_point_three_per_four_matched_steps() -> None:
+    # Eight steps a round, nothing slipped in: named in its second round, then 0.3 per 4 more steps.
+    rounds = [[step for step in long_round(random.Random(0), 0) if step[0] != "git status --short"]] * 3
+    found = _findings([step for round_ in rounds for step in round_], "text")
+    first = next(i for i, fs in enumerate(found) if fs)
+    assert re.match(r"a cycle of [5-8] actions", found[first][0].evidence)
+    assert found[first + 4][0].severity == pytest.approx(found[first][0].severity + 0.3)

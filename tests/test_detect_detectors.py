@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from detect_support import ScriptedSession
 from regulator.detect.base import Finding
 from regulator.detect.burn import BurnRateDetector
@@ -122,3 +124,103 @@ def test_projected_overspend() -> None:
     findings = [f for _ in range(3) for f in detector.observe(session.call("ls", "x"))]
     assert len(findings) == 1
     assert "runs out in" in findings[0].evidence
+
+
+FAILING_TOTAL = (
+    "exit code 1\nFAILED tests/test_tax.py::test_total - AssertionError: assert 3 == 4\n1 failed, 9 passed in 0.52s"
+)
+
+
+def test_edits_and_acknowledgements_between_runs_failing_the_same_way_do_not_dilute_same_error() -> None:
+    # Edit, build, the same error, six times: the edits and the build's `ok` say nothing.
+    edits = ["sed -i 's/return x/return x + 1/' src/tax.py", "cat > src/tax.py <<'PY'\ndef total(x):\n    return x\nPY"]
+    tests = [
+        "python -m pytest tests/test_tax.py",
+        "pytest -x tests/test_tax.py",
+        "pytest -q tests/test_tax.py::test_total",
+    ]
+    script = []
+    for i in range(6):
+        script += [(edits[i % 2], ""), ("pip install -e . -q", "ok"), (tests[i % 3], FAILING_TOTAL)]
+    script.append((edits[0], ""))  # a result arrives with the next call
+    found = _run(ErrorSignatureDetector(), script, style="openai")
+    assert found[-1] and found[-1][0].severity >= 0.85
+    assert "6 of the last 6 informative tool results" in found[-1][0].evidence
+
+
+def test_an_edit_tools_answer_quoting_a_snippet_does_not_dilute_same_error() -> None:
+    # Claude Code's Edit answers with a snippet of the edited file: many words, still only an acknowledgement.
+    detector = ErrorSignatureDetector()
+    session = ScriptedSession(style="anthropic")
+    found: list[Finding] = []
+    for i in range(7):  # a result arrives with the next call: the sixth failure with the seventh edit
+        new = f"    return sum(item.price * item.qty for item in items) + {i}"
+        edit = {"file_path": "/app/src/tax.py", "old_string": "    return 0", "new_string": new}
+        snippet = (
+            "The file /app/src/tax.py has been updated. Here's the result of running `cat -n` on a snippet of the "
+            f"edited file:\n     9\tdef total(items: list[Item]) -> Decimal:\n    10\t{new}\n    11\t\n"
+            "    12\tdef rounding_mode_for(currency: str) -> str:\n    13\t    return ROUNDING[currency]"
+        )
+        found = detector.observe(session.call("", snippet, tool="Edit", arguments=edit))
+        if i < 6:
+            detector.observe(session.call("python -m pytest tests/test_tax.py", FAILING_TOTAL, tool="Bash"))
+    assert found and found[0].severity >= 0.85
+
+
+def test_bare_exit_statuses_are_not_the_same_error() -> None:
+    # `grep` finding nothing, `test -f` false, `diff` differing: exit code 1 with nothing said is no error.
+    commands = [
+        "grep -q TODO src/a.py",
+        "test -f build/out.o",
+        "diff -q a.txt b.txt",
+        "grep -rq 'def total' lib/",
+        "test -d .venv",
+        "cmp -s x.bin y.bin",
+    ]
+    script = [(command, "<returncode>1</returncode>\n<output></output>") for command in commands]
+    assert not any(_run(ErrorSignatureDetector(), script))
+
+
+# One failing test `{t}` of each runner, its source line `{n}` (an edit above it shifts it).
+RUNNER_FAILURES = {
+    "gradle": "> Task :app:test\n\nOrderServiceTest > {t}() FAILED\n    org.opentest4j.AssertionFailedError at "
+    "OrderServiceTest.kt:{n}\n\n3 tests completed, 1 failed\n\n> Task :app:test FAILED\n\nBUILD FAILED in 4s",
+    "rspec": "Failures:\n\n  1) Order {t}\n     Failure/Error: expect(total).to eq(4)\n\nFinished in 0.3 seconds\n"
+    "1 example, 1 failure\n\nFailed examples:\n\nrspec ./spec/order_spec.rb:{n} # Order {t}",
+    "phpunit": "PHPUnit 10.5.0\n\nThere was 1 failure:\n\n1) Tests\\OrderTest::{t}\nFailed asserting that 3 is "
+    "identical to 4.\n\n/app/tests/OrderTest.php:{n}\n\nFAILURES!\nTests: 5, Assertions: 5, Failures: 1.",
+    "exunit": "\n  1) test {t} (Shop.OrderTest)\n     test/order_test.exs:{n}\n     Assertion with == failed\n\n"
+    "Finished in 0.05 seconds\n5 tests, 1 failure",
+    "dotnet": "  Failed Shop.Tests.OrderTests.{t} [12 ms]\n  Error Message:\n   Assert.Equal() Failure\n"
+    "  Stack Trace:\n"
+    "     at OrderTests.cs:line {n}\n\nFailed!  - Failed:     1, Passed:     4, Skipped:     0, Total:     5",
+    "ctest": "    Start 3: {t}\n3/5 Test #3: {t} ..........***Failed    0.01 sec\n/app/test/order.cpp:{n}: FAILED\n\n"
+    "80% tests passed, 1 tests failed out of 5\n\nThe following tests FAILED:\n\t  3 - {t} (Failed)\n"
+    "Errors while running CTest",
+    "xctest": "Test Case '-[ShopTests.OrderTests {t}]' started.\n/app/Tests/OrderTests.swift:{n}: error: "
+    "-[ShopTests.OrderTests {t}] : XCTAssertEqual failed\nTest Case '-[ShopTests.OrderTests {t}]' failed "
+    "(0.002 seconds).\nExecuted 5 tests, with 1 failure (0 unexpected) in 0.01 seconds",
+    "vitest": " FAIL  src/order.test.ts > order > {t}\nAssertionError: expected 3 to be 4\n"
+    " ❯ src/order.test.ts:{n}:17\n\n"
+    " Test Files  1 failed (1)\n      Tests  1 failed | 4 passed (5)",
+}
+
+
+@pytest.mark.parametrize("runner", sorted(RUNNER_FAILURES))
+def test_error_signature_names_the_failing_test_of_each_runner_whatever_its_line(runner: str) -> None:
+    output = "exit code 1\n" + RUNNER_FAILURES[runner]
+    total = error_signature(output.format(t="testTotal", n=27))
+    assert total is not None and "testTotal" in total
+    assert error_signature(output.format(t="testRounding", n=27)) != total  # another test failing is news
+    assert error_signature(output.format(t="testTotal", n=29)) == total  # an edit above it moved it
+
+
+def test_source_line_numbers_are_left_out_and_a_gradle_task_is_no_test_name() -> None:
+    failure = "exit code 1\nOrderServiceTest > total() FAILED\n    AssertionFailedError at OrderServiceTest.kt:{n}\n"
+    failure += "BUILD FAILED"
+    assert error_signature(failure.format(n=27)) == error_signature(failure.format(n=29))
+    assert error_signature(
+        "exit code 1\nNoMethodError: undefined method `total' for nil\n  app/order.rb:12:in `sum'"
+    ) == (error_signature("exit code 1\nNoMethodError: undefined method `total' for nil\n  app/order.rb:14:in `sum'"))
+    task = "exit code 1\n> Task :app:test FAILED\n\nFAILURE: Build failed with an exception.\n\nBUILD FAILED"
+    assert "Task" not in (error_signature(task) or "") and ":app:test" not in (error_signature(task) or "")

@@ -114,3 +114,46 @@ def test_checks_while_waiting_do_not_count_as_attempts() -> None:
     refused = "exit code 7\ncurl: (7) Failed to connect to localhost port 3000 after 0 ms: Couldn't connect to server"
     polls = [(f"sleep {5 * i}; curl -s localhost:3000/health", refused) for i in range(1, 8)]
     assert _attempts(detector, session, polls) == []
+
+
+def test_one_command_retried_with_a_new_description_and_timeout_each_time_is_one_attempt() -> None:
+    # Claude Code's Bash tool carries a per-call `description` and `timeout`: the command is the same.
+    missing = "npm ERR! 404 Not Found - GET https://registry.npmjs.org/@corp%2ftelemetry - Not found"
+    descriptions = ["Install dependencies", "Retry the install", "Install again with a longer timeout"]
+    detector = EnvironmentDetector()
+    session = ScriptedSession(style="anthropic")
+    found = []
+    for i, description in enumerate([*descriptions, "Check the lock file"]):
+        fields = {"command": "npm ci", "description": description, "timeout": 60_000 * (i + 1)}
+        found += detector.observe(session.call("npm ci", missing, is_error=True, tool="Bash", arguments=fields))
+    assert found == []  # one command failing again and again is the repetition detector's
+    # Three different commands failing on that cause are an environment finding.
+    session = ScriptedSession(style="anthropic")
+    detector = EnvironmentDetector()
+    found = []
+    for i, command in enumerate(["npm ci", "npm install", "yarn install", "npm test"]):
+        fields = {"command": command, "description": descriptions[i % 3]}
+        found += detector.observe(session.call(command, missing, is_error=True, tool="Bash", arguments=fields))
+    assert found and "3 different commands" in found[-1].evidence
+
+
+def test_config_edits_and_uninformative_results_between_attempts_stay_out_of_the_window() -> None:
+    # Three attempts on one cause, four steps apart: with the edits counted, the first has left
+    # the ten-result window by the third.
+    refused = (
+        "exit code 1\npsycopg.OperationalError: "
+        'connection to server at "db" (10.0.0.5), port 5432 failed: Connection refused'
+    )
+    between = [
+        ("cat > config.yml <<'EOF'\ndatabase:\n  host: db\n  port: 5432\nEOF", ""),
+        ("sed -i 's/db:5432/localhost:5432/' .env", ""),
+        ("export DATABASE_URL=postgres://localhost:5432/app", ""),
+        ("sed -i 's/localhost/127.0.0.1/' config.yml", "(exit 0)"),
+    ]
+    script = [("python manage.py migrate", refused), *between, ("pytest -q tests/test_db.py", refused), *between]
+    script += [("python -c 'import app.db; app.db.connect()'", refused), ("ls", "")]
+    detector = EnvironmentDetector()
+    session = ScriptedSession(style="openai")
+    found = [f for command, output in script for f in detector.observe(session.call(command, output))]
+    assert found, "three attempts failing on one cause, with only edits between, are a finding"
+    assert "3 of the last 3 results" in found[-1].evidence

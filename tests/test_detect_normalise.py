@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from regulator.detect.normalise import command_key, normalise
 from regulator.detect.steps import action_key, action_operands, observation_digest
 
@@ -43,3 +45,60 @@ def test_operands_name_the_parts_of_paths_not_numbers_or_flags() -> None:
     assert action_operands("bash", "cat /var/log/api/app.log") >= {"api", "app", "log"}
     assert action_operands("bash", "docker logs --tail 2000 api") == {"logs", "api"}
     assert action_operands("bash", "sed -n '10,40p' ./pkg/mod.py") == {"pkg", "mod", "py"}
+
+
+def test_an_acknowledgement_that_repeats_the_actions_words_says_nothing() -> None:
+    from regulator.detect.steps import says_something
+
+    patch = "*** Begin Patch\n*** Update File: src/Services/OrderService.cs\n@@\n"
+    patch += "-    return total;\n+    return total + tax;\n*** End Patch"
+    answer = "Success. Updated the following files:\nM src/Services/OrderService.cs"
+    assert says_something(answer)  # eight words and more, alone
+    assert not says_something(answer, patch)  # all but `Success Updated the following files M` named by the patch
+    assert says_something("error CS0103: The name 'tax' does not exist in the current context", patch)
+
+
+@pytest.mark.parametrize(
+    ("tool", "text", "edits"),
+    [
+        ("Edit", '{"file_path": "a.py", "old_string": "x", "new_string": "y"}', True),
+        ("Write", '{"file_path": "a.py", "content": "x = 1"}', True),
+        ("MultiEdit", '{"file_path": "a.py", "edits": []}', True),
+        ("apply_patch", "*** Begin Patch\n*** Update File: a.py\n*** End Patch", True),
+        ("str_replace_editor", '{"command": "str_replace", "path": "/a.py", "old_str": "x", "new_str": "y"}', True),
+        ("str_replace_editor", '{"command": "create", "path": "/b.py", "file_text": "x"}', True),
+        ("str_replace_editor", '{"command": "insert", "path": "/a.py", "insert_line": 3, "new_str": "y"}', True),
+        ("str_replace_editor", '{"command": "view", "path": "/a.py"}', False),
+        ("bash", "sed -i 's/a/b/' src/a.py", True),
+        ("bash", "perl -pi -e 's/a/b/' src/a.py", True),
+        ("bash", "cat > config.yml <<'EOF'\nport: 1\nEOF", True),
+        ("bash", "echo 'x = 1' | tee src/settings.py", True),
+        ("bash", "git apply fix.patch", True),
+        ("bash", "pytest -q 2>&1", False),
+        ("bash", "make build > /dev/null", False),
+        ("TodoWrite", '{"todos": [{"content": "write the tests", "status": "pending"}]}', False),
+        ("Read", '{"file_path": "a.py"}', False),
+        ("Grep", '{"pattern": "def write", "path": "src"}', False),
+    ],
+)
+def test_edit_tools_and_shell_writes_are_edits_and_reads_are_not(tool: str, text: str, edits: bool) -> None:
+    from regulator.detect.steps import is_edit
+
+    assert is_edit(tool, text) is edits
+
+
+def test_seven_digit_git_ids_are_volatile() -> None:
+    assert normalise("HEAD is now at 3f2a91c Fix the total") == normalise("HEAD is now at e07b4d2 Fix the total")
+    assert normalise("HEAD is now at 3f2a91c Fix the total") != normalise("HEAD is now at 3f2a91c Fix the taxes")
+
+
+def test_any_source_files_line_numbers_are_left_out_but_an_address_keeps_its_port() -> None:
+    from regulator.detect.normalise import without_line_numbers
+
+    assert without_line_numbers("app/models/order.rb:12:in `total'") == without_line_numbers(
+        "app/models/order.rb:14:in `total'"
+    )
+    assert without_line_numbers("at FooTest.kt:27") == without_line_numbers("at FooTest.kt:29")
+    assert without_line_numbers("connect to 127.0.0.1:5432 failed") != without_line_numbers(
+        "connect to 127.0.0.1:5433 failed"
+    )

@@ -83,3 +83,41 @@ def test_reading_new_files_that_look_alike_is_not_a_re_request() -> None:
     assert not any("re-requested" in f.evidence for fs in found for f in fs)
     first = next(i for i, fs in enumerate(found) if fs)
     assert first == 7 and found[first][0].severity == 0.5  # the slow ramp: a run of six, results a call late
+
+
+RUFF_CLEAN = "All checks passed!\nFound 0 errors in 10 files checked, 0 warnings, 0 fixable with the `--fix` option."
+RUFF_FAILING = "src/pkg/a.py:1:1: F401 `os` imported but unused\nFound 1 error.\n[*] 1 fixable with the `--fix` option."
+
+
+def _refactor(check_output: str) -> list[tuple[str, str]]:
+    """A rename across ten files, the same lint after each edit."""
+    script = [("grep -rln 'limit=None' pkg", "\n".join(f"pkg/mod_{i}.py" for i in range(10)))]
+    for i in range(10):
+        script += [(f"sed -i 's/limit=None/max_rows=None/' pkg/mod_{i}.py", ""), ("ruff check .", check_output)]
+    return [*script, ("git status --short", " M pkg/mod_0.py")]
+
+
+def test_the_same_clean_check_after_each_new_edit_of_a_refactor_is_no_lack_of_progress() -> None:
+    assert not any(_run(_refactor(RUFF_CLEAN)))
+    # The same check failing the same way after every edit: the edits change nothing it sees.
+    assert any(_run(_refactor("exit code 1\n" + RUFF_FAILING)))
+
+
+def test_an_edit_tools_answer_is_an_acknowledgement_not_a_result_that_repeats_what_was_read() -> None:
+    # Claude Code answers each Edit with a numbered snippet around the change: all lines but one known.
+    lines = _module(random.Random(5), functions=12).splitlines()
+    detector = NoProgressDetector()
+    session = ScriptedSession(style="anthropic")
+    found = [
+        detector.observe(session.call("", "\n".join(lines), tool="Read", arguments={"file_path": "pkg/orders.py"}))
+    ]
+    for k in range(1, 30, 3):
+        old, new = lines[k], lines[k].replace("return", "return tuple(") + ")"
+        lines[k] = new
+        snippet = "\n".join(f"{n + 1:6}\t{line}" for n, line in enumerate(lines) if abs(n - k) <= 7)
+        answer = "The file pkg/orders.py has been updated. Here's the result of running `cat -n` on a snippet "
+        answer += f"of the edited file:\n{snippet}"
+        fields = {"file_path": "pkg/orders.py", "old_string": old, "new_string": new}
+        found.append(detector.observe(session.call("", answer, tool="Edit", arguments=fields)))
+    found.append(detector.observe(session.call("git status --short", " M pkg/orders.py", tool="Bash")))
+    assert not any(found)

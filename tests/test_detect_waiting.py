@@ -53,3 +53,42 @@ def test_a_build_polled_for_a_long_time_is_slowed_down_never_stopped() -> None:
         assert not supervisor.verdict(session.agent, session.session).refused
         actions += [incident.action for incident in supervisor.observe(event)]
     assert actions == ["throttle"]
+
+
+def test_a_status_check_answering_a_state_in_transition_is_waiting_not_repetition() -> None:
+    from regulator.detect.repetition import RepetitionDetector
+
+    repetition, waiting = RepetitionDetector(), WaitingDetector(max_calls=5, max_usd=100.0)
+    session = ScriptedSession(style="openai")
+    status = "NAME       IMAGE         STATUS\napp-db-1   postgres:16   Up 3 seconds (health: starting)"
+    found = []
+    for _ in range(20):
+        event = session.call("docker compose ps", status)
+        assert repetition.observe(event) == []
+        found += waiting.observe(event)
+    assert found and "checks in a row" in found[0].evidence  # bounded by the waiting budget instead
+
+
+def test_a_failing_result_that_says_pending_is_not_waiting() -> None:
+    waiting = WaitingDetector(max_calls=3, max_usd=100.0)
+    session = ScriptedSession(style="anthropic")
+    failed = "Error from server (NotFound): deployments.apps api not found; 2 pods pending"
+    found = [waiting.observe(session.call("kubectl get deploy api", failed, is_error=True)) for _ in range(8)]
+    assert not any(found)
+    # The same check answering `Pending` without failing is a stretch of waiting past its budget.
+    pending = "NAME                   READY   STATUS    RESTARTS   AGE\n"
+    pending += "api-7d9c8b6f4-x2x9q   0/1     Pending   0          40s"
+    found = [waiting.observe(session.call("kubectl get pods -l app=api", pending)) for _ in range(8)]
+    assert any(found)
+
+
+def test_the_waiting_budget_is_forty_checks_by_default() -> None:
+    from regulator.detect.config import WaitingConfig
+
+    assert WaitingConfig().max_calls == 40
+    detector = WaitingDetector(max_usd=100.0)
+    session = ScriptedSession(style="openai", cost_usd=0.01)
+    found = [
+        detector.observe(session.call("sleep 30; gh run list --limit 1", "in_progress\tci\tmain")) for _ in range(42)
+    ]
+    assert not any(found[:40]) and found[40]

@@ -83,3 +83,21 @@ def test_an_agent_that_retries_four_times_and_recovers_is_nudged_not_paused() ->
 def test_an_agent_that_goes_on_after_the_nudge_is_paused() -> None:
     actions, stopped, _ = _run(9)
     assert stopped and actions[:1] == ["nudge"] and "pause" in actions
+
+
+def _decide(ladder: Ladder, severities: list[float]) -> list[list[str]]:
+    return [
+        [d.action for d in ladder.decide("a", "s", [_finding(seq, s)] if s else [])] for seq, s in enumerate(severities)
+    ]
+
+
+def test_a_nudged_behaviour_coming_back_twice_at_nudge_strength_pauses_though_below_the_pause_step() -> None:
+    ladder = Ladder(PolicyConfig())
+    # Nudged at call 0; it settles two calls later; it comes back at 0.65 on calls 3 and 4.
+    assert _decide(ladder, [0.65, 0.0, 0.0, 0.65]) == [["nudge"], [], [], []]  # once is not yet persistence
+    decisions = ladder.decide("a", "s", [_finding(4, 0.65)])
+    assert [d.action for d in decisions] == ["pause"]
+    assert "nudged after call 0 (repetition); the same came back after it (calls 3–4)" in decisions[0].finding.evidence
+    # What comes back weaker than the nudge needed (0.6) is no reason to pause.
+    actions = _decide(Ladder(PolicyConfig()), [0.65, 0.0, 0.0, 0.5, 0.55, 0.5, 0.55, 0.5])
+    assert actions[0] == ["nudge"] and not any(actions[1:])
