@@ -26,6 +26,7 @@ from regulator.events import CallEvent
 
 _LONG = 5  # a period from which a cycle may be named before its second round is complete
 _TOLERANT = 4  # a period from which a step may vary between rounds (shorter cycles have too few steps to tell)
+_DRIFT = 1  # how far the lag may move from the period: more, and a shorter period passes for the true one
 _RAMP = 4  # matched steps past naming that add 0.3 to a cycle's severity, however long its period
 _SLACK = 2  # mismatches a cycle may have beyond one in three of its compared steps
 # Overlap two actions need: when their result is empty (an edit: the action is all the evidence),
@@ -139,7 +140,7 @@ def _aligned(tokens: deque[_Token] | list[_Token], period: int, tolerant: bool =
     (one in three compared steps, and never three in a row): a step or two added in either round
     (the lag shifts), or a step done differently (one of two fixes tried in turn, another way to
     revert). After a mismatch the walk resumes at the nearest pair of steps that match again, as
-    long as the lag stays within two of the period. A cycle of 8 with a `git status` slipped in,
+    long as the lag stays within one of the period. A cycle of 8 with a `git status` slipped in,
     with its edit alternating between two variants, or reverted once by `git stash` instead of
     `git checkout`, is still that cycle.
     """
@@ -157,7 +158,7 @@ def _aligned(tokens: deque[_Token] | list[_Token], period: int, tolerant: bool =
             break
         for newer, older in _RESYNC:
             a, b = i - newer, j - older
-            if b >= 0 and abs((a - b) - period) <= 2 and tokens[a].same(tokens[b]):
+            if b >= 0 and abs((a - b) - period) <= _DRIFT and tokens[a].same(tokens[b]):
                 break
         else:
             newer, older = 1, 1  # the same step, done differently this time
