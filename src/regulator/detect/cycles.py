@@ -146,7 +146,7 @@ def _aligned(tokens: deque[_Token] | list[_Token], period: int, tolerant: bool =
     """
     i = len(tokens) - 1
     j = i - period
-    matched = varied = 0
+    matched = varied = novel = 0
     missed = 0
     while j >= 0:
         if tokens[i].same(tokens[j]):
@@ -156,6 +156,10 @@ def _aligned(tokens: deque[_Token] | list[_Token], period: int, tolerant: bool =
             continue
         if not tolerant or missed >= 2 or (varied + 1) * 3 > matched + varied + 1 + _SLACK:
             break
+        if not any(tokens[i].same(tokens[k]) for k in range(i)):
+            novel += 1
+            if novel > 1:
+                break  # steps never done before keep coming (a new edit each round): progress, not a cycle
         for newer, older in _RESYNC:
             a, b = i - newer, j - older
             if b >= 0 and abs((a - b) - period) <= _DRIFT and tokens[a].same(tokens[b]):

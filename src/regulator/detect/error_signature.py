@@ -46,12 +46,23 @@ _FAILED_TESTS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     ),  # ctest
     (re.compile(r"^Test Case '-?\[?([^'\]]+)\]?' failed", re.M), ("Test Case '",)),  # XCTest
     (re.compile(r"^\s*FAIL\s+(\S+ > .+)$", re.M), ("FAIL",)),  # vitest
+    (re.compile(r"Failure in test (\S+)", re.M), ("Failure in test",)),  # dbt
+    (re.compile(r"^(?:\[info\] )?- (.+?) \*\*\* FAILED \*\*\*", re.M), ("*** FAILED",)),  # ScalaTest
+    (re.compile(r"^\s+(\S.*?):\s+FAIL\b", re.M), (": FAIL",)),  # tasty (Haskell)
+    (re.compile(r"^not ok \d+ (.+)$", re.M), ("not ok ",)),  # TAP: bats, prove
+    (re.compile(r"^\s*✘\s+\d+ (.+?)(?: \([\d.]+m?s\))?$", re.M), ("✘",)),  # playwright
+    (re.compile(r"^✘ Test (.+?) (?:failed|recorded an issue)", re.M), ("✘ Test",)),  # swift-testing
+    (re.compile(r'run "(.+?)"\.\.\. fail', re.M), ("... fail",)),  # terraform test
 ]
 # Compiler diagnostics: the code and message of the first error (its position shifts with edits).
 _COMPILER = re.compile(
     r"^(?:\S+:\d+:\d+ - )?error(?:\[(E\d{4})\]| (TS\d+)):? (.+)$"  # rustc, tsc
     r"|^\S+\.go:\d+:\d+: (.+)$"  # go
-    r"|^\[ERROR\] \S+\.java:\[\d+,\d+\] (.+)$",  # javac through maven
+    r"|^\[ERROR\] \S+\.java:\[\d+,\d+\] (.+)$"  # javac through maven
+    r"|^\S+:\d+:\d+: error: \[GHC-\d+\][ \t]*\n\s*(?:• )?(.+)$"  # ghc (its message is on the next line)
+    r"|^\S+:\d+:\d+: (?:fatal )?error: (.+)$"  # gcc, clang, swiftc
+    r"|^\[error\] \S+:\d+:\d+: (.+)$"  # scalac through sbt
+    r"|^e: \S+:\d+:\d+ (.+)$",  # kotlinc
     re.M,
 )
 _SUMMARY = re.compile(r"^.*\b(?:\d+ (?:failed|passed|errors?)|FAILED \((?:failures|errors)=|tests finished:).*$", re.M)
@@ -59,6 +70,8 @@ _SUMMARY = re.compile(r"^.*\b(?:\d+ (?:failed|passed|errors?)|FAILED \((?:failur
 # the tests (`-k`, `-x`) changes them while the same tests fail the same way.
 _PASSING = re.compile(r",? ?\b\d+ (?:passed|skipped|deselected|xfailed|xpassed|warnings?)\b|,? in <num>\w*")
 _WORDS_IN_MESSAGE = 160
+# A whole duration on a failure's last line (`Total time: 21 s`, `BUILD FAILED in 3s`) changes every run.
+_DURATION = re.compile(r"\b\d+ ?(?:ms|s|secs?|seconds?|mins?|minutes?)\b")
 _TAG = re.compile(r"</?\w+>")
 
 
@@ -93,7 +106,7 @@ def _signature(body: str) -> str | None:
         return normalise(f"{kind}: {message}" if message else kind)[:_WORDS_IN_MESSAGE]
     if exit_code not in (None, "0"):
         lines = [line for line in _TAG.sub("", body).splitlines() if line.strip(" `\t") and not _EXIT.search(line)]
-        last = normalise(lines[-1])[:_WORDS_IN_MESSAGE] if lines else ""
+        last = _DURATION.sub("<num>", normalise(lines[-1]))[:_WORDS_IN_MESSAGE] if lines else ""
         return f"exit code {exit_code}" + (f": {last}" if last else "")
     return None
 

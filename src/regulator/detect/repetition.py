@@ -45,7 +45,7 @@ class RepetitionDetector:
             failed = step.observation.is_error or error_signature(step.observation.text) is not None
             if not failed and _new_work_between(recent, calls):
                 continue
-            severity = min(0.95, 0.35 + 0.2 * (len(calls) - 2))
+            severity = min(0.95, 0.25 + 0.1 * len(calls))
             evidence = (
                 f"ran {quote(step.command)} {len(calls)} times in the last {len(recent)} actions "
                 f"with the same result ({call_span(calls)})"
