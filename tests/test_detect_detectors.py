@@ -163,8 +163,21 @@ def test_an_edit_tools_answer_quoting_a_snippet_does_not_dilute_same_error() -> 
         )
         found = detector.observe(session.call("", snippet, tool="Edit", arguments=edit))
         if i < 6:
-            detector.observe(session.call("python -m pytest tests/test_tax.py", FAILING_TOTAL, tool="Bash"))
+            # A debug print shows the edit took: the output differs, the failure does not (the very same
+            # output each time would be the repetition detector's).
+            failing = f"total() = {i}\n{FAILING_TOTAL}"
+            detector.observe(session.call("python -m pytest tests/test_tax.py", failing, tool="Bash"))
     assert found and found[0].severity >= 0.85
+
+
+def test_one_command_printing_the_very_same_failure_each_time_is_left_to_repetition() -> None:
+    detector = ErrorSignatureDetector()
+    session = ScriptedSession(style="anthropic")
+    found: list[Finding] = []
+    for i in range(7):
+        detector.observe(session.call(f"sed -i 's/+ {i - 1}/+ {i}/' src/tax.py", "", tool="Bash"))
+        found += detector.observe(session.call("python -m pytest tests/test_tax.py", FAILING_TOTAL, tool="Bash"))
+    assert found == []
 
 
 def test_bare_exit_statuses_are_not_the_same_error() -> None:

@@ -18,7 +18,7 @@ from regulator.app import GatewayServer
 from regulator.detect.base import Finding
 from regulator.detect.config import JudgeConfig
 from regulator.detect.judge import Judge, condense, parse_answer
-from regulator.detect.registry import build_detectors
+from regulator.detect.repetition import RepetitionDetector
 from regulator.events import CallEvent, Incident
 from regulator.mock.server import MockServer
 from regulator.policy.config import PersistenceConfig, PolicyConfig
@@ -43,20 +43,29 @@ def judge_gateway(
     yield gw, config
 
 
-# These tests are about the judge's borderline steps, reached on the old straight climb; the nudge
-# first ladder (tests/test_policy_persistence.py) would hold them for a nudge instead.
-STRAIGHT = PolicyConfig(persistence=PersistenceConfig(enabled=False))
+# These tests are about the judge's borderline steps, reached on a straight climb without the
+# advisory steps: the nudge-first ladder (tests/test_policy_persistence.py) would hold them for a
+# nudge instead, and warn and nudge are never judged.
+STRAIGHT = PolicyConfig(
+    persistence=PersistenceConfig(enabled=False),
+    ladder=[step for step in PolicyConfig().ladder if step.action not in ("warn", "nudge")],
+)
 
 
 def _supervisor(config: JudgeConfig) -> tuple[Supervisor, MemoryStandingStore]:
+    # Repetition alone: its ramp (0.1 a run) sets the steps these tests walk through, no other
+    # detector adding its agreement.
     store = MemoryStandingStore()
-    return Supervisor(build_detectors(), STRAIGHT, standing=StandingBook(store), judge=Judge(config)), store
+    return Supervisor([RepetitionDetector()], STRAIGHT, standing=StandingBook(store), judge=Judge(config)), store
 
 
 def _loop_until_held(supervisor: Supervisor, session: ScriptedSession) -> list[Incident]:
-    """Repeat one command until the policy reaches a borderline step (the 4th repeat: downgrade at 0.75)."""
+    """Repeat one command until the policy reaches a borderline step.
+
+    The 6th call brings the 5th run's result: repetition at 0.75, a downgrade.
+    """
     incidents: list[Incident] = []
-    for _ in range(5):
+    for _ in range(6):
         incidents += supervisor.observe(session.call("ls src", LISTING))
     return incidents
 
@@ -157,10 +166,11 @@ def test_overwhelming_findings_are_not_judged_and_supersede_a_held_one(
     _, config = judge_gateway
     late = {"x-mock-latency-ms": "500"}
     mock_upstream.app.script({"content": '{"progress": true, "reason": "late"}'}, contains=ASKED, headers=late)
-    supervisor, store = _supervisor(config)
+    store = MemoryStandingStore()
+    supervisor = Supervisor([_Fixed([0.76, 0.95])], STRAIGHT, standing=StandingBook(store), judge=Judge(config))
     session = ScriptedSession(session="s-fast", style="openai")
-    incidents = _loop_until_held(supervisor, session)
-    incidents += supervisor.observe(session.call("ls src", LISTING))  # 5th repeat: 0.95, overwhelming
+    incidents = supervisor.observe(session.call("ls src", LISTING))  # a downgrade at 0.76: borderline, held
+    incidents += supervisor.observe(session.call("ls src", LISTING))  # 0.95: overwhelming
     assert [i.action for i in incidents] == ["pause"]
     time.sleep(1.0)  # the judge's late answer about the superseded step changes nothing
     assert [i.action for i in store.incidents] == ["pause"]
@@ -219,7 +229,7 @@ def test_a_busy_judge_has_no_opinion_at_once(
     mock_upstream.app.script({"content": '{"progress": true, "reason": "slow"}'}, contains=ASKED, headers=slow)
     store = MemoryStandingStore()
     supervisor = Supervisor(
-        build_detectors(),
+        [RepetitionDetector()],
         STRAIGHT,
         standing=StandingBook(store),
         judge=Judge(config.model_copy(update={"max_waiting": 1})),

@@ -61,7 +61,8 @@ _COMPILER = re.compile(
     r"|^\[ERROR\] \S+\.java:\[\d+,\d+\] (.+)$"  # javac through maven
     r"|^\S+:\d+:\d+: error: \[GHC-\d+\][ \t]*\n\s*(?:• )?(.+)$"  # ghc (its message is on the next line)
     r"|^\S+:\d+:\d+: (?:fatal )?error: (.+)$"  # gcc, clang, swiftc
-    r"|^\[error\] \S+:\d+:\d+: (.+)$"  # scalac through sbt
+    r"|^\[error\] \S+:\d+:\d+: (.+)$"  # scalac 2 through sbt
+    r"|^\[error\] -- \[E\d+\] [\w ]+: \S+[ \t]*\n\[error\]\s+\|\s*(.+)$"  # scalac 3 (the message is on the next line)
     r"|^e: \S+:\d+:\d+ (.+)$",  # kotlinc
     re.M,
 )

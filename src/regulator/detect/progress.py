@@ -134,7 +134,8 @@ class NoProgressDetector:
                 state.run.clear()
                 state.acted = False
                 continue
-            if changed and not (step.observation.is_error or error_signature(step.observation.text)):
+            failed = step.observation.is_error or error_signature(step.observation.text) is not None
+            if changed and not failed:
                 continue  # the same clean check after a new edit: the edit was the news, the check confirms it
             if not state.run:
                 state.tokens_at_start = prompt_tokens

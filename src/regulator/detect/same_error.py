@@ -31,7 +31,8 @@ class ErrorSignatureDetector:
         self.window = window
         self.min_count = min_count
         self._steps = StepTracker()
-        self._recent: dict[str, deque[tuple[int, str | None, str]]] = {}
+        # (call, signature, action key, digest of the result) of the latest informative results
+        self._recent: dict[str, deque[tuple[int, str | None, str, str]]] = {}
         self._runs: dict[str, int] = {}  # failing results in a row that brought no new error
 
     def observe(self, event: CallEvent) -> list[Finding]:
@@ -55,24 +56,27 @@ class ErrorSignatureDetector:
                 # (edit, build, the same error, another edit … is one error coming back every time).
                 # Real runs do that a few times before a fix lands, so the edits add no weight.
                 continue
-            seen = signature is not None and any(sig == signature for _, sig, _ in recent)
+            seen = signature is not None and any(sig == signature for _, sig, _, _ in recent)
             run = run + 1 if seen else 0
-            recent.append((step.seq + 1, signature, step.action_key))
+            recent.append((step.seq + 1, signature, step.action_key, step.observation_key))
             informative = True
         self._runs[session] = run
         if not informative or recent[-1][1] is None:
             return []
-        counts = Counter(sig for _, sig, _ in recent if sig is not None)
+        counts = Counter(sig for _, sig, _, _ in recent if sig is not None)
         signature, count = counts.most_common(1)[0]
         repeats = count - 1 if count >= self.min_count and signature == recent[-1][1] else 0
         if run < self.min_count - 1 and not repeats:
             return []
         severity = min(0.95, 0.1 + 0.15 * max(repeats, run))
         if repeats >= run:
-            calls = [seq for seq, sig, _ in recent if sig == signature]
-            attempts = len({key for _, sig, key in recent if sig == signature})
-            if attempts == 1 and count < self.window // 2 + 1:
-                return []  # one command failing the same way a few times is the repetition detector's
+            calls = [seq for seq, sig, _, _ in recent if sig == signature]
+            attempts = len({key for _, sig, key, _ in recent if sig == signature})
+            outputs = len({digest for _, sig, _, digest in recent if sig == signature})
+            if attempts == 1 and (outputs == 1 or count < self.window // 2 + 1):
+                # One command failing the same way a few times, or printing the very same thing each
+                # time, is the repetition detector's: counted twice, one burst looks like two agreeing.
+                return []
             varied = f" after {attempts} different actions" if attempts > 1 else " from the same action"
             evidence = (
                 f"same error {quote(signature)} in {count} of the last {len(recent)} informative tool results"
@@ -81,8 +85,8 @@ class ErrorSignatureDetector:
         else:
             # Several errors taking turns (one root cause behind different commands): none is new.
             tail = list(recent)[-min(run + 1, len(recent)) :]
-            calls = [seq for seq, _, _ in tail]
-            errors = ", ".join(quote(sig, 60) for sig in dict.fromkeys(sig for _, sig, _ in tail if sig))
+            calls = [seq for seq, _, _, _ in tail]
+            errors = ", ".join(quote(sig, 60) for sig in dict.fromkeys(sig for _, sig, _, _ in tail if sig))
             evidence = f"{run} failing tool results in a row, none with a new error: only {errors} ({call_span(calls)})"
         key = "error:" + signature if repeats >= run else "errors in turn"
         return [Finding(self.name, session, event.record.agent, event.seq, severity, evidence, calls, key=key)]

@@ -115,19 +115,55 @@ def action_words(tool: str, text: str) -> frozenset[str]:
     return frozenset(word for arg in _arguments(text) for segment in arg for word in segment) | {tool}
 
 
+# Fields of a tool call that hold a command line: their first word is a program, not an operand.
+_COMMAND_FIELDS = frozenset({"command", "cmd", "command_line", "input", "script", "code"})
+
+
 @lru_cache(maxsize=8192)
 def action_operands(tool: str, text: str) -> frozenset[str]:
     """What the action is about: the names in the operands of each command (not programs, flags or numbers).
 
     Paths are split into their parts, so `/var/log/api/app.log`, `deploy/api` and `api` all name `api`.
+    A tool call's other fields (`{"path": "src/app.py"}` of a Read or a `view`) are operands whole.
     """
     operands: set[str] = set()
-    for arg in _arguments(text):
-        for segment in arg:
+
+    def add(word: str, whole: bool = False) -> None:
+        if whole:
+            operands.add(normalise(word).removeprefix("./").rstrip("/"))
+        elif not word.startswith("-") and _NAME.fullmatch(word):
+            operands.update(part for part in _PARTS.split(word) if part and not part.isdigit())
+
+    fields = _fields(text)
+    if fields is None:
+        for arg in _arguments(text):
+            for segment in arg:
+                for word in segment[1:]:
+                    add(word)
+        return frozenset(operands)
+    for name, value in fields.items():
+        if name in _INCIDENTAL:
+            continue
+        command = value if isinstance(value, str) else _argv(value) if isinstance(value, list) else None
+        if command is None:
+            continue
+        if name not in _COMMAND_FIELDS:
+            add(command, whole=True)  # a path names one file: `docs/README.md` is not `README.md` elsewhere
+            continue
+        for segment in command_tokens(command):
             for word in segment[1:]:
-                if not word.startswith("-") and _NAME.fullmatch(word):
-                    operands.update(part for part in _PARTS.split(word) if part and not part.isdigit())
+                add(word)
     return frozenset(operands)
+
+
+def _fields(text: str) -> dict[str, Any] | None:
+    if not text.startswith("{"):
+        return None
+    try:
+        fields = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return None
+    return fields if isinstance(fields, dict) else None
 
 
 def overlap(a: frozenset[str], b: frozenset[str]) -> float:
