@@ -107,7 +107,8 @@ def test_judge_answering_progress_dismisses_a_borderline_finding(
     mock_upstream.app.script(
         {"content": '{"progress": true, "reason": "each listing informs a new edit"}'}, contains=ASKED
     )
-    supervisor, store = _supervisor(config)
+    # One question per session: the next call's sixth run is borderline too and would ask again.
+    supervisor, store = _supervisor(config.model_copy(update={"max_per_session": 1}))
     session = ScriptedSession(session="s-progress", style="openai")
     assert _loop_until_held(supervisor, session) == []  # held: nothing acted while the judge thinks
     dismissal = _wait_for(store, 1)[0]

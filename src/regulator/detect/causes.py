@@ -160,6 +160,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("access denied", rf"Access denied for user {_Q}([\w.\-]+){_Q}"),  # MySQL
     ("access denied", r"[Pp]ermission to (\S+) denied"),
     ("access denied", r"failed to authenticate[^\n]*?https?://([\w.\-]+)"),
+    ("access denied", rf"Authentication failed for {_Q}?(?:https?://)?([\w.\-]+)"),  # git over https
+    ("access denied", r"Permission denied \((publickey)[,)]"),  # git/ssh without a key
     (
         "access denied",
         r"401 Unauthorized|403 Forbidden|authentication (?:failed|required|token)|terminal prompts disabled",
@@ -182,6 +184,10 @@ _PATTERNS: list[tuple[str, str]] = [
         r"|not in the sudoers",
     ),
     ("disk full", r"No space left on device|ENOSPC|[Dd]isk quota exceeded|EDQUOT|not enough space on the disk"),
+    (
+        "quota exhausted",
+        r"(?:quota|credits?|budget) (?:exhausted|exceeded)|exceeded (?:your |the )?quota|insufficient_quota",
+    ),
     # A variable or secret the environment does not provide (the agent cannot invent a secret).
     ("missing setting", rf"[Ee]nvironment variable {_VAR} (?:is |was )?{_UNSET}"),
     (
@@ -288,6 +294,7 @@ _FAMILY_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "permission denied": ("permission", "eacces", "eperm", "not permitted", "sudo"),
     "disk full": ("space left", "enospc", "quota", "edquot", "not enough space"),
+    "quota exhausted": ("quota", "exhausted", "exceeded"),
     "missing setting": ("environ", "env var", "key not found", "unbound variable"),
     "no service manager": ("systemd", "to bus", "chroot"),
     "out of memory": ("memory", "killed", "oomkilled"),
