@@ -43,6 +43,11 @@ class NoProgressConfig(_Section):
     min_words: int = Field(default=12, ge=1)  # shorter results say nothing either way
 
 
+class StaleConfig(_Section):
+    min_stale: int = Field(default=12, ge=2)  # actions in a row, each one taken before, with a failure back
+    min_distinct: int = Field(default=3, ge=1)  # different actions among them (one alone is repetition's)
+
+
 class BurnRateConfig(_Section):
     window_s: float = Field(default=300.0, gt=0)
     min_history_s: float = Field(default=3600.0, ge=0)
@@ -92,5 +97,6 @@ class DetectConfig(BaseModel):
     waiting: WaitingConfig = Field(default_factory=WaitingConfig)
     cycle: CycleConfig = Field(default_factory=CycleConfig)
     no_progress: NoProgressConfig = Field(default_factory=NoProgressConfig)
+    stale: StaleConfig = Field(default_factory=StaleConfig)
     burn_rate: BurnRateConfig = Field(default_factory=BurnRateConfig)
     judge: JudgeConfig = Field(default_factory=JudgeConfig)

@@ -35,6 +35,7 @@ _FAILED_TESTS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     (re.compile(r"^test (\S+) \.\.\. FAILED$", re.M), ("... FAILED",)),  # cargo test
     (re.compile(r"^\s*● (.+?)(?: › .*)?$", re.M), ("●",)),  # jest
     (re.compile(r"^\[ERROR\] ([\w.$]+)\s+Time elapsed.*FAILURE", re.M), ("Time elapsed",)),  # maven surefire
+    (re.compile(r"^\[ERROR\] ([\w.$]+#[\w$]+) -- Time elapsed.*<<< (?:FAILURE|ERROR)!", re.M), ("<<< ",)),  # surefire 3
     (re.compile(r"^(\w[\w.$]* > .+?) FAILED$", re.M), (" FAILED",)),  # gradle (`> Task :app:test FAILED` is not a test)
     (re.compile(r"^rspec \S+ # (.+)$", re.M), ("rspec ",)),  # rspec's list of failed examples
     (re.compile(r"^\d+\) ([\w\\]+::\w+)", re.M), ("::",)),  # phpunit

@@ -10,6 +10,7 @@ from regulator.detect.environment import EnvironmentDetector
 from regulator.detect.progress import NoProgressDetector
 from regulator.detect.repetition import RepetitionDetector
 from regulator.detect.same_error import ErrorSignatureDetector
+from regulator.detect.stale import StaleDetector
 from regulator.detect.waiting import WaitingDetector
 from regulator.events import CallEvent
 
@@ -33,6 +34,8 @@ def build_detectors(config: DetectConfig | None = None) -> list[Detector]:
     if config.no_progress.enabled:
         p = config.no_progress
         detectors.append(NoProgressDetector(p.max_novelty, p.min_run, p.min_words))
+    if config.stale.enabled:
+        detectors.append(StaleDetector(config.stale.min_stale, config.stale.min_distinct))
     if config.burn_rate.enabled:
         b = config.burn_rate
         detectors.append(BurnRateDetector(b.window_s, b.min_history_s, b.factor, b.min_recent_usd, b.horizon_s))

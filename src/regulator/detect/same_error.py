@@ -77,6 +77,11 @@ class ErrorSignatureDetector:
                 # One command failing the same way a few times, or printing the very same thing each
                 # time, is the repetition detector's: counted twice, one burst looks like two agreeing.
                 return []
+            if attempts == 1:
+                # The same test re-run after each try while its output changes (debug prints, a
+                # shorter traceback) is how debugging goes for a while: weaker evidence than different
+                # commands converging on one error, so one step lower.
+                severity = min(0.95, 0.1 + 0.15 * (repeats - 1))
             varied = f" after {attempts} different actions" if attempts > 1 else " from the same action"
             evidence = (
                 f"same error {quote(signature)} in {count} of the last {len(recent)} informative tool results"

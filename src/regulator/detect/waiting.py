@@ -33,6 +33,14 @@ _IN_TRANSITION = re.compile(
     r"(?i)\b(?:starting|pending|queued|in[ _-]progress|initiali[sz]ing|provisioning|containercreating"
     r"|not (?:yet )?ready|waiting for|deploying|rolling out|scheduled|creating)\b|\b0/[1-9]\d* ready\b"
 )
+# Readiness probes: a health endpoint, `pg_isready`, `redis-cli ping`, `nc -z`, `systemctl is-active`,
+# Android's `sys.boot_completed`. Asking one again is waiting for what it probes, whatever it answers.
+_PROBE = re.compile(
+    r"(?i)(?:https?://[\w.\-]+|\blocalhost|\b127\.0\.0\.1|\b[\w.\-]+:\d+)(?::\d+)?/\S*?\b"
+    r"(?:health|healthz|healthcheck|ready|readyz|livez|ping)\b"
+    r"|\bpg_isready\b|\bredis-cli\b.*\bping\b|\bmysqladmin\b.*\bping\b|\bnc\s+-\w*z"
+    r"|\bsystemctl\s+is-active\b|\bboot_completed\b"
+)
 _STATUS_CHARS = 2000  # a status is short; a long output that happens to say `pending` is not one
 
 
@@ -40,10 +48,15 @@ def waits(step: Step) -> bool:
     """Whether a step is waiting: an action that waits, or a check whose answer is a state in transition."""
     if step.action is None:
         return False
-    if is_waiting(step.action.tool, step.action.text):
+    if is_waiting(step.action.tool, step.action.text) or _probes(step.action.text):
         return True
     text = step.observation.text
     return len(text) <= _STATUS_CHARS and not step.observation.is_error and _in_transition(text)
+
+
+@lru_cache(maxsize=8192)
+def _probes(action: str) -> bool:
+    return _PROBE.search(action) is not None
 
 
 @lru_cache(maxsize=2048)  # every detector asks about the same step: short texts only, so the cache stays small

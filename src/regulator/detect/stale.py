@@ -1,0 +1,84 @@
+"""Nothing new tried: every action of a long stretch is one the agent has already taken, and it fails.
+
+A long cycle whose rounds vary in most of their steps (other flags, a diff whose counts drift, one of
+two fixes in turn, another grep) has no two rounds alike enough for the cycle detector, and its
+outputs differ enough for `no_progress`. What does not vary is what the agent *does*: after a round
+or two, every action (normalised: quoting, flag order and volatile text left out) is one it has
+taken before in the session, and the same failure keeps coming back. Work that progresses keeps
+introducing actions — a new edit, a new file read, the next package, the next bisect step with a
+new commit — so a stretch of `min_stale` steps without a single new action, in which a failure seen
+before the stretch comes back, is no progress whatever the outputs say. Waiting steps are left out.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from regulator.detect.base import Finding, call_span, quote
+from regulator.detect.error_signature import error_signature
+from regulator.detect.steps import StepTracker
+from regulator.detect.waiting import waits
+from regulator.events import CallEvent
+
+_KNOWN = 512  # actions remembered per session
+_KEPT = 32  # steps of the current stretch kept (severity tops out well before)
+
+
+@dataclass(slots=True)
+class _Session:
+    known: set[str] = field(default_factory=set)
+    failures: set[str] = field(default_factory=set)  # error signatures met before the current stretch
+    # (call, command, signature) of the current stretch of actions taken before; its latest steps only
+    stretch: deque[tuple[int, str, str | None]] = field(default_factory=lambda: deque(maxlen=_KEPT))
+
+
+class StaleDetector:
+    name = "stale"
+
+    def __init__(self, min_stale: int = 12, min_distinct: int = 3) -> None:
+        self.min_stale = min_stale
+        self.min_distinct = min_distinct
+        self._steps = StepTracker()
+        self._sessions: dict[str, _Session] = {}
+
+    def observe(self, event: CallEvent) -> list[Finding]:
+        session = event.record.session
+        state = self._sessions.get(session)
+        if state is None:
+            state = self._sessions[session] = _Session()
+        for step in self._steps.advance(event):
+            if step.action is None or waits(step):
+                continue
+            key = step.action_key
+            signature = error_signature(step.observation.text)
+            if key not in state.known:
+                # Something new tried: the stretch starts over; what failed so far is "seen before".
+                state.failures.update(sig for _, _, sig in state.stretch if sig)
+                state.stretch.clear()
+                if len(state.known) < _KNOWN:
+                    state.known.add(key)
+                if signature:
+                    state.failures.add(signature)
+                continue
+            state.stretch.append((step.seq + 1, step.command[:80], signature))
+        stretch = state.stretch
+        if len(stretch) < self.min_stale:
+            return []
+        again = [sig for _, _, sig in stretch if sig and sig in state.failures]
+        distinct = len({command for _, command, _ in stretch})
+        if not again or distinct < self.min_distinct:
+            return []
+        severity = min(0.95, 0.5 + 0.1 * (len(stretch) - self.min_stale))
+        shown = ", ".join(quote(c, 40) for c in dict.fromkeys(command for _, command, _ in stretch))
+        calls = [seq for seq, _, _ in stretch]
+        evidence = (
+            f"nothing new tried in the last {len(stretch)} actions ({call_span(calls)}): each one the agent had "
+            f"already taken — {distinct} of them, {shown} — and {quote(again[-1], 80)} came back "
+            f"{len(again)} times (severity 0.5 from {self.min_stale} such actions, +0.1 each)"
+        )
+        return [Finding(self.name, session, event.record.agent, event.seq, severity, evidence, calls, key="stale")]
+
+    def forget(self, session: str) -> None:
+        self._steps.forget(session)
+        self._sessions.pop(session, None)
