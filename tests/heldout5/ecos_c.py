@@ -1,0 +1,215 @@
+"""Julia packages with Pkg, and R packages with devtools and testthat."""
+
+from __future__ import annotations
+
+from .eco import Blocker, Eco, Poll
+
+JULIA = Eco(
+    name="julia",
+    src_dir="src",
+    files=("src/Kalman.jl", "src/filters.jl", "src/io.jl", "test/runtests.jl", "Project.toml"),
+    tests=("predict step", "update step", "load csv", "steady state"),
+    packages=("Kalman", "KalmanIO", "KalmanPlots", "KalmanBench"),
+    idents=("predict!", "update!", "KalmanState", "loadobs"),
+    snippets=(
+        "function {name}(s::KalmanState, F::AbstractMatrix, Q::AbstractMatrix)\n    s.x .= F * s.x\n    s.P .= F * s.P * F' .+ Q .* {value}\n    return s\nend",
+        "function {name}(s::KalmanState, z, H, R)\n    y = z .- H * s.x\n    S = H * s.P * H' .+ R\n    K = s.P * H' / S\n    s.x .+= K * y\n    s.P .= (I - K * H) * s.P .* {value}\nend",
+        '@testset "{name}" begin\n    s = KalmanState(zeros(2), Matrix(1.0I, 2, 2))\n    @test predict!(s, F, Q).x ≈ [0.0, 0.0] atol = 1e-{value}\nend',
+    ),
+    git_log="@sha@ filters: square-root form\n@sha@ io: CSV.jl 0.10\n@sha@ CI: julia 1.11\n@sha@ docs: Documenter\n@sha@ initial",
+    readme="# Kalman.jl\nLinear Kalman filters.\n\n    julia --project -e 'using Pkg; Pkg.test()'",
+    config_file="Project.toml",
+    config_text='name = "Kalman"\nuuid = "8f3c@hex@"\nversion = "0.{value}.0"\n\n[deps]\nCSV = "336ed68f-0bac-5ca0-87d4-7b16caf5d00b"\nLinearAlgebra = "37e2e46d-f89d-539d-b4ee-838fcccc9c8e"\n\n[compat]\njulia = "1.10"',
+    build_cmd="julia --project -e 'using Pkg; Pkg.precompile()'",
+    build_ok="Precompiling project...\n  ✓ Kalman\n  1 dependency successfully precompiled in @secs@ seconds. @n@@n@ already precompiled.",
+    test_cmd="julia --project -e 'using Pkg; Pkg.test()'",
+    test_one="julia --project test/runtests.jl '{test}'",
+    pkg_cmd="julia --project=lib/{pkg} -e 'using Pkg; Pkg.test()'",
+    lint_cmd="julia -e 'using JuliaFormatter; println(format(\".\", overwrite=false))'",
+    lint_clean="true",
+    pass_tpl="     Testing Running tests...\nTest Summary: | Pass  Total  Time\nKalman        |   {total}     {total}  @secs@s\n     Testing Kalman tests passed ",
+    fail_tpl="     Testing Running tests...\n{test}: Test Failed at /home/dev/Kalman.jl/test/runtests.jl:@line@\n  Expression: {msg}\nStacktrace:\n [1] macro expansion\n   @ ~/.julia/juliaup/julia-1.11.1+0.x64.linux.gnu/share/julia/stdlib/v1.11/Test/src/Test.jl:@line@ [inlined]\nTest Summary: | Pass  Fail  Total  Time\nKalman        |   @n@@n@     {failed}     {total}  @secs@s\nERROR: LoadError: Some tests did not pass: @n@@n@ passed, {failed} failed, 0 errored, 0 broken.\nERROR: Package Kalman errored during testing",
+    fail_msgs=(
+        "predict!(s, F, Q).x ≈ [1.0, 0.5]\n   Evaluated: [1.0, 0.25] ≈ [1.0, 0.5]",
+        "isposdef(s.P)\n   Evaluated: false",
+        "size(loadobs(path)) == (100, 3)\n   Evaluated: (99, 3) == (100, 3)",
+    ),
+    compile_tpl="ERROR: LoadError: {msg}\nin expression starting at /home/dev/Kalman.jl/{file}:@line@\nin expression starting at /home/dev/Kalman.jl/src/Kalman.jl:@n@",
+    compile_msgs=(
+        "UndefVarError: `KalmanState` not defined in `Kalman`\nSuggestion: check for spelling errors or missing imports.",
+        "MethodError: no method matching predict!(::KalmanState{Float64}, ::Vector{Float64})",
+        'syntax: extra token "end" after end of expression',
+        "invalid redefinition of constant Kalman.KalmanState",
+        "ArgumentError: Package CSV not found in current path.",
+    ),
+    blockers=(
+        Blocker(
+            "the package server is blocked",
+            "julia --project -e 'using Pkg; Pkg.instantiate()'",
+            "  Installing known registries into `~/.julia`\nERROR: could not download https://pkg.julialang.org/registries\nCaused by: RequestError: Failed to connect to pkg.julialang.org port 443 after @ms@ ms: Couldn't connect to server while requesting https://pkg.julialang.org/registries (request @req@)",
+            (
+                "JULIA_PKG_SERVER= julia --project -e 'using Pkg; Pkg.instantiate()'",
+                "JULIA_PKG_SERVER=https://mirrors.tuna.tsinghua.edu.cn/julia julia --project -e 'using Pkg; Pkg.instantiate()'",
+                "ls ~/.julia/registries",
+                "julia -e 'using Pkg; Pkg.Registry.add(\"General\")'",
+                "curl -sI https://pkg.julialang.org | head -1",
+                "julia --project -e 'using Pkg; Pkg.offline(true); Pkg.instantiate()'",
+                "env | grep -i julia",
+                "rm -rf ~/.julia/registries && julia --project -e 'using Pkg; Pkg.instantiate()'",
+            ),
+            (
+                (
+                    "cp -r /opt/julia-depot/registries ~/.julia/ && julia --project -e 'using Pkg; Pkg.offline(true); Pkg.instantiate()'",
+                    "Precompiling project...\n  @n@@n@ dependencies successfully precompiled in @secs@ seconds",
+                ),
+            ),
+            "Test Summary: | Pass  Total  Time\nKalman        |   41     41  12.3s\n     Testing Kalman tests passed ",
+        ),
+        Blocker(
+            "a binary artifact cannot be fetched",
+            "julia --project -e 'using Pkg; Pkg.test()'",
+            "ERROR: LoadError: InitError: Unable to automatically download/install artifact 'OpenBLAS32' from sources listed in '~/.julia/packages/OpenBLAS32_jll/@sha@/Artifacts.toml'.\nSources attempted:\n- https://pkg.julialang.org/artifact/@hex@@hex@\n    Error: RequestError: HTTP/2 403 (Forbidden) while requesting https://pkg.julialang.org/artifact/@hex@@hex@",
+            (
+                "julia --project -e 'using Pkg; Pkg.build(\"OpenBLAS32_jll\")'",
+                "ls ~/.julia/artifacts | head",
+                "julia --project -e 'using Pkg; Pkg.gc(); Pkg.instantiate()'",
+                "JULIA_PKG_USE_CLI_GIT=true julia --project -e 'using Pkg; Pkg.test()'",
+                "du -sh ~/.julia/artifacts",
+                "julia --project -e 'using Pkg; Pkg.status(mode=PKGMODE_MANIFEST)' | grep BLAS",
+                "cat ~/.julia/packages/OpenBLAS32_jll/*/Artifacts.toml | head -20",
+                "julia --project --startup-file=no -e 'using Pkg; Pkg.test()'",
+            ),
+            (("cp ~/ci-cache/Overrides.toml ~/.julia/artifacts/Overrides.toml", ""),),
+            "Test Summary: | Pass  Total  Time\nKalman        |   41     41  12.3s",
+        ),
+    ),
+    transient=(
+        "julia --project -e 'using Pkg; Pkg.instantiate()'",
+        "ERROR: failed to clone from https://github.com/JuliaRegistries/General.git, error: GitError(Code:ERROR, Class:Net, curl error: SSL connection timeout (@ms@ ms))",
+        "Precompiling project...\n  @n@@n@ dependencies successfully precompiled in @secs@ seconds",
+    ),
+    poll=Poll(
+        "nohup julia --project docs/make.jl > /tmp/docs.log 2>&1 &",
+        "[1] @pid@",
+        "tail -2 /tmp/docs.log",
+        "[ Info: ExpandTemplates: expanding markdown templates. ({i})\n[ Info: @clock@ running doctests",
+        "[ Info: HTMLWriter: rendering HTML pages.\n[ Info: Deployment criteria: skipping (local build)",
+    ),
+    bench=(
+        "julia --project bench/run.jl",
+        "BenchmarkTools.Trial: @kb@ samples with 1 evaluation.\n Range (min … max):  @ms@.@n@ μs … @ms@ μs\n Time  (median):     {value} μs\n Memory estimate: @kb@ bytes, @n@ allocs.",
+    ),
+    tune=(
+        "chunk",
+        "julia --project -t 4 bench/throughput.jl",
+        "throughput: {value} updates/ms (threads 4, GC @n@.@n@%)",
+    ),
+    debug=(
+        "julia --project scripts/replay.jl data/track.csv",
+        "┌ Debug: innovation\n│   y = {value}.@n@\n└ @ Kalman ~/Kalman.jl/src/filters.jl:@line@\nfinal P trace: @n@.@ms@",
+    ),
+)
+
+RPKG = Eco(
+    name="r",
+    src_dir="R",
+    files=("R/forecast.R", "R/smooth.R", "R/utils.R", "tests/testthat/test-forecast.R", "DESCRIPTION"),
+    tests=("forecast", "smooth", "utils", "seasonal"),
+    packages=("forecast", "smooth", "utils", "seasonal"),
+    idents=("holt_winters", "smooth_series", "check_freq", "seasonal_index"),
+    snippets=(
+        "{name} <- function(x, alpha = 0.2, beta = 0.1, h = {value}) {\n  stopifnot(is.numeric(x))\n  level <- x[1]\n  trend <- x[2] - x[1]\n  for (t in seq_along(x)[-1]) {\n    prev <- level\n    level <- alpha * x[t] + (1 - alpha) * (level + trend)\n    trend <- beta * (level - prev) + (1 - beta) * trend\n  }\n  level + seq_len(h) * trend\n}",
+        '{name} <- function(x, k = {value}L) {\n  if (length(x) < k) rlang::abort("series shorter than window")\n  stats::filter(x, rep(1 / k, k), sides = 2)\n}',
+        'test_that("{name} works", {\n  x <- c(1, 2, 3, 4, 5)\n  expect_equal(holt_winters(x, h = {value}), c(6, 7), tolerance = 1e-6)\n})',
+    ),
+    git_log="@sha@ smooth: centred window\n@sha@ forecast: damped trend\n@sha@ roxygen 7.3.2\n@sha@ utils: frequency checks\n@sha@ initial",
+    readme="# tinyfc\nSmall forecasting helpers.\n\n    Rscript -e 'devtools::test()'\n    R CMD check --as-cran",
+    config_file="DESCRIPTION",
+    config_text="Package: tinyfc\nVersion: 0.{value}.0\nImports: rlang (>= 1.1.0), stats\nSuggests: testthat (>= 3.0.0)\nConfig/testthat/edition: 3",
+    build_cmd="Rscript -e 'devtools::document()'",
+    build_ok="ℹ Updating tinyfc documentation\nℹ Loading tinyfc",
+    test_cmd="Rscript -e 'devtools::test()'",
+    test_one="Rscript -e 'devtools::test(filter = \"{test}\")'",
+    pkg_cmd="Rscript -e 'testthat::test_file(\"tests/testthat/test-{pkg}.R\")'",
+    lint_cmd="Rscript -e 'lintr::lint_package()'",
+    lint_clean="",
+    pass_tpl="ℹ Testing tinyfc\n✔ | F W  S  OK | Context\n✔ |          @n@ | forecast\n✔ |          @n@ | smooth [@secs@s]\n\n══ Results ═════════════════════════════════\nDuration: @secs@ s\n\n[ FAIL 0 | WARN 0 | SKIP 0 | PASS {total} ]",
+    fail_tpl="ℹ Testing tinyfc\n✔ | F W  S  OK | Context\n✖ | {failed}        @n@ | {test}\n────────────────────────────────────────────\nFailure (test-{test}.R:@line@:3): {test} works\n{msg}\n────────────────────────────────────────────\n\n══ Results ═════════════════════════════════\nDuration: @secs@ s\n\n[ FAIL {failed} | WARN 0 | SKIP 0 | PASS {total} ]\nError: Test failures\nExecution halted",
+    fail_msgs=(
+        "holt_winters(x, h = 2) (`actual`) not equal to c(6, 7) (`expected`).\n\n  `actual`: 5.8 6.6\n`expected`: 6.0 7.0",
+        "Expected `smooth_series(1:2)` to throw an error.",
+        "check_freq(ts(1:24, frequency = 12)) (`actual`) not identical to 12L (`expected`).\n\n`actual` is a double vector (12)\n`expected` is an integer vector (12)",
+    ),
+    compile_tpl='Error in parse("{file}") : {file}:@line@:@n@: {msg}\nCalls: <Anonymous> ... source_many -> source_one -> parse\nExecution halted',
+    compile_msgs=(
+        "unexpected '}'",
+        "unexpected symbol",
+        "unexpected input",
+        "unexpected ','",
+        "unexpected end of input",
+    ),
+    blockers=(
+        Blocker(
+            "CRAN is unreachable and a system library is missing",
+            "Rscript -e 'remotes::install_deps(dependencies = TRUE)'",
+            "Installing 3 packages: curl, xml2, lintr\nWarning: unable to access index for repository https://cloud.r-project.org/src/contrib:\n  cannot open URL 'https://cloud.r-project.org/src/contrib/PACKAGES'\n* installing *source* package 'curl' ...\n------------------------- ANTICONF ERROR ---------------------------\nPackage libcurl was not found in the pkg-config search path.\nERROR: configuration failed for package 'curl'\n* removing '/usr/local/lib/R/site-library/curl'\n(pid @pid@, @tmp@/downloaded_packages)",
+            (
+                'Rscript -e \'install.packages("curl", repos="https://packagemanager.posit.co/cran/latest")\'',
+                "pkg-config --libs libcurl",
+                "apt-get install -y libcurl4-openssl-dev",
+                "Rscript -e 'options(repos=c(CRAN=\"https://cran.rstudio.com\")); remotes::install_deps()'",
+                "Rscript -e 'sessionInfo()'",
+                "ls /usr/local/lib/R/site-library | head",
+                "R CMD INSTALL --configure-vars='LIB_DIR=/usr/lib' curl_5.2.1.tar.gz",
+                "Rscript -e 'pak::pkg_install(\"curl\")'",
+            ),
+            (
+                (
+                    "Rscript -e 'renv::restore(repos = \"file:///opt/cran-mirror\")'",
+                    "- Resolving dependencies ... Done!\n- Installing curl ... OK [linked from cache]",
+                ),
+            ),
+            "[ FAIL 0 | WARN 0 | SKIP 0 | PASS 57 ]",
+        ),
+        Blocker(
+            "the test database is not reachable",
+            "Rscript -e 'devtools::test(filter = \"db\")'",
+            '✖ | 1        0 | db\nError (test-db.R:@line@:3): reads the history table\nError in `dbConnect()`: could not connect to server: Connection refused\n\tIs the server running on host "localhost" (127.0.0.1) and accepting\n\tTCP/IP connections on port 5432?\n[ FAIL 1 | WARN 0 | SKIP 0 | PASS 0 ] (@secs@ s)',
+            (
+                "pg_isready -h localhost",
+                "service postgresql start",
+                "PGHOST=/var/run/postgresql Rscript -e 'devtools::test(filter = \"db\")'",
+                "docker run -d -p 5432:5432 postgres:16",
+                "cat ~/.Renviron",
+                "ss -ltn | grep 5432",
+                "Rscript -e 'DBI::dbConnect(RPostgres::Postgres())'",
+                "which pg_ctl",
+            ),
+            (("pg_ctlcluster 16 main start && pg_isready", "/var/run/postgresql:5432 - accepting connections"),),
+            "[ FAIL 0 | WARN 0 | SKIP 0 | PASS 9 ]",
+        ),
+    ),
+    transient=(
+        "Rscript -e 'remotes::install_deps()'",
+        "Error in utils::download.file(url, path, method = method, quiet = quiet,  :\n  download from 'https://cloud.r-project.org/src/contrib/rlang_1.1.4.tar.gz' failed (HTTP status was '503 Service Unavailable', @req@)",
+        "Installing 1 packages: rlang\n* DONE (rlang)",
+    ),
+    poll=Poll(
+        "nohup R CMD check --as-cran tinyfc_0.3.0.tar.gz > /tmp/check.log 2>&1 &",
+        "[1] @pid@",
+        "tail -3 /tmp/check.log",
+        "* checking examples ... ({i})\n* checking for unstated dependencies in 'tests' ... OK\n  Running 'testthat.R' [@n@s/@n@s]",
+        "Status: OK\n* DONE",
+    ),
+    bench=(
+        "Rscript bench/run.R",
+        "# A tibble: 2 × 6\n  expression      min   median `itr/sec` mem_alloc\n1 holt_winters  @ms@µs   {value}µs     @kb@    @kb@KB\n2 smooth_series @ms@µs   @ms@µs     @kb@    @kb@KB",
+    ),
+    tune=("alpha", "Rscript bench/accuracy.R", "MASE on M4 monthly subset: {value} (n=@n@00, @clock@)"),
+    debug=(
+        "Rscript -e 'devtools::load_all(); holt_winters(AirPassengers, h = 3)'",
+        "ℹ Loading tinyfc\n[debug] level={value}.@n@ trend=@n@.@ms@ at @clock@\n[1] 431.2 442.9 450.1",
+    ),
+)
+
+ECOS = {eco.name: eco for eco in (JULIA, RPKG)}
