@@ -266,6 +266,13 @@ from regulator.detect.causes import Cause, cause_of, same_cause
         ),
         ("/usr/bin/env: 'python': No such file or directory", "missing binary", "python"),
         ("bash: /opt/tools/bin/protoc: No such file or directory", "missing binary", "protoc"),
+        (
+            "remote: Repository not found.\nfatal: Authentication failed for 'https://github.com/acme/kit.git/'",
+            "access denied",
+            "github.com",
+        ),
+        ("git@github.com: Permission denied (publickey).", "access denied", "publickey"),
+        ('resource group "analysts" quota exhausted for 2025-11 (used 110 %)', "quota exhausted", ""),
     ],
 )
 def test_each_toolchains_wording_names_its_cause(text: str, family: str, name: str) -> None:

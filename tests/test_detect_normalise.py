@@ -102,3 +102,11 @@ def test_any_source_files_line_numbers_are_left_out_but_an_address_keeps_its_por
     assert without_line_numbers("connect to 127.0.0.1:5432 failed") != without_line_numbers(
         "connect to 127.0.0.1:5433 failed"
     )
+
+
+def test_request_ids_are_volatile_but_a_request_timeout_is_not() -> None:
+    assert normalise("fatal: Authentication failed (request B28E:ACF711)") == normalise(
+        "fatal: Authentication failed (request 9C0A:41D2E7)"
+    )
+    assert normalise("x-request-id: req_8f3a21") == normalise("x-request-id: req_77b0c9")
+    assert normalise("408 Request Timeout") == "408 Request Timeout"

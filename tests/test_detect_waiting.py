@@ -92,3 +92,33 @@ def test_the_waiting_budget_is_forty_checks_by_default() -> None:
         detector.observe(session.call("sleep 30; gh run list --limit 1", "in_progress\tci\tmain")) for _ in range(42)
     ]
     assert not any(found[:40]) and found[40]
+
+
+@pytest.mark.parametrize(
+    "probe",
+    [
+        "curl -s localhost:8080/actuator/health",
+        "curl -fsS http://api:3000/healthz",
+        "wget -qO- web:8080/ready",
+        "pg_isready -h db -p 5432",
+        "redis-cli -h cache ping",
+        "nc -z localhost 5432",
+        "adb shell getprop sys.boot_completed",
+    ],
+)
+def test_a_readiness_probe_asked_again_is_waiting_whatever_it_answers(probe: str) -> None:
+    from regulator.detect.repetition import RepetitionDetector
+
+    repetition = RepetitionDetector()
+    session = ScriptedSession(style="openai")
+    for _ in range(8):
+        assert repetition.observe(session.call(probe, '{"status":"DOWN"}')) == []
+
+
+def test_reading_a_file_named_like_a_probe_is_not_waiting() -> None:
+    from regulator.detect.repetition import RepetitionDetector
+
+    repetition = RepetitionDetector()
+    session = ScriptedSession(style="openai")
+    found = [repetition.observe(session.call("cat src/health.py", "Traceback: boom\nValueError: x")) for _ in range(6)]
+    assert any(found)
