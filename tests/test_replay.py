@@ -100,12 +100,19 @@ def test_cli_writes_jsonl_report(tmp_path: Path) -> None:
     assert lines[0]["recorded_cost_usd"] == 0.5 and lines[1]["recorded_cost_usd"] is None
 
 
-def test_cli_names_an_unpriced_model(tmp_path: Path) -> None:
+def test_replay_meters_an_unpriced_model_at_the_fallback_and_names_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A live gateway refuses a model it cannot price; replay goes on (detection does not need the
+    # price, and a session's saved share compares its own calls) and says how to price it.
     _register()
-    path = _trace(tmp_path, [_call("s", 0, model="no-such-model-xyz")])
+    path = _trace(tmp_path, [_call("s", 0, model="no-such-model-xyz"), _call("s", 1, model="no-such-model-xyz")])
     result = CliRunner().invoke(app, ["replay", str(path), "--json"])
-    assert result.exit_code == 2
-    assert "no-such-model-xyz" in result.output and "models[].price" in result.output
+    assert result.exit_code == 0
+    report = orjson.loads(result.stdout.splitlines()[0])
+    assert report["calls"] == 2 and report["cost_usd"] > 0
+    warnings = [r.getMessage() for r in caplog.records if "no-such-model-xyz" in r.getMessage()]
+    assert len(warnings) == 1 and "models[].price" in warnings[0]
 
 
 @pytest.mark.skipif(not DEV.exists(), reason="dev traces not present")

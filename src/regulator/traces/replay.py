@@ -8,14 +8,16 @@ records on the session (actions, a stop) applies from that call on.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from regulator.config import Config
+from regulator.config import Config, PriceOverride
+from regulator.errors import UnknownModelPrice
 from regulator.events import CallEvent, CallRecord, Usage
-from regulator.pricing.catalog import PriceBook
+from regulator.pricing.catalog import ModelPrice, PriceBook
 from regulator.pricing.usage import usage_from_anthropic, usage_from_openai
 from regulator.traces.format import TraceCall, iter_trace
 
@@ -74,7 +76,43 @@ def usage_of(call: TraceCall) -> Usage:
     return usage_from_anthropic(usage) if call.dialect == "anthropic" else usage_from_openai(usage)
 
 
-def call_event(call: TraceCall, prices: PriceBook) -> CallEvent:
+log = logging.getLogger("regulator.replay")
+
+# What replay meters a model at that the configuration cannot price (a live gateway refuses it). A
+# session's saved share compares its own calls, so any one price per token keeps it right; the
+# dollars are an estimate, and the warning says which config key prices the model exactly.
+REPLAY_FALLBACK = PriceOverride(input=1.0, output=4.0)
+
+
+class ReplayPrices:
+    """The configuration's prices, with unknown models metered at `REPLAY_FALLBACK` instead of refused."""
+
+    def __init__(self, config: Config) -> None:
+        self._prices = PriceBook(config)
+        fallback = config.model_copy(deep=True)
+        fallback.pricing.unknown_model = "fallback"
+        fallback.pricing.fallback_price = REPLAY_FALLBACK
+        self._fallback = PriceBook(fallback)
+        self.unpriced: dict[str, int] = {}  # models metered at the fallback, and how many calls
+
+    def price(self, model: str) -> ModelPrice:
+        try:
+            return self._prices.price(model)
+        except UnknownModelPrice:
+            if model not in self.unpriced:
+                log.warning(
+                    "replay: no price for model %r; metered at $%s in / $%s out per MTok, an estimate (a session's "
+                    "saved share is unaffected). To price it: models[].price in regulator.yaml, or "
+                    "pricing.unknown_model: fallback with pricing.fallback_price",
+                    model,
+                    REPLAY_FALLBACK.input,
+                    REPLAY_FALLBACK.output,
+                )
+            self.unpriced[model] = self.unpriced.get(model, 0) + 1
+            return self._fallback.price(model)
+
+
+def call_event(call: TraceCall, prices: PriceBook | ReplayPrices) -> CallEvent:
     """The `CallEvent` the live path would have produced for this recorded call, cost metered."""
     model = str(call.request.get("model", ""))
     usage = usage_of(call)
@@ -118,7 +156,7 @@ def replay(
     `sessions` (filled in first-appearance order) may be passed in to keep the results after
     the generator is exhausted; `replay_sessions` does that.
     """
-    prices = PriceBook(config)
+    prices = ReplayPrices(config)
     known = {} if sessions is None else sessions
     for call in iter_trace(paths):
         session = known.get(call.session)
