@@ -8,11 +8,18 @@ have produced for the call whose answer issued `command`, with `result` arriving
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 from typing import Any
 
 import orjson
 
+from regulator.config import Config
 from regulator.events import CallEvent, CallRecord, Dialect
+from regulator.policy.evaluate import Evaluation, evaluate
+from regulator.policy.shadow import ShadowPolicy
+from regulator.policy.supervisor import load_supervisor
+from regulator.traces.format import read_labels
+from regulator.traces.replay import replay_sessions
 
 _ids = itertools.count(1)
 
@@ -122,3 +129,10 @@ class ScriptedSession:
         self.seq += 1
         self.ts += self.seconds_per_call
         return event
+
+
+def replay_with_default_policy(calls: Path) -> Evaluation:
+    """A labelled trace set (`labels.jsonl` beside `calls`) replayed with the default policy, evaluated."""
+    hook = ShadowPolicy(load_supervisor("default"))
+    sessions = replay_sessions([calls], Config(), hook)
+    return evaluate([s.report() for s in sessions], read_labels(calls.parent / "labels.jsonl"), hook.cost_from)

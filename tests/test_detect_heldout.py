@@ -15,13 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from detect_support import replay_with_default_policy
 from heldout.build import HELDOUT, TUNING, TraceSet, write
-from regulator.config import Config
-from regulator.policy.evaluate import Evaluation, evaluate
-from regulator.policy.shadow import ShadowPolicy
-from regulator.policy.supervisor import load_supervisor
-from regulator.traces.format import read_labels
-from regulator.traces.replay import replay_sessions
+from regulator.policy.evaluate import Evaluation
 
 # The held-out set as it was frozen (its calls, uncompressed): a change to the generator shows here.
 FROZEN_HELDOUT_MD5 = "1170402daf0fc7022eeb836b8b4177ae"
@@ -29,9 +25,7 @@ FROZEN_HELDOUT_MD5 = "1170402daf0fc7022eeb836b8b4177ae"
 
 def _replay(trace: TraceSet, directory: Path) -> tuple[Evaluation, Path]:
     calls = write(trace, directory)
-    hook = ShadowPolicy(load_supervisor("default"))
-    sessions = replay_sessions([calls], Config(), hook)
-    return evaluate([s.report() for s in sessions], read_labels(directory / "labels.jsonl"), hook.cost_from), calls
+    return replay_with_default_policy(calls), calls
 
 
 @pytest.fixture(scope="module")
@@ -52,19 +46,22 @@ def test_the_heldout_set_is_the_one_frozen_before_tuning(heldout: tuple[Evaluati
 def test_heldout_loops_are_stopped_early_and_productive_work_is_not(heldout: tuple[Evaluation, Path]) -> None:
     result, _ = heldout
     assert result.loops == 52 and result.productive == 92
+    # Measured with main @90c473f: loops stopped 100 %, median delay 8, saved 73.0 %; productive
+    # stopped 0 %, warned 4.3 %: every target met. Its per-session results were looked at in the
+    # round before (68.3 % saved, 6.5 % warned then), not in this one; docs/detection.md says so.
     assert result.loops_stopped >= 0.95 and result.loops_stopped_early == 0
     assert result.median_delay is not None and result.median_delay <= 8
+    assert result.saved >= 0.72
     assert result.productive_stopped <= 0.01
-    # Measured 68.3 % saved and 6.5 % warned: short of the 70 % and 5 % targets (docs/detection.md says why).
-    assert result.saved >= 0.68
-    assert result.productive_warned <= 0.07
+    assert result.productive_warned <= 0.05
     environment = next(row for row in result.families if row.family == "env-failure")
     assert environment.stopped_in_loop == environment.sessions and sorted(environment.delays)[11] <= 8
 
 
 def test_tuning_figures_hold(tuning: tuple[Evaluation, Path]) -> None:
     result, _ = tuning
-    assert result.loops_stopped >= 0.90 and result.loops_stopped_early == 0
+    # Measured with main @90c473f: 96.2 %, 8, 65.8 %; 0 %, 1.1 %.
+    assert result.loops_stopped >= 0.96 and result.loops_stopped_early == 0
     assert result.median_delay is not None and result.median_delay <= 8
-    assert result.saved >= 0.59
-    assert result.productive_stopped == 0 and result.productive_warned <= 0.05
+    assert result.saved >= 0.65
+    assert result.productive_stopped == 0 and result.productive_warned <= 0.02
