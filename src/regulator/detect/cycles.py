@@ -16,7 +16,7 @@ cycle) and contain two steps that differ (one repeated step is the repetition de
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from regulator.detect.base import Finding, call_span, quote
 from regulator.detect.error_signature import outcome_key
@@ -42,6 +42,7 @@ class _Token:
     outcome: str
     informative: bool
     command: str
+    novel: bool = False  # nothing like it among the steps kept when it was taken
 
     def same(self, other: _Token) -> bool:
         if self.outcome != other.outcome:
@@ -93,7 +94,9 @@ class CycleDetector:
                 continue
             text = step.observation.text
             words = _discarding(step.action_words)
-            tokens.append(_Token(step.seq, words, outcome_key(text), step.informative, step.command))
+            token = _Token(step.seq, words, outcome_key(text), step.informative, step.command)
+            novel = not any(token.same(earlier) for earlier in tokens)
+            tokens.append(replace(token, novel=novel) if novel else token)
             found = self._cycle(list(tokens)) or found
         if found is None:
             return []
@@ -156,7 +159,7 @@ def _aligned(tokens: deque[_Token] | list[_Token], period: int, tolerant: bool =
             continue
         if not tolerant or missed >= 2 or (varied + 1) * 3 > matched + varied + 1 + _SLACK:
             break
-        if not any(tokens[i].same(tokens[k]) for k in range(i)):
+        if tokens[i].novel:
             novel += 1
             if novel > 1:
                 break  # steps never done before keep coming (a new edit each round): progress, not a cycle
