@@ -47,22 +47,18 @@ def _arguments(text: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
     Arguments that are not a JSON object are one command (a text agent's). An argv list is the
     command it runs; fields that only describe the call (`description`, `timeout`) are left out.
     """
-    if text.startswith("{"):
-        try:
-            fields = orjson.loads(text)
-        except orjson.JSONDecodeError:
-            fields = None
-        if isinstance(fields, dict):
-            parts = []
-            for name, value in sorted(fields.items()):
-                if name in _INCIDENTAL:
-                    continue
-                command = value if isinstance(value, str) else _argv(value) if isinstance(value, list) else None
-                if command is not None:
-                    parts.append(command_tokens(command))
-                else:
-                    parts.append(((normalise(orjson.dumps(value).decode()),),))
-            return tuple(parts)
+    fields = _fields(text)
+    if fields is not None:
+        parts = []
+        for name, value in sorted(fields.items()):
+            if name in _INCIDENTAL:
+                continue
+            command = value if isinstance(value, str) else _argv(value) if isinstance(value, list) else None
+            if command is not None:
+                parts.append(command_tokens(command))
+            else:
+                parts.append(((normalise(orjson.dumps(value).decode()),),))
+        return tuple(parts)
     return (command_tokens(text),)
 
 
@@ -79,20 +75,16 @@ _EDIT_SHELL = re.compile(
 @lru_cache(maxsize=8192)
 def is_edit(tool: str, text: str) -> bool:
     """Whether an action changes a file: an edit tool, an editor's `str_replace`/`create`, `sed -i`, `cat > f`."""
-    if text.startswith("{"):
-        try:
-            fields = orjson.loads(text)
-        except orjson.JSONDecodeError:
-            fields = None
-        if isinstance(fields, dict):
-            subcommand = fields.get("command")
-            if isinstance(subcommand, str) and subcommand in _EDIT_SUBCOMMANDS:
-                return True
-            if isinstance(subcommand, str) and subcommand in ("view", "read"):
-                return False
-            shell = _argv(subcommand) if isinstance(subcommand, list) else subcommand
-            if isinstance(shell, str):
-                return _EDIT_SHELL.search(shell) is not None
+    fields = _fields(text)
+    if fields is not None:
+        subcommand = fields.get("command")
+        if isinstance(subcommand, str) and subcommand in _EDIT_SUBCOMMANDS:
+            return True
+        if isinstance(subcommand, str) and subcommand in ("view", "read"):
+            return False
+        shell = _argv(subcommand) if isinstance(subcommand, list) else subcommand
+        if isinstance(shell, str):
+            return _EDIT_SHELL.search(shell) is not None
     if _EDIT_TOOLS.search(tool):
         return True
     return _EDIT_SHELL.search(text) is not None
