@@ -1,4 +1,4 @@
-"""Nothing new tried: a long stretch of actions the agent had all taken before, with a failure back."""
+"""Nothing new tried: a long stretch of actions the agent had all taken before."""
 
 from __future__ import annotations
 
@@ -47,6 +47,8 @@ def test_a_new_action_now_and_then_starts_the_stretch_over() -> None:
     assert not any(_run(script))
 
 
-def test_rechecks_that_all_pass_are_no_finding() -> None:
+def test_checks_that_pass_again_and_again_with_nothing_new_between_are_stale_too() -> None:
     passing = [("pytest -q", "10 passed in 0.5s"), ("ruff check .", "All checks passed!"), ("git status", "clean")]
-    assert not any(_run(passing * 8))
+    found = _run(passing * 6)
+    first = next(i for i, fs in enumerate(found) if fs)
+    assert first == 3 + 12 and "came back" not in found[first][0].evidence  # a result arrives a call later

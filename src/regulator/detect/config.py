@@ -44,7 +44,7 @@ class NoProgressConfig(_Section):
 
 
 class StaleConfig(_Section):
-    min_stale: int = Field(default=12, ge=2)  # actions in a row, each one taken before, with a failure back
+    min_stale: int = Field(default=12, ge=2)  # actions in a row, each one the agent had taken before
     min_distinct: int = Field(default=3, ge=1)  # different actions among them (one alone is repetition's)
 
 

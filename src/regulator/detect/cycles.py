@@ -48,7 +48,13 @@ class _Token:
         if self.outcome != other.outcome:
             return False
         kind = 2 if self.outcome.startswith("error:") else int(self.informative)
+        if kind == 0 and _numbers(self.words) != _numbers(other.words):
+            return False  # an edit that changes a constant (`chunk 32` → `chunk 64`) is another edit
         return overlap(self.words, other.words) >= _SAME_ACTION[kind]
+
+
+def _numbers(words: frozenset[str]) -> frozenset[str]:
+    return frozenset(word for word in words if any(c.isdigit() for c in word))
 
 
 class CycleDetector:

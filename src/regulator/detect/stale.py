@@ -1,13 +1,14 @@
-"""Nothing new tried: every action of a long stretch is one the agent has already taken, and it fails.
+"""Nothing new tried: every action of a long stretch is one the agent has already taken.
 
 A long cycle whose rounds vary in most of their steps (other flags, a diff whose counts drift, one of
 two fixes in turn, another grep) has no two rounds alike enough for the cycle detector, and its
-outputs differ enough for `no_progress`. What does not vary is what the agent *does*: after a round
+outputs differ enough for `no_progress`; an agent re-reading the same files and logs in shuffled
+batches brings new text now and then. What does not vary is what the agent *does*: after a round
 or two, every action (normalised: quoting, flag order and volatile text left out) is one it has
-taken before in the session, and the same failure keeps coming back. Work that progresses keeps
-introducing actions — a new edit, a new file read, the next package, the next bisect step with a
-new commit — so a stretch of `min_stale` steps without a single new action, in which a failure seen
-before the stretch comes back, is no progress whatever the outputs say. Waiting steps are left out.
+taken before in the session. Work that progresses keeps introducing actions — a new edit, a new
+file read, the next package, the next bisect step — so a stretch of `min_stale` steps without a
+single new action is no progress whatever the outputs say. Waiting steps are left out; the
+evidence names a failure that keeps coming back when there is one.
 """
 
 from __future__ import annotations
@@ -67,15 +68,16 @@ class StaleDetector:
             return []
         again = [sig for _, _, sig in stretch if sig and sig in state.failures]
         distinct = len({command for _, command, _ in stretch})
-        if not again or distinct < self.min_distinct:
+        if distinct < self.min_distinct:
             return []
         severity = min(0.95, 0.5 + 0.1 * (len(stretch) - self.min_stale))
         shown = ", ".join(quote(c, 40) for c in dict.fromkeys(command for _, command, _ in stretch))
         calls = [seq for seq, _, _ in stretch]
+        failing = f", and {quote(again[-1], 80)} came back {len(again)} times" if again else ""
         evidence = (
             f"nothing new tried in the last {len(stretch)} actions ({call_span(calls)}): each one the agent had "
-            f"already taken — {distinct} of them, {shown} — and {quote(again[-1], 80)} came back "
-            f"{len(again)} times (severity 0.5 from {self.min_stale} such actions, +0.1 each)"
+            f"already taken — {distinct} of them, {shown}{failing} (severity 0.5 from {self.min_stale} such "
+            "actions, +0.1 each)"
         )
         return [Finding(self.name, session, event.record.agent, event.seq, severity, evidence, calls, key="stale")]
 

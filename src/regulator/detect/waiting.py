@@ -54,6 +54,12 @@ def waits(step: Step) -> bool:
     return len(text) <= _STATUS_CHARS and not step.observation.is_error and _in_transition(text)
 
 
+def _in_order(words: tuple[str, ...], within: tuple[str, ...]) -> bool:
+    """Whether `words` come in this order in `within`: `kubectl -n dev rollout status` is `kubectl rollout status`."""
+    rest = iter(within)
+    return all(word in rest for word in words)
+
+
 @lru_cache(maxsize=8192)
 def _probes(action: str) -> bool:
     return _PROBE.search(action) is not None
@@ -74,7 +80,9 @@ def is_waiting(tool: str, text: str) -> bool:
             continue
         if segment[0] in _WAIT_PROGRAMS or "sleep" in segment[1:2]:  # `do sleep 5` in a shell loop
             return True
-        if any(segment[: len(sub)] == sub for sub in _WAIT_SUBCOMMANDS) or "--watch" in segment:
+        if any(segment[0] == sub[0] and _in_order(sub[1:], segment[1:]) for sub in _WAIT_SUBCOMMANDS):
+            return True
+        if "--watch" in segment:
             return True
     return False
 
