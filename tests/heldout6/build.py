@@ -1,0 +1,141 @@
+"""HELDOUT6: the sixth held-out set, written (tests/heldout6) and frozen before any replay.
+
+`write(directory)` writes `calls.jsonl.gz` and `labels.jsonl` as in docs/trace-format.md
+(delta-encoded requests), ready for `regulator replay --json --summary`. Every session's randomness
+comes from a string seed, so the set is the same on every machine and Python version.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from heldout.shapes import Step, usage_for
+
+from . import loops, work_a, work_b
+from .eco import Eco
+from .ecosystems import ECOS
+from .shapes import MODELS, SHAPES, Conversation6
+
+NAME = "heldout6"
+Loop = Callable[[Eco, random.Random, int], tuple[list[Step], int]]
+Work = Callable[[Eco, random.Random, int], list[Step]]
+LOOPS: dict[str, tuple[Loop, int]] = {
+    "env-blocked": (loops.env_blocked, 10),
+    "unfixable-bug": (loops.unfixable_bug, 9),
+    "long-cycle": (loops.long_cycle, 8),
+    "stubborn-retry": (loops.stubborn_retry, 8),
+    "reread": (loops.reread, 7),
+    "flip-flop": (loops.flip_flop, 8),
+}
+PRODUCTIVE: dict[str, tuple[Work, int]] = {
+    "retry-recover": (work_a.retry_recover, 7),
+    "polling": (work_a.polling, 7),
+    "fixable-env": (work_a.fixable_env, 6),
+    "tdd": (work_a.tdd, 6),
+    "compile-fix": (work_a.compile_fix, 6),
+    "refactor-check": (work_a.refactor_check, 6),
+    "per-package": (work_a.per_package, 6),
+    "bisect": (work_b.bisect, 6),
+    "bench-iterate": (work_b.bench_iterate, 6),
+    "exploration": (work_b.exploration, 6),
+    "print-debug": (work_b.print_debug, 6),
+    "suite-rerun": (work_b.suite_rerun, 6),
+    "config-tune": (work_b.config_tune, 6),
+}
+_TASKS = (
+    "OPS-{n}: {family} on this repo; CI has been failing since the dependency bump. Make it pass properly.",
+    "Issue #{n}: a customer reported wrong numbers in the last release. Find the cause, fix it, keep the checks green.",
+    "Please handle ticket {n}: implement the change it describes and run the project's checks before you stop.",
+    "Task {n}: the nightly job broke. Investigate and fix; do not skip or delete tests.",
+)
+
+
+def _lines(session: str, agent: str, shape: str, steps: list[Step], rng: random.Random) -> list[dict[str, Any]]:
+    task = rng.choice(_TASKS).format(n=rng.randint(100, 9999), family=session.split("/")[1])
+    convo = Conversation6(shape, rng, task, model_name=rng.choice(MODELS[shape][1]))
+    ts = 1_766_400_000.0 + rng.uniform(0, 21 * 86_400)
+    lines: list[dict[str, Any]] = []
+    sent = 0
+    base = rng.randint(2000, 16000)  # the harness's system prompt and tool schemas, in tokens
+    size = sum(len(json.dumps(m)) for m in convo.messages)  # a running total: rebuilding it is quadratic
+    for seq, step in enumerate([*steps, None]):
+        messages = convo.messages
+        body, added = convo.answer(step)
+        latency = rng.uniform(600, 18000)
+        body["usage"] = usage_for(convo.dialect, shape, base + size // 4, rng.randint(20, 1100))
+        request: dict[str, Any] = {"model": convo.model, "messages": messages[sent:], "max_tokens": 16384}
+        if sent:
+            request["messages_from"] = sent
+        lines.append(
+            {
+                "v": 1,
+                "session": session,
+                "agent": agent,
+                "seq": seq,
+                "ts": round(ts, 3),
+                "dialect": convo.dialect,
+                "request": request,
+                "response": body,
+                "latency_ms": round(latency, 1),
+            }
+        )
+        sent = len(messages)
+        convo.messages = messages + added
+        size += sum(len(json.dumps(m)) for m in added)
+        ts += latency / 1000 + rng.uniform(0.2, 5) + (step.seconds if step else 0)
+    return lines
+
+
+def sessions() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Every session of the set: (its labels line, its call lines)."""
+    found = []
+    names = tuple(ECOS)
+    builders: list[tuple[str, int, Callable[[Eco, random.Random, int], tuple[list[Step], int | None]]]] = [
+        (family, count, loop) for family, (loop, count) in LOOPS.items()
+    ]
+    builders += [
+        (family, count, lambda eco, rng, i, job=job: (job(eco, rng, i), None))  # type: ignore[misc]
+        for family, (job, count) in PRODUCTIVE.items()
+    ]
+    turn = 0
+    for family, count, builder in builders:
+        for i in range(count):
+            rng = random.Random(f"{NAME}/{family}/{i}")
+            shape = SHAPES[turn % len(SHAPES)]  # consecutive sessions rotate shapes and toolchains, so
+            eco = ECOS[names[(turn + turn // 24) % len(names)]]  # every family spreads over both (24: one lap of both)
+            turn += 1
+            steps, onset = builder(eco, rng, i)
+            session = f"{NAME}/{family}/{eco.name}/{shape}/{i}"
+            label = {
+                "session": session,
+                "label": "productive" if onset is None else "loop",
+                "loop_from_seq": onset,
+                "family": family,
+                "resolved": None,
+            }
+            found.append((label, _lines(session, f"{shape}-{i % 3}", shape, steps, rng)))
+    return found
+
+
+def write(directory: Path) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    built = sessions()
+    with gzip.open(directory / "calls.jsonl.gz", "wt", encoding="utf-8") as out:
+        for _, lines in built:
+            for line in lines:
+                out.write(json.dumps(line, separators=(",", ":")) + "\n")
+    with (directory / "labels.jsonl").open("w", encoding="utf-8") as out:
+        for label, _ in built:
+            out.write(json.dumps(label) + "\n")
+    return directory / "calls.jsonl.gz"
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(write(Path(sys.argv[1] if len(sys.argv) > 1 else NAME)))

@@ -1,0 +1,33 @@
+"""The sixth set's agent shapes: the eight encoders of tests/heldout and tests/heldout2, on models none
+of the earlier sets used for that shape (all priced by `regulator prices`), chosen per session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from heldout2.shapes import Conversation2
+
+SHAPES = ("claude-code", "codex-tools", "function-call", "responses", "text-fenced", "text-react", "aider", "openhands")
+MODELS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "claude-code": ("anthropic", ("claude-opus-4-5", "claude-3-7-sonnet-20250219")),
+    "codex-tools": ("openai", ("gpt-5.1", "gpt-4.1-nano")),
+    "function-call": ("openai", ("gpt-5-nano", "o3-mini")),
+    "responses": ("openai", ("gpt-5-codex", "gpt-5.1")),
+    "text-fenced": ("openai", ("codestral-latest", "kimi-k2")),
+    "text-react": ("anthropic", ("claude-haiku-4-5", "claude-opus-4-1")),
+    "aider": ("openai", ("deepseek-chat", "grok-4")),
+    "openhands": ("openai", ("gemini-2.5-flash", "o4-mini")),
+}
+
+
+@dataclass
+class Conversation6(Conversation2):
+    model_name: str = ""
+
+    @property
+    def dialect(self) -> str:
+        return MODELS[self.shape][0]
+
+    @property
+    def model(self) -> str:
+        return self.model_name or MODELS[self.shape][1][0]
