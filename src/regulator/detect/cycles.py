@@ -42,13 +42,14 @@ class _Token:
     outcome: str
     informative: bool
     command: str
+    numbers: frozenset[str]  # the words with digits: an edit changing a constant is another edit
     novel: bool = False  # nothing like it among the steps kept when it was taken
 
     def same(self, other: _Token) -> bool:
         if self.outcome != other.outcome:
             return False
         kind = 2 if self.outcome.startswith("error:") else int(self.informative)
-        if kind == 0 and _numbers(self.words) != _numbers(other.words):
+        if kind == 0 and self.numbers != other.numbers:
             return False  # an edit that changes a constant (`chunk 32` → `chunk 64`) is another edit
         return overlap(self.words, other.words) >= _SAME_ACTION[kind]
 
@@ -100,7 +101,7 @@ class CycleDetector:
                 continue
             text = step.observation.text
             words = _discarding(step.action_words)
-            token = _Token(step.seq, words, outcome_key(text), step.informative, step.command)
+            token = _Token(step.seq, words, outcome_key(text), step.informative, step.command, _numbers(words))
             novel = not any(token.same(earlier) for earlier in tokens)
             tokens.append(replace(token, novel=novel) if novel else token)
             found = self._cycle(list(tokens)) or found
