@@ -9,7 +9,8 @@ import pytest
 
 from detect_support import ScriptedSession
 from regulator.detect.base import Finding
-from regulator.detect.cycles import CycleDetector
+from regulator.detect.cycles import CycleDetector, _aligned, _numbers, _Token
+from regulator.detect.steps import action_words
 from regulator.policy.supervisor import load_supervisor
 
 STYLES = ("text", "openai", "anthropic")
@@ -210,3 +211,27 @@ def test_a_long_cycles_severity_climbs_point_three_per_four_matched_steps() -> N
     first = next(i for i, fs in enumerate(found) if fs)
     assert re.match(r"a cycle of [5-8] actions", found[first][0].evidence)
     assert found[first + 4][0].severity == pytest.approx(found[first][0].severity + 0.3)
+
+
+def _token(seq: int, command: str, tool: str = "bash", novel: bool = False) -> _Token:
+    words = action_words(tool, command)
+    return _Token(seq, words, "", False, command, _numbers(words), novel)
+
+
+def test_the_walk_stops_at_a_second_step_never_taken_before() -> None:
+    # A refactor: a new edit before each clean lint. The first new edit may be a variation of the
+    # round, the second is progress: the walk ends there instead of passing it over.
+    tokens = []
+    for i, edit in enumerate("ABCDE"):
+        tokens += [_token(2 * i, f"sed -i 's/{edit}/x/' src/m{i}.py", novel=True), _token(2 * i + 1, "ruff check .")]
+    assert _aligned(tokens, 4) == (2, 1)
+
+
+def test_an_edit_that_changes_a_constant_is_another_edit() -> None:
+    # aider's edit blocks, as a tuning agent makes them: only the number differs.
+    def edit(seq: int, old: int, new: int) -> _Token:
+        block = f'{{"path": "Project.toml", "search": "chunk {old}\\n", "replace": "chunk {new}\\n"}}'
+        return _token(seq, block, tool="edit")
+
+    assert not edit(0, 8, 16).same(edit(2, 16, 32))
+    assert edit(0, 8, 16).same(edit(4, 8, 16))

@@ -110,3 +110,10 @@ def test_request_ids_are_volatile_but_a_request_timeout_is_not() -> None:
     )
     assert normalise("x-request-id: req_8f3a21") == normalise("x-request-id: req_77b0c9")
     assert normalise("408 Request Timeout") == "408 Request Timeout"
+
+
+def test_a_tool_calls_path_field_names_that_file_whole() -> None:
+    # Two READMEs in other folders are two files, not one `README` asked for again.
+    assert action_operands("Read", '{"file_path": "docs/adr/README.md"}') == {"docs/adr/README.md"}
+    assert action_operands("Read", '{"file_path": "./scripts/README.md"}') == {"scripts/README.md"}
+    assert action_operands("shell", '{"command": ["bash", "-lc", "cat src/x.py"]}') == {"src", "x", "py"}

@@ -15,6 +15,7 @@ from regulator.policy.supervisor import load_supervisor
         ("bash", "sleep 30 && tail -n 3 build.log"),
         ("bash", "until curl -sf localhost:8080/health; do sleep 2; done"),
         ("bash", "kubectl rollout status deploy/api --timeout=60s"),
+        ("bash", "kubectl -n dev rollout status deploy/api --timeout=5s"),
         ("bash", "gh run watch --exit-status"),
         ("bash", "retry -t 10 -d 5 -- curl -sf localhost:8080/health"),
         ("shell", '{"command": ["bash", "-lc", "sleep 20; curl -s localhost:3000/health"]}'),

@@ -10,14 +10,14 @@ docs/trace-format.md (delta-encoded requests), ready for `regulator replay --jso
 
 from __future__ import annotations
 
-import gzip
-import json
 import random
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from heldout.shapes import Step, usage_for
+from heldout.shapes import Step
+from heldout_writer import Pace, builders, call_lines, label
+from heldout_writer import write as write_set
 
 from . import loops, work_a, work_b
 from .eco import Eco
@@ -58,49 +58,23 @@ _TASKS = (
 )
 
 
+PACE = Pace(
+    epoch=1_765_000_000.0,
+    days=21,
+    task_numbers=(100, 9999),
+    base_tokens=(2000, 16000),
+    latency_ms=(600.0, 18000.0),
+    output_tokens=(20, 1100),
+    max_tokens=16384,
+    think_s=5.0,
+)
+
+
 def _lines(session: str, agent: str, shape: str, steps: list[Step], rng: random.Random) -> list[dict[str, Any]]:
-    task = rng.choice(_TASKS).format(n=rng.randint(100, 9999), family=session.split("/")[1])
-    convo = Conversation5(shape, rng, task, model_name=rng.choice(MODELS[shape][1]))
-    ts = 1_765_000_000.0 + rng.uniform(0, 21 * 86_400)
-    lines: list[dict[str, Any]] = []
-    sent = 0
-    base = rng.randint(2000, 16000)  # the harness's system prompt and tool schemas, in tokens
-    size = sum(len(json.dumps(m)) for m in convo.messages)  # a running total: rebuilding it is quadratic
-    for seq, step in enumerate([*steps, None]):
-        messages = convo.messages
-        body, added = convo.answer(step)
-        latency = rng.uniform(600, 18000)
-        body["usage"] = usage_for(convo.dialect, shape, base + size // 4, rng.randint(20, 1100))
-        request: dict[str, Any] = {"model": convo.model, "messages": messages[sent:], "max_tokens": 16384}
-        if sent:
-            request["messages_from"] = sent
-        lines.append(
-            {
-                "v": 1,
-                "session": session,
-                "agent": agent,
-                "seq": seq,
-                "ts": round(ts, 3),
-                "dialect": convo.dialect,
-                "request": request,
-                "response": body,
-                "latency_ms": round(latency, 1),
-            }
-        )
-        sent = len(messages)
-        convo.messages = messages + added
-        size += sum(len(json.dumps(m)) for m in added)
-        ts += latency / 1000 + rng.uniform(0.2, 5) + (step.seconds if step else 0)
-    return lines
+    def conversation(shape: str, rng: random.Random, task: str) -> Conversation5:
+        return Conversation5(shape, rng, task, model_name=rng.choice(MODELS[shape][1]))
 
-
-def _builders() -> list[tuple[str, int, Callable[[Eco, random.Random, int], tuple[list[Step], int | None]]]]:
-    found: list[tuple[str, int, Callable[[Eco, random.Random, int], tuple[list[Step], int | None]]]] = []
-    for family, (loop, count) in LOOPS.items():
-        found.append((family, count, loop))
-    for family, (job, count) in PRODUCTIVE.items():
-        found.append((family, count, lambda eco, rng, i, job=job: (job(eco, rng, i), None)))  # type: ignore[misc]
-    return found
+    return call_lines(session, agent, shape, steps, rng, _TASKS, conversation, PACE)
 
 
 def sessions() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
@@ -108,7 +82,7 @@ def sessions() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     found = []
     names = tuple(ECOS)
     turn = 0
-    for number, (family, count, builder) in enumerate(_builders()):
+    for number, (family, count, builder) in enumerate(builders(LOOPS, PRODUCTIVE)):
         for i in range(count):
             rng = random.Random(f"{NAME}/{family}/{i}")
             eco = ECOS[names[(i + 3 * number) % len(names)]]
@@ -116,28 +90,12 @@ def sessions() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
             turn += 1
             steps, onset = builder(eco, rng, i)
             session = f"{NAME}/{family}/{eco.name}/{shape}/{i}"
-            label = {
-                "session": session,
-                "label": "productive" if onset is None else "loop",
-                "loop_from_seq": onset,
-                "family": family,
-                "resolved": None,
-            }
-            found.append((label, _lines(session, f"{shape}-{i % 3}", shape, steps, rng)))
+            found.append((label(session, family, onset), _lines(session, f"{shape}-{i % 3}", shape, steps, rng)))
     return found
 
 
 def write(directory: Path) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
-    built = sessions()
-    with gzip.open(directory / "calls.jsonl.gz", "wt", encoding="utf-8") as out:
-        for _, lines in built:
-            for line in lines:
-                out.write(json.dumps(line, separators=(",", ":")) + "\n")
-    with (directory / "labels.jsonl").open("w", encoding="utf-8") as out:
-        for label, _ in built:
-            out.write(json.dumps(label) + "\n")
-    return directory / "calls.jsonl.gz"
+    return write_set(directory, sessions())
 
 
 if __name__ == "__main__":

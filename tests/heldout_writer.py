@@ -1,0 +1,120 @@
+"""Writing a held-out set: sessions of steps → call lines and labels in the trace format.
+
+heldout3 … heldout6 were written by different people from one description; they differ in their
+families, toolchains and the pace of their agents (`Pace`), not in how a session becomes calls.
+Each set's output is frozen by checksum (tests/test_detect_heldout*.py), so this must write exactly
+what each set wrote before: the random draws come in the same order.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from heldout.shapes import Step, usage_for
+
+Builder = Callable[[Any, random.Random, int], tuple[list[Step], int | None]]
+Line = dict[str, Any]
+
+
+class _Conversation(Protocol):
+    messages: list[dict[str, Any]]
+    dialect: str
+    model: str
+
+    def answer(self, step: Step | None) -> tuple[dict[str, Any], list[dict[str, Any]]]: ...
+
+
+@dataclass(frozen=True)
+class Pace:
+    """How a set's agents run: when, how big their prompts and answers are, how long they take."""
+
+    epoch: float  # the first session starts within `days` of this
+    days: int
+    task_numbers: tuple[int, int]  # ticket numbers in the task text
+    base_tokens: tuple[int, int]  # the harness's system prompt and tool schemas
+    latency_ms: tuple[float, float]
+    output_tokens: tuple[int, int]
+    max_tokens: int
+    think_s: float  # at most this long between an answer and the next call
+
+
+def builders(
+    loops: dict[str, tuple[Any, int]], productive: dict[str, tuple[Any, int]]
+) -> list[tuple[str, int, Builder]]:
+    """(family, sessions, builder → (steps, onset)) for loops then productive work (onset None)."""
+    found: list[tuple[str, int, Builder]] = [(family, count, loop) for family, (loop, count) in loops.items()]
+    found += [
+        (family, count, lambda eco, rng, i, job=job: (job(eco, rng, i), None))  # type: ignore[misc]
+        for family, (job, count) in productive.items()
+    ]
+    return found
+
+
+def label(session: str, family: str, onset: int | None) -> Line:
+    kind = "productive" if onset is None else "loop"
+    return {"session": session, "label": kind, "loop_from_seq": onset, "family": family, "resolved": None}
+
+
+def call_lines(
+    session: str,
+    agent: str,
+    shape: str,
+    steps: list[Step],
+    rng: random.Random,
+    tasks: Sequence[str],
+    conversation: Callable[[str, random.Random, str], _Conversation],
+    pace: Pace,
+) -> list[Line]:
+    """The session's calls, each with the messages new since the last (`messages_from`)."""
+    task = rng.choice(tasks).format(n=rng.randint(*pace.task_numbers), family=session.split("/")[1])
+    convo = conversation(shape, rng, task)
+    ts = pace.epoch + rng.uniform(0, pace.days * 86_400)
+    lines: list[Line] = []
+    sent = 0
+    base = rng.randint(*pace.base_tokens)
+    size = sum(len(json.dumps(m)) for m in convo.messages)  # a running total: rebuilding it is quadratic
+    for seq, step in enumerate([*steps, None]):
+        messages = convo.messages
+        body, added = convo.answer(step)
+        latency = rng.uniform(*pace.latency_ms)
+        body["usage"] = usage_for(convo.dialect, shape, base + size // 4, rng.randint(*pace.output_tokens))
+        request: Line = {"model": convo.model, "messages": messages[sent:], "max_tokens": pace.max_tokens}
+        if sent:
+            request["messages_from"] = sent
+        lines.append(
+            {
+                "v": 1,
+                "session": session,
+                "agent": agent,
+                "seq": seq,
+                "ts": round(ts, 3),
+                "dialect": convo.dialect,
+                "request": request,
+                "response": body,
+                "latency_ms": round(latency, 1),
+            }
+        )
+        sent = len(messages)
+        convo.messages = messages + added
+        size += sum(len(json.dumps(m)) for m in added)
+        ts += latency / 1000 + rng.uniform(0.2, pace.think_s) + (step.seconds if step else 0)
+    return lines
+
+
+def write(directory: Path, built: list[tuple[Line, list[Line]]]) -> Path:
+    """`calls.jsonl.gz` and `labels.jsonl` in `directory`; the calls' path."""
+    directory.mkdir(parents=True, exist_ok=True)
+    with gzip.open(directory / "calls.jsonl.gz", "wt", encoding="utf-8") as out:
+        for _, lines in built:
+            for line in lines:
+                out.write(json.dumps(line, separators=(",", ":")) + "\n")
+    with (directory / "labels.jsonl").open("w", encoding="utf-8") as out:
+        for labelled, _ in built:
+            out.write(json.dumps(labelled) + "\n")
+    return directory / "calls.jsonl.gz"
