@@ -16,6 +16,8 @@ from regulator.app import GatewayServer
 from regulator.config import Config
 from regulator.mock.server import MockServer
 from regulator.proxy.routing import DEFAULT_UPSTREAM
+from regulator.proxy.upstream import KEEPALIVE_S
+from regulator.serving import ConnectionLimits
 from regulator.store import DB_NAME, JOURNAL_NAME
 
 CHAT = {"model": "gpt-4o-mini", "max_tokens": 5, "messages": [{"role": "user", "content": "hi"}]}
@@ -104,3 +106,9 @@ def test_data_files_are_readable_by_their_owner_only(mock_upstream: MockServer, 
     assert len(written) >= 3
     for path in written:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+def test_pooled_upstream_connections_are_dropped_before_a_5_s_server_drops_them() -> None:
+    # A call sent on a keep-alive connection the server is just closing fails as a 502; servers such
+    # as uvicorn (vLLM, the mock, regulator itself) and Node close idle ones after 5 s.
+    assert KEEPALIVE_S < ConnectionLimits().idle_timeout_s == 5.0

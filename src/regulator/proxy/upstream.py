@@ -16,6 +16,11 @@ from regulator.errors import UpstreamError, UpstreamTimeout, UpstreamUnreachable
 
 log = logging.getLogger("regulator.upstream")
 
+# Pooled connections are dropped before the upstream drops them: uvicorn (vLLM), Node and regulator's
+# own listener close an idle keep-alive connection after 5 s, and a call sent on a connection the
+# server is closing fails ("Can not write request body") as a 502 (seen in clean-clone test runs).
+KEEPALIVE_S = 4.0
+
 # Response headers worth passing back to the caller; everything else (cookies, provider account
 # details, rate-limit headers of regulator's shared provider key) stays behind.
 PASSED_RESPONSE_HEADERS = frozenset({"content-type", "x-request-id", "request-id", "openai-processing-ms"})
@@ -106,7 +111,7 @@ class UpstreamClient:
         self._keys = {u.name: os.environ.get(u.api_key_env) if u.api_key_env else None for u in config.upstreams}
 
     async def start(self) -> None:
-        connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=300, keepalive_timeout=60)
+        connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=300, keepalive_timeout=KEEPALIVE_S)
         timeout = aiohttp.ClientTimeout(
             total=None,
             connect=self.config.server.upstream_connect_timeout_s,
