@@ -156,17 +156,18 @@ def _aligned(tokens: deque[_Token] | list[_Token], period: int, tolerant: bool =
     """
     i = len(tokens) - 1
     j = i - period
-    matched = varied = novel = 0
+    matched = varied = novel = failed = 0
     missed = 0
     while j >= 0:
         if tokens[i].same(tokens[j]):
             matched += 1
+            failed += tokens[i].outcome.startswith("error:")
             missed = 0
             i, j = i - 1, j - 1
             continue
         if not tolerant or missed >= 2 or (varied + 1) * 3 > matched + varied + 1 + _SLACK:
             break
-        if tokens[i].novel:
+        if tokens[i].novel and not failed:
             novel += 1
             if novel > 1:
                 break  # steps never done before keep coming (a new edit each round): progress, not a cycle

@@ -9,6 +9,11 @@ taken before in the session. Work that progresses keeps introducing actions — 
 file read, the next package, the next bisect step — so a stretch of `min_stale` steps without a
 single new action is no progress whatever the outputs say. Waiting steps are left out; the
 evidence names a failure that keeps coming back when there is one.
+
+Re-reading is found sooner by its *echoes*: an action taken again whose result is the very text it
+gave last time (the file unchanged since, the grep finding the same lines). When most of the latest
+`echo_window` steps are echoes of at least three different actions and at most one step is new, the
+agent is going over what it already has; one new look among the re-reads does not start it over.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from regulator.events import CallEvent
 
 _KNOWN = 512  # actions remembered per session
 _KEPT = 32  # steps of the current stretch kept (severity tops out well before)
+_NEW_IN_ECHOES = 1  # new actions an echo window may hold
 
 
 @dataclass(slots=True)
@@ -32,14 +38,19 @@ class _Session:
     failures: set[str] = field(default_factory=set)  # error signatures met before the current stretch
     # (call, command, signature) of the current stretch of actions taken before; its latest steps only
     stretch: deque[tuple[int, str, str | None]] = field(default_factory=lambda: deque(maxlen=_KEPT))
+    last_result: dict[str, str] = field(default_factory=dict)  # action → the digest of its latest result
+    # (call, command, new, echo) of the latest steps
+    recent: deque[tuple[int, str, bool, bool]] = field(default_factory=deque)
 
 
 class StaleDetector:
     name = "stale"
 
-    def __init__(self, min_stale: int = 12, min_distinct: int = 3) -> None:
+    def __init__(self, min_stale: int = 12, min_distinct: int = 3, echo_window: int = 10, min_echoes: int = 6) -> None:
         self.min_stale = min_stale
         self.min_distinct = min_distinct
+        self.echo_window = echo_window
+        self.min_echoes = min_echoes
         self._steps = StepTracker()
         self._sessions: dict[str, _Session] = {}
 
@@ -53,6 +64,13 @@ class StaleDetector:
                 continue
             key = step.action_key
             signature = error_signature(step.observation.text)
+            result = step.observation_key
+            echo = state.last_result.get(key) == result
+            if len(state.last_result) < _KNOWN or key in state.last_result:
+                state.last_result[key] = result
+            state.recent.append((step.seq + 1, step.command[:80], key not in state.known, echo))
+            if len(state.recent) > self.echo_window:
+                state.recent.popleft()
             if key not in state.known:
                 # Something new tried: the stretch starts over; what failed so far is "seen before".
                 state.failures.update(sig for _, _, sig in state.stretch if sig)
@@ -65,7 +83,7 @@ class StaleDetector:
             state.stretch.append((step.seq + 1, step.command[:80], signature))
         stretch = state.stretch
         if len(stretch) < self.min_stale:
-            return []
+            return self._echoes(event, state)
         again = [sig for _, _, sig in stretch if sig and sig in state.failures]
         distinct = len({command for _, command, _ in stretch})
         if distinct < self.min_distinct:
@@ -79,6 +97,25 @@ class StaleDetector:
             f"already taken — {distinct} of them, {shown}{failing} (severity 0.5 from {self.min_stale} such "
             "actions, +0.1 each)"
         )
+        return [Finding(self.name, session, event.record.agent, event.seq, severity, evidence, calls, key="stale")]
+
+    def _echoes(self, event: CallEvent, state: _Session) -> list[Finding]:
+        recent = state.recent
+        echoes = [(seq, command) for seq, command, _, echo in recent if echo]
+        if len(echoes) < self.min_echoes or sum(new for _, _, new, _ in recent) > _NEW_IN_ECHOES:
+            return []
+        distinct = dict.fromkeys(command for _, command in echoes)
+        if len(distinct) < self.min_distinct:
+            return []
+        severity = min(0.95, 0.5 + 0.1 * (len(echoes) - self.min_echoes))
+        calls = [seq for seq, _ in echoes]
+        shown = ", ".join(quote(c, 40) for c in distinct)
+        evidence = (
+            f"{len(echoes)} of the last {len(recent)} actions ({call_span(calls)}) were taken before and gave the "
+            f"very same result again — {len(distinct)} of them re-read, {shown} (severity 0.5 from "
+            f"{self.min_echoes} such actions, +0.1 each)"
+        )
+        session = event.record.session
         return [Finding(self.name, session, event.record.agent, event.seq, severity, evidence, calls, key="stale")]
 
     def forget(self, session: str) -> None:
