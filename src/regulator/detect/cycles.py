@@ -43,6 +43,7 @@ class _Token:
     informative: bool
     command: str
     numbers: frozenset[str]  # the words with digits: an edit changing a constant is another edit
+    edit: bool
     novel: bool = False  # nothing like it among the steps kept when it was taken
 
     def same(self, other: _Token) -> bool:
@@ -101,7 +102,9 @@ class CycleDetector:
                 continue
             text = step.observation.text
             words = _discarding(step.action_words)
-            token = _Token(step.seq, words, outcome_key(text), step.informative, step.command, _numbers(words))
+            token = _Token(
+                step.seq, words, outcome_key(text), step.informative, step.command, _numbers(words), step.is_edit
+            )
             novel = not any(token.same(earlier) for earlier in tokens)
             tokens.append(replace(token, novel=novel) if novel else token)
             found = self._cycle(list(tokens)) or found
@@ -111,7 +114,9 @@ class CycleDetector:
         span = matched + period + varied
         window = list(tokens)[-span:]
         need = self._need(period)
-        named = 0.6 if period >= _LONG else 0.5  # five or more distinct steps coming round again: no chance
+        # Five or more distinct steps coming round again are no chance; nor is an edit made once more:
+        # the agent has gone back to a version it already tried.
+        named = 0.6 if period >= _LONG or _reapplied(list(tokens), period) else 0.5
         severity = min(0.95, named + 0.3 * (matched - need) / min(period, _RAMP))
         shown = " → ".join(quote(t.command, 50) for t in window[-period:])
         calls = [t.seq for t in window]
@@ -125,6 +130,13 @@ class CycleDetector:
     def forget(self, session: str) -> None:
         self._steps.forget(session)
         self._tokens.pop(session, None)
+
+
+def _reapplied(tokens: list[_Token], period: int) -> bool:
+    """Whether one of the latest round's edits is the edit one period before (`same`: its text, most of it)."""
+    latest = tokens[-period:]
+    earlier = tokens[-2 * period : -period]
+    return any(a.edit and a.same(b) for a, b in zip(latest, earlier))
 
 
 # Ways to throw away one's uncommitted changes with git: one step of a cycle, however it is spelled.

@@ -34,6 +34,8 @@ _VOLATILE: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], tup
     # Request ids (`(request B28E:ACF711)`, `request-id: req_8f…`, `RequestId: 4F2…`) name one attempt.
     (re.compile(r"\b(request[ _-]?id|request|req)([ =:#]+)(?=[\w:.\-]*\d)[\w:.\-]{4,}", re.I), r"\1\2<id>", ("req",)),
     (re.compile(r"\b\d+\.\d+(?:e[+-]?\d+)?\s*(?:ms|s|sec|seconds|us|µs|ns|m|min)?\b"), "<num>", (".",)),
+    # A test's own timing in brackets (`... ok (775ms)`, `[12 ms]`): whole numbers, unlike the above.
+    (re.compile(r"(?<=[(\[])\d+ ?(?:ms|s|us|µs|ns)(?=[)\]])"), "<num>", ("s)", "s]")),
     # 7 hex digits and up: git's abbreviated commit ids change with every commit.
     (re.compile(r"\b(?:[0-9a-fA-F]{7,}|\d{4,})\b"), _long_token, ()),
 ]
