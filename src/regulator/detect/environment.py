@@ -73,7 +73,7 @@ class EnvironmentDetector:
             state.recent.append((step.seq + 1, latest, step.action_key[:_KEPT], step.command[:_KEPT]))
         if latest is None:
             return []
-        matching = [(seq, key, cmd) for seq, cause, key, cmd in state.recent if cause and same_cause(cause, latest)]
+        matching = [(seq, key, cmd) for seq, cause, key, cmd in state.recent if cause and _together(cause, latest)]
         count = len(matching)
         attempts = {key for _, key, _ in matching}
         commands = list(dict.fromkeys(command for _, _, command in matching))
@@ -92,3 +92,12 @@ class EnvironmentDetector:
     def forget(self, session: str) -> None:
         self._steps.forget(session)
         self._sessions.pop(session, None)
+
+
+def _together(cause: Cause, latest: Cause) -> bool:
+    """Failures of one cause; every host and service unreachable counts as one (no network from here).
+
+    An agent without a network tries mirror after mirror, endpoint after endpoint: each names
+    another host, and none of them can work.
+    """
+    return same_cause(cause, latest) or cause.family == latest.family == "unreachable"
