@@ -6,6 +6,11 @@ re-run after an edit — is not repetition: the result is new information. Nor i
 passes again after new work in between (a lint after each edit): only a failure repeated, or a
 result repeated with nothing new done in between, counts. Waiting steps (`sleep; check`) repeat
 on purpose and are left to the waiting detector.
+
+A failure that comes back word for word after an edit each time weighs one step more: the edits
+change nothing the check can see. Debugging shows a changed traceback, another failing assertion
+or a debug print now and then; real runs that fixed their bug did not get the very same failure
+after three edits in a row.
 """
 
 from __future__ import annotations
@@ -26,7 +31,7 @@ class RepetitionDetector:
         self.window = window
         self.min_repeats = min_repeats
         self._steps = StepTracker()
-        self._recent: dict[str, deque[tuple[int, str, str]]] = {}
+        self._recent: dict[str, deque[tuple[int, str, str, bool]]] = {}  # (call, key, command, an edit)
 
     def observe(self, event: CallEvent) -> list[Finding]:
         session = event.record.session
@@ -38,17 +43,21 @@ class RepetitionDetector:
             if step.action is None or waits(step):
                 continue
             key = step.action_key + "\0" + step.observation_key
-            recent.append((step.seq, key, step.command))
-            calls = [seq for seq, other, _ in recent if other == key]
+            recent.append((step.seq, key, step.command, step.is_edit))
+            calls = [seq for seq, other, _, _ in recent if other == key]
             if len(calls) < self.min_repeats:
                 continue
             failed = step.observation.is_error or error_signature(step.observation.text) is not None
             if not failed and _new_work_between(recent, calls):
                 continue
             severity = min(0.95, 0.25 + 0.1 * len(calls))
+            edited = failed and _edit_before_each(recent, calls)
+            if edited:
+                severity = min(0.95, severity + 0.1)
             evidence = (
                 f"ran {quote(step.command)} {len(calls)} times in the last {len(recent)} actions "
                 f"with the same result ({call_span(calls)})"
+                f"{'; an edit came before each run, and the failure did not change' if edited else ''}"
             )
             subject = "repeat:" + step.action_key[:200]  # kept by the ladder's memory: short
             findings.append(
@@ -61,9 +70,15 @@ class RepetitionDetector:
         self._recent.pop(session, None)
 
 
-def _new_work_between(recent: deque[tuple[int, str, str]], calls: list[int]) -> bool:
+def _new_work_between(recent: deque[tuple[int, str, str, bool]], calls: list[int]) -> bool:
     """Whether, between the repeats, the agent did something it had not done elsewhere in the window."""
     counts: dict[str, int] = {}
-    for _, key, _ in recent:
+    for _, key, _, _ in recent:
         counts[key] = counts.get(key, 0) + 1
-    return any(counts[key] == 1 for seq, key, _ in recent if calls[0] < seq < calls[-1])
+    return any(counts[key] == 1 for seq, key, _, _ in recent if calls[0] < seq < calls[-1])
+
+
+def _edit_before_each(recent: deque[tuple[int, str, str, bool]], calls: list[int]) -> bool:
+    """Whether every repeat after the first came after an edit made since the run before it."""
+    edits = [seq for seq, _, _, edit in recent if edit]
+    return all(any(before < seq < after for seq in edits) for before, after in zip(calls, calls[1:]))
