@@ -46,6 +46,8 @@ class NoProgressConfig(_Section):
 class StaleConfig(_Section):
     min_stale: int = Field(default=12, ge=2)  # actions in a row, each one the agent had taken before
     min_distinct: int = Field(default=3, ge=1)  # different actions among them (one alone is repetition's)
+    echo_window: int = Field(default=10, ge=2)  # latest steps looked at for re-reads
+    min_echoes: int = Field(default=6, ge=2)  # of them, actions taken again that gave the very same result
 
 
 class BurnRateConfig(_Section):

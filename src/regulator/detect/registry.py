@@ -35,7 +35,11 @@ def build_detectors(config: DetectConfig | None = None) -> list[Detector]:
         p = config.no_progress
         detectors.append(NoProgressDetector(p.max_novelty, p.min_run, p.min_words))
     if config.stale.enabled:
-        detectors.append(StaleDetector(config.stale.min_stale, config.stale.min_distinct))
+        detectors.append(
+            StaleDetector(
+                config.stale.min_stale, config.stale.min_distinct, config.stale.echo_window, config.stale.min_echoes
+            )
+        )
     if config.burn_rate.enabled:
         b = config.burn_rate
         detectors.append(BurnRateDetector(b.window_s, b.min_history_s, b.factor, b.min_recent_usd, b.horizon_s))

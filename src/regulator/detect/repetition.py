@@ -16,6 +16,7 @@ after three edits in a row.
 from __future__ import annotations
 
 from collections import deque
+from itertools import pairwise
 
 from regulator.detect.base import Finding, call_span, quote
 from regulator.detect.error_signature import error_signature
@@ -81,4 +82,4 @@ def _new_work_between(recent: deque[tuple[int, str, str, bool]], calls: list[int
 def _edit_before_each(recent: deque[tuple[int, str, str, bool]], calls: list[int]) -> bool:
     """Whether every repeat after the first came after an edit made since the run before it."""
     edits = [seq for seq, _, _, edit in recent if edit]
-    return all(any(before < seq < after for seq in edits) for before, after in zip(calls, calls[1:]))
+    return all(any(before < seq < after for seq in edits) for before, after in pairwise(calls))
