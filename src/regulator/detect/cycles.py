@@ -133,13 +133,9 @@ class CycleDetector:
 
 
 def _reapplied(tokens: list[_Token], period: int) -> bool:
-    """Whether one of the latest round's edits is the edit one period before (`same`: its text, most of it).
-
-    A long cycle may be named before its second round is complete: then fewer steps are compared.
-    """
-    latest = tokens[-period:]
-    earlier = tokens[-2 * period : -period]
-    return any(a.edit and a.same(b) for a, b in zip(latest, earlier, strict=False))
+    """Whether one of the latest round's edits is the edit one period before (`same`: its text, most of it)."""
+    latest = range(max(period, len(tokens) - period), len(tokens))
+    return any(tokens[i].edit and tokens[i].same(tokens[i - period]) for i in latest)
 
 
 # Ways to throw away one's uncommitted changes with git: one step of a cycle, however it is spelled.
