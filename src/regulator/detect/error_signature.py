@@ -68,9 +68,9 @@ _COMPILER = re.compile(
     re.M,
 )
 _SUMMARY = re.compile(r"^.*\b(?:\d+ (?:failed|passed|errors?)|FAILED \((?:failures|errors)=|tests finished:).*$", re.M)
-# What passed or was skipped, and how long it took, is no part of a failure: running a subset of
-# the tests (`-k`, `-x`) changes them while the same tests fail the same way.
-_PASSING = re.compile(r",? ?\b\d+ (?:passed|skipped|deselected|xfailed|xpassed|warnings?)\b|,? in <num>\w*")
+# What passed or was skipped, how many ran and how long it took, is no part of a failure: running a
+# subset of the tests (`-k`, `-x`, one jest file) changes them while the same tests fail the same way.
+_PASSING = re.compile(r",? ?\b\d+ (?:passed|skipped|deselected|xfailed|xpassed|warnings?|total)\b|,? in <num>\w*")
 _WORDS_IN_MESSAGE = 160
 # A whole duration on a failure's last line (`Total time: 21 s`, `BUILD FAILED in 3s`) changes every run.
 _DURATION = re.compile(r"\b\d+ ?(?:ms|s|secs?|seconds?|mins?|minutes?)\b")
