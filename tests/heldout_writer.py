@@ -24,8 +24,12 @@ Line = dict[str, Any]
 
 class _Conversation(Protocol):
     messages: list[dict[str, Any]]
-    dialect: str
-    model: str
+
+    @property  # read-only: the sets' conversations compute both from their shape
+    def dialect(self) -> str: ...
+
+    @property
+    def model(self) -> str: ...
 
     def answer(self, step: Step | None) -> tuple[dict[str, Any], list[dict[str, Any]]]: ...
 
