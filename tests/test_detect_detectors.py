@@ -64,6 +64,15 @@ def test_error_signature_of_test_runs_follows_the_failing_tests() -> None:
     )
 
 
+def test_how_many_tests_ran_is_no_part_of_a_failure_signature() -> None:
+    # One jest file run twice: the same test fails, the total differs (another file picked up).
+    first = "FAIL src/lib/money.test.ts\n  ● invoices › rounds half-even\nTests:       1 failed, 84 total"
+    second = "FAIL src/lib/money.test.ts\n  ● invoices › rounds half-even\nTests:       1 failed, 71 total"
+    fewer = "FAIL src/lib/money.test.ts\n  ● invoices › rounds half-even\nTests:       2 failed, 71 total"
+    assert error_signature(first) == error_signature(second)
+    assert error_signature(first) != error_signature(fewer)
+
+
 def test_progressing_fixes_are_not_the_same_error() -> None:
     script = [("pytest", f"FAILED t.py::test_{k}\n== 1 failed ==") for k in range(8)]
     assert not any(_run(ErrorSignatureDetector(), script))
