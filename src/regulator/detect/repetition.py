@@ -7,6 +7,10 @@ passes again after new work in between (a lint after each edit): only a failure 
 result repeated with nothing new done in between, counts. Waiting steps (`sleep; check`) repeat
 on purpose and are left to the waiting detector.
 
+A failure that says it may pass if tried again (a timeout, a 5xx, a reset connection, a lock held
+by another process) weighs one step less: agents retry those a few times before it clears, and
+a nudge then only interrupts work about to go on.
+
 A failure that comes back word for word after an edit each time weighs one step more: the edits
 change nothing the check can see. Debugging shows a changed traceback, another failing assertion
 or a debug print now and then; real runs that fixed their bug did not get the very same failure
@@ -15,6 +19,7 @@ after three edits in a row.
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from itertools import pairwise
 
@@ -23,6 +28,15 @@ from regulator.detect.error_signature import error_signature
 from regulator.detect.steps import StepTracker
 from regulator.detect.waiting import waits
 from regulator.events import CallEvent
+
+# How tools say a failure may clear by itself.
+_TRANSIENT = re.compile(
+    r"timed? ?out|timeout|temporarily|try again|retry later|\b50[234]\b|service unavailable|bad gateway"
+    r"|connection reset|ECONNRESET|reset by peer|too many requests|\b429\b|rate.?limit|database is locked"
+    r"|could not (?:acquire|obtain) lock|lock is held|EAI_AGAIN|deadline exceeded|flaky|recv error|socket error"
+    r"|socket_closed|closed by (?:the )?remote|non-properly terminated|SSL_ERROR_SYSCALL|network aborted",
+    re.I,
+)
 
 
 class RepetitionDetector:
@@ -55,6 +69,8 @@ class RepetitionDetector:
             edited = failed and _edit_before_each(recent, calls)
             if edited:
                 severity = min(0.95, severity + 0.1)
+            elif _TRANSIENT.search(step.observation.text[-2000:]):  # failed or not: harnesses without exit codes
+                severity -= 0.1
             evidence = (
                 f"ran {quote(step.command)} {len(calls)} times in the last {len(recent)} actions "
                 f"with the same result ({call_span(calls)})"
