@@ -69,6 +69,8 @@ _EDIT_SUBCOMMANDS = frozenset({"str_replace", "create", "insert", "undo_edit", "
 _EDIT_SHELL = re.compile(
     r"(?:^|[;&|]\s*)(?:sed\s+(?:-\w+\s+)*-\w*i|perl\s+-\w*i|git\s+apply\b|patch\b|tee\b)"
     r"|(?:^|[^>&\d])>\s*(?!&|/dev/)[\w./-]+"
+    # A script that rewrites a file (`python -c "p.write_text(...)"`, `python - <<EOF … open(p, 'w')`).
+    r"|\.write_(?:text|bytes)\(|\bopen\([^()\n]*?,\s*(?:mode\s*=\s*)?['\"][wa]b?\+?['\"]"
 )
 
 
