@@ -10,7 +10,7 @@ import pytest
 from detect_support import ScriptedSession
 from regulator.detect.base import Finding
 from regulator.detect.cycles import CycleDetector, _aligned, _numbers, _Token
-from regulator.detect.steps import action_words
+from regulator.detect.steps import action_words, is_edit
 from regulator.policy.supervisor import load_supervisor
 
 STYLES = ("text", "openai", "anthropic")
@@ -215,7 +215,7 @@ def test_a_long_cycles_severity_climbs_point_three_per_four_matched_steps() -> N
 
 def _token(seq: int, command: str, tool: str = "bash", novel: bool = False) -> _Token:
     words = action_words(tool, command)
-    return _Token(seq, words, "", False, command, _numbers(words), novel)
+    return _Token(seq, words, "", False, command, _numbers(words), is_edit(tool, command), novel=novel)
 
 
 def test_the_walk_stops_at_a_second_step_never_taken_before() -> None:

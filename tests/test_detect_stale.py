@@ -16,6 +16,11 @@ def _run(script: list[tuple[str, str]]) -> list[list[Finding]]:
     return [detector.observe(session.call(command, result)) for command, result in script]
 
 
+def _first_stretch(found: list[list[Finding]]) -> int:
+    """The call at which a stretch of old actions is first named (echoes may be named sooner)."""
+    return next(i for i, fs in enumerate(found) if fs and fs[0].evidence.startswith("nothing new tried"))
+
+
 def _round(k: int) -> list[tuple[str, str]]:
     """Test, diff (its counts drift), revert, read, grep: outputs differ each round, actions do not."""
     return [
@@ -30,8 +35,10 @@ def _round(k: int) -> list[tuple[str, str]]:
 def test_a_stretch_of_actions_all_taken_before_with_the_same_failure_back_is_a_finding() -> None:
     script = [step for k in range(6) for step in _round(k)]
     found = _run(script)
-    first = next(i for i, fs in enumerate(found) if fs)
-    # The first round introduces every action; twelve old ones later the finding comes.
+    # The revert, the grep and the test give what they gave last round: their echoes name it first.
+    assert next(i for i, fs in enumerate(found) if fs) == 15
+    first = _first_stretch(found)
+    # The first round introduces every action; twelve old ones later the stretch is named.
     assert first == 5 + 12
     finding = found[first][0]
     assert finding.severity == 0.5 and "nothing new tried in the last 12 actions" in finding.evidence
@@ -50,5 +57,6 @@ def test_a_new_action_now_and_then_starts_the_stretch_over() -> None:
 def test_checks_that_pass_again_and_again_with_nothing_new_between_are_stale_too() -> None:
     passing = [("pytest -q", "10 passed in 0.5s"), ("ruff check .", "All checks passed!"), ("git status", "clean")]
     found = _run(passing * 6)
-    first = next(i for i, fs in enumerate(found) if fs)
+    assert next(i for i, fs in enumerate(found) if fs) == 12  # echoes, once only one new step is among ten
+    first = _first_stretch(found)
     assert first == 3 + 12 and "came back" not in found[first][0].evidence  # a result arrives a call later
