@@ -238,6 +238,32 @@ from regulator.detect.causes import Cause, cause_of, same_cause
         ("npm ERR! network getaddrinfo ENOTFOUND registry.npmjs.org", "unreachable", "registry.npmjs.org"),
         ("curl: (56) Received HTTP code 407 from proxy after CONNECT", "access denied", "proxy"),
         (";; connection timed out; no servers could be reached", "unreachable", ""),
+        # Rust's reqwest/hyper (Foundry, Deno, gleam, cargo tools): the URL first, then why it failed
+        (
+            "Error: error sending request for url (https://rpc.ankr.com/eth): operation timed out",
+            "unreachable",
+            "rpc.ankr.com",
+        ),
+        (
+            "error: Hex request failed: https://repo.hex.pm/packages/wisp: "
+            "dns error (failed to lookup address information: Name does not resolve)",
+            "unreachable",
+            "repo.hex.pm",
+        ),
+        ("warning: spurious network error (2 tries remaining): tls handshake eof", "unreachable", ""),
+        (
+            "Caused by:\n    0: client error (Connect)\n    1: dns error: "
+            "failed to lookup address information: Name does not resolve",
+            "unreachable",
+            "",
+        ),
+        # Erlang's httpc as rebar3 prints it: no space after the comma
+        (
+            "===> Failed to update package hex_core from repo hexpm\n"
+            '{failed_connect,[{to_address,{"repo.hex.pm",443}},{inet,[inet],nxdomain}]}',
+            "unreachable",
+            "repo.hex.pm",
+        ),
         # Settings and secrets
         ("Error: environment variable OPENAI_API_KEY is not set", "missing setting", "OPENAI_API_KEY"),
         ("Error: Missing required environment variable: SENTRY_DSN", "missing setting", "SENTRY_DSN"),

@@ -10,7 +10,7 @@ import pytest
 from detect_support import ScriptedSession
 from regulator.detect.base import Finding
 from regulator.detect.cycles import CycleDetector, _aligned, _numbers, _Token
-from regulator.detect.steps import action_words
+from regulator.detect.steps import action_words, is_edit
 from regulator.policy.supervisor import load_supervisor
 
 STYLES = ("text", "openai", "anthropic")
@@ -213,9 +213,9 @@ def test_a_long_cycles_severity_climbs_point_three_per_four_matched_steps() -> N
     assert found[first + 4][0].severity == pytest.approx(found[first][0].severity + 0.3)
 
 
-def _token(seq: int, command: str, tool: str = "bash", novel: bool = False) -> _Token:
+def _token(seq: int, command: str, tool: str = "bash", novel: bool = False, outcome: str = "") -> _Token:
     words = action_words(tool, command)
-    return _Token(seq, words, "", False, command, _numbers(words), novel)
+    return _Token(seq, words, outcome, False, command, _numbers(words), is_edit(tool, command), novel=novel)
 
 
 def test_the_walk_stops_at_a_second_step_never_taken_before() -> None:
@@ -235,3 +235,115 @@ def test_an_edit_that_changes_a_constant_is_another_edit() -> None:
 
     assert not edit(0, 8, 16).same(edit(2, 16, 32))
     assert edit(0, 8, 16).same(edit(4, 8, 16))
+
+
+def test_the_walk_passes_new_edits_once_a_failing_step_has_come_back() -> None:
+    # The rounds above, but the check fails the same way after every edit: each new edit meets the
+    # failure it was meant to fix, which is no progress. The walk passes the second new edit and
+    # ends only where mismatches are no longer a minority.
+    failing = "error:compile error E0308 mismatched types"
+    tokens = []
+    for i, edit in enumerate("ABCDE"):
+        tokens += [
+            _token(2 * i, f"sed -i 's/{edit}/x/' src/m{i}.py", novel=True),
+            _token(2 * i + 1, "cargo build", outcome=failing),
+        ]
+    assert _aligned(tokens, 4) == (3, 2)
+
+
+# Compiler errors, one per round where the build changes: each new edit gets another error.
+RUST_ERRORS = [
+    ("E0308", "mismatched types", "expected `u64`, found `f64`"),
+    ("E0277", "cannot add `f64` to `u64`", "no implementation for `u64 + f64`"),
+    ("E0599", "no method named `round_to` found for type `f64` in the current scope", "method not found in `f64`"),
+    ("E0369", "binary operation `*` cannot be applied to type `Money`", "Money"),
+    ("E0425", "cannot find value `cents` in this scope", "not found in this scope"),
+    ("E0061", "this function takes 2 arguments but 1 argument was supplied", "an argument is missing"),
+]
+RUST_EDITS = [
+    "sed -i 's/items.iter().sum()/items.iter().sum::<f64>() as u64/' src/order.rs",
+    "sed -i 's/let mut total = 0;/let mut total: u64 = 0;/' src/order.rs",
+    "sed -i 's/total += item/total += item.round_to(2)/' src/order.rs",
+    "sed -i 's/-> u64/-> Money/' src/order.rs",
+    "sed -i 's/item.price/item.price * cents/' src/order.rs",
+    "sed -i 's/(items: &\\[f64\\])/(items: \\&[f64], rate: f64)/' src/order.rs",
+]
+
+
+def cargo_build(error: int) -> str:
+    code, message, note = RUST_ERRORS[error]
+    return (
+        f"   Compiling shop v0.1.0 (/work/shop)\nerror[{code}]: {message}\n  --> src/order.rs:{14 + error}:9\n"
+        f"   |\n   |         ^^^^^ {note}\n\nerror: could not compile `shop` (lib) due to 1 previous error\n"
+    )
+
+
+def new_edit_rounds(build_changes: bool) -> list[tuple[str, str]]:
+    """Read the test, a new edit, build, grep, diff: six rounds, a different edit each time."""
+    script: list[tuple[str, str]] = []
+    for k, edit in enumerate(RUST_EDITS):
+        script += [
+            (
+                "cat tests/order_test.rs",
+                "use shop::total;\n#[test]\nfn sums() { assert_eq!(total(&[1.5, 2.5]), 4); }\n",
+            ),
+            (edit, ""),
+            ("cargo build", cargo_build(k if build_changes else 0)),
+            ("grep -n 'fn total' -r src", "src/order.rs:12:pub fn total(items: &[f64]) -> u64 {"),
+            ("git diff --stat", " src/order.rs | 2 +-\n 1 file changed, 1 insertion(+), 1 deletion(-)"),
+        ]
+    return [*script, ("ls", "Cargo.toml src tests")]
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_a_long_cycle_with_a_new_edit_each_round_and_the_same_build_failure_is_a_cycle_that_grows(
+    style: str,
+) -> None:
+    found = _findings(new_edit_rounds(build_changes=False), style)
+    named = [fs[0] for fs in found if fs]
+    assert named and "cargo build" in named[0].evidence
+    # The walk goes on past each round's new edit: the cycle spans every round so far, and its
+    # severity climbs to the top instead of starting over at each new edit.
+    assert re.match(r"a cycle of [45] actions repeated [5-9]\.\d times", found[-1][0].evidence)
+    assert found[-1][0].severity == pytest.approx(0.95)
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_the_same_long_round_whose_build_fails_differently_each_time_is_progress(style: str) -> None:
+    assert not any(_findings(new_edit_rounds(build_changes=True), style))
+
+
+def flip_flop(rounds: int) -> list[tuple[str, str]]:
+    """Edit A, a test fails; edit B, another test fails; edit A again …: back to versions already tried."""
+    rng = random.Random(5)
+    edits = (
+        "sed -i 's/if rows is None:/if not rows:/' rowkit/parse.py",
+        "sed -i 's/if not rows:/if rows is None:/' rowkit/parse.py",
+    )
+    script: list[tuple[str, str]] = []
+    for turn in range(rounds):
+        broken = {TESTS[turn % 2]: "AssertionError: assert None == []"}
+        script += [(edits[turn % 2], ""), ("python -m pytest tests/test_rows.py -q", pytest_run(rng, broken))]
+    return [*script, ("ls", "rowkit tests")]
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_a_short_cycle_that_reapplies_an_edit_already_tried_is_named_at_point_six(style: str) -> None:
+    found = _findings(flip_flop(5), style)
+    first = next(i for i, fs in enumerate(found) if fs)
+    assert first == 8 and "a cycle of 4 actions" in found[first][0].evidence
+    assert found[first][0].severity == pytest.approx(0.6)
+
+
+def test_a_short_cycle_without_an_edit_is_named_at_point_five() -> None:
+    # Starting a service that does not come up: nothing re-applied, only tried and looked at again.
+    allocated = "Error response from daemon: Bind for 0.0.0.0:8080 failed: port is already allocated"
+    rounds = [
+        ("cat docker-compose.yml", "services:\n  api:\n    build: .\n    ports: ['8080:8080']\n"),
+        ("docker compose up -d api", allocated),
+        ("docker logs --tail 20 api", "Error: listen EADDRINUSE: address already in use :::8080"),
+    ] * 3
+    found = _findings([*rounds, ("ls", "docker-compose.yml src")], "openai")
+    first = next(i for i, fs in enumerate(found) if fs)
+    assert "a cycle of 3 actions" in found[first][0].evidence
+    assert found[first][0].severity == pytest.approx(0.5)

@@ -255,3 +255,33 @@ def test_source_line_numbers_are_left_out_and_a_gradle_task_is_no_test_name() ->
     ) == (error_signature("exit code 1\nNoMethodError: undefined method `total' for nil\n  app/order.rb:14:in `sum'"))
     task = "exit code 1\n> Task :app:test FAILED\n\nFAILURE: Build failed with an exception.\n\nBUILD FAILED"
     assert "Task" not in (error_signature(task) or "") and ":app:test" not in (error_signature(task) or "")
+
+
+TAX_EDITS = [
+    "sed -i 's/return total/return round(total, 2)/' src/tax.py",
+    "sed -i 's/rate = 0.2/rate = Decimal(\"0.2\")/' src/tax.py",
+    "sed -i 's/items)/items if i.taxable)/' src/tax.py",
+]
+
+
+def test_a_failure_back_word_for_word_after_an_edit_before_each_run_weighs_a_step_more() -> None:
+    script = [
+        step for edit in TAX_EDITS for step in ((edit, ""), ("python -m pytest tests/test_tax.py", FAILING_TOTAL))
+    ]
+    found = _run(RepetitionDetector(), [*script, ("git diff", "")], style="openai")
+    finding = found[-1][0]
+    assert finding.severity == pytest.approx(0.65)
+    assert "3 times" in finding.evidence
+    assert "an edit came before each run, and the failure did not change" in finding.evidence
+
+
+def test_the_same_failure_three_times_without_edits_between_stays_at_its_count() -> None:
+    script = [("python -m pytest tests/test_tax.py", FAILING_TOTAL), ("cat src/tax.py", "def total(items): ...")] * 3
+    found = _run(RepetitionDetector(), [*script, ("git diff", "")], style="openai")
+    finding = next(fs[0] for fs in found if fs)
+    assert finding.severity == pytest.approx(0.55) and "an edit came before" not in finding.evidence
+
+
+def test_a_check_that_passes_again_after_each_edit_is_no_repetition() -> None:
+    script = [step for edit in TAX_EDITS for step in ((edit, ""), ("ruff check src", "All checks passed!"))]
+    assert not any(_run(RepetitionDetector(), [*script, ("git diff", "")], style="openai"))

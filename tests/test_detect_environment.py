@@ -157,3 +157,36 @@ def test_config_edits_and_uninformative_results_between_attempts_stay_out_of_the
     found = [f for command, output in script for f in detector.observe(session.call(command, output))]
     assert found, "three attempts failing on one cause, with only edits between, are a finding"
     assert "3 of the last 3 results" in found[-1].evidence
+
+
+def test_one_mirror_after_another_failing_to_resolve_is_one_cause() -> None:
+    # No network from here: every registry the agent tries names another host, and none can work.
+    script = [
+        (
+            "npm install",
+            "exit code 1\nnpm ERR! code ENOTFOUND\nnpm ERR! network getaddrinfo ENOTFOUND registry.npmjs.org",
+        ),
+        (
+            "npm install --registry https://registry.npmmirror.com",
+            "exit code 1\nnpm ERR! code ENOTFOUND\nnpm ERR! network getaddrinfo ENOTFOUND registry.npmmirror.com",
+        ),
+        ("yarn install", "exit code 1\nerror Error: getaddrinfo ENOTFOUND registry.yarnpkg.com"),
+        (
+            "curl -fsSL https://mirrors.cloud.tencent.com/npm/ -o /dev/null",
+            "exit code 6\ncurl: (6) Could not resolve host: mirrors.cloud.tencent.com",
+        ),
+        ("ls", ""),
+    ]
+    found = _attempts(EnvironmentDetector(), ScriptedSession(style="openai"), script)
+    assert found and "4 of the last 4 results" in found[-1] and "4 different commands" in found[-1]
+
+
+def test_two_different_missing_modules_are_still_two_causes() -> None:
+    script = [
+        ("pytest -q", "exit code 2\nModuleNotFoundError: No module named 'fastparse'"),
+        ("python -m rowkit", "exit code 1\nModuleNotFoundError: No module named 'yaml'"),
+        ("pytest -q tests/test_rows.py", "exit code 2\nModuleNotFoundError: No module named 'fastparse'"),
+        ("python scripts/load.py", "exit code 1\nModuleNotFoundError: No module named 'yaml'"),
+        ("ls", ""),
+    ]
+    assert _attempts(EnvironmentDetector(), ScriptedSession(style="openai"), script) == []

@@ -117,3 +117,21 @@ def test_a_tool_calls_path_field_names_that_file_whole() -> None:
     assert action_operands("Read", '{"file_path": "docs/adr/README.md"}') == {"docs/adr/README.md"}
     assert action_operands("Read", '{"file_path": "./scripts/README.md"}') == {"scripts/README.md"}
     assert action_operands("shell", '{"command": ["bash", "-lc", "cat src/x.py"]}') == {"src", "x", "py"}
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("test tax::rounds_half_even ... ok (775ms)", "test tax::rounds_half_even ... ok (81ms)"),
+        ("✓ computes the total [12 ms]", "✓ computes the total [9 ms]"),
+        ("PASS src/total.test.ts (3s)", "PASS src/total.test.ts (4s)"),
+    ],
+)
+def test_a_whole_number_duration_in_brackets_is_volatile(a: str, b: str) -> None:
+    assert normalise(a) == normalise(b)
+
+
+def test_a_bare_whole_number_is_kept() -> None:
+    assert normalise("took 775") != normalise("took 81")
+    assert normalise("rows read (775)") != normalise("rows read (81)")
+    assert normalise("retrying in 3s") != normalise("retrying in 4s")  # not a timing in brackets
