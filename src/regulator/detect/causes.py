@@ -138,6 +138,12 @@ _PATTERNS: list[tuple[str, str]] = [
     ("unreachable", r"UnknownHostException: ([\w.\-]+)"),  # Java
     ("unreachable", r"(?:Name or service not known|No such host is known)\.? \(([\w.\-]+):\d+\)"),  # .NET
     ("unreachable", r"to_address, ?\{(?:~c)?[\"']([\w.\-]+)[\"']"),  # Erlang httpc (mix, rebar3)
+    # Rust's reqwest/hyper (cargo tools, Deno, Foundry, gleam): the URL first, then why it failed.
+    (
+        "unreachable",
+        r"https?://([\w.\-]+)[^\n]*?(?:dns error|failed to lookup address|tls handshake|connection (?:timed out|reset)"
+        r"|operation timed out|Network is unreachable|tcp connect error)",
+    ),
     ("unreachable", r"Cannot connect to the Docker daemon at unix://(/[\w./\-]+?)\.?(?:\s|$)"),
     ("unreachable", r"Temporary failure in name resolution|Name or service not known|no servers could be reached"),
     ("unreachable", r":nxdomain|Could not find a valid Docker environment|Is the docker daemon running"),
@@ -152,12 +158,6 @@ _PATTERNS: list[tuple[str, str]] = [
     ("unreachable", r"[Cc]onnection refused|ECONNREFUSED|:econnrefused|SQLSTATE\[HY000\] \[2002\]"),
     ("unreachable", r"A connection attempt failed because the connected party did not properly respond"),
     ("unreachable", r"(?:timed out|timeout|ETIMEDOUT|unreachable)[^\n]*?https?://([\w.\-]+)"),
-    # Rust's reqwest/hyper (cargo tools, Deno, Foundry, gleam): the URL first, then why it failed.
-    (
-        "unreachable",
-        r"https?://([\w.\-]+)[^\n]*?(?:dns error|failed to lookup address|tls handshake|connection (?:timed out|reset)"
-        r"|operation timed out|Network is unreachable|tcp connect error)",
-    ),
     ("unreachable", r"dns error|failed to lookup address information|tls handshake eof"),
     ("unreachable", r"dial tcp [\d.]+:\d+: i/o timeout|ETIMEDOUT|ENETUNREACH|Network is unreachable"),
     ("access denied", r"(?:401|403)\b[^\n]*?https?://([\w.\-]+)"),
