@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter, deque
-from dataclasses import dataclass, field
 
 from regulator.detect.base import Finding, call_span, quote
 from regulator.detect.error_signature import error_signature
-from regulator.detect.normalise import clip, normalise, normalise_lines, without_line_numbers
+from regulator.detect.reruns import Reruns
 from regulator.detect.steps import StepTracker
 from regulator.detect.waiting import waits
 from regulator.events import CallEvent
@@ -33,10 +32,9 @@ class ErrorSignatureDetector:
         self.window = window
         self.min_count = min_count
         self._steps = StepTracker()
-        # (call, signature, action key, digest of the result, rerun after an edit and saying nothing new)
-        # of the latest informative results
-        self._recent: dict[str, deque[tuple[int, str | None, str, str, bool]]] = {}
-        self._reruns: dict[str, _Reruns] = {}
+        # (call, signature, action key, digest of the result) of the latest informative results
+        self._recent: dict[str, deque[tuple[int, str | None, str, str]]] = {}
+        self._reruns: dict[str, Reruns] = {}
         self._runs: dict[str, int] = {}  # failing results in a row that brought no new error
 
     def observe(self, event: CallEvent) -> list[Finding]:
@@ -48,8 +46,9 @@ class ErrorSignatureDetector:
         run = self._runs.get(session, 0)
         reruns = self._reruns.get(session)
         if reruns is None:
-            reruns = self._reruns[session] = _Reruns()
+            reruns = self._reruns[session] = Reruns()
         informative = False
+        streak: list[int] = []
         for step in steps:
             if waits(step):
                 continue  # expected failures while waiting for something to come up
@@ -65,36 +64,45 @@ class ErrorSignatureDetector:
                 # (edit, build, the same error, another edit … is one error coming back every time).
                 # Real runs do that a few times before a fix lands, so the edits add no weight.
                 continue
-            seen = signature is not None and any(sig == signature for _, sig, _, _, _ in recent)
+            seen = signature is not None and any(sig == signature for _, sig, _, _ in recent)
             run = run + 1 if seen else 0
-            unchanged = reruns.unchanged_after_edit(step.action_key, step.observation.text)
-            recent.append((step.seq + 1, signature, step.action_key, step.observation_key, unchanged))
+            streak = reruns.rerun(step.action_key, signature, step.observation.text, step.seq + 1)
+            recent.append((step.seq + 1, signature, step.action_key, step.observation_key))
             informative = True
         self._runs[session] = run
         if not informative or recent[-1][1] is None:
             return []
-        counts = Counter(sig for _, sig, _, _, _ in recent if sig is not None)
+        found = self._judged(event, recent, run)
+        if len(streak) >= self.min_count:
+            # The same command rerun after an edit each time, failing the same way, its output changed
+            # only where it quotes the edited code: the edits do not reach the failure. Real runs that
+            # fixed their bug went through this at most three times in a row.
+            severity = min(0.95, 0.2 + 0.15 * (len(streak) - 1))
+            if not found or found[0].severity < severity:
+                signature = str(recent[-1][1])
+                evidence = (
+                    f"same error {quote(signature)} after each of the last {len(streak) - 1} edits "
+                    f"({call_span(streak)}): the edits do not reach the failure"
+                )
+                agent = event.record.agent
+                return [
+                    Finding(self.name, session, agent, event.seq, severity, evidence, streak, key="error:" + signature)
+                ]
+        return found
+
+    def _judged(self, event: CallEvent, recent: deque[tuple[int, str | None, str, str]], run: int) -> list[Finding]:
+        """The same error, or errors taking turns, among the latest informative results."""
+        session = event.record.session
+        counts = Counter(sig for _, sig, _, _ in recent if sig is not None)
         signature, count = counts.most_common(1)[0]
         repeats = count - 1 if count >= self.min_count and signature == recent[-1][1] else 0
         if run < self.min_count - 1 and not repeats:
             return []
         severity = min(0.95, 0.1 + 0.15 * max(repeats, run))
         if repeats >= run:
-            calls = [seq for seq, sig, _, _, _ in recent if sig == signature]
-            attempts = len({key for _, sig, key, _, _ in recent if sig == signature})
-            outputs = len({digest for _, sig, _, digest, _ in recent if sig == signature})
-            edited = [after for _, sig, _, _, after in recent if sig == signature][1:]
-            if attempts == 1 and edited and all(edited) and outputs > 1:
-                # Rerun after an edit each time, failing the same way, its output changed only where
-                # it quotes the edited code: the edits do not reach the failure.
-                severity = min(0.95, 0.2 + 0.15 * repeats)
-                calls_shown = call_span(calls)
-                evidence = (
-                    f"same error {quote(signature)} in {count} of the last {len(recent)} informative tool results, "
-                    f"each after an edit ({calls_shown}): the edits do not change the failure"
-                )
-                key = "error:" + signature
-                return [Finding(self.name, session, event.record.agent, event.seq, severity, evidence, calls, key=key)]
+            calls = [seq for seq, sig, _, _ in recent if sig == signature]
+            attempts = len({key for _, sig, key, _ in recent if sig == signature})
+            outputs = len({digest for _, sig, _, digest in recent if sig == signature})
             if attempts == 1 and (outputs == 1 or count < self.window // 2 + 1):
                 # One command failing the same way a few times, or printing the very same thing each
                 # time, is the repetition detector's: counted twice, one burst looks like two agreeing.
@@ -112,8 +120,8 @@ class ErrorSignatureDetector:
         else:
             # Several errors taking turns (one root cause behind different commands): none is new.
             tail = list(recent)[-min(run + 1, len(recent)) :]
-            calls = [seq for seq, _, _, _, _ in tail]
-            errors = ", ".join(quote(sig, 60) for sig in dict.fromkeys(sig for _, sig, _, _, _ in tail if sig))
+            calls = [seq for seq, _, _, _ in tail]
+            errors = ", ".join(quote(sig, 60) for sig in dict.fromkeys(sig for _, sig, _, _ in tail if sig))
             evidence = f"{run} failing tool results in a row, none with a new error: only {errors} ({call_span(calls)})"
         key = "error:" + signature if repeats >= run else "errors in turn"
         return [Finding(self.name, session, event.record.agent, event.seq, severity, evidence, calls, key=key)]
@@ -123,47 +131,3 @@ class ErrorSignatureDetector:
         self._recent.pop(session, None)
         self._runs.pop(session, None)
         self._reruns.pop(session, None)
-
-
-_KEPT_ACTIONS = 32  # actions whose latest output is kept per session
-_KEPT_EDITS = 3  # edits remembered since an action last ran
-
-
-@dataclass(slots=True)
-class _Reruns:
-    """What each action printed last time, and the edits made since: was a rerun's news only the edit?"""
-
-    outputs: dict[str, str] = field(default_factory=dict)
-    edits: dict[str, list[str]] = field(default_factory=dict)  # action → edits since it last ran
-
-    def edited(self, command: str) -> None:
-        text = normalise(command)
-        for since in self.edits.values():
-            if len(since) < _KEPT_EDITS:
-                since.append(text)
-
-    def unchanged_after_edit(self, action: str, output: str) -> bool:
-        """Whether `action` ran after an edit and printed nothing new but lines quoting that edit.
-
-        A traceback shows the failing source line, so an edit to that line shows up in the next
-        run's output: that is the agent's own text coming back, not news about the failure. Debug
-        prints, another failing assertion or a new error are news.
-        """
-        before, since = self.outputs.get(action), self.edits.get(action)
-        if action in self.outputs or len(self.outputs) < _KEPT_ACTIONS:
-            self.outputs[action] = output
-            self.edits[action] = []
-        if before is None or not since:
-            return False  # lines are only read for a rerun after an edit: most results are not
-        new = _lines(output) - _lines(before)
-        return all(any(_quoted(line, edit) for edit in since) for line in new)
-
-
-def _lines(output: str) -> frozenset[str]:
-    return frozenset(without_line_numbers(line) for line in normalise_lines(clip(output)))
-
-
-def _quoted(line: str, edit: str) -> bool:
-    """Whether an output line is code the edit wrote (a traceback quoting it), its indentation aside."""
-    code = line.strip(" '\"")
-    return len(code) > 3 and code in edit
