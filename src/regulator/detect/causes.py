@@ -138,6 +138,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("unreachable", r"UnknownHostException: ([\w.\-]+)"),  # Java
     ("unreachable", r"(?:Name or service not known|No such host is known)\.? \(([\w.\-]+):\d+\)"),  # .NET
     ("unreachable", r"to_address, ?\{(?:~c)?[\"']([\w.\-]+)[\"']"),  # Erlang httpc (mix, rebar3)
+    ("unreachable", r"CONNECTION FAILED for url <https?://([\w.\-]+)"),  # conda
     # Rust's reqwest/hyper (cargo tools, Deno, Foundry, gleam): the URL first, then why it failed.
     (
         "unreachable",
@@ -310,6 +311,10 @@ _FAMILY_WORDS: dict[str, tuple[str, ...]] = {
     "out of memory": ("memory", "killed", "oomkilled"),
     "rate limited": ("429", "rate limit"),
 }
+# A C or C++ compiler, by any of the names an agent tries it under (and the packages that bring one).
+_COMPILER = re.compile(
+    r"(?:gcc|cc|clang|g\+\+|c\+\+|clang\+\+|x86_64-linux-gnu-gcc)(?:-\d+)?|build-essential|compilers?|c-compiler|cxx-compiler"
+)
 _VERSION = re.compile(r"(?:@v?\d[\w.\-]*|==[\w.\-]+|[><=~^]=?[\w.\-]+)$")
 _LOCAL = {"127.0.0.1", "localhost", "0.0.0.0", "::1", "[::1]"}
 
@@ -319,6 +324,8 @@ def _clean(family: str, name: str) -> str:
     name = name.replace("%2f", "/").replace("%2F", "/")
     if family == "missing module":
         name = _VERSION.sub("", name)
+    if family == "missing binary" and _COMPILER.fullmatch(name):
+        return "C compiler"  # gcc, then clang, then cc, then `apt-get install build-essential`: one cause
     if family in ("unreachable", "port in use") and name.isdigit():
         name = f"port {name}"
     return "" if name in _LOCAL else name

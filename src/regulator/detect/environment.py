@@ -3,10 +3,11 @@
 A missing system dependency, a service that is down, a permission the agent will never get: the
 agent varies its commands (install, build, reinstall, change a variable) and the error text
 drifts, but every failure names the same cause (`causes.cause_of`: an error family and the module,
-binary, host, path or port it names). The detector counts, among the last `window` results, the
-failures whose cause is the same as the latest one's; looks in between (reading a config, `ls`)
-stay in the window without breaking the count. Waiting steps (`sleep; curl …`) are left to the
-waiting detector: a server that is not up yet is expected while one waits for it.
+binary, host, path or port it names). The detector counts, among the last `window` failures of the
+last 24 calls, those whose cause is the same as the latest one's; looks in between (reading a
+config, `which gcc`, `ls`) neither break the count nor push failures out of the window. Waiting
+steps (`sleep; curl …`) are left to the waiting detector: a server that is not up yet is expected
+while one waits for it.
 
 The finding's `key` is the cause as first named in the session, so the policy can tell whether a
 nudge changed anything and the fleet correlator can match agents failing on the same thing.
@@ -26,6 +27,7 @@ from regulator.events import CallEvent
 
 _KNOWN = 8  # causes remembered per session, to name a cause the same way each time
 _KEPT = 120  # characters of each command kept (for the evidence; an inline script can be long)
+_SPAN = 24  # calls back that a failure still counts from
 
 
 @dataclass(slots=True)
@@ -68,12 +70,19 @@ class EnvironmentDetector:
                 continue  # a config edit or an `export` between attempts is another attempt, not news
             cause = cause_of(text) if failed else None
             latest = self._named(state, cause) if cause is not None else None
+            if not failed:
+                continue  # looks in between (`which gcc`, reading a config) do not push failures out
             # Distinct attempts are told apart by the normalised action: a harness's per-call
             # `description` or a changed timeout is the same command run again.
             state.recent.append((step.seq + 1, latest, step.action_key[:_KEPT], step.command[:_KEPT]))
         if latest is None:
             return []
-        matching = [(seq, key, cmd) for seq, cause, key, cmd in state.recent if cause and _together(cause, latest)]
+        since = event.seq - _SPAN
+        matching = [
+            (seq, key, cmd)
+            for seq, cause, key, cmd in state.recent
+            if cause and seq > since and _together(cause, latest)
+        ]
         count = len(matching)
         attempts = {key for _, key, _ in matching}
         commands = list(dict.fromkeys(command for _, _, command in matching))
@@ -84,7 +93,7 @@ class EnvironmentDetector:
         tried = f"{len(attempts)} different commands"
         calls = [seq for seq, _, _ in matching]
         evidence = (
-            f"the environment blocks the task: {latest} — {count} of the last {len(state.recent)} results failed on it "
+            f"the environment blocks the task: {latest} — {count} of the last {len(state.recent)} failures were on it "
             f"after {tried} ({call_span(calls)}; latest {shown})"
         )
         return [Finding(self.name, session, event.record.agent, event.seq, severity, evidence, calls, key=str(latest))]
