@@ -29,12 +29,38 @@ class _Action:
 @dataclass(slots=True)
 class Reruns:
     actions: dict[str, _Action] = field(default_factory=dict)
+    # Failures met first after an edit, however the check was spelled, and how many of the latest of
+    # them only brought back one met before (two fixes taking turns bring back each other's failure).
+    after_edits: list[str] = field(default_factory=list)
+    returns: list[int] = field(default_factory=list)
+    _edited: bool = False
 
     def edited(self, command: str) -> None:
+        self._edited = True
         text = normalise(command)
         for action in self.actions.values():
             if len(action.edits) < _KEPT_EDITS:
                 action.edits.append(text)
+
+    def failed_after_edit(self, signature: str, call: int) -> list[int]:
+        """The calls of the latest failures after an edit that only brought back earlier ones."""
+        if not self._edited:
+            return self.returns
+        self._edited = False
+        previous = self.after_edits[-1] if self.after_edits else None
+        if signature == previous:
+            return self.returns  # the same failure again is a streak's business, not a return
+        if signature in self.after_edits:
+            self.returns.append(call)
+        else:
+            self.returns = []
+        if len(self.after_edits) >= _KEPT_ACTIONS:
+            del self.after_edits[0]
+        self.after_edits.append(signature)
+        return self.returns
+
+    def recent_failures(self, count: int) -> list[str]:
+        return list(dict.fromkeys(self.after_edits[-count:]))
 
     def rerun(self, key: str, signature: str | None, output: str, call: int) -> list[int]:
         """The calls of the streak this result continues (empty when it did not fail)."""

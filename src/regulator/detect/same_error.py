@@ -49,6 +49,7 @@ class ErrorSignatureDetector:
             reruns = self._reruns[session] = Reruns()
         informative = False
         streak: list[int] = []
+        returns: list[int] = []
         for step in steps:
             if waits(step):
                 continue  # expected failures while waiting for something to come up
@@ -67,6 +68,7 @@ class ErrorSignatureDetector:
             seen = signature is not None and any(sig == signature for _, sig, _, _ in recent)
             run = run + 1 if seen else 0
             streak = reruns.rerun(step.action_key, signature, step.observation.text, step.seq + 1)
+            returns = reruns.failed_after_edit(signature, step.seq + 1) if signature else []
             recent.append((step.seq + 1, signature, step.action_key, step.observation_key))
             informative = True
         self._runs[session] = run
@@ -87,6 +89,19 @@ class ErrorSignatureDetector:
                 agent = event.record.agent
                 return [
                     Finding(self.name, session, agent, event.seq, severity, evidence, streak, key="error:" + signature)
+                ]
+        if len(returns) >= 2:
+            # Each edit brought back a failure met after an earlier edit: two fixes taking turns.
+            severity = min(0.95, 0.35 + 0.15 * len(returns))
+            if not found or found[0].severity < severity:
+                shown = ", ".join(quote(sig, 60) for sig in reruns.recent_failures(len(returns) + 1))
+                evidence = (
+                    f"{len(returns)} edits in a row brought back a failure an earlier edit had already met "
+                    f"({call_span(returns)}): {shown} taking turns"
+                )
+                agent = event.record.agent
+                return [
+                    Finding(self.name, session, agent, event.seq, severity, evidence, returns, key="errors in turn")
                 ]
         return found
 
