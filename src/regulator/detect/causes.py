@@ -112,6 +112,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("missing binary", rf"env: {_Q}([\w.\-+]+){_Q}: No such file or directory"),
     ("missing binary", r"sh(?::(?: line)? \d+)?: /[\w.\-+/]*/([\w.\-+]+): No such file or directory"),
     ("missing binary", r"No CMAKE_(C|CXX)_COMPILER could be found"),
+    ("missing binary", r"^([\w.\-]+): unrecognized service"),  # `service postgresql start` without it installed
     ("missing binary", rf"The SDK {_Q}([\w.\-]+){_Q} specified could not be found"),  # dotnet
     ("missing binary", rf"The framework {_Q}([\w.\-]+){_Q}, version [^\n]* was not found"),
     ("missing binary", r"Could not find (Hex), which is needed"),  # mix
@@ -139,6 +140,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("unreachable", r"(?:Name or service not known|No such host is known)\.? \(([\w.\-]+):\d+\)"),  # .NET
     ("unreachable", r"to_address, ?\{(?:~c)?[\"']([\w.\-]+)[\"']"),  # Erlang httpc (mix, rebar3)
     ("unreachable", r"CONNECTION FAILED for url <https?://([\w.\-]+)"),  # conda
+    ("unreachable", r"Can't connect to (?:local )?(MySQL) server"),  # MySQL/MariaDB clients and drivers
     # Rust's reqwest/hyper (cargo tools, Deno, Foundry, gleam): the URL first, then why it failed.
     (
         "unreachable",
@@ -251,6 +253,7 @@ _FAMILY_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "missing binary": (
         "not found",
+        "unrecognized service",
         "not recognized",
         "executable",
         "enoent",
