@@ -156,7 +156,7 @@ def test_config_edits_and_uninformative_results_between_attempts_stay_out_of_the
     session = ScriptedSession(style="openai")
     found = [f for command, output in script for f in detector.observe(session.call(command, output))]
     assert found, "three attempts failing on one cause, with only edits between, are a finding"
-    assert "3 of the last 3 results" in found[-1].evidence
+    assert "3 of the last 3 failures" in found[-1].evidence
 
 
 def test_one_mirror_after_another_failing_to_resolve_is_one_cause() -> None:
@@ -178,7 +178,7 @@ def test_one_mirror_after_another_failing_to_resolve_is_one_cause() -> None:
         ("ls", ""),
     ]
     found = _attempts(EnvironmentDetector(), ScriptedSession(style="openai"), script)
-    assert found and "4 of the last 4 results" in found[-1] and "4 different commands" in found[-1]
+    assert found and "4 of the last 4 failures" in found[-1] and "4 different commands" in found[-1]
 
 
 def test_two_different_missing_modules_are_still_two_causes() -> None:

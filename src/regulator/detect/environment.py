@@ -78,11 +78,17 @@ class EnvironmentDetector:
         if latest is None:
             return []
         since = event.seq - _SPAN
-        matching = [
-            (seq, key, cmd)
+        together = [
+            (seq, cause, key, cmd)
             for seq, cause, key, cmd in state.recent
             if cause and seq > since and _together(cause, latest)
         ]
+        matching = [(seq, key, cmd) for seq, _, key, cmd in together]
+        names = {cause.name for _, cause, _, _ in together if cause}
+        if len(names) > 1:
+            # Many hosts, one cause: no network from here. Named by its family, every agent of a fleet
+            # cut off the same way is matched by the fleet correlator, whichever mirror it tried.
+            latest = Cause(latest.family, "")
         count = len(matching)
         attempts = {key for _, key, _ in matching}
         commands = list(dict.fromkeys(command for _, _, command in matching))
@@ -92,9 +98,10 @@ class EnvironmentDetector:
         shown = ", ".join(quote(c, 40) for c in commands[-3:])
         tried = f"{len(attempts)} different commands"
         calls = [seq for seq, _, _ in matching]
+        named = f" ({', '.join(sorted(names)[:4])})" if len(names) > 1 else ""
         evidence = (
-            f"the environment blocks the task: {latest} — {count} of the last {len(state.recent)} failures were on it "
-            f"after {tried} ({call_span(calls)}; latest {shown})"
+            f"the environment blocks the task: {latest}{named} — {count} of the last {len(state.recent)} failures "
+            f"were on it after {tried} ({call_span(calls)}; latest {shown})"
         )
         return [Finding(self.name, session, event.record.agent, event.seq, severity, evidence, calls, key=str(latest))]
 
