@@ -334,3 +334,65 @@ def test_a_header_and_its_shared_library_are_one_missing_library() -> None:
     header = cause_of("src/db.c:3:10: fatal error: libpq-fe.h: No such file or directory")
     library = cause_of("ImportError: libpq.so.5: cannot open shared object file: No such file or directory")
     assert header is not None and library is not None and same_cause(header, library)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "error: command 'gcc' failed: No such file or directory",
+        "error: command 'x86_64-linux-gnu-gcc' failed: No such file or directory",
+        "error: command 'clang' failed: No such file or directory",
+        "sh: 1: cc: not found",
+        "/bin/sh: 1: g++: not found",
+        "bash: gcc-12: command not found",
+        "E: Unable to locate package build-essential",
+        "make: clang++: No such file or directory",
+        "E: Unable to locate package gcc",
+    ],
+)
+def test_a_c_compiler_by_any_name_or_package_is_one_missing_c_compiler(text: str) -> None:
+    # gcc, then clang, then cc, then `apt-get install build-essential`: one cause, however it is named.
+    assert cause_of(text) == Cause("missing binary", "C compiler")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "CondaHTTPError: HTTP 000 CONNECTION FAILED for url "
+            "<https://conda.anaconda.org/conda-forge/linux-64/current_repodata.json>\nElapsed: -\n\n"
+            "An HTTP error occurred when trying to retrieve this URL.\n"
+            "HTTP errors are often intermittent, and a simple retry will get you on your way.",
+            "conda.anaconda.org",
+        ),
+        (
+            "ERROR 2002 (HY000): Can't connect to local MySQL server through socket '/var/run/mysqld/mysqld.sock' (2)",
+            "MySQL",
+        ),
+        (
+            "django.db.utils.OperationalError: (2002, \"Can't connect to local MySQL server through socket "
+            "'/run/mysqld/mysqld.sock' (2)\")",
+            "MySQL",
+        ),
+        # Rust's reqwest: the URL's host, though the resolver's generic wording follows it.
+        (
+            "Error: error sending request for url (https://deno.land/std@0.200.0/http/server.ts): error trying to "
+            "connect: dns error: failed to lookup address information: Temporary failure in name resolution",
+            "deno.land",
+        ),
+        (
+            "Error: error sending request for url (https://binaries.soliditylang.org/linux-amd64/list.json): "
+            "error trying to connect: dns error: failed to lookup address information: Name or service not known",
+            "binaries.soliditylang.org",
+        ),
+    ],
+)
+def test_an_unreachable_service_is_named_by_its_host_or_server(text: str, name: str) -> None:
+    assert cause_of(text) == Cause("unreachable", name)
+
+
+def test_a_service_the_system_does_not_know_is_the_same_missing_binary_as_its_uninstallable_package() -> None:
+    service = cause_of("postgresql: unrecognized service")
+    package = cause_of("E: Unable to locate package postgresql")
+    assert service == Cause("missing binary", "postgresql")
+    assert package is not None and same_cause(service, package)

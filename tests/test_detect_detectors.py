@@ -285,3 +285,185 @@ def test_the_same_failure_three_times_without_edits_between_stays_at_its_count()
 def test_a_check_that_passes_again_after_each_edit_is_no_repetition() -> None:
     script = [step for edit in TAX_EDITS for step in ((edit, ""), ("ruff check src", "All checks passed!"))]
     assert not any(_run(RepetitionDetector(), [*script, ("git diff", "")], style="openai"))
+
+
+def _mean_failing(source: str, debug: str = "") -> str:
+    """`reproduce.py` failing in `mean`, its traceback quoting the `return` line an edit rewrote."""
+    return (
+        f"<returncode>1</returncode>\n<output>\n{debug}Traceback (most recent call last):\n"
+        '  File "/testbed/reproduce.py", line 3, in <module>\n    print(mean([]))\n'
+        f'  File "/testbed/src/stats.py", line 4, in mean\n    {source}\nZeroDivisionError: division by zero\n</output>'
+    )
+
+
+MEAN_SOURCES = [
+    "return sum(items) / len(items)",
+    "return sum(items) / max(len(items), 0)",
+    "return float(sum(items)) / len(items)",
+    "return sum(items) / len(list(items))",
+]
+
+
+def _edited_reruns(runs: int, debug: bool = False) -> list[tuple[str, str]]:
+    """`python reproduce.py` failing, then `runs - 1` times an edit of the failing line and a rerun."""
+    script = []
+    for i, source in enumerate(MEAN_SOURCES[:runs]):
+        if i:
+            script.append((f"sed -i 's|return .*|{source}|' src/stats.py", ""))
+        # A debug print whose value changes each run says something the edit did not write.
+        printed = f"DEBUG items=[] calls={i}\n" if debug else ""
+        script.append(("python reproduce.py", _mean_failing(source, printed)))
+    return [*script, ("git diff", "diff --git a/src/stats.py b/src/stats.py")]  # the last result arrives
+
+
+@pytest.mark.parametrize("style", ["text", "openai", "anthropic"])
+def test_the_same_failure_after_each_of_three_edits_that_only_show_up_in_the_traceback_is_found(style: str) -> None:
+    found = _run(ErrorSignatureDetector(), _edited_reruns(4), style=style)
+    finding = found[-1][0]
+    assert finding.severity == pytest.approx(0.65)
+    assert "after each of the last 3 edits (calls 1, 3, 5, 7): the edits do not reach the failure" in finding.evidence
+    assert finding.key == "error:ZeroDivisionError: division by zero"
+
+
+def test_three_runs_of_such_a_streak_are_weaker() -> None:
+    found = _run(ErrorSignatureDetector(), _edited_reruns(3))
+    finding = found[-1][0]
+    assert finding.severity == pytest.approx(0.5) and "after each of the last 2 edits" in finding.evidence
+
+
+def test_print_debugging_with_new_values_each_run_is_no_streak() -> None:
+    assert not any(_run(ErrorSignatureDetector(), _edited_reruns(4, debug=True)))
+
+
+def _runtests_failing(test: str, error: str, call: int) -> str:
+    """Django's runner failing one test (its line, count and timing vary from run to run)."""
+    kind = "ERROR" if "AttributeError" in error else "FAIL"
+    return (
+        "Testing against Django installed in '/testbed/django' with up to 8 processes\n"
+        "Creating test database for alias 'default'...\nSystem check identified no issues (0 silenced).\n"
+        f"..........{kind[0]}.......\n{'=' * 70}\n{kind}: {test} (ordering.tests.OrderingTests.{test})\n"
+        f"{'-' * 70}\nTraceback (most recent call last):\n"
+        f'  File "/testbed/tests/ordering/tests.py", line {40 + call}, in {test}\n    self.check()\n{error}\n\n'
+        f"{'-' * 70}\nRan 30 tests in 0.{400 + call}s\n\nFAILED ({'errors' if kind == 'ERROR' else 'failures'}=1)\n"
+    )
+
+
+# Two fixes of Django's ordering, each failing a test the other passes.
+EDIT_A = "sed -i 's/if self.nulls_first:/if self.nulls_first is True:/' django/db/models/expressions.py"
+EDIT_B = (
+    "sed -i 's/self.nulls_first = nulls_first/self.nulls_first = bool(nulls_first)/' django/db/models/expressions.py"
+)
+FAILS_A = (
+    "test_order_by_nulls_first",
+    "AssertionError: Lists differ: [<Article: a1>, <Article: a4>] != [<Article: a4>]",
+)
+FAILS_B = ("test_order_by_f_expression", "AttributeError: 'OrderBy' object has no attribute 'nulls_first'")
+RUNTESTS = [
+    "./tests/runtests.py ordering",
+    "python tests/runtests.py ordering --verbosity 2",
+    "cd /testbed && python tests/runtests.py ordering",
+]
+READS = [
+    ("grep -n 'nulls_first' django/db/models/expressions.py", "1268:        if self.nulls_first:"),
+    ("sed -n 1260,1275p django/db/models/expressions.py", "    def as_sql(self, compiler, connection):"),
+    ("git diff --stat", " django/db/models/expressions.py | 2 +-"),
+]
+
+
+def _fixes_in_turn(edits: int) -> list[tuple[str, str]]:
+    script = []
+    for i in range(edits):
+        edit, (test, error) = (EDIT_A, FAILS_A) if i % 2 == 0 else (EDIT_B, FAILS_B)
+        script += [(edit, ""), (RUNTESTS[i % 3], _runtests_failing(test, error, i)), READS[i % 3]]
+    return script
+
+
+def test_two_fixes_taking_turns_each_bringing_back_the_others_failure_are_found() -> None:
+    found = _run(ErrorSignatureDetector(), _fixes_in_turn(4), style="openai")
+    finding = [f for fs in found for f in fs][-1]
+    assert finding.severity == pytest.approx(0.65) and finding.key == "errors in turn"
+    assert "2 edits in a row brought back a failure an earlier edit had already met" in finding.evidence
+    assert "test_order_by_nulls_first" in finding.evidence and "test_order_by_f_expression" in finding.evidence
+    assert found[-1] and not any(found[:-1])  # nothing before the second return
+
+
+def test_a_third_edit_bringing_back_an_earlier_failure_is_stronger() -> None:
+    found = _run(ErrorSignatureDetector(), _fixes_in_turn(5), style="openai")
+    finding = [f for fs in found for f in fs][-1]
+    assert finding.severity == pytest.approx(0.8) and "3 edits in a row" in finding.evidence
+
+
+def test_bisect_verdicts_between_failures_taking_turns_are_no_fixes_taking_turns() -> None:
+    # `git bisect` checks out one commit after another: the failures alternate, nothing was edited.
+    script = []
+    for i in range(6):
+        test, error = FAILS_A if i % 2 == 0 else FAILS_B
+        verdict = "bad" if i % 2 == 0 else "good"
+        script += [
+            (RUNTESTS[i % 3], _runtests_failing(test, error, i)),
+            (
+                f"git bisect {verdict}",
+                f"Bisecting: {12 >> i} revisions left to test after this (roughly {4 - i // 2} steps)",
+            ),
+        ]
+    assert not any(_run(ErrorSignatureDetector(), script, style="openai"))
+
+
+# Failures that say they may clear if tried again, as the tools print them.
+TRANSIENT_FAILURES = {
+    "read timed out": (
+        "pip install -r requirements.txt",
+        "ERROR: Could not install packages due to an OSError: HTTPSConnectionPool(host='pypi.org', port=443): "
+        "Read timed out. (read timeout=15)",
+    ),
+    "503": (
+        "curl -fsS https://api.github.com/repos/acme/kit/releases/latest",
+        "curl: (22) The requested URL returned error: 503 Service Unavailable",
+    ),
+    "reset by peer": (
+        "go mod download",
+        'go: github.com/acme/log@v1.2.0: Get "https://proxy.golang.org/github.com/acme/log/@v/v1.2.0.mod": '
+        "read tcp 172.17.0.2:41234->142.250.74.113:443: read: connection reset by peer",
+    ),
+    "database is locked": (
+        "python manage.py migrate",
+        'Traceback (most recent call last):\n  File "/app/manage.py", line 22, in <module>\n    main()\n'
+        "sqlite3.OperationalError: database is locked",
+    ),
+    "GnuTLS": (
+        "git clone https://gitlab.com/acme/kit.git",
+        "Cloning into 'kit'...\nerror: RPC failed; curl 56 GnuTLS recv error (-54): Error in the pull function.\n"
+        "fatal: early EOF\nfatal: fetch-pack: invalid index-pack output",
+    ),
+}
+
+
+def _four_times(command: str, output: str, style: str, is_error: bool = True) -> Finding:
+    session = ScriptedSession(style=style)
+    detector = RepetitionDetector()
+    found = [detector.observe(session.call(command, output, is_error=is_error)) for _ in range(4)]
+    found.append(detector.observe(session.call("git status", "nothing to commit, working tree clean")))
+    return found[-1][0]
+
+
+@pytest.mark.parametrize("style", ["text", "openai", "anthropic"])
+@pytest.mark.parametrize("failure", sorted(TRANSIENT_FAILURES))
+def test_a_failure_that_says_it_may_clear_repeated_four_times_weighs_a_step_less(failure: str, style: str) -> None:
+    command, output = TRANSIENT_FAILURES[failure]
+    finding = _four_times(command, f"exit code 1\n{output}", style)
+    assert finding.severity == pytest.approx(0.55) and "4 times" in finding.evidence
+
+
+@pytest.mark.parametrize("failure", sorted(TRANSIENT_FAILURES))
+def test_aiders_output_of_a_transient_failure_without_an_exit_status_weighs_a_step_less(failure: str) -> None:
+    command, output = TRANSIENT_FAILURES[failure]
+    reply = f"I ran this command:\n\n{command}\n\nAnd got this output:\n\n{output}\n"
+    finding = _four_times(command, reply, "text", is_error=False)
+    assert finding.severity == pytest.approx(0.55) and "4 times" in finding.evidence
+
+
+@pytest.mark.parametrize("style", ["text", "openai", "anthropic"])
+def test_a_failure_that_will_not_clear_repeated_four_times_keeps_its_weight(style: str) -> None:
+    output = "exit code 1\nModuleNotFoundError: No module named 'fastparse'"
+    finding = _four_times("python -m pytest tests/test_rows.py", output, style)
+    assert finding.severity == pytest.approx(0.65) and "4 times" in finding.evidence

@@ -190,3 +190,53 @@ def test_two_different_missing_modules_are_still_two_causes() -> None:
         ("ls", ""),
     ]
     assert _attempts(EnvironmentDetector(), ScriptedSession(style="openai"), script) == []
+
+
+# Looks between attempts at a C build: each succeeds and says something, none is an attempt.
+LOOKS = [
+    ("which gcc cc clang; echo $?", "1"),
+    ("python -c \"import sysconfig; print(sysconfig.get_config_var('CC'))\"", "gcc -pthread"),
+    (
+        "cat setup.py",
+        "from setuptools import Extension, setup\nsetup(ext_modules=[Extension('fastrow', ['fastrow.c'])])",
+    ),
+    ("ls /usr/bin | grep -i -e gcc -e clang", "(no output)"),
+    ("cat /etc/os-release", 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"'),
+    ("echo $PATH", "/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin"),
+]
+
+
+def test_looks_between_failures_do_not_push_them_out_and_a_compiler_by_any_name_is_one_cause() -> None:
+    # gcc, then clang, then the package that brings one, then `cc`: one missing C compiler.
+    script = [
+        ("pip install -e .", "exit code 1\nerror: command 'gcc' failed: No such file or directory"),
+        *LOOKS[:3],
+        ("CC=clang pip install -e .", "exit code 1\nerror: command 'clang' failed: No such file or directory"),
+        *LOOKS[3:],
+        ("apt-get install -y build-essential", "exit code 100\nE: Unable to locate package build-essential"),
+        *LOOKS[:2],
+        ("CC=cc python setup.py build_ext --inplace", "exit code 1\nsh: 1: cc: not found"),
+        ("git status", "nothing to commit, working tree clean"),
+    ]
+    detector = EnvironmentDetector()
+    session = ScriptedSession(style="anthropic")
+    found = [f for command, output in script for f in detector.observe(session.call(command, output))]
+    finding = found[-1]
+    assert finding.key == "missing binary `C compiler`"
+    assert "4 of the last 4 failures were on it after 4 different commands" in finding.evidence
+    assert finding.calls == [1, 5, 9, 12] and finding.severity == pytest.approx(0.65)
+
+
+def test_a_failure_more_than_24_calls_back_no_longer_counts() -> None:
+    script = [("pip install -e .", "exit code 1\nerror: command 'gcc' failed: No such file or directory")]
+    script += [LOOKS[i % len(LOOKS)] for i in range(24)]  # a long stretch of other work
+    script += [
+        ("CC=clang pip install -e .", "exit code 1\nerror: command 'clang' failed: No such file or directory"),
+        ("apt-get install -y build-essential", "exit code 100\nE: Unable to locate package build-essential"),
+        ("CC=cc python setup.py build_ext --inplace", "exit code 1\nsh: 1: cc: not found"),
+        ("git status", "nothing to commit, working tree clean"),
+    ]
+    detector = EnvironmentDetector()
+    session = ScriptedSession(style="anthropic")
+    found = [f for command, output in script for f in detector.observe(session.call(command, output))]
+    assert found[-1].calls == [26, 27, 28] and found[-1].severity == pytest.approx(0.5)

@@ -76,6 +76,27 @@ def test_an_acknowledgement_that_repeats_the_actions_words_says_nothing() -> Non
         ("bash", "git apply fix.patch", True),
         ("bash", "pytest -q 2>&1", False),
         ("bash", "make build > /dev/null", False),
+        # Scripts that rewrite a file, and ones that only read or print it.
+        (
+            "bash",
+            "python -c \"from pathlib import Path; p = Path('src/calc.py'); "
+            "p.write_text(p.read_text().replace('a - b', 'a + b'))\"",
+            True,
+        ),
+        (
+            "bash",
+            "python - <<'EOF'\np = 'django/db/models/query.py'\ns = open(p).read().replace('if not q', 'if q')\n"
+            "with open(p, 'w') as f:\n    f.write(s)\nEOF",
+            True,
+        ),
+        ("bash", "python3 -c \"open('CHANGELOG.md', mode='a').write('- fix totals\\n')\"", True),
+        (
+            "execute_bash",
+            '{"command": "python -c \\"import pathlib; pathlib.Path(\'a.py\').write_text(\'x = 1\')\\""}',
+            True,
+        ),
+        ("bash", "python -c \"print(open('setup.cfg').read())\"", False),
+        ("bash", "python -c \"import sys; sys.stdout.write(open('src/calc.py').read())\"", False),
         ("TodoWrite", '{"todos": [{"content": "write the tests", "status": "pending"}]}', False),
         ("Read", '{"file_path": "a.py"}', False),
         ("Grep", '{"pattern": "def write", "path": "src"}', False),
