@@ -136,7 +136,7 @@ from regulator.detect.causes import Cause, cause_of, same_cause
         (
             "CMake Error at CMakeLists.txt:2 (project):\n  No CMAKE_CXX_COMPILER could be found.",
             "missing binary",
-            "CXX",
+            "C compiler",  # CMake names the language; any compiler would do
         ),
         (
             "./server: error while loading shared libraries: libboost_system.so.1.83.0: "
@@ -348,6 +348,9 @@ def test_a_header_and_its_shared_library_are_one_missing_library() -> None:
         "E: Unable to locate package build-essential",
         "make: clang++: No such file or directory",
         "E: Unable to locate package gcc",
+        "configure: error: no acceptable C compiler found in $PATH",
+        "-- No CMAKE_CXX_COMPILER could be found.",
+        "-- No CMAKE_C_COMPILER could be found.",
     ],
 )
 def test_a_c_compiler_by_any_name_or_package_is_one_missing_c_compiler(text: str) -> None:
@@ -385,6 +388,15 @@ def test_a_c_compiler_by_any_name_or_package_is_one_missing_c_compiler(text: str
             "error trying to connect: dns error: failed to lookup address information: Name or service not known",
             "binaries.soliditylang.org",
         ),
+        # pip and wget name the host before the resolver's generic wording.
+        (
+            "WARNING: Retrying (Retry(total=4)) after connection broken by 'NewConnectionError(...)': /simple/x/\n"
+            "Could not fetch URL https://pypi.org/simple/x/: HTTPSConnectionPool(host='pypi.org', port=443): Max "
+            "retries exceeded with url: /simple/x/ (Caused by NewConnectionError('Failed to establish a new "
+            "connection: [Errno -3] Temporary failure in name resolution'))",
+            "pypi.org",
+        ),
+        ("Resolving ftp.gnu.org (ftp.gnu.org)... failed: Temporary failure in name resolution.", "ftp.gnu.org"),
     ],
 )
 def test_an_unreachable_service_is_named_by_its_host_or_server(text: str, name: str) -> None:

@@ -112,6 +112,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("missing binary", rf"env: {_Q}([\w.\-+]+){_Q}: No such file or directory"),
     ("missing binary", r"sh(?::(?: line)? \d+)?: /[\w.\-+/]*/([\w.\-+]+): No such file or directory"),
     ("missing binary", r"No CMAKE_(C|CXX)_COMPILER could be found"),
+    ("missing binary", r"no acceptable (C) compiler found"),  # autoconf
     ("missing binary", r"^([\w.\-]+): unrecognized service"),  # `service postgresql start` without it installed
     ("missing binary", rf"The SDK {_Q}([\w.\-]+){_Q} specified could not be found"),  # dotnet
     ("missing binary", rf"The framework {_Q}([\w.\-]+){_Q}, version [^\n]* was not found"),
@@ -140,6 +141,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("unreachable", r"(?:Name or service not known|No such host is known)\.? \(([\w.\-]+):\d+\)"),  # .NET
     ("unreachable", r"to_address, ?\{(?:~c)?[\"']([\w.\-]+)[\"']"),  # Erlang httpc (mix, rebar3)
     ("unreachable", r"CONNECTION FAILED for url <https?://([\w.\-]+)"),  # conda
+    ("unreachable", r"Could not fetch URL https?://([\w.\-]+)[^\n]*(?:name resolution|Max retries|timed out)"),  # pip
+    ("unreachable", r"Resolving ([\w.\-]+)[^\n]*? failed: "),  # wget
     ("unreachable", r"Can't connect to (?:local )?(MySQL) server"),  # MySQL/MariaDB clients and drivers
     # Rust's reqwest/hyper (cargo tools, Deno, Foundry, gleam): the URL first, then why it failed.
     (
@@ -253,6 +256,7 @@ _FAMILY_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "missing binary": (
         "not found",
+        "no acceptable",
         "unrecognized service",
         "not recognized",
         "executable",
@@ -316,7 +320,7 @@ _FAMILY_WORDS: dict[str, tuple[str, ...]] = {
 }
 # A C or C++ compiler, by any of the names an agent tries it under (and the packages that bring one).
 _COMPILER = re.compile(
-    r"(?:gcc|cc|clang|g\+\+|c\+\+|clang\+\+|x86_64-linux-gnu-gcc)(?:-\d+)?|build-essential|compilers?|c-compiler|cxx-compiler"
+    r"(?:gcc|cc|clang|g\+\+|c\+\+|clang\+\+|x86_64-linux-gnu-gcc)(?:-\d+)?|build-essential|CX*|C compiler"
 )
 _VERSION = re.compile(r"(?:@v?\d[\w.\-]*|==[\w.\-]+|[><=~^]=?[\w.\-]+)$")
 _LOCAL = {"127.0.0.1", "localhost", "0.0.0.0", "::1", "[::1]"}

@@ -45,11 +45,11 @@ class Reruns:
     def failed_after_edit(self, signature: str, call: int) -> list[int]:
         """The calls of the latest failures after an edit that only brought back earlier ones."""
         if not self._edited:
-            return self.returns
+            return list(self.returns)
         self._edited = False
         previous = self.after_edits[-1] if self.after_edits else None
         if signature == previous:
-            return self.returns  # the same failure again is a streak's business, not a return
+            return list(self.returns)  # the same failure again is a streak's business, not a return
         if signature in self.after_edits:
             self.returns.append(call)
         else:
@@ -57,7 +57,7 @@ class Reruns:
         if len(self.after_edits) >= _KEPT_ACTIONS:
             del self.after_edits[0]
         self.after_edits.append(signature)
-        return self.returns
+        return list(self.returns)
 
     def recent_failures(self, count: int) -> list[str]:
         return list(dict.fromkeys(self.after_edits[-count:]))
