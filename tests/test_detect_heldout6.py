@@ -2,8 +2,8 @@
 
 HELDOUT6 was written from a description of families (Deno, Bun, Gleam, GnuCOBOL, Solidity/Foundry,
 Fortran/fpm; all eight agent shapes, each on two models) by someone who read neither the detectors
-nor the policy, and its checksum was frozen before its first replay. These tests only check that the
-set is still the frozen one and well formed; no detection is run here, and nobody tunes on it.
+nor the policy, and its checksum was frozen before its first replay. It was replayed once at the end
+of the round it was built in, and tuned on in the next (docs/detection.md).
 """
 
 from __future__ import annotations
@@ -60,13 +60,12 @@ def replayed(built: Path) -> Evaluation:
     return replay_with_default_policy(built)
 
 
-def test_default_policy_on_the_sixth_heldout_set_measured_once(replayed: Evaluation) -> None:
-    # Replayed once, with the final code of this round (main @15e861f), never tuned on: loops stopped
-    # 82.0 % (41/50), none early, median delay 13, saved 38.0 %; productive stopped 0 % (0/80), any
-    # action 5.0 % (4/80). The productive targets (1 %, 5 %) are met on it, the loop targets (95 %,
-    # 8, 70 %) are not: docs/detection.md says where. Tuning on this set makes it a tuning set.
+def test_default_policy_on_the_sixth_heldout_set(replayed: Evaluation) -> None:
+    # First replay (main @15e861f, last round's held-out set, never tuned on until then): loops
+    # stopped 82.0 % (41/50), none early, median delay 13, saved 38.0 %; productive stopped 0 %, any
+    # action 5.0 % (4/80). Tuned on this round; now (main @0a41f36) 92.0 %, 11, 46.1 %; 0 %, 5.0 %.
     result = replayed
     assert result.loops == 50 and result.productive == 80 and result.loops_stopped_early == 0
-    assert result.loops_stopped >= 0.82 and result.median_delay is not None and result.median_delay <= 13
-    assert result.saved >= 0.37
+    assert result.loops_stopped >= 0.92 and result.median_delay is not None and result.median_delay <= 11
+    assert result.saved >= 0.46
     assert result.productive_stopped == 0 and result.productive_warned <= 0.05

@@ -17,11 +17,13 @@ from pathlib import Path
 
 import pytest
 
+from detect_support import replay_with_default_policy
 from heldout8.build import LOOPS, PRODUCTIVE, TASKS, write
 from heldout8.drift import HOLE
 from heldout8.shapes import SHAPES
 from heldout8.toolchains import TOOLCHAINS
 from heldout_checks import assert_families, assert_onsets, assert_spread, calls_md5, labels_of
+from regulator.policy.evaluate import Evaluation
 
 # The set as it was frozen (its calls, uncompressed), before its first replay.
 FROZEN_HELDOUT8_MD5 = "b438a43691abd8b363b384fa8a872812"
@@ -62,3 +64,19 @@ def test_no_template_hole_is_left_unfilled(built: Path) -> None:
 def test_no_task_names_its_family() -> None:
     # The family is the label; a task that named it would hand the label to anything reading the prompt.
     assert not any("{family}" in task for task in TASKS)
+
+
+@pytest.fixture(scope="module")
+def replayed(built: Path) -> Evaluation:
+    return replay_with_default_policy(built)
+
+
+def test_default_policy_on_the_eighth_heldout_set_measured_once(replayed: Evaluation) -> None:
+    # Replayed once, with the final code of this round (main @0a41f36), never tuned on: loops stopped
+    # 70.0 % (35/50), none early, median delay 14, saved 30.4 %; productive stopped 2.5 % (2/80: a
+    # config-tune and a polling session), any action 15.0 % (12/80). Tuning on it makes it a tuning set.
+    result = replayed
+    assert result.loops == 50 and result.productive == 80 and result.loops_stopped_early == 0
+    assert result.loops_stopped >= 0.70 and result.median_delay is not None and result.median_delay <= 14
+    assert result.saved >= 0.30
+    assert result.productive_stopped <= 0.025 and result.productive_warned <= 0.15

@@ -47,9 +47,9 @@ def test_default_policy_meets_the_acceptance_thresholds_on_dev() -> None:
     assert result.saved >= 0.70
     assert result.productive_stopped <= 0.01
     assert result.productive_warned <= 0.05
-    # No worse than before the nudge-first ladder (100 %, 7 calls, 0 stopped, 2.7 % warned), except
-    # the saving: 86.4 % against 87.0 %, the call a nudge costs before a pause (docs/detection.md).
+    # No worse than before the nudge-first ladder (100 %, 7 calls, 87 % saved, 0 stopped, 2.7 %
+    # warned): now 100 %, 7, 87.0 %, 0 %, 1.3 % (main @0a41f36).
     assert result.loops_stopped == 1.0 and result.median_delay <= 7
-    assert result.saved >= 0.86
+    assert result.saved >= 0.87
     assert result.productive_stopped == 0 and result.productive_warned <= 0.027
     assert elapsed < 60
