@@ -15,6 +15,7 @@ cycle) and contain two steps that differ (one repeated step is the repetition de
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from dataclasses import dataclass, replace
 
@@ -57,6 +58,15 @@ class _Token:
 
 def _numbers(words: frozenset[str]) -> frozenset[str]:
     return frozenset(word for word in words if any(c.isdigit() for c in word))
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _written_numbers(edit: str) -> frozenset[str]:
+    """The numbers an edit writes, as written: `batch_size = 1000` → `2000` is another edit, though
+    normalising makes both `<num>` (long numbers are mostly volatile, but not in what an agent writes)."""
+    return frozenset(_NUMBER.findall(edit))
 
 
 class CycleDetector:
@@ -102,9 +112,9 @@ class CycleDetector:
                 continue
             text = step.observation.text
             words = _discarding(step.action_words)
-            token = _Token(
-                step.seq, words, outcome_key(text), step.informative, step.command, _numbers(words), step.is_edit
-            )
+            edit = step.is_edit
+            numbers = _written_numbers(step.command) if edit else _numbers(words)
+            token = _Token(step.seq, words, outcome_key(text), step.informative, step.command, numbers, edit)
             novel = not any(token.same(earlier) for earlier in tokens)
             tokens.append(replace(token, novel=novel) if novel else token)
             found = self._cycle(list(tokens)) or found

@@ -32,6 +32,8 @@ _WAIT_SUBCOMMANDS = (("kubectl", "wait"), ("kubectl", "rollout", "status"), ("gh
 _IN_TRANSITION = re.compile(
     r"(?i)\b(?:starting|pending|queued|in[ _-]progress|initiali[sz]ing|provisioning|containercreating"
     r"|not (?:yet )?ready|waiting for|deploying|rolling out|scheduled|creating)\b|\b0/[1-9]\d* ready\b"
+    # A progress line short of the end: `[41% of 318 built, …]`, `63% complete`.
+    r"|\b[1-9]?\d(?:\.\d+)?\s?% (?:of|complete|completed|done)\b"
 )
 # Readiness probes: a health endpoint, `pg_isready`, `redis-cli ping`, `nc -z`, `systemctl is-active`,
 # Android's `sys.boot_completed`. Asking one again is waiting for what it probes, whatever it answers.
