@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import random
 import re
 
@@ -9,7 +10,7 @@ import pytest
 
 from detect_support import ScriptedSession
 from regulator.detect.base import Finding
-from regulator.detect.cycles import CycleDetector, _aligned, _numbers, _Token
+from regulator.detect.cycles import CycleDetector, _aligned, _numbers, _Token, _written_numbers
 from regulator.detect.steps import action_words, is_edit
 from regulator.policy.supervisor import load_supervisor
 
@@ -215,7 +216,9 @@ def test_a_long_cycles_severity_climbs_point_three_per_four_matched_steps() -> N
 
 def _token(seq: int, command: str, tool: str = "bash", novel: bool = False, outcome: str = "") -> _Token:
     words = action_words(tool, command)
-    return _Token(seq, words, outcome, False, command, _numbers(words), is_edit(tool, command), novel=novel)
+    edit = is_edit(tool, command)
+    numbers = _written_numbers(command) if edit else _numbers(words)
+    return _Token(seq, words, outcome, False, command, numbers, edit, novel=novel)
 
 
 def test_the_walk_stops_at_a_second_step_never_taken_before() -> None:
@@ -235,6 +238,19 @@ def test_an_edit_that_changes_a_constant_is_another_edit() -> None:
 
     assert not edit(0, 8, 16).same(edit(2, 16, 32))
     assert edit(0, 8, 16).same(edit(4, 8, 16))
+
+
+@pytest.mark.parametrize("style", ["text", "openai", "anthropic"])
+def test_tuning_a_setting_through_long_numbers_is_no_cycle(style: str) -> None:
+    # 1000 → 2000 → 4000 …: normalising makes every long number `<num>`, and the metric's decimals
+    # too, so the rounds read alike; the numbers the edits write tell them apart.
+    detector, session = CycleDetector(), ScriptedSession(style=style)
+    found: list[Finding] = []
+    sizes = [500, 1000, 2000, 4000, 8000, 16000, 32000]
+    for old, new in itertools.pairwise(sizes):
+        found += detector.observe(session.call(f"sed -i 's/batch_size = {old}/batch_size = {new}/' etc/app.conf", ""))
+        found += detector.observe(session.call("perl -Ilib bin/reconcile --stats", f"declarations/s: {new / 7:.1f}"))
+    assert found == []
 
 
 def test_the_walk_passes_new_edits_once_a_failing_step_has_come_back() -> None:

@@ -70,6 +70,19 @@ def test_a_status_check_answering_a_state_in_transition_is_waiting_not_repetitio
     assert found and "checks in a row" in found[0].evidence  # bounded by the waiting budget instead
 
 
+def test_a_progress_line_short_of_its_end_is_waiting() -> None:
+    from regulator.detect.progress import NoProgressDetector
+
+    no_progress, waiting = NoProgressDetector(), WaitingDetector(max_calls=40, max_usd=100.0)
+    session = ScriptedSession(style="openai")
+    found = []
+    for percent in range(2, 60, 4):
+        line = f"[{percent}% of 318 built, 2{percent}8.4 MiB copied] building linux-6.6.63: CC drivers/net/x.o"
+        event = session.call("tail -2 /tmp/vm.log", line)
+        found += no_progress.observe(event) + waiting.observe(event)
+    assert found == []  # checks of a build under way: neither no progress nor past the waiting budget
+
+
 def test_a_failing_result_that_says_pending_is_not_waiting() -> None:
     waiting = WaitingDetector(max_calls=3, max_usd=100.0)
     session = ScriptedSession(style="anthropic")
