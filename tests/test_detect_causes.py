@@ -403,6 +403,47 @@ def test_an_unreachable_service_is_named_by_its_host_or_server(text: str, name: 
     assert cause_of(text) == Cause("unreachable", name)
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Caused by: java.net.SocketTimeoutException: Connect timed out (github.com/140.82.112.4:443)", "github.com"),
+        (
+            "io.grpc.StatusRuntimeException: UNAVAILABLE: Unable to resolve host cache.example.internal",
+            "cache.example.internal",
+        ),
+        ("ERROR: fetching rules_jvm_external-6.3.tar.gz: Unknown host: github.com", "github.com"),
+        (
+            "java.io.IOException: Failed to fetch https://bcr.bazel.build/bazel_registry.json: Read timed out",
+            "bcr.bazel.build",
+        ),
+        (
+            "error: unable to download 'https://api.github.com/repos/x/y': Couldn't connect to server (7)",
+            "api.github.com",
+        ),
+        ("error: unable to download 'https://github.com/x/y.tar.gz': Timeout was reached (28)", "github.com"),
+        (
+            "error: unable to download 'https://cache.nixos.org/nix-cache-info': SSL connect error (35)",
+            "cache.nixos.org",
+        ),
+    ],
+)
+def test_java_bazel_and_nix_network_failures_name_their_host(text: str, name: str) -> None:
+    assert cause_of(text) == Cause("unreachable", name)
+
+
+def test_a_perl_module_is_one_cause_however_cpan_tools_name_it() -> None:
+    texts = [
+        "! Couldn't find module or a distribution XML::LibXML",
+        "! Configure failed for XML-LibXML-2.0210. See /home/dev/.cpanm/work/1/build.log for details.",
+        "Can't locate XML/LibXML.pm in @INC (you may need to install the XML::LibXML module)",
+        "Installing modules failed: Module 'XML::LibXML' is not installed",
+    ]
+    causes = [cause_of(text) for text in texts]
+    assert all(cause is not None and cause.family == "missing module" for cause in causes)
+    first = causes[0]
+    assert first is not None and all(cause is not None and same_cause(first, cause) for cause in causes)
+
+
 def test_a_service_the_system_does_not_know_is_the_same_missing_binary_as_its_uninstallable_package() -> None:
     service = cause_of("postgresql: unrecognized service")
     package = cause_of("E: Unable to locate package postgresql")

@@ -79,6 +79,10 @@ _PATTERNS: list[tuple[str, str]] = [
     ("missing module", r"404 Not Found - GET https?://\S+/(@?[\w.\-]+(?:%2f|/)?[\w.\-]*)"),
     ("missing module", _NPM_MISSING),
     ("missing module", r"cannot load such file -- ([\w.\-/]+)"),  # Ruby `require`
+    ("missing module", r"Can't locate ([\w/]+)\.pm in @INC"),  # Perl `use`
+    ("missing module", r"Couldn't find module or a distribution ([\w:]+)"),  # cpanm
+    ("missing module", r"Module '([\w:]+)' is not installed"),  # carton
+    ("missing module", r"Configure failed for ([A-Za-z][\w]*(?:-[A-Za-z]\w*)*)-v?\d"),  # cpanm, a CPAN dist
     ("missing module", rf"Could not find gem {_Q}([\w.\-]+)"),  # Bundler
     (
         "missing module",
@@ -144,12 +148,19 @@ _PATTERNS: list[tuple[str, str]] = [
     ("unreachable", r"Could not fetch URL https?://([\w.\-]+)[^\n]*(?:name resolution|Max retries|timed out)"),  # pip
     ("unreachable", r"Resolving ([\w.\-]+)[^\n]*? failed: "),  # wget
     ("unreachable", r"Can't connect to (?:local )?(MySQL) server"),  # MySQL/MariaDB clients and drivers
-    # Rust's reqwest/hyper (cargo tools, Deno, Foundry, gleam): the URL first, then why it failed.
+    # Rust's reqwest/hyper, curl through nix, Bazel's and Java's fetchers: the URL first, then why it failed.
     (
         "unreachable",
         r"https?://([\w.\-]+)[^\n]*?(?:dns error|failed to lookup address|tls handshake|connection (?:timed out|reset)"
-        r"|operation timed out|Network is unreachable|tcp connect error)",
+        r"|operation timed out|Network is unreachable|tcp connect error|Couldn't (?:connect to server|resolve host)"
+        r"|Timeout was reached|Resolving timed out|SSL connect error|No route to host|[Cc]onnect timed out"
+        r"|Read timed out|Unknown host)",
     ),
+    ("unreachable", r"(?:Unknown host|Unable to resolve host):? ([\w\-]+(?:\.[\w\-]+)+)"),  # Java, gRPC
+    (
+        "unreachable",
+        r"SocketTimeoutException: [^\n]*?\(([\w\-]+(?:\.[\w\-]+)+)/",
+    ),  # Java: `(github.com/140.82.1.4:443)`
     ("unreachable", r"Cannot connect to the Docker daemon at unix://(/[\w./\-]+?)\.?(?:\s|$)"),
     ("unreachable", r"Temporary failure in name resolution|Name or service not known|no servers could be reached"),
     ("unreachable", r":nxdomain|Could not find a valid Docker environment|Is the docker daemon running"),
@@ -164,7 +175,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("unreachable", r"[Cc]onnection refused|ECONNREFUSED|:econnrefused|SQLSTATE\[HY000\] \[2002\]"),
     ("unreachable", r"A connection attempt failed because the connected party did not properly respond"),
     ("unreachable", r"(?:timed out|timeout|ETIMEDOUT|unreachable)[^\n]*?https?://([\w.\-]+)"),
-    ("unreachable", r"dns error|failed to lookup address information|tls handshake eof"),
+    ("unreachable", r"dns error|failed to lookup address information|tls handshake eof|No route to host"),
+    ("unreachable", r"Couldn't (?:connect to server|resolve host name)|Timeout was reached|[Cc]onnect timed out"),
     ("unreachable", r"dial tcp [\d.]+:\d+: i/o timeout|ETIMEDOUT|ENETUNREACH|Network is unreachable"),
     ("access denied", r"(?:401|403)\b[^\n]*?https?://([\w.\-]+)"),
     ("access denied", r"https?://([\w.\-]+)[^\n]*?\b(?:401|403)\b"),
@@ -238,6 +250,10 @@ _FAMILY_WORDS: dict[str, tuple[str, ...]] = {
         "could not find",
         "could not be found",
         "cannot load such file",
+        "can't locate",
+        "couldn't find module",
+        "is not installed",
+        "configure failed",
         "resolve",
         "404",
         "410",
@@ -288,6 +304,8 @@ _FAMILY_WORDS: dict[str, tuple[str, ...]] = {
         "no such host",
         "unknownhost",
         "getaddrinfo",
+        "unknown host",
+        "no route",
         "service index",
         "curl error",
         "could not be downloaded",
