@@ -123,3 +123,31 @@ def test_a_file_re_read_after_an_edit_changed_it_is_no_echo() -> None:
     assert "6 of the last 10 actions" in edited[0].evidence and edited[0].severity == 0.5
     not_edited = _run([*unchanged, *rereads, ("ls", "src tests")])[15]
     assert "9 of the last 10 actions" in not_edited[0].evidence and not_edited[0].severity == 0.8
+
+
+def test_asking_again_for_more_of_the_same_is_nothing_new_tried() -> None:
+    # Ever wider greps and longer histories of one file, the file dumped again between them: each
+    # command has a new number, none is a new request.
+    script: list[tuple[str, str]] = []
+    for k in range(4, 12):
+        body = "\n".join(f"line {i}" for i in range(k))
+        script += [
+            (f"grep -rn -C {k} 'test_unicode' testing/logging/", body),
+            (f"git log -p -n {k} -- testing/logging/test_fixture.py", f"commit {k}\n{body}"),
+            ("cat testing/logging/test_fixture.py", "import logging\nimport pytest\n"),
+        ]
+    found = _run(script)
+    first = _first_stretch(found)
+    assert first == 3 + 12  # the first round's three requests, then twelve old ones
+    assert "nothing new tried in the last 12 actions" in found[first][0].evidence
+
+
+def test_paging_through_a_file_with_other_work_between_is_not_stale() -> None:
+    # `sed -n` windows of one file are one request asked again; a new edit between them is new work.
+    script: list[tuple[str, str]] = []
+    for k in range(10):
+        script += [
+            (f"sed -n '{100 * k},{100 * k + 99}p' src/big.py", f"def part_{k}():\n    return {k}\n"),
+            (f"sed -i 's/return {k}/return {k + 1}/' src/big.py", ""),
+        ]
+    assert not any(_run(script))

@@ -18,6 +18,7 @@ agent is going over what it already has; one new look among the re-reads does no
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -30,6 +31,7 @@ from regulator.events import CallEvent
 _KNOWN = 512  # actions remembered per session
 _KEPT = 32  # steps of the current stretch kept (severity tops out well before)
 _NEW_IN_ECHOES = 1  # new actions an echo window may hold
+_DIGITS = re.compile(r"(?<![\w.])\d+(?![\w.])")  # a count or a range, not part of a name or version
 
 
 @dataclass(slots=True)
@@ -62,12 +64,15 @@ class StaleDetector:
         for step in self._steps.advance(event):
             if step.action is None or waits(step):
                 continue
-            key = step.action_key
+            exact = step.action_key
+            # The same request for more of the same (`grep -C 11` after `grep -C 8`, `git log -n 14`
+            # after `-n 9`) is nothing new tried; its result, though, is compared as asked.
+            key = _DIGITS.sub("#", exact) if not step.is_edit else exact
             signature = error_signature(step.observation.text)
             result = step.observation_key
-            echo = state.last_result.get(key) == result
-            if len(state.last_result) < _KNOWN or key in state.last_result:
-                state.last_result[key] = result
+            echo = state.last_result.get(exact) == result
+            if len(state.last_result) < _KNOWN or exact in state.last_result:
+                state.last_result[exact] = result
             state.recent.append((step.seq + 1, step.command[:80], key not in state.known, echo))
             if len(state.recent) > self.echo_window:
                 state.recent.popleft()
