@@ -17,11 +17,13 @@ from pathlib import Path
 
 import pytest
 
+from detect_support import replay_with_default_policy
 from heldout11.build import LOOPS, PRODUCTIVE, TASKS, write
 from heldout11.drift import HOLE
 from heldout11.shapes import SHAPES
 from heldout11.toolchains import TOOLCHAINS
 from heldout_checks import assert_families, assert_onsets, assert_spread, calls_md5, labels_of
+from regulator.policy.evaluate import Evaluation
 
 # The set as it was frozen (its calls, uncompressed), before its first replay.
 FROZEN_HELDOUT11_MD5 = "c438f58eb2a710a51100681da2395d18"
@@ -69,3 +71,18 @@ def test_no_task_names_its_family(built: Path) -> None:
     for call in firsts:
         prompt = json.dumps(call["request"]["messages"]).lower()
         assert not any(family in prompt or family.replace("-", " ") in prompt for family in families)
+
+
+@pytest.fixture(scope="module")
+def replayed(built: Path) -> Evaluation:
+    return replay_with_default_policy(built)
+
+
+def test_default_policy_on_the_eleventh_heldout_set(replayed: Evaluation) -> None:
+    # First replay (main @580948c, frozen unmeasured until then): loops stopped 58.0 % (29/50), none
+    # early, median delay 17, saved 21.6 %; productive stopped 0 %, any action 7.5 % (6/80).
+    result = replayed
+    assert result.loops == 50 and result.productive == 80 and result.loops_stopped_early == 0
+    assert result.loops_stopped >= 0.58 and result.median_delay is not None and result.median_delay <= 17
+    assert result.saved >= 0.21
+    assert result.productive_stopped <= 0.0 and result.productive_warned <= 0.075
