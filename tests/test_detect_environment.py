@@ -240,3 +240,30 @@ def test_a_failure_more_than_24_calls_back_no_longer_counts() -> None:
     session = ScriptedSession(style="anthropic")
     found = [f for command, output in script for f in detector.observe(session.call(command, output))]
     assert found[-1].calls == [26, 27, 28] and found[-1].severity == pytest.approx(0.5)
+
+
+def test_a_suite_with_several_known_failures_one_a_missing_module_is_no_environment_block() -> None:
+    # The agent reruns a module whose pre-existing failures include an unrelated missing module,
+    # while its own test goes from failing to passing: a suite's state, not a blocked environment.
+    def suite(own: str) -> str:
+        return (
+            "exit code 1\n"
+            "FAILED tests/test_x.py::test_tz - AssertionError: assert 'UTC' == 'Europe/Berlin'\n"
+            "FAILED tests/test_x.py::test_graycode - ModuleNotFoundError: No module named 'pygments_lexers_extra'\n"
+            f"{own}"
+            "==== 3 failed, 44 passed in 1.84s ===="
+        )
+
+    detector, session = EnvironmentDetector(), ScriptedSession(style="openai")
+    own = "FAILED tests/test_x.py::test_value - AssertionError: assert {} == False\n"
+    script = [
+        ("python -m pytest tests/test_x.py", suite(own)),
+        ("git stash && python -m pytest tests/test_x.py; git stash pop", suite(own)),
+        ("sed -i 's/value(None)/value(v)/' src/x.py", ""),
+        ("pytest tests/test_x.py", suite(own)),
+        ("pytest -q tests/test_x.py", suite(own)),
+        ("sed -i 's/value(v)/value(v or {})/' src/x.py", ""),
+        ("cd /testbed && pytest tests/test_x.py", suite("")),
+    ]
+    found = [f for command, result in script for f in detector.observe(session.call(command, result))]
+    assert found == []

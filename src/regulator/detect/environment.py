@@ -65,10 +65,13 @@ class EnvironmentDetector:
             if waits(step):
                 continue
             text = step.observation.text
-            failed = step.observation.is_error or error_signature(text) is not None
+            signature = error_signature(text)
+            failed = step.observation.is_error or signature is not None
             if not failed and (step.is_edit or not step.informative):
                 continue  # a config edit or an `export` between attempts is another attempt, not news
-            cause = cause_of(text) if failed else None
+            # A suite whose tests fail for several reasons, one of them a missing module, is a suite
+            # with known failures; an environment that blocks the task fails it all on one cause.
+            cause = cause_of(text) if failed and not _several_tests(signature) else None
             latest = self._named(state, cause) if cause is not None else None
             if not failed:
                 continue  # looks in between (`which gcc`, reading a config) do not push failures out
@@ -117,3 +120,7 @@ def _together(cause: Cause, latest: Cause) -> bool:
     another host, and none of them can work.
     """
     return same_cause(cause, latest) or cause.family == latest.family == "unreachable"
+
+
+def _several_tests(signature: str | None) -> bool:
+    return signature is not None and signature.startswith("failing ") and ", " in signature.split(" (", 1)[0]
