@@ -73,6 +73,17 @@ def test_how_many_tests_ran_is_no_part_of_a_failure_signature() -> None:
     assert error_signature(first) != error_signature(fewer)
 
 
+def test_a_command_killed_for_running_too_long_has_one_signature_however_it_was_run() -> None:
+    killed = (
+        "The last command <command>python -m pytest tests/test_cds.py</command> timed out and has been killed.\n"
+        "The output of the command was:\n <output>\n.......\n</output>\n"
+        "Please try another command and make sure to avoid those requiring interactive input."
+    )
+    assert error_signature(killed) == "timed out"
+    assert error_signature("<returncode>124</returncode>\n<output>\n</output>") == "timed out"  # `timeout 45 …`
+    assert error_signature("<returncode>124</returncode>\n<output>\nERROR: x\n</output>") != "timed out"
+
+
 def test_progressing_fixes_are_not_the_same_error() -> None:
     script = [("pytest", f"FAILED t.py::test_{k}\n== 1 failed ==") for k in range(8)]
     assert not any(_run(ErrorSignatureDetector(), script))

@@ -75,6 +75,10 @@ _WORDS_IN_MESSAGE = 160
 # A whole duration on a failure's last line (`Total time: 21 s`, `BUILD FAILED in 3s`) changes every run.
 _DURATION = re.compile(r"\b\d+ ?(?:ms|s|secs?|seconds?|mins?|minutes?)\b")
 _TAG = re.compile(r"</?\w+>")
+# How harnesses say they killed a command that ran too long (mini-swe-agent, SWE-agent, OpenHands).
+_KILLED = re.compile(
+    r"timed out and (?:has been|was) killed|[Cc]ommand timed out after|timed out after \d+ ?s(?:econds)?"
+)
 
 
 def error_signature(text: str) -> str | None:
@@ -89,8 +93,12 @@ def error_signature(text: str) -> str | None:
 
 @lru_cache(maxsize=1024)  # keyed by the clipped text, so a cached result never keeps a large one alive
 def _signature(body: str) -> str | None:
+    if "timed out" in body and _KILLED.search(body):
+        return "timed out"  # the harness killed it: whatever it printed before, it did not finish
     exit_match = _EXIT.search(body)
     exit_code = next((g for g in exit_match.groups() if g is not None), None) if exit_match else None
+    if exit_code == "124" and not _TAG.sub("", _EXIT.sub("", body)).strip(" \n`"):
+        return "timed out"  # `timeout N cmd` with nothing printed
     tests = sorted(
         {m for pattern, guards in _FAILED_TESTS if any(g in body for g in guards) for m in pattern.findall(body)}
     )
