@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from regulator.detect.normalise import command_key, normalise
+from regulator.detect.normalise import command_key, normalise, normalise_lines
 from regulator.detect.steps import action_key, action_operands, observation_digest
 
 
@@ -156,3 +156,16 @@ def test_a_bare_whole_number_is_kept() -> None:
     assert normalise("took 775") != normalise("took 81")
     assert normalise("rows read (775)") != normalise("rows read (81)")
     assert normalise("retrying in 3s") != normalise("retrying in 4s")  # not a timing in brackets
+
+
+def test_grep_gutters_of_indented_code_are_presentation_like_nl_and_cat_n() -> None:
+    # `grep -n` puts `N:` before a matching line and `N-` before a context line, then the line as it
+    # is, indented with spaces or tabs: the same lines as `cat` shows them.
+    source = "    def total(self):\n\treturn sum(self.items)\n"
+    assert normalise_lines("12:    def total(self):\n13-\treturn sum(self.items)\n") == normalise_lines(source)
+    assert normalise_lines("    12\t    def total(self):\n    13\t\treturn sum(self.items)\n") == normalise_lines(
+        source
+    )
+    # A date or a time at a line's start is no gutter.
+    assert normalise_lines("2025-01-07 build ok")[0].endswith("-01-07 build ok")
+    assert normalise_lines("3-4 retries") == ["3-4 retries"]

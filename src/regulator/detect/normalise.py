@@ -39,7 +39,7 @@ _VOLATILE: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], tup
     # 7 hex digits and up: git's abbreviated commit ids change with every commit.
     (re.compile(r"\b(?:[0-9a-fA-F]{7,}|\d{4,})\b"), _long_token, ()),
 ]
-_GUTTER = re.compile(r"^[ \t]*\d+(?:\t|→|:(?=[^\d\s]))", re.M)
+_GUTTER = re.compile(r"^[ \t]*\d+(?:\t|→|[:-](?=[ \t])|:(?=[^\d\s]))", re.M)
 # `line 12`, and a source file's `name.rb:12` (grep -n, compilers, stack traces of any language).
 _LINE_NUMBER = re.compile(r"(\bline |\.[A-Za-z][A-Za-z0-9]{0,4}:)\d+")
 _SPACE = re.compile(r"\s+")
