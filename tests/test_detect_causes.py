@@ -449,3 +449,38 @@ def test_a_service_the_system_does_not_know_is_the_same_missing_binary_as_its_un
     package = cause_of("E: Unable to locate package postgresql")
     assert service == Cause("missing binary", "postgresql")
     assert package is not None and same_cause(service, package)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "get-pure-port: connection timed out after 30 seconds\n  url: https://pkgs.racket-lang.org\nexit code 1",
+            None,
+        ),
+        ("git-checkout: connect failed; errno=110 (host github.com)\nexit code 1", "github.com"),
+        (
+            "Save-Module: No connection could be made: www.powershellgallery.com (The operation timed out)",
+            "www.powershellgallery.com",
+        ),
+        (
+            'Unhandled QL-HTTP::FETCH-ERROR: Unexpected HTTP status for #<URL "http://beta.quicklisp.org/a.tgz">: 0',
+            "beta.quicklisp.org",
+        ),
+        (
+            "HttpException: Connection closed before full header was received, uri = https://pub.dev/api/packages/test",
+            "pub.dev",
+        ),
+    ],
+)
+def test_any_tools_failed_download_in_the_last_lines_names_the_host(text: str, name: str | None) -> None:
+    cause = cause_of(text)
+    if name is None:  # the address is on another line than the failure: no host to name
+        assert cause is None or cause.family == "unreachable"
+    else:
+        assert cause == Cause("unreachable", name)
+
+
+def test_a_url_and_a_timeout_in_code_higher_up_are_no_network_failure() -> None:
+    code = 'def fetch():\n    return requests.get("https://example.org/api", timeout=5)\n' + "x = 1\n" * 30
+    assert cause_of(code + "AssertionError: assert 1 == 2\nexit code 1") is None

@@ -372,6 +372,29 @@ def cause_of(text: str) -> Cause | None:
             continue
         name = next((group for group in match.groups() if group), "")
         return Cause(family, _clean(family, name))
+    return _network_in_tail(body[-_TAIL:])
+
+
+_TAIL = 400  # the last lines, where a tool says why it gave up
+# A tool's own words for a failed download, next to the address it tried (any tool: nimble, raco,
+# Quicklisp, PowerShellGet, pub …). Read in the tail only: code or a log higher up that merely
+# mentions a URL and a timeout is not what failed.
+_NETWORK = re.compile(
+    r"(?i)(?:timed? ?out|timeout|socket|tls|ssl|getaddrinfo|errno=110|unable to download|could not (?:be )?fetch"
+    r"|failed to fetch|fetch.?error|no catalog answered|internet connection|no connection could be made"
+    r"|connection (?:closed|failed|timed out)|connect failed)"
+)
+_ADDRESS = re.compile(
+    r"https?://([\w\-]+(?:\.[\w\-]+)+)|\(host ([\w\-]+(?:\.[\w\-]+)+)\)|made: ([\w\-]+(?:\.[\w\-]+)+)"
+)
+
+
+def _network_in_tail(tail: str) -> Cause | None:
+    for line in tail.splitlines()[-4:]:
+        if _NETWORK.search(line):
+            address = _ADDRESS.search(line)
+            if address:
+                return Cause("unreachable", _clean("unreachable", next(g for g in address.groups() if g)))
     return None
 
 
