@@ -18,11 +18,13 @@ from pathlib import Path
 
 import pytest
 
+from detect_support import replay_with_default_policy
 from heldout13.build import LOOPS, PRODUCTIVE, TASKS, write
 from heldout13.drift import HOLE
 from heldout13.shapes import MODELS, SHAPES
 from heldout13.toolchains import CHAINS
 from heldout_checks import assert_families, assert_onsets, assert_spread, calls_md5, labels_of
+from regulator.policy.evaluate import Evaluation
 
 # The set as it was frozen (its calls, uncompressed), before its first replay.
 FROZEN_HELDOUT13_MD5 = "2eaa7c5d51fe250692beaa5688da63de"
@@ -83,3 +85,19 @@ def test_no_task_names_its_family(built: Path) -> None:
         family = session.split("/")[1]
         request = json.dumps(call["request"]).lower()
         assert family not in request and family.replace("-", " ") not in request
+
+
+@pytest.fixture(scope="module")
+def replayed(built: Path) -> Evaluation:
+    return replay_with_default_policy(built)
+
+
+def test_default_policy_on_the_thirteenth_heldout_set_measured_once(replayed: Evaluation) -> None:
+    # Replayed once, with the final code of this round (main @d1a4359), never tuned on: loops stopped
+    # 58.0 % (29/50), none early, median delay 15, saved 19.7 %; productive stopped 5.0 % (4/80: print-
+    # debug 2, polling 1, refactor-check 1), any action 17.5 % (14/80).
+    result = replayed
+    assert result.loops == 50 and result.productive == 80 and result.loops_stopped_early == 0
+    assert result.loops_stopped >= 0.58 and result.median_delay is not None and result.median_delay <= 15
+    assert result.saved >= 0.19
+    assert result.productive_stopped <= 0.05 and result.productive_warned <= 0.175

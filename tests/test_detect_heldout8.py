@@ -74,7 +74,7 @@ def replayed(built: Path) -> Evaluation:
 def test_default_policy_on_the_eighth_heldout_set(replayed: Evaluation) -> None:
     # First replay (main @0a41f36, frozen unmeasured until then): loops stopped 70.0 % (35/50), none
     # early, median delay 14, saved 30.4 %; productive stopped 2.5 % (a config-tune and a polling
-    # session), any action 15.0 %. Tuned on after that; now (main @580948c) 82.0 %, 13, 35.2 %; 0 %,
+    # session), any action 15.0 %. Tuned on after that; now (main @d1a4359) 82.0 %, 13, 35.5 %; 0 %,
     # 12.5 %.
     result = replayed
     assert result.loops == 50 and result.productive == 80 and result.loops_stopped_early == 0
