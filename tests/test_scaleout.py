@@ -430,9 +430,11 @@ async def test_a_replica_killed_mid_load_is_reconciled_without_overshoot(
     fleet.replicas[0].kill9()
     killed = time.monotonic()
     runs: list[AgentRun] = await load
-    # Agents whose replica died went on through the others (counted as served there).
+    # Agents whose replica died went on through the others: served there, or refused there when the
+    # budget had run out by the time they moved (seen once in a clean-clone run: the race is real).
     moved = [r for r in runs if r.failovers]
-    assert moved and sum(r.served_by[fleet.replicas[1].url] for r in moved) > 0
+    survivor = fleet.replicas[1].url
+    assert moved and sum(r.served_by[survivor] + r.refused_by[survivor] for r in moved) > 0
     # The dead replica's reservations expire and are reaped, counted at their reserved amount.
     spent = await fleet.settled("fleet:crash", replica=1, timeout_s=RESERVATION_TTL_S + 5)
     reconciled = time.monotonic() - killed
