@@ -253,6 +253,19 @@ def test_tuning_a_setting_through_long_numbers_is_no_cycle(style: str) -> None:
     assert found == []
 
 
+@pytest.mark.parametrize("style", ["text", "openai", "anthropic"])
+def test_the_same_change_file_after_file_is_no_cycle(style: str) -> None:
+    # A rename done file by file, the same build after each: the edits read alike, but each writes
+    # another file.
+    detector, session = CycleDetector(), ScriptedSession(style=style)
+    found: list[Finding] = []
+    for path in ("api/zone.go", "api/slope.go", "internal/danger/scale.go", "config/rbac/role.yaml", "cmd/main.go"):
+        body = "\tzone.Status.Rating = danger.RateZone(zone.Spec.Observations)"
+        found += detector.observe(session.call(f"cat > {path} <<'EOF'\n{body}\nEOF", ""))
+        found += detector.observe(session.call("make build", "go build ./...\nok"))
+    assert found == []
+
+
 def test_the_walk_passes_new_edits_once_a_failing_step_has_come_back() -> None:
     # The rounds above, but the check fails the same way after every edit: each new edit meets the
     # failure it was meant to fix, which is no progress. The walk passes the second new edit and

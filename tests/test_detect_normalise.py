@@ -169,3 +169,12 @@ def test_grep_gutters_of_indented_code_are_presentation_like_nl_and_cat_n() -> N
     # A date or a time at a line's start is no gutter.
     assert normalise_lines("2025-01-07 build ok")[0].endswith("-01-07 build ok")
     assert normalise_lines("3-4 retries") == ["3-4 retries"]
+
+
+def test_a_printed_value_stays_while_durations_go() -> None:
+    # A debug print's value changing is news; how long the run took is not.
+    assert normalise("DEBUG ttl 373.516") != normalise("DEBUG ttl 184.717")
+    assert normalise("Time:        54.59 s") == normalise("Time:        85.82 s")
+    assert normalise("Ran 12 tests in 0.041s") == normalise("Ran 12 tests in 1.3s")
+    assert normalise("finished after 3.25 retries") != normalise("finished after 3.25")
+    assert normalise("elapsed 12.5") == normalise("elapsed 3.2")

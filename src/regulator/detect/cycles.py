@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 
 from regulator.detect.base import Finding, call_span, quote
 from regulator.detect.error_signature import outcome_key
-from regulator.detect.steps import StepTracker, overlap
+from regulator.detect.steps import StepTracker, overlap, tool_fields
 from regulator.detect.waiting import waits
 from regulator.events import CallEvent
 
@@ -45,6 +45,7 @@ class _Token:
     command: str
     numbers: frozenset[str]  # the words with digits: an edit changing a constant is another edit
     edit: bool
+    targets: frozenset[str] = frozenset()  # the files an edit writes, when it names them
     novel: bool = False  # nothing like it among the steps kept when it was taken
 
     def same(self, other: _Token) -> bool:
@@ -53,6 +54,8 @@ class _Token:
         kind = 2 if self.outcome.startswith("error:") else int(self.informative)
         if kind == 0 and self.numbers != other.numbers:
             return False  # an edit that changes a constant (`chunk 32` → `chunk 64`) is another edit
+        if self.targets and other.targets and not _same_file(self.targets, other.targets):
+            return False  # the same change to another file (a rename, file by file) is the next step
         return overlap(self.words, other.words) >= _SAME_ACTION[kind]
 
 
@@ -61,6 +64,34 @@ def _numbers(words: frozenset[str]) -> frozenset[str]:
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+# Where an edit names the file it writes: an editor tool's path field, apply_patch's header, a shell
+# redirection, `sed -i`'s last operand.
+_TARGET = re.compile(
+    r"\*\*\* (?:Update|Add) File: ([\w./\-]+)|^([\w./\-]+\.\w+)$"
+    r"|(?<![>&\d])>{1,2}\s*([\w./\-]+\.\w+)|sed\s+-i\S*\s+(?:'[^']*'|\"[^\"]*\"|\S+)\s+([\w./\-]+)"
+)
+
+
+def _edit_targets(edit: str) -> frozenset[str]:
+    fields = tool_fields(edit)
+    texts = [edit] if fields is None else [_field_text(value) for value in fields.values()]
+    return frozenset(
+        next(g for g in match.groups() if g).removeprefix("./") for text in texts for match in _TARGET.finditer(text)
+    )
+
+
+def _field_text(value: object) -> str:
+    """A tool call's field as the text it holds: a command line, an argv joined, a path."""
+    if isinstance(value, list):
+        return " ".join(str(part) for part in value)
+    return value if isinstance(value, str) else ""
+
+
+def _same_file(these: frozenset[str], those: frozenset[str]) -> bool:
+    """Whether two edits name a file in common, however it is spelled (`/testbed/x/y.py` is `x/y.py`)."""
+    return any(a == b or a.endswith("/" + b) or b.endswith("/" + a) for a in these for b in those)
 
 
 def _written_numbers(edit: str) -> frozenset[str]:
@@ -114,7 +145,8 @@ class CycleDetector:
             words = _discarding(step.action_words)
             edit = step.is_edit
             numbers = _written_numbers(step.command) if edit else _numbers(words)
-            token = _Token(step.seq, words, outcome_key(text), step.informative, step.command, numbers, edit)
+            targets = _edit_targets(step.command) if edit else frozenset()
+            token = _Token(step.seq, words, outcome_key(text), step.informative, step.command, numbers, edit, targets)
             novel = not any(token.same(earlier) for earlier in tokens)
             tokens.append(replace(token, novel=novel) if novel else token)
             found = self._cycle(list(tokens)) or found

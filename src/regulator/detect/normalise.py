@@ -33,7 +33,10 @@ _VOLATILE: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], tup
     (re.compile(r"\b(pid|process|port)([ =:#]+)\d+", re.I), r"\1\2<n>", ("pid", "process", "port")),
     # Request ids (`(request B28E:ACF711)`, `request-id: req_8f…`, `RequestId: 4F2…`) name one attempt.
     (re.compile(r"\b(request[ _-]?id|request|req)([ =:#]+)(?=[\w:.\-]*\d)[\w:.\-]{4,}", re.I), r"\1\2<id>", ("req",)),
-    (re.compile(r"\b\d+\.\d+(?:e[+-]?\d+)?\s*(?:ms|s|sec|seconds|us|µs|ns|m|min)?\b"), "<num>", (".",)),
+    # Durations, with their unit or after a word that says one follows; a bare decimal is a value the
+    # program printed (a debug print, a metric) and stays: it changing is news.
+    (re.compile(r"\b\d+\.\d+(?:e[+-]?\d+)?\s*(?:ms|s|sec|secs|seconds|us|µs|ns|m|min|mins)\b"), "<num>", (".",)),
+    (re.compile(r"(?i)\b(in|took|time:?|elapsed:?|duration:?|after)(\s+)\d+\.\d+\b"), r"\1\2<num>", (".",)),
     # A test's own timing in brackets (`... ok (775ms)`, `[12 ms]`): whole numbers, unlike the above.
     (re.compile(r"(?<=[(\[])\d+ ?(?:ms|s|us|µs|ns)(?=[)\]])"), "<num>", ("s)", "s]")),
     # 7 hex digits and up: git's abbreviated commit ids change with every commit.

@@ -47,7 +47,7 @@ def _arguments(text: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
     Arguments that are not a JSON object are one command (a text agent's). An argv list is the
     command it runs; fields that only describe the call (`description`, `timeout`) are left out.
     """
-    fields = _fields(text)
+    fields = tool_fields(text)
     if fields is not None:
         parts = []
         for name, value in sorted(fields.items()):
@@ -77,7 +77,7 @@ _EDIT_SHELL = re.compile(
 @lru_cache(maxsize=8192)
 def is_edit(tool: str, text: str) -> bool:
     """Whether an action changes a file: an edit tool, an editor's `str_replace`/`create`, `sed -i`, `cat > f`."""
-    fields = _fields(text)
+    fields = tool_fields(text)
     if fields is not None:
         subcommand = fields.get("command")
         if isinstance(subcommand, str) and subcommand in _EDIT_SUBCOMMANDS:
@@ -128,7 +128,7 @@ def action_operands(tool: str, text: str) -> frozenset[str]:
         elif not word.startswith("-") and _NAME.fullmatch(word):
             operands.update(part for part in _PARTS.split(word) if part and not part.isdigit())
 
-    fields = _fields(text)
+    fields = tool_fields(text)
     if fields is None:
         for arg in _arguments(text):
             for segment in arg:
@@ -150,7 +150,7 @@ def action_operands(tool: str, text: str) -> frozenset[str]:
     return frozenset(operands)
 
 
-def _fields(text: str) -> dict[str, Any] | None:
+def tool_fields(text: str) -> dict[str, Any] | None:
     if not text.startswith("{"):
         return None
     try:
