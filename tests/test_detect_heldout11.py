@@ -81,7 +81,7 @@ def replayed(built: Path) -> Evaluation:
 def test_default_policy_on_the_eleventh_heldout_set(replayed: Evaluation) -> None:
     # First replay (main @580948c, frozen unmeasured until then): loops stopped 58.0 % (29/50), none
     # early, median delay 17, saved 21.6 %; productive stopped 0 %, any action 7.5 % (6/80). Tuned on
-    # after that; now (main @d1a4359) 62.0 %, 16, 21.9 %; 0 %, 7.5 %.
+    # after that; now (main @337e45b) 62.0 %, 16, 21.9 %; 0 %, 7.5 %.
     result = replayed
     assert result.loops == 50 and result.productive == 80 and result.loops_stopped_early == 0
     assert result.loops_stopped >= 0.62 and result.median_delay is not None and result.median_delay <= 16

@@ -86,7 +86,7 @@ def replayed(built: Path) -> Evaluation:
 def test_default_policy_on_the_ninth_heldout_set(replayed: Evaluation) -> None:
     # First replay (main @0a41f36, frozen unmeasured until then): loops stopped 82.0 % (41/50), none
     # early, median delay 14, saved 52.5 %; productive stopped 0 %, any action 7.5 % (6/80). Tuned on
-    # after that; now (main @d1a4359) 86.0 %, 11, 57.2 %; 0 %, 7.5 %.
+    # after that; now (main @337e45b) 86.0 %, 11, 57.2 %; 0 %, 7.5 %.
     result = replayed
     assert result.loops == 50 and result.productive == 80 and result.loops_stopped_early == 0
     assert result.loops_stopped >= 0.86 and result.median_delay is not None and result.median_delay <= 11
