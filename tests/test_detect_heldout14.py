@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 
+from detect_support import replay_with_default_policy
 from heldout14.build import LOOPS, OPENING, PRODUCTIVE, TAIL, write
 from heldout14.dev import DEV, content, real_runs
 from heldout_checks import assert_families, assert_onsets, calls_md5, labels_of
+from regulator.policy.evaluate import Evaluation
 from regulator.traces.format import TraceCall, iter_trace
 
 pytestmark = pytest.mark.skipif(
@@ -131,3 +133,19 @@ def test_no_template_hole_is_left_unfilled(sessions: dict[str, list[TraceCall]])
 def test_every_line_is_in_the_real_runs_wire_format(built: Path) -> None:
     for line in gzip.decompress(built.read_bytes()).splitlines():
         assert line.startswith(b'{"v":1,"session":"heldout14/') and b'"dialect":"openai"' in line
+
+
+@pytest.fixture(scope="module")
+def replayed(built: Path) -> Evaluation:
+    return replay_with_default_policy(built)
+
+
+def test_default_policy_on_the_fourteenth_heldout_set_measured_once(replayed: Evaluation) -> None:
+    # Replayed once, with the final code of this round (main @337e45b), never tuned on: loops stopped
+    # 50.0 % (25/50), none early, median delay 15, saved 27.2 %; productive stopped 0 % (0/80), any
+    # action 1.2 % (1/80). Spliced into real runs: the round's last honest estimate.
+    result = replayed
+    assert result.loops == 50 and result.productive == 80 and result.loops_stopped_early == 0
+    assert result.loops_stopped >= 0.50 and result.median_delay is not None and result.median_delay <= 15
+    assert result.saved >= 0.27
+    assert result.productive_stopped == 0 and result.productive_warned <= 0.0125
