@@ -84,6 +84,16 @@ def test_a_command_killed_for_running_too_long_has_one_signature_however_it_was_
     assert error_signature("<returncode>124</returncode>\n<output>\nERROR: x\n</output>") != "timed out"
 
 
+def test_generated_names_in_an_error_message_do_not_make_two_errors() -> None:
+    # Django names each new migration after its number and a timestamp: the conflict is the same one.
+    first = "CommandError: Conflicting migrations detected; (0002_invoice_price, 0002_auto_20251118_1329 in ledger)."
+    again = "CommandError: Conflicting migrations detected; (0004_invoice_price, 0004_auto_20251117_1736 in ledger)."
+    assert error_signature(first) == error_signature(again)
+    assert error_signature("AssertionError: assert 3 == 4") != error_signature("AssertionError: assert 2 == 4")
+    address = error_signature("ValueError: bad <object at 0x7f3a2b9c>")
+    assert address == error_signature("ValueError: bad <object at 0x7f11d2e0>")
+
+
 def test_progressing_fixes_are_not_the_same_error() -> None:
     script = [("pytest", f"FAILED t.py::test_{k}\n== 1 failed ==") for k in range(8)]
     assert not any(_run(ErrorSignatureDetector(), script))

@@ -75,6 +75,9 @@ _WORDS_IN_MESSAGE = 160
 # A whole duration on a failure's last line (`Total time: 21 s`, `BUILD FAILED in 3s`) changes every run.
 _DURATION = re.compile(r"\b\d+ ?(?:ms|s|secs?|seconds?|mins?|minutes?)\b")
 _TAG = re.compile(r"</?\w+>")
+# Digits inside a generated name in an error message (`0004_auto_20251117_1736`, `tmp_x3f9`, `obj_12`):
+# the next run names another one; a number standing alone (`assert 3 == 4`) is kept.
+_NUMBERED_NAME = re.compile(r"(?<=[A-Za-z_])\d+|\d+(?=_)")
 # How harnesses say they killed a command that ran too long (mini-swe-agent, SWE-agent, OpenHands).
 _KILLED = re.compile(
     r"timed out and (?:has been|was) killed|[Cc]ommand timed out after|timed out after \d+ ?s(?:econds)?"
@@ -113,7 +116,8 @@ def _signature(body: str) -> str | None:
     exceptions = _EXCEPTION.findall(body)
     if exceptions:
         kind, message = exceptions[-1]
-        return normalise(f"{kind}: {message}" if message else kind)[:_WORDS_IN_MESSAGE]
+        said = normalise(f"{kind}: {message}" if message else kind)  # hex addresses, times … first
+        return _NUMBERED_NAME.sub("<n>", said)[:_WORDS_IN_MESSAGE]
     if exit_code not in (None, "0"):
         lines = [line for line in _TAG.sub("", body).splitlines() if line.strip(" `\t") and not _EXIT.search(line)]
         last = _DURATION.sub("<num>", normalise(lines[-1]))[:_WORDS_IN_MESSAGE] if lines else ""
