@@ -484,3 +484,27 @@ def test_any_tools_failed_download_in_the_last_lines_names_the_host(text: str, n
 def test_a_url_and_a_timeout_in_code_higher_up_are_no_network_failure() -> None:
     code = 'def fetch():\n    return requests.get("https://example.org/api", timeout=5)\n' + "x = 1\n" * 30
     assert cause_of(code + "AssertionError: assert 1 == 2\nexit code 1") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "django.core.exceptions.ImproperlyConfigured: Requested setting USE_TZ, but settings are not configured. "
+            "You must either define the environment variable DJANGO_SETTINGS_MODULE or call settings.configure() "
+            "before accessing settings.",
+            "DJANGO_SETTINGS_MODULE",
+        ),
+        (
+            "UnicodeEncodeError: 'ascii' codec can't encode character '\\xe9' in position 23: ordinal not in range(128)",
+            "locale",
+        ),
+        ("locale.Error: unsupported locale setting", "locale"),
+        ("zoneinfo._common.ZoneInfoNotFoundError: 'No time zone found with key America/New_York'", "time zone"),
+        ("ValueError: Incorrect timezone setting: America/New_York", "time zone"),
+        ("RuntimeError: Could not determine home directory.", "home"),
+        ("KeyError: 'getpwuid(): uid not found: 1000'", "home"),
+    ],
+)
+def test_the_sandboxs_settings_are_one_cause_each_however_the_error_names_them(text: str, name: str) -> None:
+    assert cause_of(text) == Cause("missing setting", name)

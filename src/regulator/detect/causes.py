@@ -224,6 +224,12 @@ _PATTERNS: list[tuple[str, str]] = [
     ("missing setting", rf"(?s)environ\[{_Q}([A-Z][A-Z0-9_]+){_Q}\].*?KeyError"),  # Python os.environ
     ("missing setting", rf"Missing {_Q}(\w+){_Q} for {_Q}\w+{_Q} environment"),  # Rails secret_key_base
     ("missing setting", r"(?:^|\s)([A-Z][A-Z0-9_]{2,}): unbound variable"),  # bash `set -u`
+    # Django run without its settings: whatever setting it asked for first, the variable is missing.
+    ("missing setting", r"define the environment variable ([A-Z][A-Z0-9_]{2,}) or call settings\.configure"),
+    # The sandbox's locale, time zones and user database: not fixable from inside by exports or edits.
+    ("missing setting", r"'(ascii)' codec can't (?:en|de)code|unsupported (locale) setting|(locale)\.Error"),
+    ("missing setting", r"No (time zone) found with key|Incorrect (timezone) setting|(tzdata)"),
+    ("missing setting", r"Could not determine (home) directory|(getpwuid)\(\): uid not found"),
     # A container without an init system: services cannot be started here (`systemctl start x`).
     ("no service manager", r"System has not been booted with (systemd)|Failed to connect to bus|Running in chroot"),
     ("out of memory", r"[Oo]ut of memory|Killed\s*$|OOMKilled|MemoryError"),
@@ -331,7 +337,20 @@ _FAMILY_WORDS: dict[str, tuple[str, ...]] = {
     "permission denied": ("permission", "eacces", "eperm", "not permitted", "sudo"),
     "disk full": ("space left", "enospc", "quota", "edquot", "not enough space"),
     "quota exhausted": ("quota", "exhausted", "exceeded"),
-    "missing setting": ("environ", "env var", "key not found", "unbound variable"),
+    "missing setting": (
+        "environ",
+        "env var",
+        "key not found",
+        "unbound variable",
+        "settings.configure",
+        "codec can't",
+        "locale",
+        "time zone",
+        "timezone",
+        "tzdata",
+        "home directory",
+        "getpwuid",
+    ),
     "no service manager": ("systemd", "to bus", "chroot"),
     "out of memory": ("memory", "killed", "oomkilled"),
     "rate limited": ("429", "rate limit"),
@@ -340,6 +359,8 @@ _FAMILY_WORDS: dict[str, tuple[str, ...]] = {
 _COMPILER = re.compile(
     r"(?:gcc|cc|clang|g\+\+|c\+\+|clang\+\+|x86_64-linux-gnu-gcc)(?:-\d+)?|build-essential|CX*|C compiler"
 )
+# One setting of the sandbox, however the error names it.
+_SETTING = {"ascii": "locale", "timezone": "time zone", "tzdata": "time zone", "getpwuid": "home"}
 _VERSION = re.compile(r"(?:@v?\d[\w.\-]*|==[\w.\-]+|[><=~^]=?[\w.\-]+)$")
 _LOCAL = {"127.0.0.1", "localhost", "0.0.0.0", "::1", "[::1]"}
 
@@ -351,6 +372,8 @@ def _clean(family: str, name: str) -> str:
         name = _VERSION.sub("", name)
     if family == "missing binary" and _COMPILER.fullmatch(name):
         return "C compiler"  # gcc, then clang, then cc, then `apt-get install build-essential`: one cause
+    if family == "missing setting":
+        name = _SETTING.get(name, name)
     if family in ("unreachable", "port in use") and name.isdigit():
         name = f"port {name}"
     return "" if name in _LOCAL else name
