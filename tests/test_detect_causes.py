@@ -496,7 +496,8 @@ def test_a_url_and_a_timeout_in_code_higher_up_are_no_network_failure() -> None:
             "DJANGO_SETTINGS_MODULE",
         ),
         (
-            "UnicodeEncodeError: 'ascii' codec can't encode character '\\xe9' in position 23: ordinal not in range(128)",
+            "UnicodeEncodeError: 'ascii' codec can't encode character '\\xe9' in position 23: "
+            "ordinal not in range(128)",
             "locale",
         ),
         ("locale.Error: unsupported locale setting", "locale"),
