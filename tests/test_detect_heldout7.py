@@ -101,7 +101,7 @@ def replayed(built: Path) -> Evaluation:
 def test_default_policy_on_the_seventh_heldout_set(replayed: Evaluation) -> None:
     # First replay (main @6cd2eab, frozen unmeasured until then): loops stopped 54.0 % (27/50), none
     # early, median delay 16, saved 30.8 %; productive stopped 0 %, any action 3.8 % (3/80). It was
-    # tuned on after that (docs/detection.md) and now holds (main @337e45b) 84.0 %, 15.5, 46.8 %;
+    # tuned on after that (docs/detection.md) and now holds (main @9aa92bc) 84.0 %, 15, 47.8 %;
     # 0 %, 3.8 %. heldout9, spliced the same way by someone else, is the held-out check of that tuning.
     result = replayed
     assert result.loops == 50 and result.productive == 80 and result.loops_stopped_early == 0
