@@ -1,7 +1,8 @@
 """Writing a held-out set: sessions of steps → call lines and labels in the trace format.
 
-heldout3 … heldout6 were written by different people from one description; they differ in their
-families, toolchains and the pace of their agents (`Pace`), not in how a session becomes calls.
+heldout3 … heldout6, heldout8, heldout11 and heldout13 were written by different people from one
+description; they differ in their families, toolchains, the pace of their agents (`Pace`) and how
+they spread families over shapes and toolchains (`Place`), not in how a session becomes calls.
 Each set's output is frozen by checksum (tests/test_detect_heldout*.py), so this must write exactly
 what each set wrote before: the random draws come in the same order.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import gzip
 import json
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -57,6 +58,58 @@ def builders(
         (family, count, lambda eco, rng, i, job=job: (job(eco, rng, i), None))  # type: ignore[misc]
         for family, (job, count) in productive.items()
     ]
+    return found
+
+
+class _ConversationOn(Protocol):
+    """A set's conversation class: a shape's encoder on one of the shape's models."""
+
+    def __call__(self, shape: str, rng: random.Random, task: str, *, model_name: str) -> _Conversation: ...
+
+
+# (session, agent, shape, steps, rng) → the session's call lines
+Lines = Callable[[str, str, str, list[Step], random.Random], list[Line]]
+# (the session's turn in the set, its family's number, the family, its index in it) → (shape, toolchain)
+Place = Callable[[int, int, str, int], tuple[str, Any]]
+
+
+def lines_on_models(
+    tasks: Sequence[str], pace: Pace, conversation: _ConversationOn, models: Mapping[str, tuple[str, Sequence[str]]]
+) -> Lines:
+    """Call lines of a session on a model drawn from its shape's (`models[shape] = (dialect, names)`)."""
+
+    def lines(session: str, agent: str, shape: str, steps: list[Step], rng: random.Random) -> list[Line]:
+        def on_model(shape: str, rng: random.Random, task: str) -> _Conversation:
+            return conversation(shape, rng, task, model_name=rng.choice(models[shape][1]))
+
+        return call_lines(session, agent, shape, steps, rng, tasks, on_model, pace)
+
+    return lines
+
+
+def spread(
+    name: str,
+    loops: dict[str, tuple[Any, int]],
+    productive: dict[str, tuple[Any, int]],
+    place: Place,
+    agents: int,
+    lines: Lines,
+) -> list[tuple[Line, list[Line]]]:
+    """Every session of a set: (its labels line, its call lines), placed on shapes and toolchains by `place`.
+
+    Each session draws from its own string-seeded generator, so a set is the same on every machine;
+    `place` is where the sets differ (how families spread over shapes and toolchains).
+    """
+    found = []
+    turn = 0
+    for number, (family, count, builder) in enumerate(builders(loops, productive)):
+        for i in range(count):
+            rng = random.Random(f"{name}/{family}/{i}")
+            shape, where = place(turn, number, family, i)
+            turn += 1
+            steps, onset = builder(where, rng, i)
+            session = f"{name}/{family}/{where.name}/{shape}/{i}"
+            found.append((label(session, family, onset), lines(session, f"{shape}-{i % agents}", shape, steps, rng)))
     return found
 
 

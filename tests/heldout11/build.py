@@ -12,10 +12,9 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from heldout.shapes import Step
-from heldout_writer import Pace, builders, call_lines, label
+from heldout_writer import Line, Pace, lines_on_models, spread
 from heldout_writer import write as write_set
 
 from . import loops, work, work_more
@@ -67,27 +66,18 @@ PACE = Pace(
 )
 
 
-def _lines(session: str, agent: str, shape: str, steps: list[Step], rng: random.Random) -> list[dict[str, Any]]:
-    def conversation(shape: str, rng: random.Random, task: str) -> Conversation11:
-        return Conversation11(shape, rng, task, model_name=rng.choice(MODELS[shape][1]))
-
-    return call_lines(session, agent, shape, steps, rng, TASKS, conversation, PACE)
+_NAMES = tuple(TOOLCHAINS)
 
 
-def sessions() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+def _place(turn: int, number: int, family: str, i: int) -> tuple[str, Toolchain]:
+    # the shape shifted every 24 sessions (both laps) so every pair occurs
+    return SHAPES[(turn + turn // 24) % len(SHAPES)], TOOLCHAINS[_NAMES[turn % len(_NAMES)]]
+
+
+def sessions() -> list[tuple[Line, list[Line]]]:
     """Every session of the set: (its labels line, its call lines)."""
-    found = []
-    names = tuple(TOOLCHAINS)
-    for turn, (family, i, builder) in enumerate(
-        (family, i, builder) for family, count, builder in builders(LOOPS, PRODUCTIVE) for i in range(count)
-    ):
-        rng = random.Random(f"{NAME}/{family}/{i}")
-        tc = TOOLCHAINS[names[turn % len(names)]]
-        shape = SHAPES[(turn + turn // 24) % len(SHAPES)]  # shifted every 24 (both laps) so every pair occurs
-        steps, onset = builder(tc, rng, i)
-        session = f"{NAME}/{family}/{tc.name}/{shape}/{i}"
-        found.append((label(session, family, onset), _lines(session, f"{shape}-{i % 4}", shape, steps, rng)))
-    return found
+    lines = lines_on_models(TASKS, PACE, Conversation11, MODELS)
+    return spread(NAME, LOOPS, PRODUCTIVE, _place, 4, lines)
 
 
 def write(directory: Path) -> Path:

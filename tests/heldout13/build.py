@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from heldout.shapes import Step
-from heldout_writer import Line, Pace, builders, call_lines, label
+from heldout_writer import Line, Pace, lines_on_models, spread
 from heldout_writer import write as write_set
 
 from . import loops, work_fix, work_probe
@@ -65,27 +65,18 @@ PACE = Pace(
 )
 
 
-def _lines(session: str, agent: str, shape: str, steps: list[Step], rng: random.Random) -> list[Line]:
-    def conversation(shape: str, rng: random.Random, task: str) -> Conversation13:
-        return Conversation13(shape, rng, task, model_name=rng.choice(MODELS[shape][1]))
+_NAMES = tuple(CHAINS)
 
-    return call_lines(session, agent, shape, steps, rng, TASKS, conversation, PACE)
+
+def _place(turn: int, number: int, family: str, i: int) -> tuple[str, Chain]:
+    # 3 is prime to 8: consecutive sessions change shape and toolchain, the pairing shifting every 12
+    return SHAPES[(turn * 3) % len(SHAPES)], CHAINS[_NAMES[(turn + turn // 12) % len(_NAMES)]]
 
 
 def sessions() -> list[tuple[Line, list[Line]]]:
     """Every session of the set: (its labels line, its call lines)."""
-    found = []
-    names = tuple(CHAINS)
-    for turn, (family, i, builder) in enumerate(
-        (family, i, builder) for family, count, builder in builders(LOOPS, PRODUCTIVE) for i in range(count)
-    ):
-        rng = random.Random(f"{NAME}/{family}/{i}")
-        shape = SHAPES[(turn * 3) % len(SHAPES)]  # 3 is prime to 8: consecutive sessions change shape
-        chain = CHAINS[names[(turn + turn // 12) % len(names)]]  # and toolchain, the pairing shifting every 12
-        steps, onset = builder(chain, rng, i)
-        session = f"{NAME}/{family}/{chain.name}/{shape}/{i}"
-        found.append((label(session, family, onset), _lines(session, f"{shape}-{i % 4}", shape, steps, rng)))
-    return found
+    lines = lines_on_models(TASKS, PACE, Conversation13, MODELS)
+    return spread(NAME, LOOPS, PRODUCTIVE, _place, 4, lines)
 
 
 def write(directory: Path) -> Path:

@@ -12,10 +12,9 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from heldout.shapes import Step
-from heldout_writer import Pace, builders, call_lines, label
+from heldout_writer import Line, Pace, lines_on_models, spread
 from heldout_writer import write as write_set
 
 from . import loops, work, work_more
@@ -69,28 +68,15 @@ PACE = Pace(
 )
 
 
-def _lines(session: str, agent: str, shape: str, steps: list[Step], rng: random.Random) -> list[dict[str, Any]]:
-    def conversation(shape: str, rng: random.Random, task: str) -> Conversation3:
-        return Conversation3(shape, rng, task, model_name=rng.choice(MODELS[shape][1]))
-
-    return call_lines(session, agent, shape, steps, rng, _TASKS, conversation, PACE)
+def _place(turn: int, number: int, family: str, i: int) -> tuple[str, Eco]:
+    ecos = ECOS_OF.get(family, ALL)  # every family spreads over the shapes and its toolchains
+    return SHAPES[(turn + number) % len(SHAPES)], ECOS[ecos[(i + number) % len(ecos)]]
 
 
-def sessions() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+def sessions() -> list[tuple[Line, list[Line]]]:
     """Every session of the set: (its labels line, its call lines)."""
-    found = []
-    shape_turn = 0
-    for number, (family, count, builder) in enumerate(builders(LOOPS, PRODUCTIVE)):
-        ecos = ECOS_OF.get(family, ALL)
-        for i in range(count):
-            rng = random.Random(f"{NAME}/{family}/{i}")
-            eco = ECOS[ecos[(i + number) % len(ecos)]]
-            shape = SHAPES[(shape_turn + number) % len(SHAPES)]  # every family spreads over the shapes
-            shape_turn += 1
-            steps, onset = builder(eco, rng, i)
-            session = f"{NAME}/{family}/{eco.name}/{shape}/{i}"
-            found.append((label(session, family, onset), _lines(session, f"{shape}-{i % 5}", shape, steps, rng)))
-    return found
+    lines = lines_on_models(_TASKS, PACE, Conversation3, MODELS)
+    return spread(NAME, LOOPS, PRODUCTIVE, _place, 5, lines)
 
 
 def write(directory: Path) -> Path:

@@ -13,10 +13,9 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from heldout.shapes import Step
-from heldout_writer import Pace, builders, call_lines, label
+from heldout_writer import Line, Pace, lines_on_models, spread
 from heldout_writer import write as write_set
 
 from . import loops, work_a, work_b
@@ -70,28 +69,18 @@ PACE = Pace(
 )
 
 
-def _lines(session: str, agent: str, shape: str, steps: list[Step], rng: random.Random) -> list[dict[str, Any]]:
-    def conversation(shape: str, rng: random.Random, task: str) -> Conversation5:
-        return Conversation5(shape, rng, task, model_name=rng.choice(MODELS[shape][1]))
-
-    return call_lines(session, agent, shape, steps, rng, _TASKS, conversation, PACE)
+_NAMES = tuple(ECOS)
 
 
-def sessions() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+def _place(turn: int, number: int, family: str, i: int) -> tuple[str, Eco]:
+    # consecutive sessions rotate, so every family spreads over the shapes
+    return SHAPES[turn % len(SHAPES)], ECOS[_NAMES[(i + 3 * number) % len(_NAMES)]]
+
+
+def sessions() -> list[tuple[Line, list[Line]]]:
     """Every session of the set: (its labels line, its call lines)."""
-    found = []
-    names = tuple(ECOS)
-    turn = 0
-    for number, (family, count, builder) in enumerate(builders(LOOPS, PRODUCTIVE)):
-        for i in range(count):
-            rng = random.Random(f"{NAME}/{family}/{i}")
-            eco = ECOS[names[(i + 3 * number) % len(names)]]
-            shape = SHAPES[turn % len(SHAPES)]  # consecutive sessions rotate, so every family spreads over the shapes
-            turn += 1
-            steps, onset = builder(eco, rng, i)
-            session = f"{NAME}/{family}/{eco.name}/{shape}/{i}"
-            found.append((label(session, family, onset), _lines(session, f"{shape}-{i % 3}", shape, steps, rng)))
-    return found
+    lines = lines_on_models(_TASKS, PACE, Conversation5, MODELS)
+    return spread(NAME, LOOPS, PRODUCTIVE, _place, 3, lines)
 
 
 def write(directory: Path) -> Path:

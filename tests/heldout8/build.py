@@ -10,10 +10,9 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from heldout.shapes import Step
-from heldout_writer import Pace, builders, call_lines, label
+from heldout_writer import Line, Pace, lines_on_models, spread
 from heldout_writer import write as write_set
 
 from . import loops, work_a, work_b
@@ -68,28 +67,18 @@ PACE = Pace(
 )
 
 
-def _lines(session: str, agent: str, shape: str, steps: list[Step], rng: random.Random) -> list[dict[str, Any]]:
-    def conversation(shape: str, rng: random.Random, task: str) -> Conversation8:
-        return Conversation8(shape, rng, task, model_name=rng.choice(MODELS[shape][1]))
-
-    return call_lines(session, agent, shape, steps, rng, TASKS, conversation, PACE)
+_NAMES = tuple(TOOLCHAINS)
 
 
-def sessions() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+def _place(turn: int, number: int, family: str, i: int) -> tuple[str, Toolchain]:
+    # consecutive sessions rotate shapes and toolchains, so every family spreads over both (24: one lap of both)
+    return SHAPES[turn % len(SHAPES)], TOOLCHAINS[_NAMES[(turn + turn // 24) % len(_NAMES)]]
+
+
+def sessions() -> list[tuple[Line, list[Line]]]:
     """Every session of the set: (its labels line, its call lines)."""
-    found = []
-    names = tuple(TOOLCHAINS)
-    turn = 0
-    for family, count, builder in builders(LOOPS, PRODUCTIVE):
-        for i in range(count):
-            rng = random.Random(f"{NAME}/{family}/{i}")
-            shape = SHAPES[turn % len(SHAPES)]  # consecutive sessions rotate shapes and toolchains, so every
-            tc = TOOLCHAINS[names[(turn + turn // 24) % len(names)]]  # family spreads over both (24: one lap of both)
-            turn += 1
-            steps, onset = builder(tc, rng, i)
-            session = f"{NAME}/{family}/{tc.name}/{shape}/{i}"
-            found.append((label(session, family, onset), _lines(session, f"{shape}-{i % 4}", shape, steps, rng)))
-    return found
+    lines = lines_on_models(TASKS, PACE, Conversation8, MODELS)
+    return spread(NAME, LOOPS, PRODUCTIVE, _place, 4, lines)
 
 
 def write(directory: Path) -> Path:
