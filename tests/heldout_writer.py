@@ -13,11 +13,12 @@ import gzip
 import json
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from heldout.shapes import Step, usage_for
+from heldout2.shapes import Conversation2
 
 Builder = Callable[[Any, random.Random, int], tuple[list[Step], int | None]]
 Line = dict[str, Any]
@@ -61,10 +62,23 @@ def builders(
     return found
 
 
-class _ConversationOn(Protocol):
-    """A set's conversation class: a shape's encoder on one of the shape's models."""
+Models = Mapping[str, tuple[str, Sequence[str]]]  # shape → (dialect, the models a session may run on)
 
-    def __call__(self, shape: str, rng: random.Random, task: str, *, model_name: str) -> _Conversation: ...
+
+@dataclass
+class ConversationOn(Conversation2):
+    """The eight shapes' encoders (tests/heldout, tests/heldout2) on a model of the set's choosing."""
+
+    models: Models = field(default_factory=dict)
+    model_name: str = ""
+
+    @property
+    def dialect(self) -> str:
+        return self.models[self.shape][0]
+
+    @property
+    def model(self) -> str:
+        return self.model_name or self.models[self.shape][1][0]
 
 
 # (session, agent, shape, steps, rng) → the session's call lines
@@ -73,14 +87,12 @@ Lines = Callable[[str, str, str, list[Step], random.Random], list[Line]]
 Place = Callable[[int, int, str, int], tuple[str, Any]]
 
 
-def lines_on_models(
-    tasks: Sequence[str], pace: Pace, conversation: _ConversationOn, models: Mapping[str, tuple[str, Sequence[str]]]
-) -> Lines:
+def lines_on_models(tasks: Sequence[str], pace: Pace, models: Models) -> Lines:
     """Call lines of a session on a model drawn from its shape's (`models[shape] = (dialect, names)`)."""
 
     def lines(session: str, agent: str, shape: str, steps: list[Step], rng: random.Random) -> list[Line]:
         def on_model(shape: str, rng: random.Random, task: str) -> _Conversation:
-            return conversation(shape, rng, task, model_name=rng.choice(models[shape][1]))
+            return ConversationOn(shape, rng, task, models=models, model_name=rng.choice(models[shape][1]))
 
         return call_lines(session, agent, shape, steps, rng, tasks, on_model, pace)
 

@@ -18,7 +18,7 @@ from heldout_writer import Line, Pace, lines_on_models, spread
 from heldout_writer import write as write_set
 
 from . import loops, work, work_more
-from .shapes import MODELS, SHAPES, Conversation11
+from .shapes import MODELS, SHAPES
 from .toolchain import Toolchain
 from .toolchains import TOOLCHAINS
 
@@ -76,7 +76,7 @@ def _place(turn: int, number: int, family: str, i: int) -> tuple[str, Toolchain]
 
 def sessions() -> list[tuple[Line, list[Line]]]:
     """Every session of the set: (its labels line, its call lines)."""
-    lines = lines_on_models(TASKS, PACE, Conversation11, MODELS)
+    lines = lines_on_models(TASKS, PACE, MODELS)
     return spread(NAME, LOOPS, PRODUCTIVE, _place, 4, lines)
 
 

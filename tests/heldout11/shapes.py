@@ -3,10 +3,6 @@ models that `regulator prices` knows and that no earlier set used for that shape
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from heldout2.shapes import Conversation2
-
 SHAPES = ("claude-code", "codex-tools", "function-call", "responses", "text-fenced", "text-react", "aider", "openhands")
 MODELS: dict[str, tuple[str, tuple[str, ...]]] = {
     "claude-code": ("anthropic", ("claude-3-5-sonnet-20240620", "claude-3-haiku-20240307")),
@@ -18,16 +14,3 @@ MODELS: dict[str, tuple[str, tuple[str, ...]]] = {
     "aider": ("openai", ("grok-3", "kimi-k2-0905-preview")),
     "openhands": ("openai", ("gpt-oss-20b", "gemini-2.0-flash-lite")),
 }
-
-
-@dataclass
-class Conversation11(Conversation2):
-    model_name: str = ""
-
-    @property
-    def dialect(self) -> str:
-        return MODELS[self.shape][0]
-
-    @property
-    def model(self) -> str:
-        return self.model_name or MODELS[self.shape][1][0]

@@ -17,7 +17,7 @@ from heldout_writer import write as write_set
 
 from . import loops, work_fix, work_probe
 from .chain import Chain
-from .shapes import MODELS, SHAPES, Conversation13
+from .shapes import MODELS, SHAPES
 from .toolchains import CHAINS
 
 NAME = "heldout13"
@@ -75,7 +75,7 @@ def _place(turn: int, number: int, family: str, i: int) -> tuple[str, Chain]:
 
 def sessions() -> list[tuple[Line, list[Line]]]:
     """Every session of the set: (its labels line, its call lines)."""
-    lines = lines_on_models(TASKS, PACE, Conversation13, MODELS)
+    lines = lines_on_models(TASKS, PACE, MODELS)
     return spread(NAME, LOOPS, PRODUCTIVE, _place, 4, lines)
 
 

@@ -3,10 +3,6 @@ models `regulator prices` knows and no earlier set used for that shape, one pick
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from heldout2.shapes import Conversation2
-
 SHAPES = ("claude-code", "codex-tools", "function-call", "responses", "text-fenced", "text-react", "aider", "openhands")
 MODELS: dict[str, tuple[str, tuple[str, ...]]] = {
     "claude-code": ("anthropic", ("claude-opus-4-0", "claude-3-opus-20240229")),
@@ -18,16 +14,3 @@ MODELS: dict[str, tuple[str, tuple[str, ...]]] = {
     "aider": ("openai", ("grok-4-0709", "kimi-k2-thinking")),
     "openhands": ("openai", ("gemini-2.5-pro", "gemini-2.5-flash-lite")),
 }
-
-
-@dataclass
-class Conversation13(Conversation2):
-    model_name: str = ""  # drawn from MODELS[shape] per session
-
-    @property
-    def dialect(self) -> str:
-        return MODELS[self.shape][0]
-
-    @property
-    def model(self) -> str:
-        return self.model_name

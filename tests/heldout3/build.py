@@ -20,7 +20,7 @@ from heldout_writer import write as write_set
 from . import loops, work, work_more
 from .ecosystems import Eco
 from .ecosystems_ops import ECOS
-from .shapes import MODELS, SHAPES, Conversation3
+from .shapes import MODELS, SHAPES
 
 NAME = "heldout3"
 ALL = tuple(ECOS)
@@ -75,7 +75,7 @@ def _place(turn: int, number: int, family: str, i: int) -> tuple[str, Eco]:
 
 def sessions() -> list[tuple[Line, list[Line]]]:
     """Every session of the set: (its labels line, its call lines)."""
-    lines = lines_on_models(_TASKS, PACE, Conversation3, MODELS)
+    lines = lines_on_models(_TASKS, PACE, MODELS)
     return spread(NAME, LOOPS, PRODUCTIVE, _place, 5, lines)
 
 

@@ -6,10 +6,6 @@ chosen per session from the shape's list, differs, so no one model stands for a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from heldout2.shapes import Conversation2
-
 SHAPES = ("claude-code", "codex-tools", "openhands", "text-fenced", "responses", "aider", "function-call", "text-react")
 MODELS: dict[str, tuple[str, tuple[str, ...]]] = {
     "claude-code": ("anthropic", ("claude-opus-4-1", "claude-sonnet-4-5", "claude-haiku-4-5")),
@@ -21,16 +17,3 @@ MODELS: dict[str, tuple[str, tuple[str, ...]]] = {
     "function-call": ("openai", ("gpt-4o-mini", "gpt-4.1")),
     "text-react": ("anthropic", ("claude-3-7-sonnet-20250219", "claude-sonnet-4-5")),
 }
-
-
-@dataclass
-class Conversation3(Conversation2):
-    model_name: str = ""
-
-    @property
-    def dialect(self) -> str:
-        return MODELS[self.shape][0]
-
-    @property
-    def model(self) -> str:
-        return self.model_name or MODELS[self.shape][1][0]

@@ -6,10 +6,6 @@ Rendering is `heldout.shapes.Conversation`'s and `heldout2.shapes.Conversation2`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from heldout2.shapes import Conversation2
-
 SHAPES = ("openhands", "text-react", "claude-code", "aider", "codex-tools", "function-call", "responses", "text-fenced")
 MODELS: dict[str, tuple[str, tuple[str, ...]]] = {
     "claude-code": ("anthropic", ("claude-opus-4-5", "claude-sonnet-4", "claude-haiku-4-5")),
@@ -21,16 +17,3 @@ MODELS: dict[str, tuple[str, tuple[str, ...]]] = {
     "function-call": ("openai", ("gpt-4.1-nano", "gpt-4o")),
     "text-react": ("anthropic", ("claude-opus-4-1", "claude-3-5-haiku-20241022")),
 }
-
-
-@dataclass
-class Conversation4(Conversation2):
-    model_name: str = ""
-
-    @property
-    def dialect(self) -> str:
-        return MODELS[self.shape][0]
-
-    @property
-    def model(self) -> str:
-        return self.model_name or MODELS[self.shape][1][0]

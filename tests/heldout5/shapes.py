@@ -3,10 +3,6 @@ three models, chosen per session so one shape's traffic is not one model's."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from heldout2.shapes import Conversation2
-
 SHAPES = ("claude-code", "codex-tools", "function-call", "responses", "text-fenced", "text-react", "aider", "openhands")
 MODELS: dict[str, tuple[str, tuple[str, ...]]] = {
     "claude-code": ("anthropic", ("claude-opus-4-1", "claude-haiku-4-5", "claude-sonnet-4-5")),
@@ -18,16 +14,3 @@ MODELS: dict[str, tuple[str, tuple[str, ...]]] = {
     "aider": ("openai", ("deepseek-reasoner", "gpt-4.1")),
     "openhands": ("openai", ("gpt-5", "mistral-large-latest")),
 }
-
-
-@dataclass
-class Conversation5(Conversation2):
-    model_name: str = ""
-
-    @property
-    def dialect(self) -> str:
-        return MODELS[self.shape][0]
-
-    @property
-    def model(self) -> str:
-        return self.model_name or MODELS[self.shape][1][0]

@@ -18,7 +18,7 @@ from heldout_writer import write as write_set
 from . import loops, work_a, work_b
 from .eco import Eco
 from .ecosystems import ECOS
-from .shapes import MODELS, SHAPES, Conversation6
+from .shapes import MODELS, SHAPES
 
 NAME = "heldout6"
 Loop = Callable[[Eco, random.Random, int], tuple[list[Step], int]]
@@ -76,7 +76,7 @@ def _place(turn: int, number: int, family: str, i: int) -> tuple[str, Eco]:
 
 def sessions() -> list[tuple[Line, list[Line]]]:
     """Every session of the set: (its labels line, its call lines)."""
-    lines = lines_on_models(_TASKS, PACE, Conversation6, MODELS)
+    lines = lines_on_models(_TASKS, PACE, MODELS)
     return spread(NAME, LOOPS, PRODUCTIVE, _place, 3, lines)
 
 

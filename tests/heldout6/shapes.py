@@ -3,10 +3,6 @@ of the earlier sets used for that shape (all priced by `regulator prices`), chos
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from heldout2.shapes import Conversation2
-
 SHAPES = ("claude-code", "codex-tools", "function-call", "responses", "text-fenced", "text-react", "aider", "openhands")
 MODELS: dict[str, tuple[str, tuple[str, ...]]] = {
     "claude-code": ("anthropic", ("claude-opus-4-5", "claude-3-7-sonnet-20250219")),
@@ -18,16 +14,3 @@ MODELS: dict[str, tuple[str, tuple[str, ...]]] = {
     "aider": ("openai", ("deepseek-chat", "grok-4")),
     "openhands": ("openai", ("gemini-2.5-flash", "o4-mini")),
 }
-
-
-@dataclass
-class Conversation6(Conversation2):
-    model_name: str = ""
-
-    @property
-    def dialect(self) -> str:
-        return MODELS[self.shape][0]
-
-    @property
-    def model(self) -> str:
-        return self.model_name or MODELS[self.shape][1][0]

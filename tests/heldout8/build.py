@@ -17,7 +17,7 @@ from heldout_writer import write as write_set
 
 from . import loops, work_a, work_b
 from .kit import Toolchain
-from .shapes import MODELS, SHAPES, Conversation8
+from .shapes import MODELS, SHAPES
 from .toolchains import TOOLCHAINS
 
 NAME = "heldout8"
@@ -77,7 +77,7 @@ def _place(turn: int, number: int, family: str, i: int) -> tuple[str, Toolchain]
 
 def sessions() -> list[tuple[Line, list[Line]]]:
     """Every session of the set: (its labels line, its call lines)."""
-    lines = lines_on_models(TASKS, PACE, Conversation8, MODELS)
+    lines = lines_on_models(TASKS, PACE, MODELS)
     return spread(NAME, LOOPS, PRODUCTIVE, _place, 4, lines)
 
 

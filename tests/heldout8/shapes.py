@@ -3,10 +3,6 @@ models no earlier set used for that shape (all priced by `regulator prices`), ch
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from heldout2.shapes import Conversation2
-
 SHAPES = ("claude-code", "codex-tools", "function-call", "responses", "text-fenced", "text-react", "aider", "openhands")
 MODELS: dict[str, tuple[str, tuple[str, ...]]] = {
     "claude-code": ("anthropic", ("claude-3-5-sonnet-20241022", "claude-opus-4-20250514")),
@@ -18,16 +14,3 @@ MODELS: dict[str, tuple[str, tuple[str, ...]]] = {
     "aider": ("openai", ("grok-code-fast-1", "magistral-medium-latest")),
     "openhands": ("openai", ("gemini-2.0-flash", "gpt-oss-120b")),
 }
-
-
-@dataclass
-class Conversation8(Conversation2):
-    model_name: str = ""
-
-    @property
-    def dialect(self) -> str:
-        return MODELS[self.shape][0]
-
-    @property
-    def model(self) -> str:
-        return self.model_name or MODELS[self.shape][1][0]
