@@ -43,6 +43,9 @@ from regulator.detect.environment import EnvironmentDetector
         ("Error 111 connecting to localhost:6379. Connection refused.", "unreachable", "port 6379"),
         ("PermissionError: [Errno 13] Permission denied: '/var/lib/app'", "permission denied", "/var/lib/app"),
         ("Error: listen EADDRINUSE: address already in use :::3000", "port in use", "port 3000"),
+        ("CONFLICT (content): Merge conflict in sympy/core/basic.py", "unresolved merge", ""),
+        ("fatal: cannot switch branch while merging", "unresolved merge", ""),
+        ("error: Your local changes to the following files would be overwritten by checkout:", "unresolved merge", ""),
         (
             "npm ERR! 401 Unauthorized - GET https://npm.pkg.github.com/@acme%2fcore",
             "access denied",
@@ -266,4 +269,51 @@ def test_a_suite_with_several_known_failures_one_a_missing_module_is_no_environm
         ("cd /testbed && pytest tests/test_x.py", suite("")),
     ]
     found = [f for command, result in script for f in detector.observe(session.call(command, result))]
+    assert found == []
+
+
+_STUCK_MERGE = [
+    (
+        "git stash pop",
+        "CONFLICT (content): Merge conflict in src/core.py\nThe stash entry is kept in case you need it again.",
+    ),
+    ("git status", 'On branch main\nYou have unmerged paths.\n  (fix conflicts and run "git commit")'),
+    ("git switch -c fix", 'fatal: cannot switch branch while merging\nConsider "git merge --quit".'),
+    (
+        "git checkout -",
+        "error: Your local changes to the following files would be overwritten by checkout:\n\tsrc/core.py",
+    ),
+    ("git rebase --continue", "src/util.py: needs merge\nYou must edit all merge conflicts and then mark them"),
+]
+
+
+def test_git_commands_refused_by_one_unresolved_merge_are_one_blocking_cause() -> None:
+    detector = EnvironmentDetector()
+    session = ScriptedSession()
+    evidence = []
+    for command, output in _STUCK_MERGE:
+        ok = command == "git status"
+        result = f"<returncode>{0 if ok else 1}</returncode>\n<output>\n{output}\n</output>"
+        evidence += [f.evidence for f in detector.observe(session.call(command, result, is_error=not ok))]
+    evidence += [
+        f.evidence for f in detector.observe(session.call("git log --oneline -3", "<returncode>0</returncode>"))
+    ]
+    assert evidence and evidence[-1].startswith("the work tree blocks the task: unresolved merge — 4 of the last 4")
+
+
+def test_one_conflict_resolved_is_no_blocking_cause() -> None:
+    detector = EnvironmentDetector()
+    session = ScriptedSession()
+    steps = [
+        *_STUCK_MERGE[:2],
+        ("sed -i '/^<<<<<<<\\|^=======\\|^>>>>>>>/d' src/core.py", ""),
+        ("git add src/core.py && git stash drop", "Dropped refs/stash@{0}"),
+        ("python -m pytest -q", "12 passed in 0.41s"),
+        ("git diff --stat", " src/core.py | 4 ++--"),
+    ]
+    found = []
+    for command, output in steps:
+        failed = "CONFLICT" in output
+        result = f"<returncode>{int(failed)}</returncode>\n<output>\n{output}\n</output>"
+        found += detector.observe(session.call(command, result, is_error=failed))
     assert found == []

@@ -95,6 +95,8 @@ def test_an_acknowledgement_that_repeats_the_actions_words_says_nothing() -> Non
             '{"command": "python -c \\"import pathlib; pathlib.Path(\'a.py\').write_text(\'x = 1\')\\""}',
             True,
         ),
+        ("bash", "cat <<'EOF' >> tests/conftest.py\n@pytest.fixture\ndef db():\n    yield {}\nEOF", True),
+        ("bash", "python -m pytest -q 2>&1 | tail -n 5", False),
         ("bash", "python -c \"print(open('setup.cfg').read())\"", False),
         ("bash", "python -c \"import sys; sys.stdout.write(open('src/calc.py').read())\"", False),
         ("TodoWrite", '{"todos": [{"content": "write the tests", "status": "pending"}]}', False),

@@ -3,7 +3,7 @@ failures after edits that only bring back one an earlier edit had met (two fixes
 
 from __future__ import annotations
 
-from regulator.detect.reruns import Reruns
+from regulator.detect.reruns import Reruns, same_check
 
 RUN = "bash:python reproduce.py"  # the action key of the rerun command
 SIGNATURE = "ZeroDivisionError: division by zero"
@@ -117,3 +117,50 @@ def test_a_failure_without_an_edit_before_it_is_neither_a_return_nor_remembered(
     assert reruns.failed_after_edit(FAIL_X, 5) == []
     assert reruns.failed_after_edit(FAIL_Y, 7) == []
     assert reruns.recent_failures(3) == [FAIL_X, FAIL_Y]
+
+
+def _cycle(name: str, module: str) -> str:
+    """An import cycle's failure: which name and module it names moves with each edit."""
+    return (
+        "<returncode>1</returncode>\n<output>\nTraceback (most recent call last):\n"
+        '  File "/testbed/repro.py", line 2, in <module>\n    import app.widgets\n'
+        f"ImportError: cannot import name '{name}' from partially initialized module 'app.{module}' "
+        f"(most likely due to a circular import) (/testbed/app/{module}.py)\n</output>"
+    )
+
+
+def _cycle_signature(name: str, module: str) -> str:
+    return f"ImportError: cannot import name '{name}' from partially initialized module 'app.{module}' (most"
+
+
+CYCLE = [("Options", "widgets"), ("lookup", "helpers"), ("Options", "helpers"), ("lookup", "widgets")]
+
+
+def test_the_same_failure_naming_only_names_already_seen_continues_the_streak_however_the_check_is_spelled() -> None:
+    reruns = Reruns()
+    spellings = ["bash:python repro.py", "bash:cd /testbed | python repro.py", "bash:python repro.py 2>&1 | tail 12 -n"]
+    moves = ["sed -i '1i from app.helpers import lookup' app/widgets.py", "sed -i '3d' app/helpers.py"]
+    streaks = []
+    for call, ((name, module), spelling) in enumerate(zip(CYCLE, [*spellings, spellings[0]], strict=True)):
+        if call:
+            reruns.edited(moves[call % 2])
+        streaks.append(reruns.rerun(spelling, _cycle_signature(name, module), _cycle(name, module), 2 * call))
+    # `lookup` and `helpers` are new at the second run (not yet printed, though `helpers` was edited): news.
+    assert streaks[1] == [2]
+    assert streaks[-1] == [2, 4, 6] and reruns.renamed
+
+
+def test_the_same_failure_naming_a_name_never_seen_or_written_is_news() -> None:
+    reruns = Reruns()
+    reruns.rerun("bash:python repro.py", _cycle_signature("Options", "widgets"), _cycle("Options", "widgets"), 1)
+    reruns.edited("sed -i '1i from app.helpers import Options' app/widgets.py")
+    streak = reruns.rerun(
+        "bash:python repro.py", _cycle_signature("Registry", "widgets"), _cycle("Registry", "widgets"), 3
+    )
+    assert streak == [3] and not reruns.renamed
+
+
+def test_where_a_check_runs_and_how_much_of_it_is_shown_do_not_make_it_another_check() -> None:
+    assert same_check("bash:cd /testbed | python repro.py") == "bash:python repro.py"
+    assert same_check("bash:python repro.py 2>&1 | tail 12 -n") == "bash:python repro.py"
+    assert same_check("bash:pytest tests | grep FAILED") == "bash:pytest tests | grep FAILED"

@@ -233,6 +233,15 @@ _PATTERNS: list[tuple[str, str]] = [
     # A container without an init system: services cannot be started here (`systemctl start x`).
     ("no service manager", r"System has not been booted with (systemd)|Failed to connect to bus|Running in chroot"),
     ("out of memory", r"[Oo]ut of memory|Killed\s*$|OOMKilled|MemoryError"),
+    # A work tree stuck mid-merge: every checkout, stash, switch and rebase is refused for it, whichever
+    # file git names, until the conflict is resolved (git reports it as a state, not as an error).
+    (
+        "unresolved merge",
+        r"CONFLICT \([\w/ -]+\): |[Yy]ou have unmerged (?:paths|files)|\bis unmerged\b|: needs merge$"
+        r"|cannot [\w ]+ while merging|would be overwritten by (?:merge|checkout|switch)"
+        r"|in the middle of an? (?:am session|merge|rebase|cherry-pick|revert)|MERGE_HEAD exists"
+        r"|unresolved conflict|resolve your current index first",
+    ),
     ("rate limited", r"429 Too Many Requests|rate limit(?:ed| exceeded)"),
     # Gradle's `Could not resolve g:a:v` with no reason above: the artifact is not to be had here.
     ("missing module", r"Could not resolve ([\w.\-]+:[\w.\-]+)(?::[\w.\-]+)?\.?$"),
@@ -353,6 +362,16 @@ _FAMILY_WORDS: dict[str, tuple[str, ...]] = {
     ),
     "no service manager": ("systemd", "to bus", "chroot"),
     "out of memory": ("memory", "killed", "oomkilled"),
+    "unresolved merge": (
+        "conflict",
+        "unmerged",
+        "needs merge",
+        "while merging",
+        "overwritten by",
+        "middle of",
+        "merge_head",
+        "index first",
+    ),
     "rate limited": ("429", "rate limit"),
 }
 # A C or C++ compiler, by any of the names an agent tries it under (and the packages that bring one).

@@ -28,6 +28,8 @@ from regulator.events import CallEvent
 _KNOWN = 8  # causes remembered per session, to name a cause the same way each time
 _KEPT = 120  # characters of each command kept (for the evidence; an inline script can be long)
 _SPAN = 24  # calls back that a failure still counts from
+# Causes that are the repository's state rather than the machine's (the agent can fix it, but has not).
+_BLOCKER = {"unresolved merge": "the work tree"}
 
 
 @dataclass(slots=True)
@@ -103,7 +105,8 @@ class EnvironmentDetector:
         calls = [seq for seq, _, _ in matching]
         named = f" ({', '.join(sorted(names)[:4])})" if len(names) > 1 else ""
         evidence = (
-            f"the environment blocks the task: {latest}{named} — {count} of the last {len(state.recent)} failures "
+            f"{_BLOCKER.get(latest.family, 'the environment')} blocks the task: {latest}{named} — {count} of the last "
+            f"{len(state.recent)} failures "
             f"were on it after {tried} ({call_span(calls)}; latest {shown})"
         )
         return [Finding(self.name, session, event.record.agent, event.seq, severity, evidence, calls, key=str(latest))]

@@ -6,16 +6,29 @@ and the edit rewrote that line; that is the agent's own text coming back, not ne
 another failing assertion or a new error are news. `Reruns` keeps, per action, what it printed last
 and the edits made since, and counts the streak of reruns that failed the same way after an edit and
 said nothing new.
+
+A failure whose message differs only in the names it quotes (`cannot import name 'a' from partially
+initialized module 'b'`, then `'c'` from `'d'`) is the same failure when the names are ones this
+command printed before or the edits wrote: an agent moving an import cycle around, a fixture renamed
+back and forth. A name neither seen nor written (the next failing case, another missing name) is news.
 """
 
 from __future__ import annotations
 
+import re
+from collections import deque
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from regulator.detect.normalise import clip, normalise, normalise_lines, without_line_numbers
 
 _KEPT_ACTIONS = 32  # actions whose latest output is kept per session
 _KEPT_EDITS = 3  # edits remembered since an action last ran
+_KEPT_OUTPUTS = 6  # latest failing outputs whose names count as already seen
+# A quoted name or a path: signatures are normalised to single quotes, and one may be cut short.
+_QUOTED = re.compile(r"'[^'\n]*(?:'|$)|/[\w./-]*")
+_REDIRECT = re.compile(r"\s*\d?>&\d")
+_NAME = re.compile(r"[A-Za-z_]\w{2,}")
 
 
 @dataclass(slots=True)
@@ -24,6 +37,7 @@ class _Action:
     signature: str | None = None
     edits: list[str] = field(default_factory=list)  # normalised, made since the action last ran
     streak: list[int] = field(default_factory=list)  # calls of the current streak
+    renamed: bool = False  # whether the streak's failures differ in the names they quote
 
 
 @dataclass(slots=True)
@@ -33,6 +47,9 @@ class Reruns:
     # them only brought back one met before (two fixes taking turns bring back each other's failure).
     after_edits: list[str] = field(default_factory=list)
     returns: list[int] = field(default_factory=list)
+    # The latest failing outputs of any action: names they print are not news to the next failure.
+    failures: deque[str] = field(default_factory=lambda: deque(maxlen=_KEPT_OUTPUTS))
+    renamed: bool = False  # whether the latest streak returned by `rerun` differs in the names it quotes
     _edited: bool = False
 
     def edited(self, command: str) -> None:
@@ -64,27 +81,66 @@ class Reruns:
 
     def rerun(self, key: str, signature: str | None, output: str, call: int) -> list[int]:
         """The calls of the streak this result continues (empty when it did not fail)."""
+        key = same_check(key)
         action = self.actions.get(key)
         if action is None:
             if len(self.actions) >= _KEPT_ACTIONS:
+                self.renamed = False
                 return [call] if signature else []
             action = self.actions[key] = _Action()
         before, since = action.output, action.edits
         same = signature is not None and signature == action.signature
-        if not same:
-            action.streak = [call] if signature else []
-        elif since and _only_quotes(output, before, since):
+        alike = not same and _alike(signature, action.signature)
+        if not (same or alike):
+            action.streak, action.renamed = [call] if signature else [], False
+        elif since and (_only_quotes(output, before, since) if same else self._no_new_names(output, since)):
             action.streak.append(call)
+            action.renamed |= alike
         elif since:
-            action.streak = [call]  # the edit changed what it says: news, a streak starts over
+            action.streak, action.renamed = [call], False  # the edit changed what it says: news, start over
+        self.renamed = action.renamed
+        if signature is not None:
+            self.failures.append(output)
         action.output, action.signature, action.edits = output, signature, []
         return list(action.streak)
+
+    def _no_new_names(self, output: str, edits: list[str]) -> bool:
+        """Whether every name in `output` is one the latest failures printed or an edit wrote."""
+        return _names(output) <= frozenset().union(*map(_names, self.failures), *map(_names, edits))
 
 
 def _only_quotes(output: str, before: str, edits: list[str]) -> bool:
     """Whether every line `output` has that `before` had not is code one of the edits wrote."""
     new = _lines(output) - _lines(before)
     return all(any(_quoted(line, edit) for edit in edits) for line in new)
+
+
+def same_check(key: str) -> str:
+    """An action key without what only changes where a check runs or how much of it is shown.
+
+    `cd /testbed && python repro.py`, `python repro.py 2>&1 | tail -n 12` and `python repro.py` run
+    one check: agents spell it each of these ways between edits.
+    """
+    if " | " not in key and "2>&1" not in key:
+        return key
+    tool, _, command = key.partition(":")  # `tool:segment | segment ; argument`
+    segments = [_REDIRECT.sub("", part).strip() for part in command.split(" | ")]
+    segments = [part for part in segments if part and not part.startswith("cd ")]
+    while len(segments) > 1 and segments[-1].split(" ", 1)[0] in ("head", "tail"):
+        segments.pop()
+    return f"{tool}:" + " | ".join(segments)
+
+
+def _alike(signature: str | None, other: str | None) -> bool:
+    """The same failure but for the names it quotes."""
+    if signature is None or other is None or "'" not in signature:
+        return False
+    return _QUOTED.sub("'…'", signature) == _QUOTED.sub("'…'", other)
+
+
+@lru_cache(maxsize=256)
+def _names(text: str) -> frozenset[str]:
+    return frozenset(_NAME.findall(normalise(clip(text))))
 
 
 def _lines(output: str) -> frozenset[str]:

@@ -82,8 +82,9 @@ class ErrorSignatureDetector:
             severity = min(0.95, 0.2 + 0.15 * (len(streak) - 1))
             if not found or found[0].severity < severity:
                 signature = str(recent[-1][1])
+                but = " (but for the names it quotes)" if reruns.renamed else ""
                 evidence = (
-                    f"same error {quote(signature)} after each of the last {len(streak) - 1} edits "
+                    f"same error {quote(signature)}{but} after each of the last {len(streak) - 1} edits "
                     f"({call_span(streak)}): the edits do not reach the failure"
                 )
                 agent = event.record.agent

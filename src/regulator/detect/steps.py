@@ -68,7 +68,7 @@ _EDIT_TOOLS = re.compile(r"(?i)(?:^|_)(?:edit|multi_?edit|write|apply_?patch|pat
 _EDIT_SUBCOMMANDS = frozenset({"str_replace", "create", "insert", "undo_edit", "write", "edit"})
 _EDIT_SHELL = re.compile(
     r"(?:^|[;&|]\s*)(?:sed\s+(?:-\w+\s+)*-\w*i|perl\s+-\w*i|git\s+apply\b|patch\b|tee\b)"
-    r"|(?:^|[^>&\d])>\s*(?!&|/dev/)[\w./-]+"
+    r"|(?:^|[^>&\d])>>?\s*(?!&|/dev/)[\w./-]+"  # `cat <<EOF >> conftest.py` adds to a file: an edit too
     # A script that rewrites a file (`python -c "p.write_text(...)"`, `python - <<EOF … open(p, 'w')`).
     r"|\.write_(?:text|bytes)\(|\bopen\([^()\n]*?,\s*(?:mode\s*=\s*)?['\"][wa]b?\+?['\"]"
 )
