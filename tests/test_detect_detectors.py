@@ -84,6 +84,12 @@ def test_a_command_killed_for_running_too_long_has_one_signature_however_it_was_
     assert error_signature("<returncode>124</returncode>\n<output>\nERROR: x\n</output>") != "timed out"
 
 
+def test_a_bottomless_recursion_is_one_error_wherever_python_hit_the_limit() -> None:
+    where = ["while calling a Python object", "in comparison", "while getting the str of an object", ""]
+    signatures = {error_signature(f"RecursionError: maximum recursion depth exceeded {w}".strip()) for w in where}
+    assert signatures == {"RecursionError: maximum recursion depth exceeded"}
+
+
 def test_generated_names_in_an_error_message_do_not_make_two_errors() -> None:
     # Django names each new migration after its number and a timestamp: the conflict is the same one.
     first = "CommandError: Conflicting migrations detected; (0002_invoice_price, 0002_auto_20251118_1329 in ledger)."

@@ -78,6 +78,7 @@ _TAG = re.compile(r"</?\w+>")
 # Digits inside a generated name in an error message (`0004_auto_20251117_1736`, `tmp_x3f9`, `obj_12`):
 # the next run names another one; a number standing alone (`assert 3 == 4`) is kept.
 _NUMBERED_NAME = re.compile(r"(?<=[A-Za-z_])\d+|\d+(?=_)")
+_WHERE_IT_HIT = re.compile(r"(?<=maximum recursion depth exceeded)\b.*")
 # How harnesses say they killed a command that ran too long (mini-swe-agent, SWE-agent, OpenHands).
 _KILLED = re.compile(
     r"timed out and (?:has been|was) killed|[Cc]ommand timed out after|timed out after \d+ ?s(?:econds)?"
@@ -116,6 +117,10 @@ def _signature(body: str) -> str | None:
     exceptions = _EXCEPTION.findall(body)
     if exceptions:
         kind, message = exceptions[-1]
+        if kind == "RecursionError":
+            # Python says where the limit was hit (`while calling a Python object`, `in comparison`,
+            # `while getting the str of an object`): one bottomless recursion, whichever frame it hit.
+            message = _WHERE_IT_HIT.sub("", message)
         said = normalise(f"{kind}: {message}" if message else kind)  # hex addresses, times … first
         return _NUMBERED_NAME.sub("<n>", said)[:_WORDS_IN_MESSAGE]
     if exit_code not in (None, "0"):
