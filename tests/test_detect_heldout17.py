@@ -1,0 +1,139 @@
+"""The seventeenth held-out set (tests/heldout17), frozen before anyone measured detection on it.
+
+HELDOUT17 splices new loop families (regex tweaks, off-by-one bounds, indentation wars, doctest
+drift, version downgrades, shell quoting, a hallucinated API) after the first 3–18 calls of the dev
+set's real gemini-3-pro mini-swe-agent runs, and inserts productive episodes that look like them (a
+regex that converges, a doctest fixed, a version pinned, quoting fixed once, tests added one at a
+time, an API found by looking) into real resolved runs, next to 36 untouched resolved runs. It was
+written by someone who read neither the detectors nor the policy, and its checksum was frozen before
+its first replay, which is to happen once, at the end (docs/detection.md). Nothing here measures
+detection.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import time
+from collections import defaultdict
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from heldout17.build import LOOPS, OPENING, PRODUCTIVE, TAIL, write
+from heldout17.runs import DEV
+from heldout_checks import assert_families, assert_onsets, calls_md5, labels_of
+from regulator.traces.format import TraceCall, iter_trace
+
+pytestmark = pytest.mark.skipif(
+    not (DEV / "calls.jsonl.gz").exists(),
+    reason="the set is spliced into the dev traces, absent at /work/shared/traces/dev",
+)
+
+# The set as it was frozen (its calls, uncompressed), before its first replay.
+FROZEN_HELDOUT17_MD5 = "3348b802ee63bb80441841b0e95def41"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write(tmp_path_factory.mktemp("heldout17"))
+
+
+@pytest.fixture(scope="module")
+def sessions(built: Path) -> dict[str, list[TraceCall]]:
+    by_session: dict[str, list[TraceCall]] = defaultdict(list)
+    for call in iter_trace([built]):
+        by_session[call.session].append(call)
+    return by_session
+
+
+@pytest.fixture(scope="module")
+def dev() -> dict[str, list[TraceCall]]:
+    by_session: dict[str, list[TraceCall]] = defaultdict(list)
+    for call in iter_trace([DEV / "calls.jsonl.gz"]):
+        by_session[call.session].append(call)
+    return by_session
+
+
+def test_the_seventeenth_heldout_set_is_the_one_frozen_before_its_first_replay(built: Path) -> None:
+    assert calls_md5(built) == FROZEN_HELDOUT17_MD5
+
+
+def test_every_family_is_present_with_its_label_and_count(built: Path) -> None:
+    assert_families(built, LOOPS, PRODUCTIVE)
+    labels = labels_of(built)
+    assert len(labels) == 130
+    assert sum(label.label == "loop" for label in labels.values()) == 50
+    assert sum(label.family == "real-resolved" for label in labels.values()) == 36
+    assert all(session.startswith(f"heldout17/{label.family}/") for session, label in labels.items())
+    lent = [session.split("/")[2].split("#")[0] for session in labels]
+    assert len(lent) == len(set(lent))
+
+
+def test_loops_follow_3_to_18_real_calls_and_waste_11_to_39(built: Path) -> None:
+    # A tail of 12–40 calls: the last is the answer, so 11–39 are wasted after the onset.
+    assert_onsets(built, opening=OPENING, wasted=(TAIL[0] - 1, TAIL[1] - 1))
+
+
+def test_every_session_starts_as_its_real_run_and_its_conversation_only_grows(
+    sessions: dict[str, list[TraceCall]], dev: dict[str, list[TraceCall]]
+) -> None:
+    for session, calls in sessions.items():
+        real = dev[session.split("/")[2].split("#")[0]]
+        assert calls[0].messages == real[0].messages
+        assert [call.seq for call in calls] == list(range(len(calls)))
+        for before, after in pairwise(calls):
+            answer = before.response["choices"][0]["message"]["content"]
+            assert after.messages[: len(before.messages)] == before.messages
+            assert after.messages[len(before.messages)]["content"] == answer
+
+
+def test_loops_keep_the_real_prefix_and_productive_runs_end_as_they_did(
+    built: Path, sessions: dict[str, list[TraceCall]], dev: dict[str, list[TraceCall]]
+) -> None:
+    for session, label in labels_of(built).items():
+        calls, real = sessions[session], dev[session.split("/")[2].split("#")[0]]
+        if label.loop_from_seq is not None:
+            k = label.loop_from_seq
+            assert [c.response for c in calls[:k]] == [c.response for c in real[:k]]
+            assert calls[k].messages == real[k].messages
+        else:
+            assert calls[-1].response["choices"] == real[-1].response["choices"]
+            assert len(calls) >= len(real)
+
+
+def test_time_runs_forward_and_costs_follow_the_providers_formula(sessions: dict[str, list[TraceCall]]) -> None:
+    for calls in sessions.values():
+        assert all(a.ts <= b.ts for a, b in pairwise(calls))
+        for call in calls:
+            usage = call.response["usage"]
+            assert call.response["created"] == int(call.ts)
+            assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
+            cached = usage["prompt_tokens_details"]["cached_tokens"]
+            assert 0 <= cached < usage["prompt_tokens"]
+            if not str(call.response["id"]).startswith("gen-"):
+                # Portkey's envelope reports no cost, as in the runs it comes from.
+                assert "cost" not in usage
+                continue
+            assert 0 <= call.response["created"] - int(call.response["id"].split("-")[1]) < 60
+            billed = (usage["prompt_tokens"] - cached) * 2e-6 + cached * 2e-7 + usage["completion_tokens"] * 12e-6
+            assert usage["cost"] == pytest.approx(billed, abs=1e-9)
+
+
+def test_no_template_hole_is_left_unfilled(built: Path, dev: dict[str, list[TraceCall]]) -> None:
+    real = {str(m["content"]) for calls in dev.values() for m in calls[-1].messages}
+    text = gzip.decompress(built.read_bytes()).decode()
+    assert "{repo" not in text and "{rng" not in text and "@SITE" not in text and "@LIB" not in text
+    for call in iter_trace([built]):
+        for message in call.messages[2:]:
+            content = str(message["content"])
+            if content not in real:
+                # Only f-strings of the libraries' own source, quoted in their tracebacks, are braces by design.
+                assert set(re.findall(r"\{[a-z_][\w.]*\}", content)) <= {"{version}"}, content[:300]
+
+
+def test_the_set_builds_in_under_ten_seconds(tmp_path: Path) -> None:
+    started = time.perf_counter()
+    write(tmp_path)
+    assert time.perf_counter() - started < 10
