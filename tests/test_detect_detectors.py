@@ -358,6 +358,32 @@ def test_three_runs_of_such_a_streak_are_weaker() -> None:
     assert finding.severity == pytest.approx(0.5) and "after each of the last 2 edits" in finding.evidence
 
 
+def _versions_tried(install_fails: bool) -> list[tuple[str, str]]:
+    """The same import failing after each of three other versions installed (or failed to install)."""
+    check = "python -c 'from asgiref.sync import markcoroutinefunction'"
+    failing = "<returncode>1</returncode>\n<output>\nImportError: cannot import name 'markcoroutinefunction'\n</output>"
+    installed = (
+        "<returncode>1</returncode>\n<output>\nReadTimeoutError: HTTPSConnectionPool(host='pypi.org'): "
+        "Read timed out.\n</output>"
+        if install_fails
+        else "<returncode>0</returncode>\n<output>\nSuccessfully installed asgiref\n</output>"
+    )
+    script = [(check, failing)]
+    for version in ("3.3.4", "3.4.1", "3.2.10"):
+        script += [(f"python -m pip install asgiref=={version}", installed), (check, failing)]
+    return [*script, ("pip show asgiref", "Name: asgiref")]
+
+
+def test_the_same_failure_after_each_of_three_versions_installed_is_a_streak() -> None:
+    found = _run(ErrorSignatureDetector(), _versions_tried(install_fails=False))
+    assert "after each of the last 3 edits" in found[-1][0].evidence
+
+
+def test_installs_that_fail_change_nothing_and_retrying_one_is_no_streak() -> None:
+    found = _run(ErrorSignatureDetector(), _versions_tried(install_fails=True))
+    assert not any("do not reach the failure" in f.evidence for fs in found for f in fs)
+
+
 def test_print_debugging_with_new_values_each_run_is_no_streak() -> None:
     assert not any(_run(ErrorSignatureDetector(), _edited_reruns(4, debug=True)))
 

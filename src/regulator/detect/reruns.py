@@ -52,11 +52,13 @@ class Reruns:
     renamed: bool = False  # whether the latest streak returned by `rerun` differs in the names it quotes
     _edited: bool = False
 
-    def edited(self, command: str) -> None:
+    def edited(self, command: str, besides: str = "") -> None:
+        """A change made: to every action's reruns but `besides` (an action key), the change itself."""
         self._edited = True
         text = normalise(command)
-        for action in self.actions.values():
-            if len(action.edits) < _KEPT_EDITS:
+        skipped = same_check(besides) if besides else ""
+        for key, action in self.actions.items():
+            if len(action.edits) < _KEPT_EDITS and key != skipped:
                 action.edits.append(text)
 
     def failed_after_edit(self, signature: str, call: int) -> list[int]:

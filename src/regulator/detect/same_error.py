@@ -22,6 +22,10 @@ from regulator.detect.waiting import waits
 from regulator.events import CallEvent
 
 # An exit status whose last line is one or two words (`exit code 1: 1`, `exit code 2: Aborted`).
+# A package installed or pinned: like an edit, a change the next run is meant to show the effect of.
+_INSTALL = re.compile(
+    r"\b(?:pip3?|uv pip|conda|mamba|apt-get|apt|npm|pnpm|yarn|gem|cargo) (?:install|add)\b|\bpoetry add\b|\bgo get\b"
+)
 _WEAK = re.compile(r"exit code -?\d+(?:: \S+(?: \S+)?)?")
 
 
@@ -53,9 +57,13 @@ class ErrorSignatureDetector:
         for step in steps:
             if waits(step):
                 continue  # expected failures while waiting for something to come up
+            signature = error_signature(step.observation.text)
             if step.is_edit:
                 reruns.edited(step.command)
-            signature = error_signature(step.observation.text)
+            elif _INSTALL.search(step.command):
+                # Installing another version is a change made to fix the failure too, except to the
+                # install itself: retrying an install that fails is a retry, not a change.
+                reruns.edited(step.command, besides=step.action_key)
             if signature is None and step.observation.is_error:
                 signature = "error result"
             if signature is not None and _WEAK.fullmatch(signature):
