@@ -232,7 +232,10 @@ _PATTERNS: list[tuple[str, str]] = [
     ("missing setting", r"Could not determine (home) directory|(getpwuid)\(\): uid not found"),
     # A container without an init system: services cannot be started here (`systemctl start x`).
     ("no service manager", r"System has not been booted with (systemd)|Failed to connect to bus|Running in chroot"),
-    ("out of memory", r"[Oo]ut of memory|Killed\s*$|OOMKilled|MemoryError"),
+    (
+        "out of memory",
+        r"[Oo]ut of memory|Killed\s*$|\d Killed\s|OOMKilled|MemoryError|Cannot allocate memory|ENOMEM|std::bad_alloc",
+    ),
     # A work tree stuck mid-merge: every checkout, stash, switch and rebase is refused for it, whichever
     # file git names, until the conflict is resolved (git reports it as a state, not as an error).
     (
@@ -243,6 +246,8 @@ _PATTERNS: list[tuple[str, str]] = [
         r"|unresolved conflict|resolve your current index first",
     ),
     ("rate limited", r"429 Too Many Requests|rate limit(?:ed| exceeded)"),
+    # Killed by SIGKILL (128 + 9) with nothing else said: in a sandbox, the kernel's OOM killer.
+    ("out of memory", r"<returncode>137</returncode>|exit (?:code|status):? 137\b"),
     # Gradle's `Could not resolve g:a:v` with no reason above: the artifact is not to be had here.
     ("missing module", r"Could not resolve ([\w.\-]+:[\w.\-]+)(?::[\w.\-]+)?\.?$"),
 ]
@@ -361,7 +366,7 @@ _FAMILY_WORDS: dict[str, tuple[str, ...]] = {
         "getpwuid",
     ),
     "no service manager": ("systemd", "to bus", "chroot"),
-    "out of memory": ("memory", "killed", "oomkilled"),
+    "out of memory": ("memory", "killed", "oomkilled", "enomem", "bad_alloc", "137"),
     "unresolved merge": (
         "conflict",
         "unmerged",
