@@ -22,9 +22,11 @@ from regulator.detect.waiting import waits
 from regulator.events import CallEvent
 
 # An exit status whose last line is one or two words (`exit code 1: 1`, `exit code 2: Aborted`).
-# A package installed or pinned: like an edit, a change the next run is meant to show the effect of.
-_INSTALL = re.compile(
+# A package installed or pinned, files moved, removed or created: like an edit, a change the next
+# run is meant to show the effect of.
+_CHANGE = re.compile(
     r"\b(?:pip3?|uv pip|conda|mamba|apt-get|apt|npm|pnpm|yarn|gem|cargo) (?:install|add)\b|\bpoetry add\b|\bgo get\b"
+    r"|(?:^|[;&|]\s*)(?:mv|cp|rm|touch|mkdir|ln)\s"
 )
 _WEAK = re.compile(r"exit code -?\d+(?:: \S+(?: \S+)?)?")
 
@@ -60,9 +62,9 @@ class ErrorSignatureDetector:
             signature = error_signature(step.observation.text)
             if step.is_edit:
                 reruns.edited(step.command)
-            elif _INSTALL.search(step.command):
-                # Installing another version is a change made to fix the failure too, except to the
-                # install itself: retrying an install that fails is a retry, not a change.
+            elif _CHANGE.search(step.command):
+                # Installing another version, moving, removing or creating files: a change made to fix
+                # the failure too, except to the command itself (retrying a failing install is a retry).
                 reruns.edited(step.command, besides=step.action_key)
             if signature is None and step.observation.is_error:
                 signature = "error result"
