@@ -381,9 +381,10 @@ def test_the_same_failure_after_each_of_three_versions_installed_is_a_streak() -
 
 def test_the_same_failure_after_each_of_three_file_moves_is_a_streak() -> None:
     check = "python -m pytest tests_issue/test_bug.py"
-    failing = "<returncode>2</returncode>\n<output>\nERROR collecting tests_issue/test_bug.py\nimport file mismatch\n</output>"
+    failing = "<returncode>2</returncode>\n<output>\nERROR collecting tests_issue/test_bug.py\n</output>"
+    changes = ("touch tests_issue/__init__.py", "rm -rf tests_issue/__pycache__", "mv tests_issue/conftest.py c.py")
     script = [(check, failing)]
-    for change in ("touch tests_issue/__init__.py", "rm -rf tests_issue/__pycache__", "mv tests_issue/conftest.py c.py"):
+    for change in changes:
         script += [(change, "<returncode>0</returncode>\n<output>\n</output>"), (check, failing)]
     found = _run(ErrorSignatureDetector(), [*script, ("ls tests_issue", "test_bug.py")])
     assert "after each of the last 3 edits" in found[-1][0].evidence
