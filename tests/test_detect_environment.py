@@ -23,6 +23,7 @@ from regulator.detect.environment import EnvironmentDetector
             "pg-native",
         ),
         ("ModuleNotFoundError: No module named 'fastparse'", "missing module", "fastparse"),
+        ("/opt/miniconda3/envs/testbed/bin/python3.9: No module named pip", "missing module", "pip"),
         (
             "main.go:7:2: no required module provides package github.com/acme/log; to add it:",
             "missing module",

@@ -62,6 +62,7 @@ _PATTERNS: list[tuple[str, str]] = [
     ("missing module", rf"Cannot find module {_Q}([^'\"`]+){_Q}"),
     ("missing module", rf"Can't resolve {_Q}([^'\"`]+){_Q}"),
     ("missing module", rf"No module named {_Q}([^'\"`]+){_Q}"),
+    ("missing module", r"python[\d.]*: No module named ([\w.]+)"),  # `python -m pip` where it has no pip
     ("missing module", r"no required module provides package ([^\s;]+)"),
     ("missing module", r"cannot find package \"([^\"]+)\""),
     ("missing module", r"package (\S+) is not in (?:std|GOROOT)"),
