@@ -84,6 +84,14 @@ def test_a_command_killed_for_running_too_long_has_one_signature_however_it_was_
     assert error_signature("<returncode>124</returncode>\n<output>\nERROR: x\n</output>") != "timed out"
 
 
+def test_generated_worker_names_and_json_offsets_do_not_make_two_errors() -> None:
+    task = "RuntimeError: Task <Task pending name='Task-{n}' coro=<main()>> got Future attached to a different loop"
+    assert error_signature(task.format(n=1)) == error_signature(task.format(n=3))
+    decode = "json.decoder.JSONDecodeError: Expecting ',' delimiter: line 12 column 5 (char {n})"
+    assert error_signature(decode.format(n=296)) == error_signature(decode.format(n=4450))
+    assert error_signature(decode.format(n=296)) != error_signature(decode.replace("column 5", "column 9").format(n=296))
+
+
 def test_a_bottomless_recursion_is_one_error_wherever_python_hit_the_limit() -> None:
     where = ["while calling a Python object", "in comparison", "while getting the str of an object", ""]
     signatures = {error_signature(f"RecursionError: maximum recursion depth exceeded {w}".strip()) for w in where}

@@ -78,6 +78,11 @@ _TAG = re.compile(r"</?\w+>")
 # Digits inside a generated name in an error message (`0004_auto_20251117_1736`, `tmp_x3f9`, `obj_12`):
 # the next run names another one; a number standing alone (`assert 3 == 4`) is kept.
 _NUMBERED_NAME = re.compile(r"(?<=[A-Za-z_])\d+|\d+(?=_)")
+# A thread's, task's or process's generated name (`Task-3`, `Thread-12`, `Process-2`).
+_NUMBERED_WORKER = re.compile(r"\b([A-Z][a-z]+-)\d+\b")
+# JSON's `(char 2376)` repeats the line and column before it as an offset into the whole text: it
+# moves with every byte written above the error.
+_CHAR_OFFSET = re.compile(r" \(char (?:\d+|<num>)\)")
 _WHERE_IT_HIT = re.compile(r"(?<=maximum recursion depth exceeded)\b.*")
 # How harnesses say they killed a command that ran too long (mini-swe-agent, SWE-agent, OpenHands).
 _KILLED = re.compile(
@@ -122,6 +127,7 @@ def _signature(body: str) -> str | None:
             # `while getting the str of an object`): one bottomless recursion, whichever frame it hit.
             message = _WHERE_IT_HIT.sub("", message)
         said = normalise(f"{kind}: {message}" if message else kind)  # hex addresses, times … first
+        said = _CHAR_OFFSET.sub("", _NUMBERED_WORKER.sub(r"\1<n>", said))
         return _NUMBERED_NAME.sub("<n>", said)[:_WORDS_IN_MESSAGE]
     if exit_code not in (None, "0"):
         lines = [line for line in _TAG.sub("", body).splitlines() if line.strip(" `\t") and not _EXIT.search(line)]
