@@ -89,7 +89,8 @@ def test_generated_worker_names_and_json_offsets_do_not_make_two_errors() -> Non
     assert error_signature(task.format(n=1)) == error_signature(task.format(n=3))
     decode = "json.decoder.JSONDecodeError: Expecting ',' delimiter: line 12 column 5 (char {n})"
     assert error_signature(decode.format(n=296)) == error_signature(decode.format(n=4450))
-    assert error_signature(decode.format(n=296)) != error_signature(decode.replace("column 5", "column 9").format(n=296))
+    elsewhere = decode.replace("column 5", "column 9")
+    assert error_signature(decode.format(n=296)) != error_signature(elsewhere.format(n=296))
 
 
 def test_a_bottomless_recursion_is_one_error_wherever_python_hit_the_limit() -> None:
