@@ -1,0 +1,162 @@
+"""The eighteenth held-out set (tests/heldout18), frozen before anyone measured detection on it.
+
+HELDOUT18 splices new loop families (edits that never take effect, test selections matching
+nothing, formatters fighting, commit hooks rewriting files, outputs too long to show, extension
+builds failing, import-time crashes) after the first 3–18 calls of the dev set's real gemini-3-pro
+mini-swe-agent runs, and inserts productive episodes with the same surface (a reinstall that makes
+an edit show, lint converging, a test selection put right, a too-long output narrowed, an extension
+build fixed, a long suite run in pieces) into real resolved runs, next to 38 untouched resolved
+runs. It was written by someone who read neither the detectors, the policy nor the other sets, and
+its checksum was frozen before its first replay (docs/detection.md). Nothing here measures detection.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import time
+from collections import defaultdict
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from heldout18.build import LOOPS, OPENING, PRODUCTIVE, TAIL, write
+from heldout18.runs import DEV
+from heldout_checks import assert_families, assert_onsets, calls_md5, labels_of
+from regulator.traces.format import TraceCall, iter_trace
+
+pytestmark = pytest.mark.skipif(
+    not (DEV / "calls.jsonl.gz").exists(),
+    reason="the set is spliced into the dev traces, absent at /work/shared/traces/dev",
+)
+
+# The set as it was frozen (its calls, uncompressed), before its first replay.
+FROZEN_HELDOUT18_MD5 = "f070c0eae8d9070870a149b51b9c645f"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write(tmp_path_factory.mktemp("heldout18"))
+
+
+@pytest.fixture(scope="module")
+def sessions(built: Path) -> dict[str, list[TraceCall]]:
+    by_session: dict[str, list[TraceCall]] = defaultdict(list)
+    for call in iter_trace([built]):
+        by_session[call.session].append(call)
+    return by_session
+
+
+@pytest.fixture(scope="module")
+def dev() -> dict[str, list[TraceCall]]:
+    by_session: dict[str, list[TraceCall]] = defaultdict(list)
+    for call in iter_trace([DEV / "calls.jsonl.gz"]):
+        by_session[call.session].append(call)
+    return by_session
+
+
+def real_of(session: str) -> str:
+    return session.split("/")[2].split("#")[0]
+
+
+def test_the_eighteenth_heldout_set_is_the_one_frozen_before_its_first_replay(built: Path) -> None:
+    assert calls_md5(built) == FROZEN_HELDOUT18_MD5
+
+
+def test_every_family_is_present_with_its_label_and_count(built: Path) -> None:
+    assert_families(built, LOOPS, PRODUCTIVE)
+    labels = labels_of(built)
+    assert len(labels) == 130
+    assert sum(label.label == "loop" for label in labels.values()) == 50
+    assert sum(label.family == "real-resolved" for label in labels.values()) == 38
+    assert all(session.startswith(f"heldout18/{label.family}/") for session, label in labels.items())
+
+
+def test_each_dev_run_is_lent_to_one_session_only(built: Path) -> None:
+    runs = [real_of(session) for session in labels_of(built)]
+    assert len(runs) == len(set(runs))
+
+
+def test_loops_follow_3_to_18_real_calls_and_waste_11_to_39(built: Path) -> None:
+    # A tail of 12–40 calls: the last is the answer, so 11–39 are wasted after the onset.
+    assert_onsets(built, opening=OPENING, wasted=(TAIL[0] - 1, TAIL[1] - 1))
+
+
+def test_every_session_starts_as_its_real_run_and_its_conversation_only_grows(
+    sessions: dict[str, list[TraceCall]], dev: dict[str, list[TraceCall]]
+) -> None:
+    for session, calls in sessions.items():
+        real = dev[real_of(session)]
+        assert calls[0].messages == real[0].messages
+        assert [call.seq for call in calls] == list(range(len(calls)))
+        for before, after in pairwise(calls):
+            answer = before.response["choices"][0]["message"]["content"]
+            assert after.messages[: len(before.messages)] == before.messages
+            assert after.messages[len(before.messages)]["content"] == answer
+            assert len(after.messages) == len(before.messages) + 2
+
+
+def test_loops_keep_the_real_prefix_and_productive_runs_end_as_they_did(
+    built: Path, sessions: dict[str, list[TraceCall]], dev: dict[str, list[TraceCall]]
+) -> None:
+    for session, label in labels_of(built).items():
+        calls, real = sessions[session], dev[real_of(session)]
+        if label.loop_from_seq is not None:
+            k = label.loop_from_seq
+            assert [c.response for c in calls[:k]] == [c.response for c in real[:k]]
+            assert calls[k].messages == real[k].messages
+            assert "COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT" in calls[-1].response["choices"][0]["message"]["content"]
+        else:
+            assert calls[-1].response["choices"] == real[-1].response["choices"]
+            assert len(calls) >= len(real)
+            if label.family == "real-resolved":
+                assert [c.response for c in calls] == [c.response for c in real]
+            else:
+                assert len(calls) > len(real)
+
+
+def test_time_runs_forward_and_costs_follow_the_providers_formula(sessions: dict[str, list[TraceCall]]) -> None:
+    for calls in sessions.values():
+        assert all(a.ts <= b.ts for a, b in pairwise(calls))
+        for call in calls:
+            usage = call.response["usage"]
+            assert call.response["created"] == int(call.ts)
+            assert call.response["id"].startswith("gen-")
+            cached = usage["prompt_tokens_details"]["cached_tokens"]
+            assert 0 <= cached < usage["prompt_tokens"]
+            billed = (usage["prompt_tokens"] - cached) * 2e-6 + cached * 2e-7 + usage["completion_tokens"] * 12e-6
+            assert usage["cost"] == pytest.approx(billed, abs=1e-9)
+            assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
+
+
+def test_spliced_prompts_grow_with_the_conversation(
+    sessions: dict[str, list[TraceCall]], dev: dict[str, list[TraceCall]]
+) -> None:
+    # A recorded answer moved later keeps its generation id's random part; a spliced one has a new one.
+    recorded = {call.response["id"].rsplit("-", 1)[1] for calls in dev.values() for call in calls}
+    for calls in sessions.values():
+        for before, after in pairwise(calls):
+            if after.response["id"].rsplit("-", 1)[1] not in recorded:
+                assert after.response["usage"]["prompt_tokens"] > before.response["usage"]["prompt_tokens"]
+
+
+def test_no_template_hole_is_left_unfilled(
+    built: Path, sessions: dict[str, list[TraceCall]], dev: dict[str, list[TraceCall]]
+) -> None:
+    text = gzip.decompress(built.read_bytes()).decode()
+    assert "{repo" not in text and "{rng" not in text
+    for session, calls in sessions.items():
+        real = dev[real_of(session)]
+        recorded = "\n".join(str(m["content"]) for m in real[-1].messages)
+        recorded += real[-1].response["choices"][0]["message"]["content"]
+        for message in calls[-1].messages[2:]:
+            # Braces a spliced message repeats from its own run (its scripts' f-strings) are the run's, not holes.
+            holes = set(re.findall(r"\{[a-z_][\w.]*\}", str(message["content"])))
+            assert all(hole in recorded for hole in holes), (session, holes)
+
+
+def test_the_set_builds_in_under_ten_seconds(tmp_path: Path) -> None:
+    started = time.perf_counter()
+    write(tmp_path)
+    assert time.perf_counter() - started < 10
