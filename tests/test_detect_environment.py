@@ -61,6 +61,10 @@ def test_a_cause_is_read_from_each_toolchains_wording(text: str, family: str, na
     assert cause_of(text) == Cause(family, name)
 
 
+def test_a_test_that_does_not_exist_is_no_missing_binary() -> None:
+    assert cause_of("ERROR: not found: /testbed/tests/test_util.py::test_missing_all\n(no name in any of [...])") is None
+
+
 def test_a_test_failure_or_a_compile_error_is_no_environment_cause() -> None:
     assert cause_of("FAILED tests/test_a.py::test_total - AssertionError: assert 3 == 4") is None
     assert cause_of("src/app.ts:12:3 - error TS2339: Property 'total' does not exist on type 'Order'.") is None

@@ -109,7 +109,8 @@ _PATTERNS: list[tuple[str, str]] = [
     ("missing library", r"(ext-[\w\-]+)[^\n]*? it is missing from your system"),  # composer
     ("missing binary", r"command not found: ([\w.\-+]+)"),  # zsh
     ("missing binary", r"/([\w.\-+]+): (?:command )?not found\b"),  # `sh: 1: /usr/local/bin/x: not found`
-    ("missing binary", r"(?:^|\s)([\w.\-+]+): (?:command )?not found\b"),
+    # Not a log level: pytest's `ERROR: not found: tests/x.py::test_y` names a test that does not exist.
+    ("missing binary", r"(?:^|\s)(?!(?i:error|warning|fatal):)([\w.\-+]+): (?:command )?not found\b"),
     (
         "missing binary",
         rf"{_Q}([\w.\-+]+){_Q} is not recognized as (?:an internal or external command|the name of a cmdlet)",
