@@ -62,7 +62,7 @@ def test_a_cause_is_read_from_each_toolchains_wording(text: str, family: str, na
 
 
 def test_a_test_that_does_not_exist_is_no_missing_binary() -> None:
-    assert cause_of("ERROR: not found: /testbed/tests/test_util.py::test_missing_all\n(no name in any of [...])") is None
+    assert cause_of("ERROR: not found: /testbed/tests/test_util.py::test_all\n(no name in any of [...])") is None
 
 
 def test_a_test_failure_or_a_compile_error_is_no_environment_cause() -> None:
