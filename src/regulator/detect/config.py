@@ -50,6 +50,11 @@ class StaleConfig(_Section):
     min_echoes: int = Field(default=6, ge=2)  # of them, actions taken again that gave the very same result
 
 
+class HarnessConfig(_Section):
+    window: int = Field(default=8, ge=2)  # latest steps looked at
+    min_refused: int = Field(default=6, ge=2)  # of them, answered by the harness with a complaint
+
+
 class BurnRateConfig(_Section):
     window_s: float = Field(default=300.0, gt=0)
     min_history_s: float = Field(default=3600.0, ge=0)
@@ -100,5 +105,6 @@ class DetectConfig(BaseModel):
     cycle: CycleConfig = Field(default_factory=CycleConfig)
     no_progress: NoProgressConfig = Field(default_factory=NoProgressConfig)
     stale: StaleConfig = Field(default_factory=StaleConfig)
+    harness: HarnessConfig = Field(default_factory=HarnessConfig)
     burn_rate: BurnRateConfig = Field(default_factory=BurnRateConfig)
     judge: JudgeConfig = Field(default_factory=JudgeConfig)

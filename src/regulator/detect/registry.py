@@ -7,6 +7,7 @@ from regulator.detect.burn import BurnRateDetector
 from regulator.detect.config import DetectConfig
 from regulator.detect.cycles import CycleDetector
 from regulator.detect.environment import EnvironmentDetector
+from regulator.detect.harness import HarnessRefusalDetector
 from regulator.detect.progress import NoProgressDetector
 from regulator.detect.repetition import RepetitionDetector
 from regulator.detect.same_error import ErrorSignatureDetector
@@ -40,6 +41,8 @@ def build_detectors(config: DetectConfig | None = None) -> list[Detector]:
                 config.stale.min_stale, config.stale.min_distinct, config.stale.echo_window, config.stale.min_echoes
             )
         )
+    if config.harness.enabled:
+        detectors.append(HarnessRefusalDetector(config.harness.window, config.harness.min_refused))
     if config.burn_rate.enabled:
         b = config.burn_rate
         detectors.append(BurnRateDetector(b.window_s, b.min_history_s, b.factor, b.min_recent_usd, b.horizon_s))
