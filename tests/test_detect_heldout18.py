@@ -21,9 +21,11 @@ from pathlib import Path
 
 import pytest
 
+from detect_support import replay_with_default_policy
 from heldout18.build import LOOPS, OPENING, PRODUCTIVE, TAIL, write
 from heldout18.runs import DEV
 from heldout_checks import assert_families, assert_onsets, calls_md5, labels_of
+from regulator.policy.evaluate import Evaluation
 from regulator.traces.format import TraceCall, iter_trace
 
 pytestmark = pytest.mark.skipif(
@@ -160,3 +162,21 @@ def test_the_set_builds_in_under_ten_seconds(tmp_path: Path) -> None:
     started = time.perf_counter()
     write(tmp_path)
     assert time.perf_counter() - started < 10
+
+
+@pytest.fixture(scope="module")
+def replayed(built: Path) -> Evaluation:
+    return replay_with_default_policy(built)
+
+
+def test_default_policy_on_the_eighteenth_heldout_set(replayed: Evaluation) -> None:
+    # First sight (main @5fc6168, never tuned on): loops stopped 28.0 % (14/50), none early, median delay 22, saved
+    # 9.3 %; productive stopped 1.2 % (1/80, a real run's own failing tests after the episode), any action 1.2 %
+    # (1/80). Tuned on after that (output-too-long 1/7 → 7/7 (the harness detector); pytest's `ERROR: not found` no
+    # longer read as a missing binary (a loss: no-tests-selected was caught on that misreading)); now 38.0 %, 19, 27.8
+    # %; 1.2 %, 1.2 %.
+    result = replayed
+    assert result.loops == 50 and result.productive == 80 and result.loops_stopped_early == 0
+    assert result.loops_stopped >= 0.38 and result.median_delay is not None and result.median_delay <= 19
+    assert result.saved >= 0.27
+    assert result.productive_stopped <= 0.0125 and result.productive_warned <= 0.0125
