@@ -12,6 +12,7 @@ import hashlib
 import re
 import shlex
 from collections.abc import Callable
+from functools import lru_cache
 
 
 def _long_token(match: re.Match[str]) -> str:
@@ -21,12 +22,25 @@ def _long_token(match: re.Match[str]) -> str:
     return "<hash>" if any(c.isdigit() for c in token) else token
 
 
+# A duration after a word that says one follows (`in 1.5`): case-blind, so it has no first character
+# to skip to; it runs only on texts where `_SPACED_DECIMAL`, which has one, finds what it needs.
+_AFTER_WORD = re.compile(r"(?i)\b(in|took|time:?|elapsed:?|duration:?|after)(\s+)\d+\.\d+\b")
+_SPACED_DECIMAL = re.compile(r"\s\d+\.\d")
 # (pattern, replacement, substrings of the lower-cased text one of which must be present): the
-# guards skip most regex scans, which are what the detectors spend their time on.
+# guards skip most regex scans, which are what the detectors spend their time on. A pattern that
+# would start with `\b` starts with the character it cannot do without and checks the boundary
+# behind it (`\d(?<=\b\d)`): the regex engine then skips in C to where that character is, instead of
+# trying the whole pattern at every position of the text. Either way it matches the same text.
 _VOLATILE: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], tuple[str, ...]]] = [
-    (re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?(?:Z|[+-]\d\d:?\d\d)?"), "<ts>", (":",)),
-    (re.compile(r"\b\d\d:\d\d:\d\d(?:[.,]\d+)?\b"), "<time>", (":",)),
-    (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I), "<uuid>", ("-",)),
+    (re.compile(r"\d\d\d\d-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?(?:Z|[+-]\d\d:?\d\d)?"), "<ts>", (":",)),
+    (re.compile(r"\d(?<=\b\d)\d:\d\d:\d\d(?:[.,]\d+)?\b"), "<time>", (":",)),
+    (
+        re.compile(
+            r"[0-9a-fA-F](?<=\b[0-9a-fA-F])[0-9a-fA-F]{7}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
+        ),
+        "<uuid>",
+        ("-",),
+    ),
     (re.compile(r"\b0x[0-9a-f]+\b", re.I), "<hex>", ("0x",)),
     (re.compile(r"(?:/private)?/(?:tmp|var/folders|var/tmp)/[^\s'\"):,]*"), "<tmp>", ("/tmp", "/var")),
     (re.compile(r"\btmp[\w-]{4,}", re.I), "<tmp>", ("tmp",)),
@@ -35,17 +49,25 @@ _VOLATILE: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], tup
     (re.compile(r"\b(request[ _-]?id|request|req)([ =:#]+)(?=[\w:.\-]*\d)[\w:.\-]{4,}", re.I), r"\1\2<id>", ("req",)),
     # Durations, with their unit or after a word that says one follows; a bare decimal is a value the
     # program printed (a debug print, a metric) and stays: it changing is news.
-    (re.compile(r"\b\d+\.\d+(?:e[+-]?\d+)?\s*(?:ms|s|sec|secs|seconds|us|µs|ns|m|min|mins)\b"), "<num>", (".",)),
-    (re.compile(r"(?i)\b(in|took|time:?|elapsed:?|duration:?|after)(\s+)\d+\.\d+\b"), r"\1\2<num>", (".",)),
+    (
+        re.compile(r"\d(?<=\b\d)\d*\.\d+(?:e[+-]?\d+)?\s*(?:ms|s|sec|secs|seconds|us|µs|ns|m|min|mins)\b"),
+        "<num>",
+        (".",),
+    ),
+    (_AFTER_WORD, r"\1\2<num>", (".",)),
     # A test's own timing in brackets (`... ok (775ms)`, `[12 ms]`): whole numbers, unlike the above.
-    (re.compile(r"(?<=[(\[])\d+ ?(?:ms|s|us|µs|ns)(?=[)\]])"), "<num>", ("s)", "s]")),
+    (re.compile(r"\d(?<=[(\[]\d)\d* ?(?:ms|s|us|µs|ns)(?=[)\]])"), "<num>", ("s)", "s]")),
     # 7 hex digits and up: git's abbreviated commit ids change with every commit.
-    (re.compile(r"\b(?:[0-9a-fA-F]{7,}|\d{4,})\b"), _long_token, ()),
+    (
+        re.compile(r"[\da-fA-F](?<=\b[\da-fA-F])(?:(?<=[0-9a-fA-F])[0-9a-fA-F]{6,}|(?<=\d)\d{3,})\b"),
+        _long_token,
+        (),
+    ),
 ]
 _GUTTER = re.compile(r"^[ \t]*\d+(?:\t|→|[:-](?=[ \t])|:(?=[^\d\s]))", re.M)
-# `line 12`, and a source file's `name.rb:12` (grep -n, compilers, stack traces of any language).
-_LINE_NUMBER = re.compile(r"(\bline |\.[A-Za-z][A-Za-z0-9]{0,4}:)\d+")
-_SPACE = re.compile(r"\s+")
+# `line 12`, and a source file's `name.rb:12` (grep -n, compilers, stack traces of any language);
+# `l(?<=\bl)` is `\bl` with a first character to skip to, as in `_VOLATILE`.
+_LINE_NUMBER = re.compile(r"(l(?<=\bl)ine |\.[A-Za-z][A-Za-z0-9]{0,4}:)\d+")
 _HEAD_TAIL = 1500
 _SCRIPT = 400
 
@@ -66,13 +88,18 @@ def clip(text: str, keep: int = _HEAD_TAIL) -> str:
 def _mask(text: str) -> str:
     lowered = text.lower()
     for pattern, replacement, guards in _VOLATILE:
-        if not guards or any(g in lowered for g in guards):
-            text = pattern.sub(replacement, text)
+        if guards and not any(g in lowered for g in guards):
+            continue
+        if pattern is _AFTER_WORD and _SPACED_DECIMAL.search(text) is None:
+            continue
+        text = pattern.sub(replacement, text)
     return text.replace('"', "'")
 
 
+@lru_cache(maxsize=1024)  # a command is normalised by every reader of it (its key, its edit, its tokens)
 def normalise(text: str) -> str:
-    return _SPACE.sub(" ", _mask(text)).strip()
+    # `split` and `join` collapse whitespace as `\s+` does (the same characters), in one C pass.
+    return " ".join(_mask(text).split())
 
 
 def normalise_lines(text: str) -> list[str]:
@@ -81,7 +108,7 @@ def normalise_lines(text: str) -> list[str]:
     A gutter is presentation: the same file shown by `cat` and by `nl -ba` says the same thing.
     Joining the lines with spaces gives `normalise` of the text without its gutters.
     """
-    lines = (_SPACE.sub(" ", line).strip() for line in _mask(_GUTTER.sub("", text)).splitlines())
+    lines = (" ".join(line.split()) for line in _mask(_GUTTER.sub("", text)).splitlines())
     return [line for line in lines if line]
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-from regulator.detect.messages import Action, Observation, parse
+from regulator.detect.messages import Action, Observation, Parsed, parse
 from regulator.detect.normalise import clip, command_tokens, digest, normalise, normalise_lines, without_line_numbers
 from regulator.events import CallEvent
 
@@ -270,20 +270,35 @@ class Step:
         return says_something(self.observation.text, self.command)
 
 
+# The steps of the latest call, kept for the next tracker that asks with the same actions waiting:
+# each detector keeps its own tracker, and the detectors see the same calls one after the other, so
+# all but the first get these Step objects (and whatever is cached on their texts) as they are.
+_latest: tuple[Parsed, list[Action], int, list[Step]] | None = None
+_NOTHING_WAITING: list[Action] = []  # a session's first call: shared, so that it is the same each time
+
+
 class StepTracker:
     def __init__(self) -> None:
         self._pending: dict[str, tuple[int, list[Action]]] = {}
 
     def advance(self, event: CallEvent) -> list[Step]:
-        """The steps this call completes; remembers this call's actions for the next one."""
+        """The steps this call completes; remembers this call's actions for the next one.
+
+        The list may be the one another tracker got for the same call: read it, do not change it.
+        """
+        global _latest
         parsed = parse(event)
         session = event.record.session
-        seq, waiting = self._pending.get(session, (event.seq - 1, []))
+        seq, waiting = self._pending.get(session, (event.seq - 1, _NOTHING_WAITING))
+        self._pending[session] = (event.seq, parsed.actions)
+        latest = _latest
+        if latest is not None and latest[0] is parsed and latest[1] is waiting and latest[2] == seq:
+            return latest[3]
         steps: list[Step] = []
         for i, observation in enumerate(parsed.observations):
             action = waiting[i] if i < len(waiting) else None
             steps.append(Step(seq, action, observation))
-        self._pending[session] = (event.seq, parsed.actions)
+        _latest = (parsed, waiting, seq, steps)
         return steps
 
     def forget(self, session: str) -> None:

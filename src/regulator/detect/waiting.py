@@ -44,6 +44,22 @@ _PROBE = re.compile(
     r"|\bsystemctl\s+is-active\b|\bboot_completed\b"
 )
 _STATUS_CHARS = 2000  # a status is short; a long output that happens to say `pending` is not one
+# Words (lower case) a pattern cannot match without, or groups of them that must all be there.
+# Most texts have none, and a case-blind pattern has no first character to skip to: it would be
+# tried at every position of every text.
+_TRANSITION_NEEDS = ("starting", "pending", "queued", "progress", "initiali", "provisioning", "ready")
+_TRANSITION_NEEDS += ("waiting for", "deploying", "rolling out", "scheduled", "creating", "%")
+_PROBE_NEEDS = ("health", "ready", "livez", "ping", "systemctl", "boot_completed", ("nc", "z"))
+# What a case-blind pattern matches for `i` and `s` that lower-casing does not turn into them.
+_FOLDED = ("\u0130", "\u0131", "\u017f")
+
+
+def _may_match(text: str, needs: tuple[str | tuple[str, ...], ...]) -> bool:
+    lowered = text.lower()
+    for need in needs:
+        if need in lowered if isinstance(need, str) else all(word in lowered for word in need):
+            return True
+    return any(c in text for c in _FOLDED)
 
 
 def waits(step: Step) -> bool:
@@ -64,12 +80,16 @@ def _in_order(words: tuple[str, ...], within: tuple[str, ...]) -> bool:
 
 @lru_cache(maxsize=8192)
 def _probes(action: str) -> bool:
-    return _PROBE.search(action) is not None
+    return _may_match(action, _PROBE_NEEDS) and _PROBE.search(action) is not None
 
 
 @lru_cache(maxsize=2048)  # every detector asks about the same step: short texts only, so the cache stays small
 def _in_transition(status: str) -> bool:
-    return _IN_TRANSITION.search(status) is not None and error_signature(status) is None
+    return (
+        _may_match(status, _TRANSITION_NEEDS)
+        and _IN_TRANSITION.search(status) is not None
+        and error_signature(status) is None
+    )
 
 
 @lru_cache(maxsize=8192)
