@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from regulator.detect.base import Finding, call_span
 from regulator.detect.error_signature import error_signature
 from regulator.detect.messages import parse
 from regulator.detect.normalise import without_line_numbers
-from regulator.detect.seen import RecentHashes, stable_hash
+from regulator.detect.seen import RecentHashes, stable_hash, stable_hashes
 from regulator.detect.steps import Step, StepTracker, observation_lines
 from regulator.detect.waiting import waits
 from regulator.events import CallEvent
@@ -63,11 +64,19 @@ class _Session:
     outcomes: dict[str, str | None] = field(default_factory=dict)
 
 
-def _shingles(words: list[str]) -> list[int]:
+def _shingles(words: list[str]) -> list[str]:
     """4-grams within one line (a short line is one shingle): lines already seen, reordered, are no news."""
     if len(words) <= _SHINGLE:
-        return [stable_hash(" ".join(words))] if words else []
-    return [stable_hash(" ".join(words[i : i + _SHINGLE])) for i in range(len(words) - _SHINGLE + 1)]
+        return [" ".join(words)] if words else []
+    return [" ".join(words[i : i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)]
+
+
+@lru_cache(maxsize=1024)  # keyed by the lines `observation_lines` caches: the key costs nothing more
+def _result_shingles(lines: tuple[str, ...]) -> tuple[int, tuple[int, ...]]:
+    """A result's words and the hashes of its shingles, in order, traceback line numbers left out."""
+    # One scan for line numbers, which never span lines (the normalised lines hold no line breaks).
+    words = [_WORD.findall(line) for line in without_line_numbers("\n".join(lines)).split("\n")]
+    return sum(map(len, words)), tuple(stable_hashes(shingle for line in words for shingle in _shingles(line)))
 
 
 class NoProgressDetector:
@@ -90,10 +99,10 @@ class NoProgressDetector:
         self._sessions: dict[str, _Session] = {}
 
     def _novelty(self, state: _Session, step: Step) -> float | None:
-        lines = [_WORD.findall(without_line_numbers(line)) for line in observation_lines(step.observation.text)]
-        if sum(map(len, lines)) < self.min_words:
+        words, hashes = _result_shingles(observation_lines(step.observation.text))
+        if words < self.min_words:
             return None
-        shingles = {shingle for words in lines for shingle in _shingles(words)}
+        shingles = set(hashes)  # in the order they came, as `add_new` takes them
         # The command counts too, as one unit: the same few lines from a new file are news, from the
         # same one not; but a new variant of a command cannot outweigh what its output repeats.
         shingles.add(stable_hash(step.action_key))

@@ -31,8 +31,13 @@ _SHIFT = 32  # the second bit comes from the second CRC
 
 def stable_hash(text: str) -> int:
     """A 64-bit hash of `text`, the same in every process (two CRC-32s: C speed, no salt)."""
-    data = text.encode("utf-8", "surrogatepass")
-    return zlib.crc32(data) | zlib.crc32(data, _SECOND_SEED) << 32
+    return stable_hashes((text,))[0]
+
+
+def stable_hashes(texts: Iterable[str]) -> list[int]:
+    """`stable_hash` of each text, in one loop: a result has hundreds of shingles."""
+    crc32, seed = zlib.crc32, _SECOND_SEED
+    return [crc32(data) | crc32(data, seed) << 32 for data in (text.encode("utf-8", "surrogatepass") for text in texts)]
 
 
 _SECOND_SEED = 0x9E3779B9

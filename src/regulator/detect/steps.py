@@ -11,6 +11,7 @@ import re
 import shlex
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 import orjson
@@ -228,11 +229,13 @@ def says_something(text: str, action: str = "") -> bool:
 
 @lru_cache(maxsize=1024)  # three detectors ask about each step; keys are clipped, so the cache stays a few MB
 def _says_something(text: str, action: str) -> bool:
-    words = _WORD.findall(_TAG.sub(" ", text))
-    if len(words) < _SAYS_SOMETHING or not action:
-        return len(words) >= _SAYS_SOMETHING
+    # Words are read only until enough are found: most results say something in their first line.
+    words = _WORD.finditer(_TAG.sub(" ", text))
+    if not action:
+        return next(islice(words, _SAYS_SOMETHING - 1, None), None) is not None
     said = set(_WORD.findall(action))
-    return sum(1 for word in words if word not in said) >= _SAYS_SOMETHING
+    unsaid = (word for word in words if word.group() not in said)
+    return next(islice(unsaid, _SAYS_SOMETHING - 1, None), None) is not None
 
 
 @dataclass(slots=True, frozen=True)
