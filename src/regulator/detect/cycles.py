@@ -60,7 +60,7 @@ class _Token:
 
 
 def _numbers(words: frozenset[str]) -> frozenset[str]:
-    return frozenset(word for word in words if any(c.isdigit() for c in word))
+    return frozenset(word for word in words if any(map(str.isdigit, word)))
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")

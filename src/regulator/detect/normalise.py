@@ -18,7 +18,7 @@ def _long_token(match: re.Match[str]) -> str:
     token = match.group(0)
     if token.isdigit():
         return "<num>"
-    return "<hash>" if any(c.isdigit() for c in token) else token
+    return "<hash>" if any(map(str.isdigit, token)) else token
 
 
 # A duration after a word that says one follows (`in 1.5`): case-blind, so it has no first character
