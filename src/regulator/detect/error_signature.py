@@ -109,7 +109,7 @@ def _signature(body: str) -> str | None:
     if exit_code == "124" and not _TAG.sub("", _EXIT.sub("", body)).strip(" \n`"):
         return "timed out"  # `timeout N cmd` with nothing printed
     tests = sorted(
-        {m for pattern, guards in _FAILED_TESTS if any(g in body for g in guards) for m in pattern.findall(body)}
+        {m for pattern, guards in _FAILED_TESTS if any(map(body.__contains__, guards)) for m in pattern.findall(body)}
     )
     if tests:
         summaries = _SUMMARY.findall(body)

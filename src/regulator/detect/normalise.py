@@ -21,53 +21,76 @@ def _long_token(match: re.Match[str]) -> str:
     return "<hash>" if any(map(str.isdigit, token)) else token
 
 
-# A duration after a word that says one follows (`in 1.5`): case-blind, so it has no first character
-# to skip to; it runs only on texts where `_SPACED_DECIMAL`, which has one, finds what it needs.
-_AFTER_WORD = re.compile(r"(?i)\b(in|took|time:?|elapsed:?|duration:?|after)(\s+)\d+\.\d+\b")
+# What some patterns cannot match without, found by patterns that start with a literal character
+# (which the regex engine skips to fastest) and look behind it: `12:30`, a UUID's `-4f2a-`, `1.5`.
+_DIGIT_COLON = re.compile(r":(?<=\d:)\d")
+_UUID_PART = re.compile(r"-[0-9a-fA-F]{4}-")
+_DECIMAL = re.compile(r"\.(?<=\d\.)\d")
 _SPACED_DECIMAL = re.compile(r"\s\d+\.\d")
-# (pattern, replacement, substrings of the lower-cased text one of which must be present): the
-# guards skip most regex scans, which are what the detectors spend their time on. A pattern that
-# would start with `\b` starts with the character it cannot do without and checks the boundary
-# behind it (`\d(?<=\b\d)`): the regex engine then skips in C to where that character is, instead of
-# trying the whole pattern at every position of the text. Either way it matches the same text.
-_VOLATILE: list[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str], tuple[str, ...]]] = [
-    (re.compile(r"\d\d\d\d-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?(?:Z|[+-]\d\d:?\d\d)?"), "<ts>", (":",)),
-    (re.compile(r"\d(?<=\b\d)\d:\d\d:\d\d(?:[.,]\d+)?\b"), "<time>", (":",)),
+Replacement = str | Callable[[re.Match[str]], str]
+# (pattern, replacement, substrings of the lower-cased text one of which must be present, patterns
+# that must all find something in it): the guards skip most regex scans, which are what the
+# detectors spend their time on. A pattern that would start with `\b` starts with the character it
+# cannot do without and checks the boundary behind it (`\d(?<=\b\d)`): the regex engine then skips
+# in C to where that character is, instead of trying the whole pattern at every position of the
+# text. Either way it matches the same text; and no replacement makes a guard true that was not.
+_VOLATILE: list[tuple[re.Pattern[str], Replacement, tuple[str, ...], tuple[re.Pattern[str], ...]]] = [
+    (
+        re.compile(r"\d\d\d\d-\d\d-\d\d[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?(?:Z|[+-]\d\d:?\d\d)?"),
+        "<ts>",
+        (":",),
+        (_DIGIT_COLON,),
+    ),
+    (re.compile(r"\d(?<=\b\d)\d:\d\d:\d\d(?:[.,]\d+)?\b"), "<time>", (":",), (_DIGIT_COLON,)),
     (
         re.compile(
             r"[0-9a-fA-F](?<=\b[0-9a-fA-F])[0-9a-fA-F]{7}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"
         ),
         "<uuid>",
         ("-",),
+        (_UUID_PART,),
     ),
-    (re.compile(r"\b0x[0-9a-f]+\b", re.I), "<hex>", ("0x",)),
-    (re.compile(r"(?:/private)?/(?:tmp|var/folders|var/tmp)/[^\s'\"):,]*"), "<tmp>", ("/tmp", "/var")),
-    (re.compile(r"\btmp[\w-]{4,}", re.I), "<tmp>", ("tmp",)),
+    (re.compile(r"\b0x[0-9a-f]+\b", re.I), "<hex>", ("0x",), ()),
+    (re.compile(r"(?:/private)?/(?:tmp|var/folders|var/tmp)/[^\s'\"):,]*"), "<tmp>", ("/tmp", "/var"), ()),
+    (re.compile(r"\btmp[\w-]{4,}", re.I), "<tmp>", ("tmp",), ()),
     # `p` has no other case than `P`: the words' first letter is one to skip to (`import` has `port`).
-    (re.compile(r"([pP](?<=\b[pP])(?i:id|rocess|ort))([ =:#]+)\d+"), r"\1\2<n>", ("pid", "process", "port")),
+    (re.compile(r"([pP](?<=\b[pP])(?i:id|rocess|ort))([ =:#]+)\d+"), r"\1\2<n>", ("pid", "process", "port"), ()),
     # Request ids (`(request B28E:ACF711)`, `request-id: req_8f…`, `RequestId: 4F2…`) name one attempt.
-    (re.compile(r"\b(request[ _-]?id|request|req)([ =:#]+)(?=[\w:.\-]*\d)[\w:.\-]{4,}", re.I), r"\1\2<id>", ("req",)),
+    (
+        re.compile(r"\b(request[ _-]?id|request|req)([ =:#]+)(?=[\w:.\-]*\d)[\w:.\-]{4,}", re.I),
+        r"\1\2<id>",
+        ("req",),
+        (),
+    ),
     # Durations, with their unit or after a word that says one follows; a bare decimal is a value the
     # program printed (a debug print, a metric) and stays: it changing is news.
     (
         re.compile(r"\d(?<=\b\d)\d*\.\d+(?:e[+-]?\d+)?\s*(?:ms|s|sec|secs|seconds|us|µs|ns|m|min|mins)\b"),
         "<num>",
         (".",),
+        (_DECIMAL,),
     ),
-    (_AFTER_WORD, r"\1\2<num>", (".",)),
-    # A test's own timing in brackets (`... ok (775ms)`, `[12 ms]`): whole numbers, unlike the above.
-    (re.compile(r"\d(?<=[(\[]\d)\d* ?(?:ms|s|us|µs|ns)(?=[)\]])"), "<num>", ("s)", "s]")),
-    # 7 hex digits and up: git's abbreviated commit ids change with every commit.
     (
-        re.compile(r"[\da-fA-F](?<=\b[\da-fA-F])(?:(?<=[0-9a-fA-F])[0-9a-fA-F]{6,}|(?<=\d)\d{3,})\b"),
-        _long_token,
-        (),
+        re.compile(r"(?i)\b(in|took|time:?|elapsed:?|duration:?|after)(\s+)\d+\.\d+\b"),
+        r"\1\2<num>",
+        (".",),
+        (_DECIMAL, _SPACED_DECIMAL),
     ),
+    # A test's own timing in brackets (`... ok (775ms)`, `[12 ms]`): whole numbers, unlike the above.
+    (re.compile(r"\d(?<=[(\[]\d)\d* ?(?:ms|s|us|µs|ns)(?=[)\]])"), "<num>", ("s)", "s]"), ()),
 ]
-_GUTTER = re.compile(r"^[ \t]*\d+(?:\t|→|[:-](?=[ \t])|:(?=[^\d\s]))", re.M)
+# Last, words of 7 hex digits and up (git's abbreviated commit ids change with every commit) or of 4
+# digits and up. `\d` costs a look-up in the Unicode tables for each character the engine skips to
+# or past; in an ASCII text it is `0-9`, which costs none.
+_LONG_TOKENS = re.compile(r"[\da-fA-F](?<=\b[\da-fA-F])(?:(?<=[0-9a-fA-F])[0-9a-fA-F]{6,}|(?<=\d)\d{3,})\b")
+_ASCII_LONG_TOKENS = re.compile(r"[0-9a-fA-F](?<=\b[0-9a-fA-F])(?:[0-9a-fA-F]{6,}|(?<=[0-9])[0-9]{3,})\b")
+# A line's number before it (`  12\t`, `12:`, `12-`): looked for after each line break, which is what
+# `^` would match in multi-line mode, but a literal character the regex engine skips to.
+_GUTTER = re.compile(r"\n[ \t]*\d+(?:\t|→|[:-](?=[ \t])|:(?=[^\d\s]))")
 # `line 12`, and a source file's `name.rb:12` (grep -n, compilers, stack traces of any language);
 # `l(?<=\bl)` is `\bl` with a first character to skip to, as in `_VOLATILE`.
 _LINE_NUMBER = re.compile(r"(l(?<=\bl)ine |\.[A-Za-z][A-Za-z0-9]{0,4}:)\d+")
+_COLON_DIGIT = re.compile(r":\d")  # what the second kind cannot do without, found at C speed
 _HEAD_TAIL = 1500
 _SCRIPT = 400
 
@@ -87,12 +110,13 @@ def clip(text: str, keep: int = _HEAD_TAIL) -> str:
 
 def _mask(text: str) -> str:
     lowered = text.lower()
-    for pattern, replacement, guards in _VOLATILE:
-        if guards and not any(g in lowered for g in guards):
+    for pattern, replacement, guards, needs in _VOLATILE:
+        if guards and not any(map(lowered.__contains__, guards)):
             continue
-        if pattern is _AFTER_WORD and _SPACED_DECIMAL.search(text) is None:
+        if any(need.search(text) is None for need in needs):
             continue
         text = pattern.sub(replacement, text)
+    text = (_ASCII_LONG_TOKENS if text.isascii() else _LONG_TOKENS).sub(_long_token, text)
     return text.replace('"', "'")
 
 
@@ -108,7 +132,8 @@ def normalise_lines(text: str) -> list[str]:
     A gutter is presentation: the same file shown by `cat` and by `nl -ba` says the same thing.
     Joining the lines with spaces gives `normalise` of the text without its gutters.
     """
-    lines = (" ".join(line.split()) for line in _mask(_GUTTER.sub("", text)).splitlines())
+    without_gutters = _GUTTER.sub("\n", "\n" + text)[1:]  # the first line follows a line break too
+    lines = (" ".join(line.split()) for line in _mask(without_gutters).splitlines())
     return [line for line in lines if line]
 
 
@@ -186,7 +211,7 @@ def command_key(command: str) -> str:
 
 
 def without_line_numbers(text: str) -> str:
-    if ":" not in text and "line " not in text:
+    if "line " not in text and (":" not in text or _COLON_DIGIT.search(text) is None):
         return text  # most lines: nothing to scan for
     return _LINE_NUMBER.sub(r"\g<1>0", text)
 

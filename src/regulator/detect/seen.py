@@ -56,7 +56,7 @@ class RecentHashes:
     def add_new(self, hashes: Iterable[int]) -> int:
         """Add `hashes`; return how many of them were not seen before."""
         new = 0
-        young, older = self._young, self._older
+        young, older, count = self._young, self._older, self._count  # locals: hundreds of hashes a call
         if young is None:
             young = self._young = bytearray(BITS >> 3)
         for h in hashes:
@@ -70,10 +70,11 @@ class RecentHashes:
             # Seen again or for the first time, it is recent: the younger bitmap keeps it.
             young[a_byte] |= a_bit
             young[b_byte] |= b_bit
-            self._count += 1
-            if self._count >= CAPACITY:
-                older, young = young, bytearray(BITS >> 3)
-                self._older, self._young, self._count = older, young, 0
+            count += 1
+            if count >= CAPACITY:
+                older, young, count = young, bytearray(BITS >> 3), 0
+                self._older, self._young = older, young
+        self._count = count
         return new
 
     def nbytes(self) -> int:
