@@ -123,8 +123,11 @@ class CycleDetector:
     def _cycle(self, tokens: list[_Token]) -> tuple[int, int, int] | None:
         """(period, matched steps, steps that varied) of the shortest cycle the tail is in, if any."""
         for period in range(self.min_period, self.max_period + 1):
+            need = self._need(period)
+            if len(tokens) - period < need:
+                continue  # fewer pairs to compare than must match
             matched, varied = _aligned(tokens, period, tolerant=period >= _TOLERANT)
-            if matched < self._need(period):
+            if matched < need:
                 continue
             last = tokens[-period:]
             if all(last[0].same(other) for other in last[1:]):

@@ -21,6 +21,15 @@ def _long_token(match: re.Match[str]) -> str:
     return "<hash>" if any(map(str.isdigit, token)) else token
 
 
+def _kept(mark: str) -> Callable[[re.Match[str]], str]:
+    """The replacement `\\1\\2<mark>` as a function: `sub` hands a template to Python code on every call."""
+    return lambda match: match[1] + match[2] + mark
+
+
+def _numbered(match: re.Match[str]) -> str:
+    return match[1] + "0"  # `\\g<1>0`, as `_kept`
+
+
 # What some patterns cannot match without, found by patterns that start with a literal character
 # (which the regex engine skips to fastest) and look behind it: `12:30`, a UUID's `-4f2a-`, `1.5`.
 _DIGIT_COLON = re.compile(r":(?<=\d:)\d")
@@ -54,11 +63,11 @@ _VOLATILE: list[tuple[re.Pattern[str], Replacement, tuple[str, ...], tuple[re.Pa
     (re.compile(r"(?:/private)?/(?:tmp|var/folders|var/tmp)/[^\s'\"):,]*"), "<tmp>", ("/tmp", "/var"), ()),
     (re.compile(r"\btmp[\w-]{4,}", re.I), "<tmp>", ("tmp",), ()),
     # `p` has no other case than `P`: the words' first letter is one to skip to (`import` has `port`).
-    (re.compile(r"([pP](?<=\b[pP])(?i:id|rocess|ort))([ =:#]+)\d+"), r"\1\2<n>", ("pid", "process", "port"), ()),
+    (re.compile(r"([pP](?<=\b[pP])(?i:id|rocess|ort))([ =:#]+)\d+"), _kept("<n>"), ("pid", "process", "port"), ()),
     # Request ids (`(request B28E:ACF711)`, `request-id: req_8f…`, `RequestId: 4F2…`) name one attempt.
     (
         re.compile(r"\b(request[ _-]?id|request|req)([ =:#]+)(?=[\w:.\-]*\d)[\w:.\-]{4,}", re.I),
-        r"\1\2<id>",
+        _kept("<id>"),
         ("req",),
         (),
     ),
@@ -72,7 +81,7 @@ _VOLATILE: list[tuple[re.Pattern[str], Replacement, tuple[str, ...], tuple[re.Pa
     ),
     (
         re.compile(r"(?i)\b(in|took|time:?|elapsed:?|duration:?|after)(\s+)\d+\.\d+\b"),
-        r"\1\2<num>",
+        _kept("<num>"),
         (".",),
         (_DECIMAL, _SPACED_DECIMAL),
     ),
@@ -113,7 +122,7 @@ def _mask(text: str) -> str:
     for pattern, replacement, guards, needs in _VOLATILE:
         if guards and not any(map(lowered.__contains__, guards)):
             continue
-        if any(need.search(text) is None for need in needs):
+        if needs and any(need.search(text) is None for need in needs):
             continue
         text = pattern.sub(replacement, text)
     text = (_ASCII_LONG_TOKENS if text.isascii() else _LONG_TOKENS).sub(_long_token, text)
@@ -213,7 +222,7 @@ def command_key(command: str) -> str:
 def without_line_numbers(text: str) -> str:
     if "line " not in text and (":" not in text or _COLON_DIGIT.search(text) is None):
         return text  # most lines: nothing to scan for
-    return _LINE_NUMBER.sub(r"\g<1>0", text)
+    return _LINE_NUMBER.sub(_numbered, text)
 
 
 def digest(text: str) -> str:

@@ -37,7 +37,8 @@ def stable_hash(text: str) -> int:
 def stable_hashes(texts: Iterable[str]) -> list[int]:
     """`stable_hash` of each text, in one loop: a result has hundreds of shingles."""
     crc32, seed = zlib.crc32, _SECOND_SEED
-    return [crc32(data) | crc32(data, seed) << 32 for data in (text.encode("utf-8", "surrogatepass") for text in texts)]
+    encoded = [text.encode("utf-8", "surrogatepass") for text in texts]
+    return [crc32(data) | crc32(data, seed) << 32 for data in encoded]
 
 
 _SECOND_SEED = 0x9E3779B9
