@@ -47,8 +47,21 @@ _STATUS_CHARS = 2000  # a status is short; a long output that happens to say `pe
 # Words (lower case) a pattern cannot match without, or groups of them that must all be there.
 # Most texts have none, and a case-blind pattern has no first character to skip to: it would be
 # tried at every position of every text.
-_TRANSITION_NEEDS = ("starting", "pending", "queued", "progress", "initiali", "provisioning", "ready")
-_TRANSITION_NEEDS += ("waiting for", "deploying", "rolling out", "scheduled", "creating", "%")
+_TRANSITION_NEEDS = (
+    "starting",
+    "pending",
+    "queued",
+    "progress",
+    "initiali",
+    "provisioning",
+    "ready",
+    "waiting for",
+    "deploying",
+    "rolling out",
+    "scheduled",
+    "creating",
+    "%",
+)
 _PROBE_NEEDS = ("health", "ready", "livez", "ping", "systemctl", "boot_completed", ("nc", "z"))
 # What a case-blind pattern matches for `i` and `s` that lower-casing does not turn into them.
 _FOLDED = ("\u0130", "\u0131", "\u017f")
