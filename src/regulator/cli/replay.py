@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -75,6 +76,11 @@ def replay_cmd(
     ] = False,
 ) -> None:
     """Replay traces: what the gateway would have metered for each session (no provider is contacted)."""
+    # A replay makes millions of short-lived containers (every call's messages) and next to no
+    # reference cycles (25 objects over the dev set): the collector's passes over what it keeps
+    # alive (each session's conversation so far) took 5 % of its time and freed nothing.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         hook = None if policy == "none" else ShadowPolicy(load_supervisor(policy))
         sessions = replay_sessions(paths, load_config(config), hook)
@@ -84,6 +90,9 @@ def replay_cmd(
     except RegulatorError as exc:
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(2) from exc
+    finally:
+        if collecting:
+            gc.enable()
     if summary:
         _print_summary(paths[0].parent / "labels.jsonl", sessions, hook, to_stderr=as_json and out is None)
     if as_json:
