@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import shlex
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import islice
 from typing import Any
 
@@ -238,25 +238,27 @@ def _says_something(text: str, action: str) -> bool:
     return next(islice(unsaid, _SAYS_SOMETHING - 1, None), None) is not None
 
 
-@dataclass(slots=True, frozen=True)
+# Not slotted: `cached_property` keeps on the step what the detectors ask of it. Every detector gets
+# the same Step objects (`StepTracker`), so each answer is worked out once a step.
+@dataclass(frozen=True)
 class Step:
     seq: int  # the call whose answer issued the action
     action: Action | None
     observation: Observation
 
-    @property
+    @cached_property
     def action_key(self) -> str:
         return NO_ACTION if self.action is None else action_key(self.action.tool, self.action.text)
 
-    @property
+    @cached_property
     def observation_key(self) -> str:
         return observation_digest(self.observation.text)
 
-    @property
+    @cached_property
     def action_words(self) -> frozenset[str]:
         return frozenset() if self.action is None else action_words(self.action.tool, self.action.text)
 
-    @property
+    @cached_property
     def action_operands(self) -> frozenset[str]:
         return frozenset() if self.action is None else action_operands(self.action.tool, self.action.text)
 
@@ -264,11 +266,11 @@ class Step:
     def command(self) -> str:
         return "" if self.action is None else self.action.text
 
-    @property
+    @cached_property
     def is_edit(self) -> bool:
         return self.action is not None and is_edit(self.action.tool, self.action.text)
 
-    @property
+    @cached_property
     def informative(self) -> bool:
         return says_something(self.observation.text, self.command)
 
