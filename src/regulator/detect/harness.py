@@ -19,13 +19,12 @@ from regulator.detect.steps import StepTracker
 from regulator.events import CallEvent
 
 # How harnesses say they did not run or show what the agent sent (read in a result's first lines).
+# Harnesses write these verbatim: matched as written, the scan is cheap enough for every result.
 _COMPLAINT = re.compile(
-    r"Please always provide EXACTLY ONE action|found \d+ actions? in triple backticks"
-    r"|The output of your last command was too long|Your output was too long|Output too large"
-    r"|exceeds maximum allowed tokens|<tool_use_error>|InputValidationError|Invalid tool call"
-    r"|Your output was not formatted correctly|did not conform to the edit format"
-    r"|failed to parse function arguments",
-    re.I,
+    r"Please always provide EXACTLY ONE action|The output of your last command was too long"
+    r"|Your output was too long|Output too large|exceeds maximum allowed tokens|<tool_use_error>"
+    r"|InputValidationError|Invalid tool call|Your output was not formatted correctly"
+    r"|did not conform to the edit format|failed to parse function arguments"
 )
 _HEAD = 600  # characters of a result where a harness puts its complaint
 
