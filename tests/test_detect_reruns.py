@@ -4,6 +4,7 @@ failures after edits that only bring back one an earlier edit had met (two fixes
 from __future__ import annotations
 
 from regulator.detect.reruns import Reruns, same_check
+from regulator.detect.steps import action_key
 
 RUN = "bash:python reproduce.py"  # the action key of the rerun command
 SIGNATURE = "ZeroDivisionError: division by zero"
@@ -164,3 +165,9 @@ def test_where_a_check_runs_and_how_much_of_it_is_shown_do_not_make_it_another_c
     assert same_check("bash:cd /testbed | python repro.py") == "bash:python repro.py"
     assert same_check("bash:python repro.py 2>&1 | tail 12 -n") == "bash:python repro.py"
     assert same_check("bash:pytest tests | grep FAILED") == "bash:pytest tests | grep FAILED"
+    one = same_check(action_key("bash", "pytest tests/test_x.py"))
+    assert same_check(action_key("bash", "python -m pytest -q tests/test_x.py")) == one
+    assert same_check(action_key("bash", "python3 -m pytest -p no:cacheprovider -x tests/test_x.py")) == one
+    assert same_check(action_key("bash", "pytest tests/test_y.py")) != one
+    script = same_check(action_key("bash", "cd /testbed && python3 repro.py 2>&1 | tail -n 5"))
+    assert script == same_check(action_key("bash", "python repro.py")) != same_check(action_key("bash", "python x.py"))

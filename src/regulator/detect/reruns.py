@@ -27,6 +27,12 @@ _KEPT_EDITS = 3  # edits remembered since an action last ran
 _KEPT_OUTPUTS = 6  # latest failing outputs whose names count as already seen
 # A quoted name or a path: signatures are normalised to single quotes, and one may be cut short.
 _QUOTED = re.compile(r"'[^'\n]*(?:'|$)|/[\w./-]*")
+# How a check is launched and how much of it is shown: not what it checks.
+_PYTHON = re.compile(r"python[\d.]*")
+_HOW_SHOWN = frozenset(
+    {"-q", "-qq", "-v", "-vv", "-s", "-x", "-u", "-rA", "-ra", "--no-header", "--disable-warnings", "--color=no"}
+    | {"--tb=short", "--tb=line", "--tb=no", "--tb=long", "-p", "no:cacheprovider"}
+)
 _REDIRECT = re.compile(r"\s*\d?>&\d")
 _NAME = re.compile(r"[A-Za-z_]\w{2,}")
 
@@ -121,16 +127,26 @@ def same_check(key: str) -> str:
     """An action key without what only changes where a check runs or how much of it is shown.
 
     `cd /testbed && python repro.py`, `python repro.py 2>&1 | tail -n 12` and `python repro.py` run
-    one check: agents spell it each of these ways between edits.
+    one check, and so do `python -m pytest -q tests/x.py` and `pytest -x -p no:cacheprovider
+    tests/x.py`: agents spell it each of these ways between edits.
     """
-    if " | " not in key and "2>&1" not in key:
-        return key
     tool, _, command = key.partition(":")  # `tool:segment | segment ; argument`
     segments = [_REDIRECT.sub("", part).strip() for part in command.split(" | ")]
     segments = [part for part in segments if part and not part.startswith("cd ")]
     while len(segments) > 1 and segments[-1].split(" ", 1)[0] in ("head", "tail"):
         segments.pop()
-    return f"{tool}:" + " | ".join(segments)
+    return f"{tool}:" + " | ".join(_what_it_checks(part) for part in segments)
+
+
+def _what_it_checks(segment: str) -> str:
+    """A command segment (words, then sorted flags) without its interpreter's version or verbosity flags."""
+    words = [word for word in segment.split(" ") if word not in _HOW_SHOWN]
+    if words and _PYTHON.fullmatch(words[0]):
+        if len(words) > 1 and words[1] == "pytest":
+            words = [word for word in words[1:] if word != "-m"]  # `python -m pytest` is pytest
+        else:
+            words[0] = "python"
+    return " ".join(words)
 
 
 def _alike(signature: str | None, other: str | None) -> bool:
