@@ -93,6 +93,13 @@ def test_generated_worker_names_and_json_offsets_do_not_make_two_errors() -> Non
     assert error_signature(decode.format(n=296)) != error_signature(elsewhere.format(n=296))
 
 
+def test_a_linters_complaint_is_its_rule_whatever_the_numbers_in_its_wording() -> None:
+    long_line = "src/app/base.py:{line}:120: E501 line too long ({n} > 119 characters)"
+    assert error_signature(long_line.format(line=12, n=124)) == "lint E501"
+    assert error_signature(long_line.format(line=40, n=134)) == "lint E501"
+    assert error_signature("src/app/base.py:7:1: W503 line break before binary operator") == "lint W503"
+
+
 def test_a_bottomless_recursion_is_one_error_wherever_python_hit_the_limit() -> None:
     where = ["while calling a Python object", "in comparison", "while getting the str of an object", ""]
     signatures = {error_signature(f"RecursionError: maximum recursion depth exceeded {w}".strip()) for w in where}

@@ -67,6 +67,9 @@ _COMPILER = re.compile(
     r"|^e: \S+:\d+:\d+ (.+)$",  # kotlinc
     re.M,
 )
+# A Python linter's first complaint (flake8, ruff, pycodestyle, pylint): the rule, not its wording,
+# whose numbers (`line too long (124 > 119 characters)`) move with every reformatting.
+_LINT = re.compile(r"^\S+\.pyi?:\d+:\d+: ([A-Z]+\d{2,4}) ", re.M)
 _SUMMARY = re.compile(r"^.*\b(?:\d+ (?:failed|passed|errors?)|FAILED \((?:failures|errors)=|tests finished:).*$", re.M)
 # What passed or was skipped, how many ran and how long it took, is no part of a failure: running a
 # subset of the tests (`-k`, `-x`, one jest file) changes them while the same tests fail the same way.
@@ -119,6 +122,9 @@ def _signature(body: str) -> str | None:
     compiled = _COMPILER.search(body)
     if compiled:
         return "compile error " + normalise(" ".join(g for g in compiled.groups() if g))[:_WORDS_IN_MESSAGE]
+    lint = _LINT.search(body) if ".py" in body else None
+    if lint:
+        return "lint " + lint.group(1)
     exceptions = _EXCEPTION.findall(body)
     if exceptions:
         kind, message = exceptions[-1]
