@@ -14,12 +14,13 @@ from typing import Any
 import orjson
 
 from regulator.config import Config
-from regulator.events import CallEvent, CallRecord, Dialect
+from regulator.events import CallEvent, CallRecord
 from regulator.policy.evaluate import Evaluation, evaluate
 from regulator.policy.shadow import ShadowPolicy
 from regulator.policy.supervisor import load_supervisor
 from regulator.traces.format import read_labels
 from regulator.traces.replay import replay_sessions
+from regulator.types import Dialect
 
 _ids = itertools.count(1)
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from regulator.traces.format import Label, iter_trace, read_labels
+from regulator.traces.format import Label, TraceCall, iter_trace, read_labels
 
 
 def calls_md5(calls: Path) -> str:
@@ -60,3 +61,62 @@ def assert_spread(calls: Path, shapes: set[str], ecos: set[str], gap: tuple[int,
     by_eco = Counter(session.split("/")[2] for session in labels)
     assert set(by_eco) == ecos and max(by_eco.values()) - min(by_eco.values()) <= gap[1]
     assert {call.dialect for call in iter_trace([calls])} == {"openai", "anthropic"}
+
+
+# Sets spliced into the dev set's real runs (tests/heldout15 and on): each session is named
+# `heldoutNN/<family>/<dev session>[#k]` and starts as the real run it was lent.
+
+
+def by_session(calls: Path) -> dict[str, list[TraceCall]]:
+    sessions: dict[str, list[TraceCall]] = defaultdict(list)
+    for call in iter_trace([calls]):
+        sessions[call.session].append(call)
+    return sessions
+
+
+def lent_run(session: str) -> str:
+    """The id of the dev run a spliced session was lent."""
+    return session.split("/")[2].split("#")[0]
+
+
+def real_run(session: str, dev: Mapping[str, list[TraceCall]]) -> list[TraceCall]:
+    return dev[lent_run(session)]
+
+
+def assert_each_run_lent_once(calls: Path) -> None:
+    runs = [lent_run(session) for session in labels_of(calls)]
+    assert len(runs) == len(set(runs))
+
+
+def assert_starts_as_real_run_and_only_grows(
+    sessions: Mapping[str, list[TraceCall]], dev: Mapping[str, list[TraceCall]]
+) -> None:
+    """Each session opens as its real run did; each call resends the last one's messages, answer and reply."""
+    for session, calls in sessions.items():
+        assert calls[0].messages == real_run(session, dev)[0].messages
+        assert [call.seq for call in calls] == list(range(len(calls)))
+        for before, after in pairwise(calls):
+            answer = before.response["choices"][0]["message"]["content"]
+            assert after.messages[: len(before.messages)] == before.messages
+            assert after.messages[len(before.messages)]["content"] == answer
+
+
+def assert_keeps_real_prefix_and_ending(
+    calls: Path, sessions: Mapping[str, list[TraceCall]], dev: Mapping[str, list[TraceCall]]
+) -> None:
+    """Loops replay their real run up to the onset; productive sessions end as their real run did."""
+    for session, label in labels_of(calls).items():
+        spliced, real = sessions[session], real_run(session, dev)
+        if label.loop_from_seq is not None:
+            k = label.loop_from_seq
+            assert [c.response for c in spliced[:k]] == [c.response for c in real[:k]]
+            assert spliced[k].messages == real[k].messages
+        else:
+            assert spliced[-1].response["choices"] == real[-1].response["choices"]
+            assert len(spliced) >= len(real)
+
+
+def openrouter_cost(usage: Mapping[str, Any]) -> float:
+    """What OpenRouter bills gemini-3-pro for a call's usage (the dev runs' provider)."""
+    cached = usage["prompt_tokens_details"]["cached_tokens"]
+    return float((usage["prompt_tokens"] - cached) * 2e-6 + cached * 2e-7 + usage["completion_tokens"] * 12e-6)

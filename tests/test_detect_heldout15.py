@@ -14,7 +14,6 @@ from __future__ import annotations
 import gzip
 import re
 import time
-from collections import defaultdict
 from itertools import pairwise
 from pathlib import Path
 
@@ -23,7 +22,16 @@ import pytest
 from detect_support import replay_with_default_policy
 from heldout15.build import LOOPS, OPENING, PRODUCTIVE, TAIL, write
 from heldout15.runs import DEV
-from heldout_checks import assert_families, assert_onsets, calls_md5, labels_of
+from heldout_checks import (
+    assert_families,
+    assert_keeps_real_prefix_and_ending,
+    assert_onsets,
+    assert_starts_as_real_run_and_only_grows,
+    by_session,
+    calls_md5,
+    labels_of,
+    openrouter_cost,
+)
 from regulator.policy.evaluate import Evaluation
 from regulator.traces.format import TraceCall, iter_trace
 
@@ -43,18 +51,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def sessions(built: Path) -> dict[str, list[TraceCall]]:
-    by_session: dict[str, list[TraceCall]] = defaultdict(list)
-    for call in iter_trace([built]):
-        by_session[call.session].append(call)
-    return by_session
+    return by_session(built)
 
 
 @pytest.fixture(scope="module")
 def dev() -> dict[str, list[TraceCall]]:
-    by_session: dict[str, list[TraceCall]] = defaultdict(list)
-    for call in iter_trace([DEV / "calls.jsonl.gz"]):
-        by_session[call.session].append(call)
-    return by_session
+    return by_session(DEV / "calls.jsonl.gz")
 
 
 def test_the_fifteenth_heldout_set_is_the_one_frozen_before_its_first_replay(built: Path) -> None:
@@ -78,28 +80,13 @@ def test_loops_follow_3_to_18_real_calls_and_waste_11_to_39(built: Path) -> None
 def test_every_session_starts_as_its_real_run_and_its_conversation_only_grows(
     sessions: dict[str, list[TraceCall]], dev: dict[str, list[TraceCall]]
 ) -> None:
-    for session, calls in sessions.items():
-        real = dev[session.split("/")[2].split("#")[0]]
-        assert calls[0].messages == real[0].messages
-        assert [call.seq for call in calls] == list(range(len(calls)))
-        for before, after in pairwise(calls):
-            answer = before.response["choices"][0]["message"]["content"]
-            assert after.messages[: len(before.messages)] == before.messages
-            assert after.messages[len(before.messages)]["content"] == answer
+    assert_starts_as_real_run_and_only_grows(sessions, dev)
 
 
 def test_loops_keep_the_real_prefix_and_productive_runs_end_as_they_did(
     built: Path, sessions: dict[str, list[TraceCall]], dev: dict[str, list[TraceCall]]
 ) -> None:
-    for session, label in labels_of(built).items():
-        calls, real = sessions[session], dev[session.split("/")[2].split("#")[0]]
-        if label.loop_from_seq is not None:
-            k = label.loop_from_seq
-            assert [c.response for c in calls[:k]] == [c.response for c in real[:k]]
-            assert calls[k].messages == real[k].messages
-        else:
-            assert calls[-1].response["choices"] == real[-1].response["choices"]
-            assert len(calls) >= len(real)
+    assert_keeps_real_prefix_and_ending(built, sessions, dev)
 
 
 def test_time_runs_forward_and_costs_follow_the_providers_formula(sessions: dict[str, list[TraceCall]]) -> None:
@@ -108,9 +95,7 @@ def test_time_runs_forward_and_costs_follow_the_providers_formula(sessions: dict
         for call in calls:
             usage = call.response["usage"]
             assert call.response["created"] == int(call.ts)
-            cached = usage["prompt_tokens_details"]["cached_tokens"]
-            billed = (usage["prompt_tokens"] - cached) * 2e-6 + cached * 2e-7 + usage["completion_tokens"] * 12e-6
-            assert usage["cost"] == pytest.approx(billed, abs=1e-9)
+            assert usage["cost"] == pytest.approx(openrouter_cost(usage), abs=1e-9)
 
 
 def test_no_template_hole_is_left_unfilled(built: Path, dev: dict[str, list[TraceCall]]) -> None:
