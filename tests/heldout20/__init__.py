@@ -1,0 +1,1 @@
+"""The twentieth held-out set: new loop families and look-alike productive work spliced into real runs."""

@@ -1,0 +1,110 @@
+"""The twentieth held-out set: which run each session is spliced into, and the files it is written to.
+
+Every choice comes from one seeded generator, in one order, so the set is the same bytes on every build.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from heldout20 import episodes, loops_a, loops_b, loops_c, loops_d
+from heldout20.calls import SUBMIT, Session, Step, splice_episode, splice_loop
+from heldout20.runs import Run, answer_of, load_runs
+from heldout20.text import Ctx
+
+LoopBuilder = Callable[[Ctx, random.Random, int], list[Step]]
+EpisodeBuilder = Callable[[Ctx, random.Random], list[Step]]
+
+OPENING = (3, 18)
+TAIL = (12, 40)
+SEED = 20_020
+
+LOOPS: dict[str, tuple[LoopBuilder, int]] = {
+    "golden-file-churn": (loops_a.golden_file_churn, 7),
+    "deprecation-cascade": (loops_a.deprecation_cascade, 7),
+    "stale-lock": (loops_b.stale_lock, 7),
+    "wrong-directory": (loops_b.wrong_directory, 7),
+    "type-ping-pong": (loops_c.type_ping_pong, 7),
+    "diff-review-loop": (loops_c.diff_review_loop, 7),
+    "resolver-conflict": (loops_d.resolver_conflict, 8),
+}
+
+
+def _untouched(ctx: Ctx, rng: random.Random) -> list[Step]:
+    return []
+
+
+PRODUCTIVE: dict[str, tuple[EpisodeBuilder, int]] = {
+    "golden-updated-once": (episodes.golden_updated_once, 7),
+    "deprecations-cleared": (episodes.deprecations_cleared, 7),
+    "lock-cleared": (episodes.lock_cleared, 7),
+    "directory-fixed": (episodes.directory_fixed, 7),
+    "conversion-fixed": (episodes.conversion_fixed, 7),
+    "careful-review": (episodes.careful_review, 7),
+    "real-resolved": (_untouched, 38),
+}
+
+_PLAIN = "<returncode>0</returncode>\n<output>\n"
+
+
+def _plain_returns(run: Run) -> list[int]:
+    """Calls whose prompt ends on a command that returned plainly, the run going on after them."""
+    return [
+        i
+        for i, call in enumerate(run.calls[3:-2], 3)
+        if str(call.messages[-1]["content"]).startswith(_PLAIN)
+        and len(str(call.messages[-1]["content"])) < 3000
+        and SUBMIT not in answer_of(call)
+    ]
+
+
+def _label(session: str, family: str, onset: int | None) -> dict[str, Any]:
+    kind = "loop" if onset is not None else "productive"
+    return {"session": session, "label": kind, "loop_from_seq": onset, "family": family, "resolved": None}
+
+
+def build() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    rng = random.Random(SEED)
+    runs = load_runs()
+    rng.shuffle(runs)
+    resolved = [run for run in runs if run.resolved and _plain_returns(run)]
+    productive = iter(resolved[: sum(count for _, count in PRODUCTIVE.values())])
+    lent = {run.session for run in resolved[: sum(count for _, count in PRODUCTIVE.values())]}
+    others = iter(run for run in runs if run.session not in lent and len(run.calls) > OPENING[1])
+    built = []
+    for family, (loop, count) in LOOPS.items():
+        for run in [next(others) for _ in range(count)]:
+            name = f"heldout20/{family}/{run.session}"
+            onset = rng.randint(*OPENING)
+            session = Session(name, run, rng)
+            splice_loop(session, onset, loop(Ctx(run, onset), rng, rng.randint(*TAIL)))
+            built.append((_label(name, family, onset), session.lines))
+    for family, (episode, count) in PRODUCTIVE.items():
+        for run in [next(productive) for _ in range(count)]:
+            name = f"heldout20/{family}/{run.session}"
+            session = Session(name, run, rng)
+            after = rng.choice(_plain_returns(run))
+            steps = episode(Ctx(run, after), rng)
+            if steps:
+                splice_episode(session, after, steps)
+            else:
+                for call in run.calls:
+                    session.keep(call, [], 0, 0, 0.0)
+            built.append((_label(name, family, None), session.lines))
+    return built
+
+
+def write(directory: Path) -> Path:
+    """Writes calls.jsonl.gz and labels.jsonl into `directory`; returns the calls' path."""
+    built = build()
+    calls = "".join(json.dumps(line, separators=(",", ":")) + "\n" for _, lines in built for line in lines)
+    labels = "".join(json.dumps(label, separators=(",", ":")) + "\n" for label, _ in built)
+    path = directory / "calls.jsonl.gz"
+    path.write_bytes(gzip.compress(calls.encode(), mtime=0))
+    (directory / "labels.jsonl").write_text(labels)
+    return path

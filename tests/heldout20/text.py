@@ -1,0 +1,100 @@
+"""What a family's episode reads from its run, and the shell and pytest output its commands print."""
+
+from __future__ import annotations
+
+import posixpath
+import random
+from dataclasses import dataclass
+
+from heldout20.calls import SUBMIT, Step
+from heldout20.runs import Run
+
+_FLAT_TESTS = {"django", "sphinx-doc", "pytest-dev", "psf", "pallets", "pylint-dev"}
+
+
+@dataclass
+class Ctx:
+    """The run a family is spliced into, and the names its steps use."""
+
+    run: Run
+    upto: int  # the real calls before the splice
+
+    @property
+    def source(self) -> str:
+        return self.run.source_file(self.upto)
+
+    @property
+    def stem(self) -> str:
+        name = posixpath.basename(self.source)[:-3]
+        # A package's __init__ is named after its package, as people call it.
+        return (posixpath.basename(posixpath.dirname(self.source)) if name == "__init__" else name).strip("_") or "core"
+
+    @property
+    def cls(self) -> str:
+        return "".join(part.title() for part in self.stem.split("_"))
+
+    @property
+    def dotted(self) -> str:
+        path = self.source[:-3].replace("src/", "", 1).replace("lib/", "", 1)
+        return path.replace("/", ".").removesuffix(".__init__")
+
+    @property
+    def tests_dir(self) -> str:
+        if self.run.owner in _FLAT_TESTS:
+            return "tests"
+        return posixpath.join(posixpath.dirname(self.source), "tests")
+
+    @property
+    def site(self) -> str:
+        return self.run.site_packages
+
+
+def addr(rng: random.Random) -> str:
+    return f"0x7f{rng.randrange(16**10):010x}"
+
+
+def pytest_output(
+    ctx: Ctx, rng: random.Random, target: str, passed: int, failures: list[tuple[str, list[str], str]]
+) -> str:
+    """A pytest run of `target`: its header, progress line, failures and summary, as pytest prints them."""
+    total = passed + len(failures)
+    marks = ["."] * passed + ["F"] * len(failures)
+    rng.shuffle(marks)
+    lines = [
+        "=" * 29 + " test session starts " + "=" * 30,
+        ctx.run.pytest_header,
+        "rootdir: /testbed",
+        f"collected {total} item{'s' if total != 1 else ''}",
+        "",
+        f"{target.split('::')[0]} {''.join(marks):<{70 - len(target.split('::')[0])}}[100%]",
+        "",
+    ]
+    if failures:
+        lines.append("=" * 35 + " FAILURES " + "=" * 35)
+        for name, body, _ in failures:
+            lines += [f"{'_' * 20} {name} {'_' * 20}", "", *body, ""]
+        lines.append("=" * 27 + " short test summary info " + "=" * 28)
+        lines += [f"FAILED {target.split('::')[0]}::{name} - {summary}" for name, _, summary in failures]
+    took = f"{rng.uniform(0.05, 3.5):.2f}s"
+    counts = ", ".join(
+        part for part in (f"{len(failures)} failed" if failures else "", f"{passed} passed" if passed else "") if part
+    )
+    lines.append(f" {counts} in {took} ".center(80, "="))
+    return "\n".join(lines)
+
+
+def give_up(rng: random.Random, what: str) -> Step:
+    """The answer a looping agent ends on: submitting what it has."""
+    thought = rng.choice(
+        [
+            f"I keep going around in circles with {what}. The change for the issue itself is in place, so I'll submit what I have.",
+            f"I've spent a lot of steps on {what} without getting anywhere. I'll stop here and submit the current state of the fix.",
+            f"{what[0].upper() + what[1:]} still isn't resolved, but I don't think I can make further progress on it. Submitting.",
+            f"This is not converging ({what}). The core fix is done; I'm going to submit.",
+        ]
+    )
+    return Step(thought, SUBMIT)
+
+
+def vary(rng: random.Random, options: list[str]) -> str:
+    return rng.choice(options)
