@@ -1,6 +1,6 @@
 """Checks every frozen held-out set makes of itself: its checksum, its families, its onsets, its spread.
 
-The sets (tests/heldout2 … heldout5) were written by different people from a description; what a
+The sets (tests/heldout2 and on) were written by different people from a description; what a
 set must be to stand for one is the same for all, so the checks are written once.
 """
 
@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
+import time
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from itertools import pairwise
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
+import pytest
+
+from detect_support import replay_with_default_policy
+from regulator.policy.evaluate import Evaluation
 from regulator.traces.format import Label, TraceCall, iter_trace, read_labels
 
 
@@ -120,3 +127,128 @@ def openrouter_cost(usage: Mapping[str, Any]) -> float:
     """What OpenRouter bills gemini-3-pro for a call's usage (the dev runs' provider)."""
     cached = usage["prompt_tokens_details"]["cached_tokens"]
     return float((usage["prompt_tokens"] - cached) * 2e-6 + cached * 2e-7 + usage["completion_tokens"] * 12e-6)
+
+
+DEV = Path("/work/shared/traces/dev")
+SUBMIT = "COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT"
+
+
+@pytest.mark.skipif(
+    not (DEV / "calls.jsonl.gz").exists(), reason=f"the set is spliced into the dev traces, absent at {DEV}"
+)
+class SplicedSetChecks:
+    """What every spliced set must be, whoever wrote it; a set's test class names the set and adds its own.
+
+    A subclass sets `name`, `frozen_md5`, `real_resolved` and `build` (the set's build module, with
+    its `LOOPS`, `PRODUCTIVE`, `OPENING`, `TAIL` and `write`); its measured figures stay in its own
+    file, beside the docs that quote them.
+    """
+
+    name: str
+    frozen_md5: str
+    real_resolved: int
+    build: ModuleType
+    # Placeholders of the set's own templates, which must never reach a call.
+    holes: tuple[str, ...] = ("{repo", "{rng")
+    # Whether the set lends Portkey runs too (their envelope records no cost).
+    lends_portkey_runs: bool = False
+    # Whether every loop ends with the agent giving up and submitting (some of heldout15 and 17 stop short).
+    loops_end_by_submitting: bool = True
+
+    def braces_allowed(self, braces: set[str]) -> bool:
+        """Whether a spliced message may show these braces: by design, only the f-strings of what it quotes."""
+        return not braces
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def built(cls, tmp_path_factory: pytest.TempPathFactory) -> Path:
+        return Path(cls.build.write(tmp_path_factory.mktemp(cls.name)))
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def sessions(cls, built: Path) -> dict[str, list[TraceCall]]:
+        return by_session(built)
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def dev(cls) -> dict[str, list[TraceCall]]:
+        return by_session(DEV / "calls.jsonl.gz")
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def replayed(cls, built: Path) -> Evaluation:
+        return replay_with_default_policy(built)
+
+    @staticmethod
+    def assert_no_worse_than(
+        result: Evaluation, *, stopped: float, delay: float, saved: float, productive_stopped: float, acted_on: float
+    ) -> None:
+        """The replay's figures at least as good as measured: a drop in any of them fails."""
+        assert result.loops == 50 and result.productive == 80 and result.loops_stopped_early == 0
+        assert result.loops_stopped >= stopped and result.median_delay is not None and result.median_delay <= delay
+        assert result.saved >= saved
+        assert result.productive_stopped <= productive_stopped and result.productive_warned <= acted_on
+
+    def test_the_set_is_the_one_frozen_before_its_first_replay(self, built: Path) -> None:
+        assert calls_md5(built) == self.frozen_md5
+
+    def test_every_family_is_present_with_its_label_and_count(self, built: Path) -> None:
+        assert_families(built, self.build.LOOPS, self.build.PRODUCTIVE)
+        labels = labels_of(built)
+        assert len(labels) == 130
+        assert sum(label.label == "loop" for label in labels.values()) == 50
+        assert sum(label.family == "real-resolved" for label in labels.values()) == self.real_resolved
+        assert all(session.startswith(f"{self.name}/{label.family}/") for session, label in labels.items())
+
+    def test_each_real_run_is_lent_to_one_session_at_most(self, built: Path) -> None:
+        assert_each_run_lent_once(built)
+
+    def test_loops_follow_their_opening_and_waste_all_but_the_answer_of_their_tail(self, built: Path) -> None:
+        assert_onsets(built, opening=self.build.OPENING, wasted=(self.build.TAIL[0] - 1, self.build.TAIL[1] - 1))
+
+    def test_every_session_starts_as_its_real_run_and_its_conversation_only_grows(
+        self, sessions: dict[str, list[TraceCall]], dev: dict[str, list[TraceCall]]
+    ) -> None:
+        assert_starts_as_real_run_and_only_grows(sessions, dev)
+
+    def test_loops_keep_the_real_prefix_and_productive_runs_end_as_they_did(
+        self, built: Path, sessions: dict[str, list[TraceCall]], dev: dict[str, list[TraceCall]]
+    ) -> None:
+        assert_keeps_real_prefix_and_ending(built, sessions, dev)
+        for session, label in labels_of(built).items():
+            if label.loop_from_seq is not None and self.loops_end_by_submitting:
+                assert SUBMIT in sessions[session][-1].response["choices"][0]["message"]["content"]
+
+    def test_time_runs_forward_and_costs_follow_the_providers_formula(
+        self, sessions: dict[str, list[TraceCall]]
+    ) -> None:
+        for calls in sessions.values():
+            assert all(a.ts <= b.ts for a, b in pairwise(calls))
+            for call in calls:
+                usage = call.response["usage"]
+                assert call.response["created"] == int(call.ts)
+                assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
+                assert 0 <= usage["prompt_tokens_details"]["cached_tokens"] <= usage["prompt_tokens"]
+                if not str(call.response["id"]).startswith("gen-"):
+                    # Portkey's envelope reports no cost, as in the runs it comes from.
+                    assert self.lends_portkey_runs and "cost" not in usage
+                    continue
+                assert usage["cost"] == pytest.approx(openrouter_cost(usage), abs=1e-9)
+
+    def test_no_template_hole_is_left_unfilled(
+        self, built: Path, sessions: dict[str, list[TraceCall]], dev: dict[str, list[TraceCall]]
+    ) -> None:
+        real = {str(m["content"]) for calls in dev.values() for m in calls[-1].messages}
+        text = gzip.decompress(built.read_bytes()).decode()
+        assert not [hole for hole in self.holes if hole in text]
+        for call in (call for calls in sessions.values() for call in calls):
+            for message in call.messages[2:]:
+                content = str(message["content"])
+                if content not in real:
+                    braces = set(re.findall(r"\{[a-z_][\w.]*\}", content))
+                    assert self.braces_allowed(braces), (braces, content[:300])
+
+    def test_the_set_builds_in_under_ten_seconds(self, tmp_path: Path) -> None:
+        started = time.perf_counter()
+        self.build.write(tmp_path)
+        assert time.perf_counter() - started < 10
