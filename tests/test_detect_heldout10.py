@@ -133,9 +133,10 @@ def test_default_policy_on_the_tenth_heldout_set(replayed: Evaluation) -> None:
     # early, median delay 17, saved 27.0 %; productive stopped 2.5 % (2/80, both suite-with-known-
     # failures), any action 10.0 % (8/80). Hung processes (0/6) and fixes taking turns with a revert
     # between (2/6) were the families least caught. Tuned on after that; now (main @9aa92bc) 76.0 %, 17.5,
-    # 36.5 %; 0 %, 6.2 %.
+    # 36.5 %; 0 %, 6.2 %. A sleep before a check that fails for good no longer hides it (a stale lock): one more
+    # transient-then-ok session, retrying git's index.lock, is nudged (not stopped): 7.5 % acted.
     result = replayed
     assert result.loops == 50 and result.productive == 80 and result.loops_stopped_early == 0
     assert result.loops_stopped >= 0.76 and result.median_delay is not None and result.median_delay <= 17.5
     assert result.saved >= 0.36
-    assert result.productive_stopped == 0 and result.productive_warned <= 0.0625
+    assert result.productive_stopped == 0 and result.productive_warned <= 0.075

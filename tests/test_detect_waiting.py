@@ -136,3 +136,46 @@ def test_reading_a_file_named_like_a_probe_is_not_waiting() -> None:
     session = ScriptedSession(style="openai")
     found = [repetition.observe(session.call("cat src/health.py", "Traceback: boom\nValueError: x")) for _ in range(6)]
     assert any(found)
+
+
+def test_a_sleep_before_a_check_that_fails_for_good_is_a_retry_not_a_wait() -> None:
+    supervisor = load_supervisor("default")
+    session = ScriptedSession()
+    locked = 'Traceback (most recent call last):\n  File "check.py", line 14, in <module>\n'
+    locked += "sqlite3.OperationalError: database is locked"
+    found = []
+    # A lock nobody holds any more: sleeping before each retry and removing files in between clear nothing.
+    for pause, attempt in [(30, "rm -f /tmp/*.db-journal"), (5, "ps -ef | head"), (10, "rm -f state.db-journal")] * 3:
+        found += supervisor.findings(session.call(f"sleep {pause} && python check.py", f"exit code 1\n{locked}"))
+        found += supervisor.findings(session.call(attempt, ""))
+    assert any(f.detector == "same_error" and "database is locked" in f.evidence for f in found)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "curl: (7) Failed to connect to localhost port 8080 after 0 ms: Connection refused",
+        "ssh: connect to host proof01 port 22: No route to host",
+        "Waiting for deployment 'api' rollout to finish: 0 of 3 updated replicas are available...",
+        "Error: 503 Service Unavailable",
+        "cat: /srv/out/report.json: No such file or directory",
+    ],
+)
+def test_a_sleep_before_a_check_that_is_not_up_yet_is_still_waiting(answer: str) -> None:
+    from regulator.detect.same_error import ErrorSignatureDetector
+
+    same_error = ErrorSignatureDetector()
+    session = ScriptedSession()
+    for pause in [5, 10, 30, 60, 5, 10, 30, 60]:
+        assert same_error.observe(session.call(f"sleep {pause} && probe-it", f"exit code 1\n{answer}")) == []
+        assert same_error.observe(session.call("tail -n 2 server.log", "starting worker 3")) == []
+
+
+def test_a_pause_before_a_command_does_not_make_it_another_action() -> None:
+    from regulator.detect.steps import action_key
+    from regulator.detect.waiting import without_pauses
+
+    check = action_key("bash", "python check.py")
+    assert without_pauses(action_key("bash", "sleep 5 && python check.py")) == check
+    assert without_pauses(action_key("bash", "sleep 30; python check.py")) == check
+    assert without_pauses(action_key("bash", "sleep 5")) == action_key("bash", "sleep 5")

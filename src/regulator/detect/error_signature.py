@@ -20,6 +20,22 @@ from regulator.detect.steps import observation_digest
 _EXIT = re.compile(
     r"<returncode>(-?\d+)</returncode>|(?:exit(?:ed with)?|return) ?(?:code|status)[: ]+(-?\d+)|\(exit (-?\d+)\)", re.I
 )
+# How tools say a failure may clear by itself.
+_TRANSIENT = re.compile(
+    r"timed? ?out|timeout|temporarily|try again|retry later|\b50[234]\b|service unavailable|bad gateway"
+    r"|connection reset|ECONNRESET|reset by peer|too many requests|\b429\b|rate.?limit|database is locked"
+    r"|could not (?:acquire|obtain) lock|lock is held|EAI_AGAIN|deadline exceeded|flaky|recv error|socket error"
+    r"|socket_closed|closed by (?:the )?remote|non-properly terminated|SSL_ERROR_SYSCALL|network aborted"
+    r"|resource busy|EBUSY",
+    re.I,
+)
+
+
+def may_clear_by_itself(result: str) -> bool:
+    """Whether a result says its failure may clear by itself (a timeout, a 503, a lock held a while)."""
+    return _TRANSIENT.search(result[-2000:]) is not None
+
+
 _EXCEPTION = re.compile(
     r"^\s*((?:[A-Za-z_][\w]*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt|Failure|Fault))\b:?[ \t]*(.*)$",
     re.M,

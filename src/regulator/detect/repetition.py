@@ -19,24 +19,14 @@ after three edits in a row.
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from itertools import pairwise
 
 from regulator.detect.base import Finding, call_span, quote
-from regulator.detect.error_signature import error_signature
+from regulator.detect.error_signature import error_signature, may_clear_by_itself
 from regulator.detect.steps import StepTracker
 from regulator.detect.waiting import waits
 from regulator.events import CallEvent
-
-# How tools say a failure may clear by itself.
-_TRANSIENT = re.compile(
-    r"timed? ?out|timeout|temporarily|try again|retry later|\b50[234]\b|service unavailable|bad gateway"
-    r"|connection reset|ECONNRESET|reset by peer|too many requests|\b429\b|rate.?limit|database is locked"
-    r"|could not (?:acquire|obtain) lock|lock is held|EAI_AGAIN|deadline exceeded|flaky|recv error|socket error"
-    r"|socket_closed|closed by (?:the )?remote|non-properly terminated|SSL_ERROR_SYSCALL|network aborted",
-    re.I,
-)
 
 
 class RepetitionDetector:
@@ -69,7 +59,7 @@ class RepetitionDetector:
             edited = failed and _edit_before_each(recent, calls)
             if edited:
                 severity = min(0.95, severity + 0.1)
-            elif _TRANSIENT.search(step.observation.text[-2000:]):  # failed or not: harnesses without exit codes
+            elif may_clear_by_itself(step.observation.text):  # failed or not: harnesses without exit codes
                 severity -= 0.1
             evidence = (
                 f"ran {quote(step.command)} {len(calls)} times in the last {len(recent)} actions "

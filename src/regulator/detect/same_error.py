@@ -18,7 +18,7 @@ from regulator.detect.base import Finding, call_span, quote
 from regulator.detect.error_signature import error_signature
 from regulator.detect.reruns import Reruns
 from regulator.detect.steps import StepTracker
-from regulator.detect.waiting import waits
+from regulator.detect.waiting import waits, without_pauses
 from regulator.events import CallEvent
 
 # An exit status whose last line is one or two words (`exit code 1: 1`, `exit code 2: Aborted`).
@@ -127,7 +127,7 @@ class ErrorSignatureDetector:
         severity = min(0.95, 0.1 + 0.15 * max(repeats, run))
         if repeats >= run:
             calls = [seq for seq, sig, _, _ in recent if sig == signature]
-            attempts = len({key for _, sig, key, _ in recent if sig == signature})
+            attempts = len({without_pauses(key) for _, sig, key, _ in recent if sig == signature})
             outputs = len({digest for _, sig, _, digest in recent if sig == signature})
             if attempts == 1 and (outputs == 1 or count < self.window // 2 + 1):
                 # One command failing the same way a few times, or printing the very same thing each

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from regulator.detect.base import Finding, quote
+from regulator.detect.causes import cause_of
 from regulator.detect.error_signature import error_signature
 from regulator.detect.steps import Step, StepTracker, action_segments
 from regulator.events import CallEvent
@@ -42,6 +43,10 @@ _PROBE = re.compile(
     r"(?:health|healthz|healthcheck|ready|readyz|livez|ping)\b"
     r"|\bpg_isready\b|\bredis-cli\b.*\bping\b|\bmysqladmin\b.*\bping\b|\bnc\s+-\w*z"
     r"|\bsystemctl\s+is-active\b|\bboot_completed\b"
+)
+# What a check expects to meet while the thing it waits for comes up: not there yet, not answering.
+_NOT_UP_YET = re.compile(
+    r"(?i)\b(?:404|50[234]|not found|no such file|timed? ?out|timeout|unavailable|no route to host|refused)\b"
 )
 _STATUS_CHARS = 2000  # a status is short; a long output that happens to say `pending` is not one
 # Words (lower case) a pattern cannot match without, or groups of them that must all be there.
@@ -76,11 +81,16 @@ def _may_match(text: str, needs: tuple[str | tuple[str, ...], ...]) -> bool:
 
 
 def waits(step: Step) -> bool:
-    """Whether a step is waiting: an action that waits, or a check whose answer is a state in transition."""
+    """Whether a step is waiting: an action that waits, or a check whose answer is a state in transition.
+
+    An action that waits and then fails with what no wait clears (the agent's own script raising,
+    a permission refused) is a retry with a pause before it, not a wait: a sleep in front of a
+    failing check does not hide it from the loop detectors.
+    """
     if step.action is None:
         return False
     if is_waiting(step.action.tool, step.action.text) or _probes(step.action.text):
-        return True
+        return not _fails_for_good(step.observation.text)
     text = step.observation.text
     return len(text) <= _STATUS_CHARS and not step.observation.is_error and _in_transition(text)
 
@@ -89,6 +99,26 @@ def _in_order(words: tuple[str, ...], within: tuple[str, ...]) -> bool:
     """Whether `words` come in this order in `within`: `kubectl -n dev rollout status` is `kubectl rollout status`."""
     rest = iter(within)
     return all(word in rest for word in words)
+
+
+_PAUSE = re.compile(r"(?:(?<=:)|(?<=\| ))sleep [\d.]+[smh]? \| ")  # in a key, `&&` and `;` read as ` | `
+
+
+def without_pauses(key: str) -> str:
+    """An action key without the pause before it: `sleep 5 && python check.py` runs the same check."""
+    return _PAUSE.sub("", key)
+
+
+@lru_cache(maxsize=2048)
+def _fails_for_good(result: str) -> bool:
+    """Whether a result is a failure no wait clears: neither not up yet, nor unreachable, nor on its way."""
+    if error_signature(result) is None:
+        return False
+    tail = result[-_STATUS_CHARS:]
+    if _NOT_UP_YET.search(tail) or _IN_TRANSITION.search(tail):
+        return False
+    cause = cause_of(result)
+    return cause is None or cause.family != "unreachable"
 
 
 @lru_cache(maxsize=8192)
