@@ -289,6 +289,13 @@ def test_error_signature_names_the_failing_test_of_each_runner_whatever_its_line
     assert error_signature(output.format(t="testTotal", n=29)) == total  # an edit above it moved it
 
 
+def test_tscs_plain_format_is_signed_by_its_code_and_message_as_the_pretty_one() -> None:
+    plain = "src/cdn.ts(18,11): error TS2304: Cannot find name 'dutyTopic'.\n\nFound 1 error in src/cdn.ts:18\n"
+    pretty = "src/cdn.ts:18:11 - error TS2304: Cannot find name 'dutyTopic'.\n\nFound 1 error in src/cdn.ts:18\n"
+    assert error_signature(f"exit code 1\n{plain}") == error_signature(f"exit code 1\n{pretty}")
+    assert error_signature(f"exit code 1\n{plain}") == "compile error TS2304 Cannot find name 'dutyTopic'."
+
+
 def test_source_line_numbers_are_left_out_and_a_gradle_task_is_no_test_name() -> None:
     failure = "exit code 1\nOrderServiceTest > total() FAILED\n    AssertionFailedError at OrderServiceTest.kt:{n}\n"
     failure += "BUILD FAILED"

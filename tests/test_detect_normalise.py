@@ -127,6 +127,19 @@ def test_any_source_files_line_numbers_are_left_out_but_an_address_keeps_its_por
     )
 
 
+def test_a_compilers_line_and_column_in_parentheses_are_left_out_but_a_call_keeps_its_arguments() -> None:
+    from regulator.detect.normalise import without_line_numbers
+
+    # tsc's and MSBuild's plain format: the column moves as the agent rewrites the line.
+    assert without_line_numbers("src/cdn.ts(18,11): error TS2304: Cannot find name 'dutyTopic'.") == (
+        without_line_numbers("src/cdn.ts(18,34): error TS2304: Cannot find name 'dutyTopic'.")
+    )
+    assert without_line_numbers("Program.cs(12,5): error CS0246") == without_line_numbers(
+        "Program.cs(14,9): error CS0246"
+    )
+    assert without_line_numbers("total(1,2) is 3") != without_line_numbers("total(1,3) is 4")
+
+
 def test_request_ids_are_volatile_but_a_request_timeout_is_not() -> None:
     assert normalise("fatal: Authentication failed (request B28E:ACF711)") == normalise(
         "fatal: Authentication failed (request 9C0A:41D2E7)"

@@ -73,7 +73,7 @@ _FAILED_TESTS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
 ]
 # Compiler diagnostics: the code and message of the first error (its position shifts with edits).
 _COMPILER = re.compile(
-    r"^(?:\S+:\d+:\d+ - )?error(?:\[(E\d{4})\]| (TS\d+)):? (.+)$"  # rustc, tsc
+    r"^(?:\S+:\d+:\d+ - |\S+\(\d+,\d+\): )?error(?:\[(E\d{4})\]| (TS\d+)):? (.+)$"  # rustc, tsc (pretty or plain)
     r"|^\S+\.go:\d+:\d+: (.+)$"  # go
     r"|^\[ERROR\] \S+\.java:\[\d+,\d+\] (.+)$"  # javac through maven
     r"|^\S+:\d+:\d+: error: \[GHC-\d+\][ \t]*\n\s*(?:• )?(.+)$"  # ghc (its message is on the next line)
