@@ -296,6 +296,20 @@ def test_tscs_plain_format_is_signed_by_its_code_and_message_as_the_pretty_one()
     assert error_signature(f"exit code 1\n{plain}") == "compile error TS2304 Cannot find name 'dutyTopic'."
 
 
+def test_without_an_exit_status_a_tools_last_word_that_it_failed_is_the_failure() -> None:
+    # aider reports no exit status: what the tool said last is all there is to go on.
+    said = "I ran this command:\n\nprobe-rs list\n\nAnd got this output:\n\n{}"
+    assert error_signature(said.format("Error: No connected probes were found.")) == (
+        error_signature(said.format("       Error No connected probes were found."))
+    )
+    chained = "Error: Failed to open the debug probe.\n\nCaused by:\n    0: No probe was found."
+    assert error_signature(said.format(chained)) == "error: Failed to open the debug probe."
+    assert error_signature(said.format("fatal: not a git repository")) == "error: not a git repository"
+    # A line that only mentions an error, or output after it, is not a tool's last word.
+    assert error_signature(said.format("Error: old message\nretrying\nflashed 12 KiB")) is None
+    assert error_signature(said.format("3 Error-level log lines")) is None
+
+
 def test_source_line_numbers_are_left_out_and_a_gradle_task_is_no_test_name() -> None:
     failure = "exit code 1\nOrderServiceTest > total() FAILED\n    AssertionFailedError at OrderServiceTest.kt:{n}\n"
     failure += "BUILD FAILED"

@@ -96,9 +96,10 @@ def test_default_policy_on_the_thirteenth_heldout_set(replayed: Evaluation) -> N
     # Replayed once, with the final code of this round (main @d1a4359), never tuned on: loops stopped
     # 58.0 % (29/50), none early, median delay 15, saved 19.7 %; productive stopped 5.0 % (4/80: print-
     # debug 2, polling 1, refactor-check 1), any action 17.5 % (14/80). Tuned on after that; now (main
-    # @337e45b) 58.0 %, 15, 19.8 %; 0 %, 7.5 %.
+    # @337e45b) 58.0 %, 15, 19.8 %; 0 %, 7.5 %. Then tsc's plain `x.ts(18,11)` diagnostics and aider's
+    # `Error: …` last lines read as failures: 64.0 %, 16 (the two loops caught are caught late), 20.2 %; 0 %, 7.5 %.
     result = replayed
     assert result.loops == 50 and result.productive == 80 and result.loops_stopped_early == 0
-    assert result.loops_stopped >= 0.58 and result.median_delay is not None and result.median_delay <= 15
-    assert result.saved >= 0.19
+    assert result.loops_stopped >= 0.64 and result.median_delay is not None and result.median_delay <= 16
+    assert result.saved >= 0.20
     assert result.productive_stopped == 0 and result.productive_warned <= 0.075

@@ -103,6 +103,11 @@ _NUMBERED_WORKER = re.compile(r"\b([A-Z][a-z]+-)\d+\b")
 # moves with every byte written above the error.
 _CHAR_OFFSET = re.compile(r" \(char (?:\d+|<num>)\)")
 _WHERE_IT_HIT = re.compile(r"(?<=maximum recursion depth exceeded)\b.*")
+# A tool's last word that it failed (`Error: No connected probes were found.`, `fatal: …`), with only
+# the chain of causes some print under it (Rust's `Caused by:` and its indented lines) after it.
+_LAST_WORD_ERROR = re.compile(
+    r"(?:^|\n)[ \t]*(?:Error|ERROR|error|fatal|FATAL):?[ \t]+([^\n]+)(?:\n\s*Caused by:(?:\n(?:[ \t][^\n]*)?)*)?\Z"
+)
 # How harnesses say they killed a command that ran too long (mini-swe-agent, SWE-agent, OpenHands).
 _KILLED = re.compile(
     r"timed out and (?:has been|was) killed|[Cc]ommand timed out after|timed out after \d+ ?s(?:econds)?"
@@ -155,6 +160,11 @@ def _signature(body: str) -> str | None:
         lines = [line for line in _TAG.sub("", body).splitlines() if line.strip(" `\t") and not _EXIT.search(line)]
         last = _DURATION.sub("<num>", normalise(lines[-1]))[:_WORDS_IN_MESSAGE] if lines else ""
         return f"exit code {exit_code}" + (f": {last}" if last else "")
+    if exit_code is None and ("rror" in body or "atal" in body):
+        # A harness that reports no exit status (aider): a tool's own last word that it failed.
+        last_word = _LAST_WORD_ERROR.search(body.rstrip())
+        if last_word:
+            return "error: " + _DURATION.sub("<num>", normalise(last_word.group(1)))[:_WORDS_IN_MESSAGE]
     return None
 
 
