@@ -1,0 +1,1 @@
+"""The twenty-first held-out set: new loop families and look-alike productive work spliced into real runs."""
