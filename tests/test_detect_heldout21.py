@@ -8,8 +8,8 @@ from __future__ import annotations
 from itertools import pairwise
 from pathlib import Path
 
+from heldout20.calls import SUBMIT
 from heldout21 import build
-from heldout21.calls import SUBMIT
 from heldout_checks import SplicedSetChecks, labels_of, real_run
 from regulator.traces.format import TraceCall
 

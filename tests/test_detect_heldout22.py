@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from heldout20.calls import SUBMIT
 from heldout22 import build
-from heldout22.calls import SUBMIT
 from heldout_checks import SplicedSetChecks, labels_of
 from regulator.traces.format import TraceCall
 

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from heldout20.calls import SUBMIT, Session, Step, splice_episode, splice_loop
+from heldout20.runs import Run, answer_of, load_runs
 from heldout21 import (
     episodes_code,
     episodes_env,
@@ -23,8 +25,6 @@ from heldout21 import (
     loops_order,
     loops_output,
 )
-from heldout21.calls import SUBMIT, Session, Step, splice_episode, splice_loop
-from heldout21.runs import Run, answer_of, load_runs
 from heldout21.text import SCIENTIFIC, Ctx
 
 LoopBuilder = Callable[[Ctx, random.Random, int], list[Step]]

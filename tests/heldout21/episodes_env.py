@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from heldout21.calls import Step
+from heldout20.calls import Step
 from heldout21.packages import VERSIONS, pip_install
 from heldout21.text import Ctx, test_output, traceback, vary
 

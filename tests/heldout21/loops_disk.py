@@ -6,7 +6,7 @@ import random
 import string
 from dataclasses import replace
 
-from heldout21.calls import Step
+from heldout20.calls import Step
 from heldout21.text import Ctx, Move, loop_steps, think, traceback, vary
 
 _ENOSPC = "OSError: [Errno 28] No space left on device"

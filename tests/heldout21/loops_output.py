@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import random
 
-from heldout21.calls import Step
+from heldout20.calls import Step
 from heldout21.text import (
     Ctx,
     Failure,

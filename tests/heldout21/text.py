@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from heldout21.calls import SUBMIT, Step
-from heldout21.runs import Run, answer_of
+from heldout20.calls import SUBMIT, Step
+from heldout20.runs import Run, answer_of
 
 _FLAT_TESTS = {"django", "sphinx-doc", "pytest-dev", "psf", "pallets", "pylint-dev"}
 SCIENTIFIC = {"matplotlib", "mwaskom", "scikit-learn", "astropy", "pydata", "sympy"}

@@ -13,8 +13,8 @@ from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
+from heldout20.calls import SUBMIT, Session, Step, splice_episode, splice_loop
 from heldout22 import episodes, loops_a, loops_b, loops_c, loops_d, loops_e, loops_f, loops_g
-from heldout22.calls import SUBMIT, Session, Step, splice_episode, splice_loop
 from heldout22.clock import DATE_TESTS
 from heldout22.datasets import DATA
 from heldout22.docs import DOCS

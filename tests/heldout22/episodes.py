@@ -10,7 +10,7 @@ import random
 import re
 from datetime import timedelta
 
-from heldout22.calls import Step
+from heldout20.calls import Step
 from heldout22.clock import DATE_TESTS
 from heldout22.crash import crash_output
 from heldout22.docs import DOCS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from heldout22.calls import Step
+from heldout20.calls import Step
 from heldout22.native import COMPILED, Compiled
 from heldout22.text import Ctx, Maker, vary, weave
 

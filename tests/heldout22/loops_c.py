@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from heldout22.calls import Step
+from heldout20.calls import Step
 from heldout22.system import NEEDS, Need
 from heldout22.text import Ctx, Maker, addr, pid, vary, weave
 

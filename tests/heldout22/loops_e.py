@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from heldout22.calls import Step
+from heldout20.calls import Step
 from heldout22.text import Ctx, Maker, vary, weave
 
 # Where each repository keeps its pytest settings, the options its addopts pass, and the conftest option it adds.

@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from heldout22.calls import Step
+from heldout20.calls import Step
 from heldout22.clock import DATE_TESTS, DateTest
 from heldout22.text import Ctx, Maker, pytest_output, sed_escape, unittest_output, vary, weave
 

@@ -6,7 +6,7 @@ import posixpath
 import random
 from dataclasses import dataclass
 
-from heldout22.calls import Step
+from heldout20.calls import Step
 from heldout22.datasets import DATA, DataNeed
 from heldout22.loops_c import offline_pip
 from heldout22.text import Ctx, Maker, pytest_output, unittest_output, vary, weave

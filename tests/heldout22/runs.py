@@ -1,34 +1,14 @@
-"""The dev set's real runs this set is spliced into, and what a splice reads from one."""
+"""The dev set's real runs, as heldout20 reads them, and what this set's families read besides."""
 
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
-from dataclasses import dataclass
 from functools import cached_property
-from itertools import pairwise
-from pathlib import Path
 
-from regulator.traces.format import TraceCall, iter_trace, read_labels
+from heldout20 import runs
 
-DEV = Path("/work/shared/traces/dev")
-
-# Where each SWE-bench repository keeps its code, for when a run's own answers name no source file.
-PACKAGES = {
-    "astropy": "astropy",
-    "django": "django",
-    "matplotlib": "lib/matplotlib",
-    "mwaskom": "seaborn",
-    "pallets": "src/flask",
-    "psf": "requests",
-    "pydata": "xarray",
-    "pylint-dev": "pylint",
-    "pytest-dev": "src/_pytest",
-    "scikit-learn": "sklearn",
-    "sphinx-doc": "sphinx",
-    "sympy": "sympy",
-}
-
+DEV = runs.DEV
+answer_of = runs.answer_of
 _HEADER = re.compile(r"platform linux -- Python (3\.\d+)\.\d+, pytest-[\d.]+, pluggy-[\d.]+")
 _PLUGINS = re.compile(r"^plugins: .+$", re.M)
 
@@ -47,55 +27,9 @@ PLUGINS = {
     "sympy": "plugins: xdist-3.6.1, timeout-2.3.1",
     "django": "plugins: cov-5.0.0",
 }
-_SOURCE = re.compile(r"(?<![\w/.])((?:[a-z_]+/)+[a-z_]+\.py)\b")
 
 
-@dataclass
-class Run:
-    """One real run: its calls as recorded and whether it solved its task."""
-
-    session: str
-    calls: list[TraceCall]
-    resolved: bool
-
-    @property
-    def owner(self) -> str:
-        return self.session.split("__")[0]
-
-    @property
-    def package(self) -> str:
-        return PACKAGES[self.owner]
-
-    @property
-    def module(self) -> str:
-        """The import name of the repository's package."""
-        return self.package.rsplit("/", 1)[-1]
-
-    @cached_property
-    def tokens_per_char(self) -> float:
-        # Measured between the first and last calls, so the harness's fixed prompt does not count.
-        first, last = self.calls[0], self.calls[-1]
-        chars = sum(len(m["content"]) for m in last.messages) - sum(len(m["content"]) for m in first.messages)
-        tokens = last.response["usage"]["prompt_tokens"] - first.response["usage"]["prompt_tokens"]
-        return tokens / chars if chars > 0 and tokens > 0 else 0.3
-
-    @cached_property
-    def cache_shares(self) -> list[float]:
-        """Each call's cached tokens as a share of the previous call's prompt: how this run's cache hit."""
-        usages = [c.response["usage"] for c in self.calls]
-        return [
-            min(1.0, u["prompt_tokens_details"]["cached_tokens"] / p["prompt_tokens"]) for p, u in pairwise(usages)
-        ] or [0.0]
-
-    @cached_property
-    def pytest_header(self) -> str:
-        """pytest's platform line as this run's environment printed it."""
-        for message in self.calls[-1].messages:
-            found = _HEADER.search(str(message["content"]))
-            if found:
-                return found.group(0)
-        return "platform linux -- Python 3.9.20, pytest-7.4.0, pluggy-1.5.0"
-
+class Run(runs.Run):
     @cached_property
     def plugins(self) -> str:
         """pytest's plugins line as this run's environment printed it."""
@@ -111,35 +45,6 @@ class Run:
         version = _HEADER.search(self.pytest_header)
         return version.group(1) if version else "3.9"
 
-    @property
-    def site_packages(self) -> str:
-        return f"/opt/miniconda3/envs/testbed/lib/python{self.python}/site-packages"
-
-    def source_file(self, upto: int) -> str:
-        """The source file the agent's answers named most in its first `upto` calls."""
-        named: Counter[str] = Counter()
-        for call in self.calls[:upto]:
-            for path in _SOURCE.findall(answer_of(call)):
-                if path.startswith(self.package + "/") and "/tests/" not in path and "test_" not in path:
-                    named[path] += 1
-        if named:
-            return named.most_common(1)[0][0]
-        return f"{self.package}/utils.py" if self.owner != "django" else "django/utils/functional.py"
-
-
-def answer_of(call: TraceCall) -> str:
-    return str(call.response["choices"][0]["message"]["content"])
-
 
 def load_runs() -> list[Run]:
-    """The real OpenRouter runs of the dev set (Portkey's record no cost), in the dev file's order."""
-    labels = read_labels(DEV / "labels.jsonl")
-    calls: dict[str, list[TraceCall]] = defaultdict(list)
-    for call in iter_trace([DEV / "calls.jsonl.gz"]):
-        calls[call.session].append(call)
-    return [
-        Run(session, runs, labels[session].resolved is True)
-        for session, runs in calls.items()
-        if labels[session].family in ("real-resolved", "real-unresolved")
-        and str(runs[0].response["id"]).startswith("gen-")
-    ]
+    return [Run(run.session, run.calls, run.resolved) for run in runs.load_runs()]

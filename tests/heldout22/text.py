@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from heldout22.calls import SUBMIT, Step
+from heldout20.calls import SUBMIT, Step
 from heldout22.runs import Run
 
 _FLAT_TESTS = {"django", "sphinx-doc", "pytest-dev", "psf", "pallets", "pylint-dev"}
