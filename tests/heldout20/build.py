@@ -5,16 +5,15 @@ Every choice comes from one seeded generator, in one order, so the set is the sa
 
 from __future__ import annotations
 
-import gzip
-import json
 import random
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from heldout20 import episodes, loops_a, loops_b, loops_c, loops_d
-from heldout20.calls import SUBMIT, Session, Step, splice_episode, splice_loop
-from heldout20.runs import Run, answer_of, load_runs
+from heldout20.calls import Session, Step, splice_episode, splice_loop
+from heldout20.runs import load_runs
+from heldout20.sets import label, plain_returns, untouched, write_set
 from heldout20.text import Ctx
 
 LoopBuilder = Callable[[Ctx, random.Random, int], list[Step]]
@@ -35,10 +34,6 @@ LOOPS: dict[str, tuple[LoopBuilder, int]] = {
 }
 
 
-def _untouched(ctx: Ctx, rng: random.Random) -> list[Step]:
-    return []
-
-
 PRODUCTIVE: dict[str, tuple[EpisodeBuilder, int]] = {
     "golden-updated-once": (episodes.golden_updated_once, 7),
     "deprecations-cleared": (episodes.deprecations_cleared, 7),
@@ -46,33 +41,15 @@ PRODUCTIVE: dict[str, tuple[EpisodeBuilder, int]] = {
     "directory-fixed": (episodes.directory_fixed, 7),
     "conversion-fixed": (episodes.conversion_fixed, 7),
     "careful-review": (episodes.careful_review, 7),
-    "real-resolved": (_untouched, 38),
+    "real-resolved": (untouched, 38),
 }
-
-_PLAIN = "<returncode>0</returncode>\n<output>\n"
-
-
-def _plain_returns(run: Run) -> list[int]:
-    """Calls whose prompt ends on a command that returned plainly, the run going on after them."""
-    return [
-        i
-        for i, call in enumerate(run.calls[3:-2], 3)
-        if str(call.messages[-1]["content"]).startswith(_PLAIN)
-        and len(str(call.messages[-1]["content"])) < 3000
-        and SUBMIT not in answer_of(call)
-    ]
-
-
-def _label(session: str, family: str, onset: int | None) -> dict[str, Any]:
-    kind = "loop" if onset is not None else "productive"
-    return {"session": session, "label": kind, "loop_from_seq": onset, "family": family, "resolved": None}
 
 
 def build() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     rng = random.Random(SEED)
     runs = load_runs()
     rng.shuffle(runs)
-    resolved = [run for run in runs if run.resolved and _plain_returns(run)]
+    resolved = [run for run in runs if run.resolved and plain_returns(run)]
     productive = iter(resolved[: sum(count for _, count in PRODUCTIVE.values())])
     lent = {run.session for run in resolved[: sum(count for _, count in PRODUCTIVE.values())]}
     others = iter(run for run in runs if run.session not in lent and len(run.calls) > OPENING[1])
@@ -83,28 +60,22 @@ def build() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
             onset = rng.randint(*OPENING)
             session = Session(name, run, rng)
             splice_loop(session, onset, loop(Ctx(run, onset), rng, rng.randint(*TAIL)))
-            built.append((_label(name, family, onset), session.lines))
+            built.append((label(name, family, onset), session.lines))
     for family, (episode, count) in PRODUCTIVE.items():
         for run in [next(productive) for _ in range(count)]:
             name = f"heldout20/{family}/{run.session}"
             session = Session(name, run, rng)
-            after = rng.choice(_plain_returns(run))
+            after = rng.choice(plain_returns(run))
             steps = episode(Ctx(run, after), rng)
             if steps:
                 splice_episode(session, after, steps)
             else:
                 for call in run.calls:
                     session.keep(call, [], 0, 0, 0.0)
-            built.append((_label(name, family, None), session.lines))
+            built.append((label(name, family, None), session.lines))
     return built
 
 
 def write(directory: Path) -> Path:
     """Writes calls.jsonl.gz and labels.jsonl into `directory`; returns the calls' path."""
-    built = build()
-    calls = "".join(json.dumps(line, separators=(",", ":")) + "\n" for _, lines in built for line in lines)
-    labels = "".join(json.dumps(label, separators=(",", ":")) + "\n" for label, _ in built)
-    path = directory / "calls.jsonl.gz"
-    path.write_bytes(gzip.compress(calls.encode(), mtime=0))
-    (directory / "labels.jsonl").write_text(labels)
-    return path
+    return write_set(directory, build())

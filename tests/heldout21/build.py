@@ -5,15 +5,14 @@ Every choice comes from one seeded generator, in one order, so the set is the sa
 
 from __future__ import annotations
 
-import gzip
-import json
 import random
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from heldout20.calls import SUBMIT, Session, Step, splice_episode, splice_loop
-from heldout20.runs import Run, answer_of, load_runs
+from heldout20.calls import Session, Step, splice_episode, splice_loop
+from heldout20.runs import Run, load_runs
+from heldout20.sets import label, plain_returns, untouched, write_set
 from heldout21 import (
     episodes_code,
     episodes_env,
@@ -45,10 +44,6 @@ LOOPS: dict[str, tuple[LoopBuilder, int]] = {
 }
 
 
-def _untouched(ctx: Ctx, rng: random.Random) -> list[Step]:
-    return []
-
-
 PRODUCTIVE: dict[str, tuple[EpisodeBuilder, int]] = {
     "space-freed": (episodes_env.space_freed, 7),
     "library-avoided": (episodes_env.library_avoided, 7),
@@ -56,7 +51,7 @@ PRODUCTIVE: dict[str, tuple[EpisodeBuilder, int]] = {
     "isolation-fixed": (episodes_code.isolation_fixed, 7),
     "output-sorted": (episodes_code.output_sorted, 7),
     "extension-rebuilt": (episodes_env.extension_rebuilt, 7),
-    "real-resolved": (_untouched, 38),
+    "real-resolved": (untouched, 38),
 }
 
 
@@ -67,24 +62,6 @@ def _compiled(run: Run) -> bool:
 
 # Families that only fit some runs; the rest fit any.
 FITS: dict[str, Callable[[Run], bool]] = {"binary-incompatibility": _compiled, "extension-rebuilt": _compiled}
-
-_PLAIN = "<returncode>0</returncode>\n<output>\n"
-
-
-def _plain_returns(run: Run) -> list[int]:
-    """Calls whose prompt ends on a command that returned plainly, the run going on after them."""
-    return [
-        i
-        for i, call in enumerate(run.calls[3:-2], 3)
-        if str(call.messages[-1]["content"]).startswith(_PLAIN)
-        and len(str(call.messages[-1]["content"])) < 3000
-        and SUBMIT not in answer_of(call)
-    ]
-
-
-def _label(session: str, family: str, onset: int | None) -> dict[str, Any]:
-    kind = "loop" if onset is not None else "productive"
-    return {"session": session, "label": kind, "loop_from_seq": onset, "family": family, "resolved": None}
 
 
 def _take(pool: list[Run], count: int, family: str) -> list[Run]:
@@ -102,7 +79,7 @@ def build() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     runs = load_runs()
     rng.shuffle(runs)
     wanted = sum(count for _, count in PRODUCTIVE.values())
-    resolved = [run for run in runs if run.resolved and _plain_returns(run)][:wanted]
+    resolved = [run for run in runs if run.resolved and plain_returns(run)][:wanted]
     lent = {run.session for run in resolved}
     others = [run for run in runs if run.session not in lent and len(run.calls) > OPENING[1]]
     built = []
@@ -112,28 +89,22 @@ def build() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
             onset = rng.randint(*OPENING)
             session = Session(name, run, rng)
             splice_loop(session, onset, loop(Ctx(run, onset), rng, rng.randint(*TAIL)))
-            built.append((_label(name, family, onset), session.lines))
+            built.append((label(name, family, onset), session.lines))
     for family, (episode, count) in PRODUCTIVE.items():
         for run in _take(resolved, count, family):
             name = f"heldout21/{family}/{run.session}"
             session = Session(name, run, rng)
-            after = rng.choice(_plain_returns(run))
+            after = rng.choice(plain_returns(run))
             steps = episode(Ctx(run, after), rng)
             if steps:
                 splice_episode(session, after, steps)
             else:
                 for call in run.calls:
                     session.keep(call, [], 0, 0, 0.0)
-            built.append((_label(name, family, None), session.lines))
+            built.append((label(name, family, None), session.lines))
     return built
 
 
 def write(directory: Path) -> Path:
     """Writes calls.jsonl.gz and labels.jsonl into `directory`; returns the calls' path."""
-    built = build()
-    calls = "".join(json.dumps(line, separators=(",", ":")) + "\n" for _, lines in built for line in lines)
-    labels = "".join(json.dumps(label, separators=(",", ":")) + "\n" for label, _ in built)
-    path = directory / "calls.jsonl.gz"
-    path.write_bytes(gzip.compress(calls.encode(), mtime=0))
-    (directory / "labels.jsonl").write_text(labels)
-    return path
+    return write_set(directory, build())

@@ -5,22 +5,21 @@ Every choice comes from one seeded generator, in one order, so the set is the sa
 
 from __future__ import annotations
 
-import gzip
-import json
 import random
 from collections.abc import Callable
 from itertools import zip_longest
 from pathlib import Path
 from typing import Any
 
-from heldout20.calls import SUBMIT, Session, Step, splice_episode, splice_loop
+from heldout20.calls import Session, Step, splice_episode, splice_loop
+from heldout20.sets import label, plain_returns, untouched, write_set
 from heldout22 import episodes, loops_a, loops_b, loops_c, loops_d, loops_e, loops_f, loops_g
 from heldout22.clock import DATE_TESTS
 from heldout22.datasets import DATA
 from heldout22.docs import DOCS
 from heldout22.loops_e import CONFIG
 from heldout22.native import COMPILED, NATIVE
-from heldout22.runs import Run, answer_of, load_runs
+from heldout22.runs import Run, load_runs
 from heldout22.system import NEEDS
 from heldout22.text import Ctx
 
@@ -42,10 +41,6 @@ LOOPS: dict[str, tuple[LoopBuilder, int]] = {
 }
 
 
-def _untouched(ctx: Ctx, rng: random.Random) -> list[Step]:
-    return []
-
-
 PRODUCTIVE: dict[str, tuple[EpisodeBuilder, int]] = {
     "crash-isolated": (episodes.crash_isolated, 7),
     "installed-with-pip": (episodes.installed_with_pip, 7),
@@ -53,7 +48,7 @@ PRODUCTIVE: dict[str, tuple[EpisodeBuilder, int]] = {
     "plugin-disabled": (episodes.plugin_disabled, 7),
     "extension-rebuilt": (episodes.extension_rebuilt, 7),
     "time-frozen": (episodes.time_frozen, 7),
-    "real-resolved": (_untouched, 38),
+    "real-resolved": (untouched, 38),
 }
 
 # The repositories whose runs a family can be spliced into: those where its tools, libraries and files exist.
@@ -72,24 +67,6 @@ OWNERS: dict[str, set[str]] = {
     "docs-warnings-as-errors": set(DOCS),
     "docs-warning-fixed": set(DOCS),
 }
-
-_PLAIN = "<returncode>0</returncode>\n<output>\n"
-
-
-def _plain_returns(run: Run) -> list[int]:
-    """Calls whose prompt ends on a command that returned plainly, the run going on after them."""
-    return [
-        i
-        for i, call in enumerate(run.calls[3:-2], 3)
-        if str(call.messages[-1]["content"]).startswith(_PLAIN)
-        and len(str(call.messages[-1]["content"])) < 3000
-        and SUBMIT not in answer_of(call)
-    ]
-
-
-def _label(session: str, family: str, onset: int | None) -> dict[str, Any]:
-    kind = "loop" if onset is not None else "productive"
-    return {"session": session, "label": kind, "loop_from_seq": onset, "family": family, "resolved": None}
 
 
 def _lend(
@@ -123,7 +100,7 @@ def build() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     rng.shuffle(runs)
     lent: set[str] = set()
     productive = _lend(
-        runs, {f: n for f, (_, n) in PRODUCTIVE.items()}, lambda run: run.resolved and bool(_plain_returns(run)), lent
+        runs, {f: n for f, (_, n) in PRODUCTIVE.items()}, lambda run: run.resolved and bool(plain_returns(run)), lent
     )
     loops = _lend(runs, {f: n for f, (_, n) in LOOPS.items()}, lambda run: len(run.calls) > OPENING[1], lent)
     built = []
@@ -134,28 +111,22 @@ def build() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
             session = Session(name, run, rng)
             steps = loop(Ctx(run, onset), rng, rng.randint(*TAIL))
             splice_loop(session, onset, steps)
-            built.append((_label(name, family, onset), session.lines))
+            built.append((label(name, family, onset), session.lines))
     for family, (episode, _) in PRODUCTIVE.items():
         for run in productive[family]:
             name = f"heldout22/{family}/{run.session}"
             session = Session(name, run, rng)
-            after = rng.choice(_plain_returns(run))
+            after = rng.choice(plain_returns(run))
             steps = episode(Ctx(run, after), rng)
             if steps:
                 splice_episode(session, after, steps)
             else:
                 for call in run.calls:
                     session.keep(call, [], 0, 0, 0.0)
-            built.append((_label(name, family, None), session.lines))
+            built.append((label(name, family, None), session.lines))
     return built
 
 
 def write(directory: Path) -> Path:
     """Writes calls.jsonl.gz and labels.jsonl into `directory`; returns the calls' path."""
-    built = build()
-    calls = "".join(json.dumps(line, separators=(",", ":")) + "\n" for _, lines in built for line in lines)
-    labels = "".join(json.dumps(label, separators=(",", ":")) + "\n" for label, _ in built)
-    path = directory / "calls.jsonl.gz"
-    path.write_bytes(gzip.compress(calls.encode(), mtime=0))
-    (directory / "labels.jsonl").write_text(labels)
-    return path
+    return write_set(directory, build())
