@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+from heldout20 import text
 from heldout20.calls import SUBMIT, Step
 from heldout20.runs import Run, answer_of
 
@@ -41,7 +42,7 @@ _DJANGO_LABELS = {
 
 
 @dataclass
-class Ctx:
+class Ctx(text.Ctx):
     """The run a family is spliced into, and the names its steps use."""
 
     run: Run
@@ -64,25 +65,6 @@ class Ctx:
                         seen[name] = None
         return list(seen)[:12] or ["_resolve", "_collect", "_walk"]
 
-    @cached_property
-    def source(self) -> str:
-        return self.run.source_file(self.upto)
-
-    @property
-    def stem(self) -> str:
-        name = posixpath.basename(self.source)[:-3]
-        # A package's __init__ is named after its package, as people call it.
-        return (posixpath.basename(posixpath.dirname(self.source)) if name == "__init__" else name).strip("_") or "core"
-
-    @property
-    def cls(self) -> str:
-        return "".join(part.title() for part in self.stem.split("_"))
-
-    @property
-    def dotted(self) -> str:
-        path = self.source[:-3].replace("src/", "", 1).replace("lib/", "", 1)
-        return path.replace("/", ".").removesuffix(".__init__")
-
     @property
     def tests_dir(self) -> str:
         if self.run.owner in _FLAT_TESTS or self.run.owner == "mwaskom":
@@ -90,10 +72,6 @@ class Ctx:
         if self.run.owner in ("pydata", "matplotlib"):
             return f"{self.run.package}/tests"
         return posixpath.join(posixpath.dirname(self.source), "tests")
-
-    @property
-    def site(self) -> str:
-        return self.run.site_packages
 
     @property
     def django(self) -> bool:

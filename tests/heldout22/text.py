@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from heldout20 import text
 from heldout20.calls import SUBMIT, Step
 from heldout22.runs import Run
 
@@ -20,7 +21,7 @@ _DEF = re.compile(r"\bdef (\w+)\(")
 
 
 @dataclass
-class Ctx:
+class Ctx(text.Ctx):
     """The run a family is spliced into, and the names its steps use."""
 
     run: Run
@@ -29,16 +30,6 @@ class Ctx:
     @property
     def owner(self) -> str:
         return self.run.owner
-
-    @property
-    def source(self) -> str:
-        return self.run.source_file(self.upto)
-
-    @property
-    def stem(self) -> str:
-        name = posixpath.basename(self.source)[:-3]
-        # A package's __init__ is named after its package, as people call it.
-        return (posixpath.basename(posixpath.dirname(self.source)) if name == "__init__" else name).strip("_") or "core"
 
     @property
     def func(self) -> str:
@@ -54,19 +45,10 @@ class Ctx:
         return seen.most_common(1)[0][0] if seen else f"_{self.stem}_helper"
 
     @property
-    def dotted(self) -> str:
-        path = self.source[:-3].replace("src/", "", 1).replace("lib/", "", 1)
-        return path.replace("/", ".").removesuffix(".__init__")
-
-    @property
     def tests_dir(self) -> str:
         if self.run.owner in _FLAT_TESTS:
             return "tests" if self.run.owner != "pytest-dev" else "testing"
         return posixpath.join(posixpath.dirname(self.source), "tests")
-
-    @property
-    def site(self) -> str:
-        return self.run.site_packages
 
     @property
     def tag(self) -> str:
