@@ -1,0 +1,1 @@
+"""The twenty-fourth held-out set: loops over brittle runtime details, and look-alike work that resolves them."""
