@@ -131,6 +131,7 @@ def openrouter_cost(usage: Mapping[str, Any]) -> float:
 
 DEV = Path("/work/shared/traces/dev")
 SUBMIT = "COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT"
+SUBMIT_COMMAND = "echo COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT && git add -A && git diff --cached"
 
 
 @pytest.mark.skipif(
@@ -252,3 +253,36 @@ class SplicedSetChecks:
         started = time.perf_counter()
         self.build.write(tmp_path)
         assert time.perf_counter() - started < 10
+
+
+def answer_text(call: TraceCall) -> str:
+    return str(call.response["choices"][0]["message"]["content"])
+
+
+class TextAgentSetChecks(SplicedSetChecks):
+    """The checks heldout21 and on add: a text agent's answers, one command each, never stuttering."""
+
+    def test_time_moves_strictly_forward(self, sessions: dict[str, list[TraceCall]]) -> None:
+        for calls in sessions.values():
+            assert all(before.ts < after.ts for before, after in pairwise(calls))
+
+    def test_loops_submit_only_at_the_end_and_never_repeat_a_command_twice_running(
+        self, built: Path, sessions: dict[str, list[TraceCall]]
+    ) -> None:
+        for session, label in labels_of(built).items():
+            if label.loop_from_seq is None:
+                continue
+            answers = [answer_text(call) for call in sessions[session]]
+            assert answers[-1].rstrip().endswith(f"```bash\n{SUBMIT_COMMAND}\n```")
+            assert not any(SUBMIT_COMMAND in answer for answer in answers[:-1])
+            commands = [answer.split("```bash\n", 1)[1] for answer in answers[label.loop_from_seq :]]
+            assert all(before != after for before, after in pairwise(commands))
+
+    def test_every_new_answer_is_a_thought_and_one_command(
+        self, sessions: dict[str, list[TraceCall]], dev: dict[str, list[TraceCall]]
+    ) -> None:
+        for session, calls in sessions.items():
+            recorded = {answer_text(call) for call in real_run(session, dev)}
+            for answer in (answer_text(call) for call in calls):
+                if answer not in recorded:
+                    assert answer.startswith("THOUGHT: ") and answer.count("```bash\n") == 1, answer[:200]

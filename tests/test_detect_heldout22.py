@@ -1,7 +1,7 @@
-"""The twenty-second held-out set (tests/heldout22): what it is, checked; how detection does on it, not yet.
+"""The twenty-second held-out set (tests/heldout22): what it is, checked, and how detection did on it.
 
-The set is frozen by checksum before anything is measured on it, so nobody can tune on it by accident.
-These tests only check that it is the set it was frozen as and that it is built the way its brief says.
+Its checksum was frozen before anything was measured on it; it was replayed once, at the end of the round,
+with the final detection code, and never tuned on.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 from heldout20.calls import SUBMIT
 from heldout22 import build
 from heldout_checks import SplicedSetChecks, labels_of
+from regulator.policy.evaluate import Evaluation
 from regulator.traces.format import TraceCall
 
 # The names the families' templates fill in; one left in a call is a step written wrong.
@@ -59,3 +60,9 @@ class TestHeldout22(SplicedSetChecks):
             for call in calls:
                 for text in (_answer(call), *(str(m["content"]) for m in call.messages[-2:])):
                     assert text in seen or not _HOLES.search(text), (session, call.seq)
+
+    def test_default_policy_on_the_twenty_second_heldout_set_measured_once(self, replayed: Evaluation) -> None:
+        # Replayed once, with this round's final detection code (main @bdde2d5), never tuned on:
+        # loops stopped 42.0 % (21/50), none early, median delay 18, saved 17.1 %;
+        # productive stopped 0 % (0/80), any action 1.2 % (1/80).
+        self.assert_no_worse_than(replayed, stopped=0.42, delay=18, saved=0.170, productive_stopped=0, acted_on=0.0125)
