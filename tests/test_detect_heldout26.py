@@ -1,6 +1,7 @@
-"""The twenty-sixth held-out set (tests/heldout26): built the same every time, frozen, and shaped as it claims.
+"""The twenty-sixth held-out set (tests/heldout26): frozen, shaped as it claims, measured once.
 
-Its checksum was frozen before anything was measured on it; nothing here replays it through a detector.
+Its checksum was frozen before anything was measured on it; it was replayed once, at the end of the round,
+with the final detection code, and never tuned on.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import pytest
 from heldout20.runs import DEV
 from heldout26 import build
 from heldout_checks import TextAgentSetChecks
+from regulator.policy.evaluate import Evaluation
 
 pytestmark = pytest.mark.skipif(not (DEV / "calls.jsonl.gz").exists(), reason="the dev traces are not here")
 
@@ -23,3 +25,9 @@ class TestHeldout26(TextAgentSetChecks):
     build = build
     # Names the families' templates fill in; one reaching a call is a hole the build missed.
     holes = ("{ctx", "{rng", "{src}", "{stem", "{cls}", "{repro", "{real}", "{what}", "{guess}")
+
+    def test_default_policy_on_the_twenty_sixth_heldout_set_measured_once(self, replayed: Evaluation) -> None:
+        # Replayed once, with this round's final detection code (main @bdde2d5), never tuned on:
+        # loops stopped 32.0 % (16/50), none early, median delay 17.5, saved 15.5 %;
+        # productive stopped 0 % (0/80), any action 2.5 % (2/80).
+        self.assert_no_worse_than(replayed, stopped=0.32, delay=17.5, saved=0.154, productive_stopped=0, acted_on=0.025)
