@@ -8,12 +8,10 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from heldout20 import episodes, loops_a, loops_b, loops_c, loops_d
-from heldout20.calls import Session, Step, splice_episode, splice_loop
-from heldout20.runs import load_runs
-from heldout20.sets import label, plain_returns, untouched, write_set
+from heldout20.calls import Step
+from heldout20.sets import Built, build_set, untouched, write_set
 from heldout20.text import Ctx
 
 LoopBuilder = Callable[[Ctx, random.Random, int], list[Step]]
@@ -45,35 +43,8 @@ PRODUCTIVE: dict[str, tuple[EpisodeBuilder, int]] = {
 }
 
 
-def build() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
-    rng = random.Random(SEED)
-    runs = load_runs()
-    rng.shuffle(runs)
-    resolved = [run for run in runs if run.resolved and plain_returns(run)]
-    productive = iter(resolved[: sum(count for _, count in PRODUCTIVE.values())])
-    lent = {run.session for run in resolved[: sum(count for _, count in PRODUCTIVE.values())]}
-    others = iter(run for run in runs if run.session not in lent and len(run.calls) > OPENING[1])
-    built = []
-    for family, (loop, count) in LOOPS.items():
-        for run in [next(others) for _ in range(count)]:
-            name = f"heldout20/{family}/{run.session}"
-            onset = rng.randint(*OPENING)
-            session = Session(name, run, rng)
-            splice_loop(session, onset, loop(Ctx(run, onset), rng, rng.randint(*TAIL)))
-            built.append((label(name, family, onset), session.lines))
-    for family, (episode, count) in PRODUCTIVE.items():
-        for run in [next(productive) for _ in range(count)]:
-            name = f"heldout20/{family}/{run.session}"
-            session = Session(name, run, rng)
-            after = rng.choice(plain_returns(run))
-            steps = episode(Ctx(run, after), rng)
-            if steps:
-                splice_episode(session, after, steps)
-            else:
-                for call in run.calls:
-                    session.keep(call, [], 0, 0, 0.0)
-            built.append((label(name, family, None), session.lines))
-    return built
+def build() -> Built:
+    return build_set("heldout20", SEED, LOOPS, PRODUCTIVE, Ctx, OPENING, TAIL)
 
 
 def write(directory: Path) -> Path:

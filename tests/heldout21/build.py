@@ -8,11 +8,10 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from heldout20.calls import Session, Step, splice_episode, splice_loop
-from heldout20.runs import Run, load_runs
-from heldout20.sets import label, plain_returns, untouched, write_set
+from heldout20.calls import Step
+from heldout20.runs import Run
+from heldout20.sets import Built, build_set, untouched, write_set
 from heldout21 import (
     episodes_code,
     episodes_env,
@@ -64,45 +63,8 @@ def _compiled(run: Run) -> bool:
 FITS: dict[str, Callable[[Run], bool]] = {"binary-incompatibility": _compiled, "extension-rebuilt": _compiled}
 
 
-def _take(pool: list[Run], count: int, family: str) -> list[Run]:
-    """The first `count` runs of `pool` the family fits, taken out of the pool."""
-    fits = FITS.get(family)
-    taken = [run for run in pool if fits is None or fits(run)][:count]
-    assert len(taken) == count, family
-    for run in taken:
-        pool.remove(run)
-    return taken
-
-
-def build() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
-    rng = random.Random(SEED)
-    runs = load_runs()
-    rng.shuffle(runs)
-    wanted = sum(count for _, count in PRODUCTIVE.values())
-    resolved = [run for run in runs if run.resolved and plain_returns(run)][:wanted]
-    lent = {run.session for run in resolved}
-    others = [run for run in runs if run.session not in lent and len(run.calls) > OPENING[1]]
-    built = []
-    for family, (loop, count) in LOOPS.items():
-        for run in _take(others, count, family):
-            name = f"heldout21/{family}/{run.session}"
-            onset = rng.randint(*OPENING)
-            session = Session(name, run, rng)
-            splice_loop(session, onset, loop(Ctx(run, onset), rng, rng.randint(*TAIL)))
-            built.append((label(name, family, onset), session.lines))
-    for family, (episode, count) in PRODUCTIVE.items():
-        for run in _take(resolved, count, family):
-            name = f"heldout21/{family}/{run.session}"
-            session = Session(name, run, rng)
-            after = rng.choice(plain_returns(run))
-            steps = episode(Ctx(run, after), rng)
-            if steps:
-                splice_episode(session, after, steps)
-            else:
-                for call in run.calls:
-                    session.keep(call, [], 0, 0, 0.0)
-            built.append((label(name, family, None), session.lines))
-    return built
+def build() -> Built:
+    return build_set("heldout21", SEED, LOOPS, PRODUCTIVE, Ctx, OPENING, TAIL, FITS)
 
 
 def write(directory: Path) -> Path:

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from heldout20.calls import Session, Step, splice_episode, splice_loop
+from heldout20.calls import Step
 from heldout20.runs import Run, load_runs
-from heldout20.sets import label, plain_returns, untouched, write_set
+from heldout20.sets import plain_returns, spliced_episode, spliced_loop, untouched, write_set
 from heldout23 import config, imports, migrations, proxy, push, shims, werror
 from heldout23.removed import fits
 from heldout23.text import C_SOURCES, Ctx
@@ -99,22 +99,11 @@ def build() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
     for family, (loop, _) in LOOPS.items():
         for run in lent[family]:
             name = f"heldout23/{family}/{run.session}"
-            onset = rng.randint(*OPENING)
-            session = Session(name, run, rng)
-            splice_loop(session, onset, loop(Ctx(run, onset), rng, rng.randint(*TAIL)))
-            built.append((label(name, family, onset), session.lines))
+            built.append(spliced_loop(name, family, run, rng, loop, Ctx, OPENING, TAIL))
     for family, (episode, _) in PRODUCTIVE.items():
         for run in lent[family]:
             name = f"heldout23/{family}/{run.session}"
-            session = Session(name, run, rng)
-            after = rng.choice(plain_returns(run))
-            steps = episode(Ctx(run, after), rng)
-            if steps:
-                splice_episode(session, after, steps)
-            else:
-                for call in run.calls:
-                    session.keep(call, [], 0, 0, 0.0)
-            built.append((label(name, family, None), session.lines))
+            built.append(spliced_episode(name, family, run, rng, episode, Ctx))
     return built
 
 

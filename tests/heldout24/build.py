@@ -10,9 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from heldout20.calls import Session, Step, splice_episode, splice_loop
+from heldout20.calls import Step
 from heldout20.runs import Run, load_runs
-from heldout20.sets import label, plain_returns, untouched, write_set
+from heldout20.sets import plain_returns, spliced_episode, spliced_loop, untouched, write_set
 from heldout24 import (
     episodes,
     loops_dtype,
@@ -92,23 +92,12 @@ def build() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
         loop = LOOPS[family][0]
         for run in taken:
             name = f"heldout24/{family}/{run.session}"
-            onset = rng.randint(*OPENING)
-            session = Session(name, run, rng)
-            splice_loop(session, onset, loop(Ctx(run, onset), rng, rng.randint(*TAIL)))
-            built.append((label(name, family, onset), session.lines))
+            built.append(spliced_loop(name, family, run, rng, loop, Ctx, OPENING, TAIL))
     for family, taken in _lend(PRODUCTIVE, resolved).items():
         episode = PRODUCTIVE[family][0]
         for run in taken:
             name = f"heldout24/{family}/{run.session}"
-            session = Session(name, run, rng)
-            after = rng.choice(plain_returns(run))
-            steps = episode(Ctx(run, after), rng)
-            if steps:
-                splice_episode(session, after, steps)
-            else:
-                for call in run.calls:
-                    session.keep(call, [], 0, 0, 0.0)
-            built.append((label(name, family, None), session.lines))
+            built.append(spliced_episode(name, family, run, rng, episode, Ctx))
     return built
 
 

@@ -8,11 +8,9 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from heldout20.calls import Session, Step, splice_episode, splice_loop
-from heldout20.runs import load_runs
-from heldout20.sets import label, plain_returns, untouched, write_set
+from heldout20.calls import Step
+from heldout20.sets import Built, build_set, untouched, write_set
 from heldout26 import episodes, loops_process, loops_reading
 from heldout26.text import Ctx
 
@@ -44,37 +42,8 @@ PRODUCTIVE: dict[str, tuple[EpisodeBuilder, int]] = {
 }
 
 
-def build() -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
-    rng = random.Random(SEED)
-    runs = load_runs()
-    rng.shuffle(runs)
-    wanted = sum(count for _, count in PRODUCTIVE.values())
-    resolved = [run for run in runs if run.resolved and plain_returns(run)][:wanted]
-    lent = {run.session for run in resolved}
-    others = [run for run in runs if run.session not in lent and len(run.calls) > OPENING[1]]
-    built = []
-    for family, (loop, count) in LOOPS.items():
-        for run in others[:count]:
-            name = f"heldout26/{family}/{run.session}"
-            onset = rng.randint(*OPENING)
-            session = Session(name, run, rng)
-            splice_loop(session, onset, loop(Ctx(run, onset), rng, rng.randint(*TAIL)))
-            built.append((label(name, family, onset), session.lines))
-        del others[:count]
-    for family, (episode, count) in PRODUCTIVE.items():
-        for run in resolved[:count]:
-            name = f"heldout26/{family}/{run.session}"
-            session = Session(name, run, rng)
-            after = rng.choice(plain_returns(run))
-            steps = episode(Ctx(run, after), rng)
-            if steps:
-                splice_episode(session, after, steps)
-            else:
-                for call in run.calls:
-                    session.keep(call, [], 0, 0, 0.0)
-            built.append((label(name, family, None), session.lines))
-        del resolved[:count]
-    return built
+def build() -> Built:
+    return build_set("heldout26", SEED, LOOPS, PRODUCTIVE, Ctx, OPENING, TAIL)
 
 
 def write(directory: Path) -> Path:
