@@ -131,7 +131,7 @@ def openrouter_cost(usage: Mapping[str, Any]) -> float:
 
 DEV = Path("/work/shared/traces/dev")
 SUBMIT = "COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT"
-SUBMIT_COMMAND = "echo COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT && git add -A && git diff --cached"
+SUBMIT_COMMAND = f"echo {SUBMIT} && git add -A && git diff --cached"  # mini-swe-agent's
 
 
 @pytest.mark.skipif(

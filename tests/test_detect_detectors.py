@@ -305,9 +305,14 @@ def test_without_an_exit_status_a_tools_last_word_that_it_failed_is_the_failure(
     chained = "Error: Failed to open the debug probe.\n\nCaused by:\n    0: No probe was found."
     assert error_signature(said.format(chained)) == "error: Failed to open the debug probe."
     assert error_signature(said.format("fatal: not a git repository")) == "error: not a git repository"
+    assert error_signature(said.format("ERROR: Could not open requirements file")) == (
+        "error: Could not open requirements file"
+    )
+    assert error_signature(said.format("FATAL: no pg_hba.conf entry")) == "error: no pg_hba.conf entry"
     # A line that only mentions an error, or output after it, is not a tool's last word.
     assert error_signature(said.format("Error: old message\nretrying\nflashed 12 KiB")) is None
     assert error_signature(said.format("3 Error-level log lines")) is None
+    assert error_signature(said.format("ERROR STOP 1")) is None  # Fortran's: it names nothing
 
 
 def test_source_line_numbers_are_left_out_and_a_gradle_task_is_no_test_name() -> None:

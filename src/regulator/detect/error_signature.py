@@ -108,6 +108,7 @@ _WHERE_IT_HIT = re.compile(r"(?<=maximum recursion depth exceeded)\b.*")
 _LAST_WORD_ERROR = re.compile(
     r"(?:^|\n)[ \t]*(?:Error|ERROR|error|fatal|FATAL):?[ \t]+([^\n]+)(?:\n\s*Caused by:(?:\n(?:[ \t][^\n]*)?)*)?\Z"
 )
+_ERROR_WORDS = ("rror", "RROR", "atal", "ATAL")  # what `_LAST_WORD_ERROR` cannot match without
 # How harnesses say they killed a command that ran too long (mini-swe-agent, SWE-agent, OpenHands).
 _KILLED = re.compile(
     r"timed out and (?:has been|was) killed|[Cc]ommand timed out after|timed out after \d+ ?s(?:econds)?"
@@ -160,10 +161,11 @@ def _signature(body: str) -> str | None:
         lines = [line for line in _TAG.sub("", body).splitlines() if line.strip(" `\t") and not _EXIT.search(line)]
         last = _DURATION.sub("<num>", normalise(lines[-1]))[:_WORDS_IN_MESSAGE] if lines else ""
         return f"exit code {exit_code}" + (f": {last}" if last else "")
-    if exit_code is None and ("rror" in body or "atal" in body):
+    if exit_code is None and any(word in body for word in _ERROR_WORDS):
         # A harness that reports no exit status (aider): a tool's own last word that it failed.
         last_word = _LAST_WORD_ERROR.search(body.rstrip())
-        if last_word:
+        # Two words or fewer (Fortran's `ERROR STOP 1`) name no failure, as a bare exit status does not.
+        if last_word and len(last_word.group(1).split()) > 2:
             return "error: " + _DURATION.sub("<num>", normalise(last_word.group(1)))[:_WORDS_IN_MESSAGE]
     return None
 

@@ -19,6 +19,7 @@ from functools import lru_cache
 from regulator.detect.base import Finding, quote
 from regulator.detect.causes import cause_of
 from regulator.detect.error_signature import error_signature
+from regulator.detect.normalise import clip
 from regulator.detect.steps import Step, StepTracker, action_segments
 from regulator.events import CallEvent
 
@@ -90,7 +91,7 @@ def waits(step: Step) -> bool:
     if step.action is None:
         return False
     if is_waiting(step.action.tool, step.action.text) or _probes(step.action.text):
-        return not _fails_for_good(step.observation.text)
+        return not _fails_for_good(clip(step.observation.text, 4000))  # clipped: the cache keeps no long text
     text = step.observation.text
     return len(text) <= _STATUS_CHARS and not step.observation.is_error and _in_transition(text)
 
