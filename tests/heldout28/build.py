@@ -11,7 +11,7 @@ from pathlib import Path
 
 from heldout20.calls import Step
 from heldout20.sets import Built, build_set, untouched, write_set
-from heldout28 import episodes, loops_cycle, loops_measure
+from heldout28 import episodes, loops_cycle, loops_history, loops_measure
 from heldout28.text import Ctx
 
 LoopBuilder = Callable[[Ctx, random.Random, int], list[Step]]
@@ -25,7 +25,7 @@ LOOPS: dict[str, tuple[LoopBuilder, int]] = {
     "patch-rotation": (loops_cycle.patch_rotation, 7),
     "apply-revert-recheck": (loops_cycle.apply_revert_recheck, 7),
     "reinstall-ritual": (loops_cycle.reinstall_ritual, 7),
-    "bisect-restart": (loops_cycle.bisect_restart, 7),
+    "bisect-restart": (loops_history.bisect_restart, 7),
     "benchmark-noise-chase": (loops_measure.benchmark_noise_chase, 7),
     "coverage-never-moves": (loops_measure.coverage_never_moves, 7),
     "stress-rerun-cycle": (loops_measure.stress_rerun_cycle, 8),
