@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import random
 from dataclasses import dataclass
+from functools import cached_property
 
 from heldout20.calls import SUBMIT, Step
 from heldout20.runs import Run
@@ -19,8 +20,8 @@ class Ctx:
     run: Run
     upto: int  # the real calls before the splice
 
-    @property
-    def source(self) -> str:
+    @cached_property
+    def source(self) -> str:  # read once: finding it scans the run's answers, and families name it often
         return self.run.source_file(self.upto)
 
     @property

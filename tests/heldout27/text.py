@@ -6,7 +6,6 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property
 
 from heldout20 import text
 from heldout20.calls import SUBMIT, Step
@@ -18,10 +17,6 @@ _HOSTS = ("runner-7f3c", "sandbox-a41", "swe-worker-12", "eval-node-03", "task-b
 @dataclass
 class Ctx(text.Ctx):
     """The run a family is spliced into, with the names its agent's environment gives things."""
-
-    @cached_property
-    def source(self) -> str:  # read once: the run's answers are scanned for it
-        return self.run.source_file(self.upto)
 
     @property
     def module(self) -> str:

@@ -49,10 +49,6 @@ class Ctx(text.Ctx):
     """The run a family is spliced into, with the script, function and test its agent keeps coming back to."""
 
     @cached_property
-    def source(self) -> str:  # read once: a round names it many times
-        return self.run.source_file(self.upto)
-
-    @cached_property
     def stem(self) -> str:
         return text.Ctx.stem.fget(self)  # type: ignore[attr-defined,no-any-return]
 

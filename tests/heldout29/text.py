@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from functools import cached_property
 
 from heldout20 import text
 from heldout20.calls import SUBMIT, Step
@@ -32,11 +31,6 @@ _DEPENDENCY = {
 @dataclass
 class Ctx(text.Ctx):
     """The run a family is spliced into, with the script, function, test and dependency its agent works on."""
-
-    @cached_property
-    def source(self) -> str:
-        # Read from the run once: the families ask for it (and what is named after it) at every step.
-        return self.run.source_file(self.upto)
 
     @property
     def repro(self) -> str:

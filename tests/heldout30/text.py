@@ -6,7 +6,6 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass
-from functools import cached_property
 
 from heldout20 import text
 from heldout20.calls import SUBMIT, Step
@@ -19,10 +18,6 @@ _VERSION = re.compile(r"Python (3\.\d+)\.(\d+)")
 @dataclass
 class Ctx(text.Ctx):
     """The run a family is spliced into, with the script, function and Python its agent works with."""
-
-    @cached_property
-    def source(self) -> str:  # read once: the run's answers are scanned for it
-        return self.run.source_file(self.upto)
 
     @property
     def script(self) -> str:
