@@ -144,9 +144,10 @@ def test_default_policy_on_the_fourteenth_heldout_set(replayed: Evaluation) -> N
     # Replayed once, with the final code of this round (main @337e45b), never tuned on: loops stopped
     # 50.0 % (25/50), none early, median delay 15, saved 27.2 %; productive stopped 0 % (0/80), any
     # action 1.2 % (1/80). Tuned on after that (migration-wall 1/7 → 6/7, env-var-maze 3/8 → 8/8); now
-    # (main @9aa92bc) 70.0 %, 13, 39.5 %; 0 %, 1.2 %.
+    # (main @9aa92bc) 70.0 %, 13, 39.5 %; 0 %, 1.2 %. With the `unchanged` detector 72.0 %, 13.5, 40.0 %;
+    # 0 %, 1.2 % (the loop it adds is stopped late, which moves the median over the stopped loops).
     result = replayed
     assert result.loops == 50 and result.productive == 80 and result.loops_stopped_early == 0
-    assert result.loops_stopped >= 0.70 and result.median_delay is not None and result.median_delay <= 13
-    assert result.saved >= 0.39
+    assert result.loops_stopped >= 0.72 and result.median_delay is not None and result.median_delay <= 13.5
+    assert result.saved >= 0.40
     assert result.productive_stopped == 0 and result.productive_warned <= 0.0125

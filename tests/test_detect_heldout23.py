@@ -52,5 +52,6 @@ class TestHeldout23(TextAgentSetChecks):
     def test_default_policy_on_the_twenty_third_heldout_set_measured_once(self, replayed: Evaluation) -> None:
         # Replayed once, with this round's final detection code (main @bdde2d5), never tuned on:
         # loops stopped 30.0 % (15/50), none early, median delay 20, saved 17.1 %;
-        # productive stopped 0 % (0/80), any action 2.5 % (2/80).
-        self.assert_no_worse_than(replayed, stopped=0.30, delay=20, saved=0.170, productive_stopped=0, acted_on=0.025)
+        # productive stopped 0 % (0/80), any action 2.5 % (2/80). With the `unchanged` detector: 46.0 %,
+        # 21 (the 8 loops it adds are stopped late, which moves the median over the stopped loops), 21.7 %; 0 %, 2.5 %.
+        self.assert_no_worse_than(replayed, stopped=0.46, delay=21, saved=0.216, productive_stopped=0, acted_on=0.025)

@@ -29,5 +29,6 @@ class TestHeldout26(TextAgentSetChecks):
     def test_default_policy_on_the_twenty_sixth_heldout_set_measured_once(self, replayed: Evaluation) -> None:
         # Replayed once, with this round's final detection code (main @bdde2d5), never tuned on:
         # loops stopped 32.0 % (16/50), none early, median delay 17.5, saved 15.5 %;
-        # productive stopped 0 % (0/80), any action 2.5 % (2/80).
-        self.assert_no_worse_than(replayed, stopped=0.32, delay=17.5, saved=0.154, productive_stopped=0, acted_on=0.025)
+        # productive stopped 0 % (0/80), any action 2.5 % (2/80). With the `unchanged` detector: 48.0 %, 18
+        # (over-verification 2/7 → 4/7, wrong-test-selected 0/7 → 6/7, stopped late), 25.8 %; 0 %, 2.5 %.
+        self.assert_no_worse_than(replayed, stopped=0.48, delay=18, saved=0.257, productive_stopped=0, acted_on=0.025)

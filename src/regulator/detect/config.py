@@ -50,6 +50,11 @@ class StaleConfig(_Section):
     min_echoes: int = Field(default=6, ge=2)  # of them, actions taken again that gave the very same result
 
 
+class UnchangedConfig(_Section):
+    min_runs: int = Field(default=10, ge=2)  # commands run since the latest change to a file (reads left out)
+    min_repeats: int = Field(default=4, ge=1)  # steps since that change that repeat one taken since
+
+
 class HarnessConfig(_Section):
     window: int = Field(default=8, ge=2)  # latest steps looked at
     min_refused: int = Field(default=6, ge=2)  # of them, answered by the harness with a complaint
@@ -105,6 +110,7 @@ class DetectConfig(BaseModel):
     cycle: CycleConfig = Field(default_factory=CycleConfig)
     no_progress: NoProgressConfig = Field(default_factory=NoProgressConfig)
     stale: StaleConfig = Field(default_factory=StaleConfig)
+    unchanged: UnchangedConfig = Field(default_factory=UnchangedConfig)
     harness: HarnessConfig = Field(default_factory=HarnessConfig)
     burn_rate: BurnRateConfig = Field(default_factory=BurnRateConfig)
     judge: JudgeConfig = Field(default_factory=JudgeConfig)

@@ -12,6 +12,7 @@ from regulator.detect.progress import NoProgressDetector
 from regulator.detect.repetition import RepetitionDetector
 from regulator.detect.same_error import ErrorSignatureDetector
 from regulator.detect.stale import StaleDetector
+from regulator.detect.unchanged import UnchangedDetector
 from regulator.detect.waiting import WaitingDetector
 from regulator.events import CallEvent
 
@@ -41,6 +42,8 @@ def build_detectors(config: DetectConfig | None = None) -> list[Detector]:
                 config.stale.min_stale, config.stale.min_distinct, config.stale.echo_window, config.stale.min_echoes
             )
         )
+    if config.unchanged.enabled:
+        detectors.append(UnchangedDetector(config.unchanged.min_runs, config.unchanged.min_repeats))
     if config.harness.enabled:
         detectors.append(HarnessRefusalDetector(config.harness.window, config.harness.min_refused))
     if config.burn_rate.enabled:
