@@ -16,7 +16,8 @@ package's tests once after a fix repeats nothing; debugging changes files betwee
 the agent's first change: exploring a repository before touching it is reading, not re-checking.
 
 State per session: a counter, and the actions taken since the latest change (hashed) and the commands
-run since (their first 80 characters), at most `_KEPT` of each.
+run since (their first 80 characters), at most `_KEPT` of each. Hashes are `stable_hash`es, so a replay
+decides the same in every process.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from functools import lru_cache
 
 from regulator.detect.base import Finding, call_span, quote
 from regulator.detect.normalise import command_tokens
+from regulator.detect.seen import stable_hash
 from regulator.detect.steps import Step, StepTracker, tool_fields
 from regulator.detect.waiting import waits
 from regulator.events import CallEvent
@@ -125,7 +127,7 @@ class UnchangedDetector:
             run = runs_something(step)
             # A read asking for more of the same (`head -n 40`, then `-n 80`) is the same read; a
             # script run with another argument (`python debug.py 11`, then `26`) is another check.
-            key = hash(step.action_key if run else _DIGITS.sub("#", step.action_key))
+            key = stable_hash(step.action_key if run else _DIGITS.sub("#", step.action_key))
             if key in state.taken:
                 state.again += 1
             elif len(state.taken) < _KEPT:
