@@ -30,4 +30,6 @@ class TestHeldout26(TextAgentSetChecks):
         # Replayed once, with this round's final detection code (main @bdde2d5), never tuned on:
         # loops stopped 32.0 % (16/50), none early, median delay 17.5, saved 15.5 %;
         # productive stopped 0 % (0/80), any action 2.5 % (2/80).
-        self.assert_no_worse_than(replayed, stopped=0.32, delay=17.5, saved=0.154, productive_stopped=0, acted_on=0.025)
+        # Looks between failures break same_error's run only after a change to the code: 32 → 34 %, the one
+        # loop more caught late (median delay 17.5 → 18).
+        self.assert_no_worse_than(replayed, stopped=0.34, delay=18, saved=0.154, productive_stopped=0, acted_on=0.025)
