@@ -577,3 +577,82 @@ def test_a_failure_that_will_not_clear_repeated_four_times_keeps_its_weight(styl
     output = "exit code 1\nModuleNotFoundError: No module named 'fastparse'"
     finding = _four_times("python -m pytest tests/test_rows.py", output, style)
     assert finding.severity == pytest.approx(0.65) and "4 times" in finding.evidence
+
+
+_IMPORT_ERRORS = [
+    "ImportError: libffi.so.7: cannot open shared object file: No such file or directory",
+    "ModuleNotFoundError: No module named '_cffi_backend'",
+    "OSError: cannot load library 'libffi.so.7': error 0x7e",
+]
+_LOOKS = [
+    (
+        "ldd /opt/env/lib/_cffi_backend.so",
+        "linux-vdso.so.1 (0x00007ffd)\nlibffi.so.7 => not found\nlibc.so.6 => /lib/libc.so.6",
+    ),
+    (
+        "ls -la /usr/lib/x86_64-linux-gnu | grep ffi",
+        "lrwxrwxrwx 1 root root 15 libffi.so.8 -> libffi.so.8.1.0\n-rw-r--r-- 1 root root 51344 libffi.so.8.1.0",
+    ),
+    ("python -c 'import sys; print(sys.version, sys.prefix)'", "3.9.18 (main, Sep 11 2023) [GCC 11.2.0] /opt/env"),
+    (
+        "cat setup.cfg",
+        "[metadata]\nname = app\nversion = 1.4.2\n[options]\ninstall_requires =\n    cffi>=1.15\n    argon2-cffi",
+    ),
+    ("env | grep LD_", "LD_LIBRARY_PATH=/opt/env/lib:/usr/local/lib\nLD_PRELOAD= (unset by the container runtime)"),
+    (
+        "pip show cffi",
+        "Name: cffi\nVersion: 1.16.0\nSummary: Foreign Function Interface for Python calling C code.\n"
+        "Location: /opt/env/lib/python3.9/site-packages",
+    ),
+]
+
+
+def _failing(i: int) -> str:
+    return (
+        f"<returncode>1</returncode>\n<output>\nTraceback (most recent call last):\n{_IMPORT_ERRORS[i % 3]}\n</output>"
+    )
+
+
+def _probing(edit_between: bool) -> list[tuple[str, str]]:
+    """Failures taking turns from varied commands, a different look after each: reading, probing."""
+    commands = [
+        "python -c 'from argon2 import PasswordHasher'",
+        "python repro.py",
+        "python -m pytest tests/test_hash.py",
+    ]
+    script: list[tuple[str, str]] = []
+    for i in range(6):
+        if edit_between:
+            script.append((f"sed -i 's/rounds={i}/rounds={i + 1}/' src/app/hashing.py", ""))
+        script += [(commands[i % 3], _failing(i)), _LOOKS[i]]
+    return script
+
+
+def test_looks_between_failures_while_the_code_does_not_change_do_not_break_the_run() -> None:
+    # The same few errors come back while the agent only reads and probes the environment between the
+    # runs: the reads are no news for a fix, so the failures are one run and same_error speaks up.
+    found = _run(ErrorSignatureDetector(), _probing(edit_between=False))
+    assert found[-1] and found[-1][0].severity == pytest.approx(0.55)
+    assert "3 failing tool results in a row, none with a new error" in found[-1][0].evidence
+    # An edit of the code before each run makes the reads part of debugging: each read breaks the run
+    # (the edits bringing back errors met before are another finding's).
+    edited = _run(ErrorSignatureDetector(), _probing(edit_between=True))
+    assert not any("in a row, none with a new error" in f.evidence for found_now in edited for f in found_now)
+
+
+def test_git_putting_other_code_in_the_tree_is_a_change_like_an_edit() -> None:
+    # Older versions of the code checked out before each run (a bisect by hand): the look after each
+    # failure is part of that search and breaks the run, as after an edit.
+    repro = "from argon2 import PasswordHasher\nhasher = PasswordHasher(time_cost=2)\nprint(hasher.hash('secret'))"
+    script: list[tuple[str, str]] = []
+    for i in range(6):
+        script += [
+            (f"git checkout -q HEAD~{i + 1} -- src/app/hashing.py", ""),
+            ("python -m pytest tests/test_hash.py" if i % 2 else "python repro.py", _failing(i)),
+            (f"cat tests/test_hash_{i}.py", f"{repro}\n# case {i}"),
+        ]
+    assert not any(
+        "in a row, none with a new error" in f.evidence
+        for found in _run(ErrorSignatureDetector(), script)
+        for f in found
+    )

@@ -77,5 +77,12 @@ class TestHeldout18(SplicedSetChecks):
         # linter's complaint signed by its rule; pytest's `ERROR: not found` no longer read as a missing binary (a loss:
         # no-tests-selected was caught on that misreading). Now 46.0 %, 18, 31.0 %; 1.2 %, 1.2 %.
         self.assert_no_worse_than(
-            replayed, stopped=0.46, delay=18, saved=0.309, productive_stopped=0.0125, acted_on=0.0125
+            # Looks between failures break same_error's run only after a change to the code: 46 → 58 % (the
+            # loops caught now are caught late: the median delay 18 → 19).
+            replayed,
+            stopped=0.58,
+            delay=19,
+            saved=0.309,
+            productive_stopped=0.0125,
+            acted_on=0.0125,
         )

@@ -7,6 +7,10 @@ the last line of output — with volatile text normalised, and the detector coun
 last few results share one. One root cause often shows as a few different errors, one per command
 the agent cycles through (the build fails, the install fails, the import fails): so a run of
 failing results in a row none of which brings an error not already in the window counts too.
+
+A look between those failures (a read, a grep, `env`, a script that prints) breaks the run only
+when the code has changed since the run began (an edit, or git checking out other code): reading and
+probing while the code stays as it is, or installing one more version, is the loop going on.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from collections import Counter, deque
 from regulator.detect.base import Finding, call_span, quote
 from regulator.detect.error_signature import error_signature
 from regulator.detect.reruns import Reruns
-from regulator.detect.steps import StepTracker
+from regulator.detect.steps import Step, StepTracker
 from regulator.detect.waiting import waits, without_pauses
 from regulator.events import CallEvent
 
@@ -27,6 +31,10 @@ from regulator.events import CallEvent
 _CHANGE = re.compile(
     r"\b(?:pip3?|uv pip|conda|mamba|apt-get|apt|npm|pnpm|yarn|gem|cargo) (?:install|add)\b|\bpoetry add\b|\bgo get\b"
     r"|(?:^|[;&|]\s*)(?:mv|cp|rm|touch|mkdir|ln)\s"
+)
+# Git commands that put other code in the working tree: like an edit, the next run tries other code.
+_TREE = re.compile(
+    r"\bgit\s+(?:checkout|switch|bisect|stash|reset|restore|apply|cherry-pick|revert|merge|rebase|pull|am)\b"
 )
 _WEAK = re.compile(r"exit code -?\d+(?:: \S+(?: \S+)?)?")
 
@@ -42,6 +50,7 @@ class ErrorSignatureDetector:
         self._recent: dict[str, deque[tuple[int, str | None, str, str]]] = {}
         self._reruns: dict[str, Reruns] = {}
         self._runs: dict[str, int] = {}  # failing results in a row that brought no new error
+        self._changed: dict[str, bool] = {}  # whether the code changed since the run began
 
     def observe(self, event: CallEvent) -> list[Finding]:
         session = event.record.session
@@ -53,6 +62,7 @@ class ErrorSignatureDetector:
         reruns = self._reruns.get(session)
         if reruns is None:
             reruns = self._reruns[session] = Reruns()
+        changed = self._changed.get(session, False)
         informative = False
         streak: list[int] = []
         returns: list[int] = []
@@ -60,6 +70,8 @@ class ErrorSignatureDetector:
             if waits(step):
                 continue  # expected failures while waiting for something to come up
             signature = error_signature(step.observation.text)
+            if step.is_edit or _TREE.search(step.command):
+                changed = True
             if step.is_edit:
                 reruns.edited(step.command)
             elif _CHANGE.search(step.command):
@@ -75,13 +87,18 @@ class ErrorSignatureDetector:
                 # (edit, build, the same error, another edit … is one error coming back every time).
                 # Real runs do that a few times before a fix lands, so the edits add no weight.
                 continue
+            if signature is None and not self._news(step, run, changed):
+                continue
             seen = signature is not None and any(sig == signature for _, sig, _, _ in recent)
             run = run + 1 if seen else 0
+            if not run:
+                changed = False
             streak = reruns.rerun(step.action_key, signature, step.observation.text, step.seq + 1)
             returns = reruns.failed_after_edit(signature, step.seq + 1) if signature else []
             recent.append((step.seq + 1, signature, step.action_key, step.observation_key))
             informative = True
         self._runs[session] = run
+        self._changed[session] = changed
         if not informative or recent[-1][1] is None:
             return []
         found = self._judged(event, recent, run)
@@ -115,6 +132,18 @@ class ErrorSignatureDetector:
                     Finding(self.name, session, agent, event.seq, severity, evidence, returns, key="errors in turn")
                 ]
         return found
+
+    @staticmethod
+    def _news(step: Step, run: int, changed: bool) -> bool:
+        """Whether a look (an informative result that is no failure) breaks a run of failures.
+
+        Real debugging reads code between the runs of a failing check and edits it: the run its
+        reads break was a search, not a loop. A look is no news when nothing in the code changed
+        since the run of failures began (reading, probing the environment while the same errors
+        come back), or when it is a change itself (a package installed, files moved: one more fix
+        tried, not something learnt).
+        """
+        return not _CHANGE.search(step.command) and (changed or not run)
 
     def _judged(self, event: CallEvent, recent: deque[tuple[int, str | None, str, str]], run: int) -> list[Finding]:
         """The same error, or errors taking turns, among the latest informative results."""
@@ -157,3 +186,4 @@ class ErrorSignatureDetector:
         self._recent.pop(session, None)
         self._runs.pop(session, None)
         self._reruns.pop(session, None)
+        self._changed.pop(session, None)
