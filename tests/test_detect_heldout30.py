@@ -1,7 +1,7 @@
-"""The thirtieth held-out set (tests/heldout30): frozen, shaped as it claims, unmeasured.
+"""The thirtieth held-out set (tests/heldout30): frozen, shaped as it claims, measured once.
 
-Its checksum was frozen before anything was measured on it; it is to be replayed once, at the end of the
-round, with the final detection code, and never tuned on.
+Its checksum was frozen before anything was measured on it; it was replayed once, at the end of the round
+that built it, with that round's final detection code.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import pytest
 from heldout20.runs import DEV
 from heldout30 import build
 from heldout_checks import TextAgentSetChecks
+from regulator.policy.evaluate import Evaluation
 
 pytestmark = pytest.mark.skipif(not (DEV / "calls.jsonl.gz").exists(), reason="the dev traces are not here")
 
@@ -24,3 +25,14 @@ class TestHeldout30(TextAgentSetChecks):
     build = build
     # Names the families' templates fill in; one reaching a call is a hole the build missed.
     holes = ("{ctx", "{rng", "{site}", "{stem", "{port}", "{host", "{loc}", "{what}", "{mod}")
+
+    def test_default_policy_on_the_thirtieth_heldout_set_measured_once(self, replayed: Evaluation) -> None:
+        # Replayed once, with this round's detection code (main @93f9b4d), never tuned on: loops stopped
+        # 34.0 % (17/50), none early, median delay 15, saved 13.4 %;
+        # productive stopped 8.8 % (7/80: every bisect-landed episode, by `unchanged`), any action 10.0 % (8/80).
+        # Then `unchanged` was made to count a bisect step (git checking out other code) as a change, as
+        # `same_error` did: tuned on this set's stopped productive sessions, so no longer held out. After it:
+        # 20.0 %, 14.5, 8.2 %; 0 %, 1.2 %.
+        self.assert_no_worse_than(
+            replayed, stopped=0.20, delay=14.5, saved=0.081, productive_stopped=0, acted_on=0.0125
+        )

@@ -146,3 +146,21 @@ def test_state_is_bounded_and_forgotten() -> None:
     assert len(state.runs) <= 64 and len(state.taken) <= 64
     detector.forget(session.session)
     assert session.session not in detector._sessions
+
+
+def test_a_bisect_checks_out_other_code_at_each_step_so_its_reruns_are_no_finding() -> None:
+    # A bisect reruns one check many times without editing anything, but each `git bisect good/bad`
+    # puts another commit in the tree: the check runs other code every time (a real bisect that lands).
+    bisect = [("git bisect start HEAD v1.0", "Bisecting: 40 revisions left to test after this (roughly 5 steps)")]
+    for left in (20, 10, 5, 2, 1, 0):
+        bisect += [
+            ("python reproduce.py", "AssertionError: expected [1, 2]"),
+            ("python -m pytest tests/test_calc.py -q", PASSING),
+            (f"git bisect {'bad' if left % 2 else 'good'}", f"Bisecting: {left} revisions left to test after this"),
+        ]
+    assert not any(_run([FIX, *bisect]))
+    # The same reruns with a look at the history in between instead (nothing checked out) are one.
+    logged = [
+        (c, r) if not c.startswith("git bisect ") else ("git log --oneline -1", "abc123 Fix add") for c, r in bisect
+    ]
+    assert any(_run([FIX, *logged]))

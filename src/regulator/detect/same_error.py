@@ -32,10 +32,6 @@ _CHANGE = re.compile(
     r"\b(?:pip3?|uv pip|conda|mamba|apt-get|apt|npm|pnpm|yarn|gem|cargo) (?:install|add)\b|\bpoetry add\b|\bgo get\b"
     r"|(?:^|[;&|]\s*)(?:mv|cp|rm|touch|mkdir|ln)\s"
 )
-# Git commands that put other code in the working tree: like an edit, the next run tries other code.
-_TREE = re.compile(
-    r"\bgit\s+(?:checkout|switch|bisect|stash|reset|restore|apply|cherry-pick|revert|merge|rebase|pull|am)\b"
-)
 _WEAK = re.compile(r"exit code -?\d+(?:: \S+(?: \S+)?)?")
 
 
@@ -70,7 +66,7 @@ class ErrorSignatureDetector:
             if waits(step):
                 continue  # expected failures while waiting for something to come up
             signature = error_signature(step.observation.text)
-            if step.is_edit or _TREE.search(step.command):
+            if step.changes_code:
                 changed = True
             if step.is_edit:
                 reruns.edited(step.command)

@@ -65,6 +65,11 @@ def _arguments(text: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
 
 # Tools that change files (Claude Code's Edit/Write/MultiEdit, Codex's apply_patch, OpenHands'
 # str_replace_editor, aider's edit blocks …) and shell commands that write one.
+# Git commands that put other code in the working tree (a bisect step, a stash, a checkout): like an
+# edit, what runs next runs other code.
+_TREE_CHANGE = re.compile(
+    r"\bgit\s+(?:checkout|switch|bisect|stash|reset|restore|apply|cherry-pick|revert|merge|rebase|pull|am)\b"
+)
 _EDIT_TOOLS = re.compile(r"(?i)(?:^|_)(?:edit|multi_?edit|write|apply_?patch|patch|str_replace\w*|insert|create_file)")
 _EDIT_SUBCOMMANDS = frozenset({"str_replace", "create", "insert", "undo_edit", "write", "edit"})
 _EDIT_SHELL = re.compile(
@@ -269,6 +274,11 @@ class Step:
     @cached_property
     def is_edit(self) -> bool:
         return self.action is not None and is_edit(self.action.tool, self.action.text)
+
+    @cached_property
+    def changes_code(self) -> bool:
+        """Whether the step changes the code the next check runs: an edit, or git putting other code in the tree."""
+        return self.is_edit or _TREE_CHANGE.search(self.command) is not None
 
     @cached_property
     def informative(self) -> bool:

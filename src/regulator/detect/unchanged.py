@@ -7,13 +7,14 @@ nothing, so it tries another selection, then the first again; the build fails, i
 other flags, rebuilds again. No failure need come back the same way twice (or at all), so the error
 detectors see nothing, and the commands vary enough for `repetition` and `stale`.
 
-What does not vary: since the latest change to any file, the agent has run at least `min_runs`
-commands (reads — `cat`, `grep`, `ls`, `git diff`, an editor's view — and waiting do not count) and
-at least `min_repeats` of its steps since then are ones it had already taken since that change (the
-same normalised action; for a read, numbers aside: `head -n 40` then `head -n 80`): the same check
-asked again of the same code. A sweep that runs each
-package's tests once after a fix repeats nothing; debugging changes files between runs. Only after
-the agent's first change: exploring a repository before touching it is reading, not re-checking.
+What does not vary: since the latest change to the code (an edit, or git checking out other code: a
+bisect step tries another commit), the agent has run at least `min_runs` commands (reads — `cat`,
+`grep`, `ls`, `git diff`, an editor's view — and waiting do not count) and at least `min_repeats` of
+its steps since then are ones it had already taken since that change (the same normalised action;
+for a read, numbers aside: `head -n 40` then `head -n 80`): the same check asked again of the same
+code. A sweep that runs each package's tests once after a fix repeats nothing; debugging changes
+files between runs. Only after the agent's first change: exploring a repository before touching it
+is reading, not re-checking.
 
 State per session: a counter, and the actions taken since the latest change (hashed) and the commands
 run since (their first 80 characters), at most `_KEPT` of each. Hashes are `stable_hash`es, so a replay
@@ -116,7 +117,7 @@ class UnchangedDetector:
         for step in self._steps.advance(event):
             if step.action is None or waits(step):
                 continue
-            if step.is_edit:
+            if step.changes_code:  # an edit, or git checking out other code (a bisect step)
                 state.changed = True
                 state.runs.clear()
                 state.taken.clear()
