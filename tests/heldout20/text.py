@@ -99,3 +99,20 @@ def give_up(rng: random.Random, what: str) -> Step:
 
 def vary(rng: random.Random, options: list[str]) -> str:
     return rng.choice(options)
+
+
+def finish(steps: list[Step], n: int, last: Step) -> list[Step]:
+    """The first `n - 1` steps, no command twice running, then `last`."""
+    kept: list[Step] = []
+    for step in steps:
+        if kept and kept[-1].command == step.command:
+            continue
+        kept.append(step)
+        if len(kept) == n - 1:
+            break
+    assert len(kept) == n - 1, (len(kept), n)
+    return [*kept, last]
+
+
+def submit(thought: str) -> Step:
+    return Step(thought, SUBMIT)

@@ -9,8 +9,8 @@ import random
 from collections.abc import Callable
 
 from heldout20.calls import Step
-from heldout20.text import give_up, pytest_output
-from heldout26.text import Ctx, edit, finish, submit
+from heldout20.text import finish, give_up, pytest_output, submit
+from heldout26.text import Ctx, edit
 
 _SIBLINGS = [
     "from_dict",

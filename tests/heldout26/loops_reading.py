@@ -10,8 +10,8 @@ from __future__ import annotations
 import random
 
 from heldout20.calls import Step
-from heldout20.text import addr, give_up, pytest_output
-from heldout26.text import Ctx, edit, finish, traceback
+from heldout20.text import addr, finish, give_up, pytest_output
+from heldout26.text import Ctx, edit, traceback
 
 _WORDS = ["alpha", "beta", "gamma", "delta", "eps", "zeta", "theta", "kappa", "omega", "sigma"]
 

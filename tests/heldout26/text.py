@@ -6,7 +6,6 @@ import random
 from dataclasses import dataclass
 
 from heldout20 import text
-from heldout20.calls import SUBMIT, Step
 
 _REPROS = ("reproduce_issue.py", "repro.py", "reproduce.py", "check_issue.py", "test_repro.py")
 _FUNCS = ("_{}_items", "normalize_{}", "_resolve_{}", "get_{}_values", "_collect_{}", "format_{}")
@@ -47,23 +46,6 @@ def traceback(ctx: Ctx, rng: random.Random, error: str, depth: int = 2) -> str:
     lines.append("    raise " + error.split(":")[0] + "(msg)")
     lines.append(error)
     return "\n".join(lines)
-
-
-def finish(steps: list[Step], n: int, last: Step) -> list[Step]:
-    """The first `n - 1` steps, no command twice running, then `last`."""
-    kept: list[Step] = []
-    for step in steps:
-        if kept and kept[-1].command == step.command:
-            continue
-        kept.append(step)
-        if len(kept) == n - 1:
-            break
-    assert len(kept) == n - 1, (len(kept), n)
-    return [*kept, last]
-
-
-def submit(thought: str) -> Step:
-    return Step(thought, SUBMIT)
 
 
 def edit(ctx: Ctx, old: str, new: str) -> str:

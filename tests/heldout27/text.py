@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from heldout20 import text
-from heldout20.calls import SUBMIT, Step
+from heldout20.calls import Step
+from heldout20.text import finish, submit
 
 _REPROS = ("reproduce_issue.py", "repro.py", "reproduce.py", "check_issue.py", "debug_issue.py")
 _HOSTS = ("runner-7f3c", "sandbox-a41", "swe-worker-12", "eval-node-03", "task-b8e2")
@@ -47,23 +48,6 @@ class Ctx(text.Ctx):
     @property
     def issue(self) -> int:
         return int(self.run.session.rsplit("-", 1)[1]) if self.run.session.rsplit("-", 1)[1].isdigit() else 4021
-
-
-def finish(steps: list[Step], n: int, last: Step) -> list[Step]:
-    """The first `n - 1` steps, no command twice running, then `last`."""
-    kept: list[Step] = []
-    for step in steps:
-        if kept and kept[-1].command == step.command:
-            continue
-        kept.append(step)
-        if len(kept) == n - 1:
-            break
-    assert len(kept) == n - 1, (len(kept), n)
-    return [*kept, last]
-
-
-def submit(thought: str) -> Step:
-    return Step(thought, SUBMIT)
 
 
 def give_up(rng: random.Random, what: str) -> Step:

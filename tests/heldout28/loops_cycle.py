@@ -9,18 +9,16 @@ from __future__ import annotations
 import random
 
 from heldout20.calls import Step
-from heldout20.text import pytest_output
+from heldout20.text import finish, pytest_output, submit
 from heldout28.text import (
     Ctx,
     edit,
     failure,
-    finish,
     pytest_cmd,
     python_version,
     sha,
     shell,
     subject,
-    submit,
 )
 
 CANDIDATES = (

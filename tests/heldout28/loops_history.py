@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 
 from heldout20.calls import Step
-from heldout28.text import Ctx, finish, sha, shell, subject, submit, traceback
+from heldout20.text import finish, submit
+from heldout28.text import Ctx, sha, shell, subject, traceback
 
 
 def bisect_restart(ctx: Ctx, rng: random.Random, n: int) -> list[Step]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import random
 
 from heldout20.calls import Step
-from heldout28.text import Ctx, edit, finish, shell, submit, timeit_line
+from heldout20.text import finish, submit
+from heldout28.text import Ctx, edit, shell, timeit_line
 
 OPTIMISATIONS = (
     ("for item in items:", "append = out.append\n    for item in items:", "bind out.append to a local"),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from heldout20 import text
-from heldout20.calls import SUBMIT, Step
+from heldout20.calls import Step
 
 _REPROS = ("repro_cycle.py", "check_fix.py", "reproduce_bug.py", "try_issue.py", "scratch_repro.py", "issue_case.py")
 _FUNCS = ("_build_{}", "{}_lookup", "_merge_{}_options", "convert_{}", "_iter_{}_parts", "parse_{}_spec")
@@ -111,23 +111,6 @@ def traceback(ctx: Ctx, rng: random.Random, error: str) -> str:
             error,
         ]
     )
-
-
-def finish(steps: list[Step], n: int, last: Step) -> list[Step]:
-    """The first `n - 1` steps, no command twice running, then `last`."""
-    kept: list[Step] = []
-    for step in steps:
-        if kept and kept[-1].command == step.command:
-            continue
-        kept.append(step)
-        if len(kept) == n - 1:
-            break
-    assert len(kept) == n - 1, (len(kept), n)
-    return [*kept, last]
-
-
-def submit(thought: str) -> Step:
-    return Step(thought, SUBMIT)
 
 
 def edit(ctx: Ctx, old: str, new: str, path: str | None = None) -> str:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 
 from heldout20.calls import Step
-from heldout29.text import Ctx, edit, finish, give_up, source_lines
+from heldout20.text import finish
+from heldout29.text import Ctx, edit, give_up, source_lines
 
 _GUESSES = [
     ("an infinite loop in the dedup loop", "    for value in values:\n", "    for value in list(values):\n"),

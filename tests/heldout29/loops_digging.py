@@ -5,7 +5,8 @@ from __future__ import annotations
 import random
 
 from heldout20.calls import Step
-from heldout29.text import Ctx, edit, finish, give_up
+from heldout20.text import finish
+from heldout29.text import Ctx, edit, give_up
 
 _TWEAKS = [
     ("binding result.append to a local", "    result = []\n", "    result = []\n    append = result.append\n"),

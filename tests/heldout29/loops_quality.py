@@ -6,7 +6,8 @@ import random
 from collections.abc import Callable
 
 from heldout20.calls import Step
-from heldout29.text import Ctx, edit, finish, give_up, pytest_run, source_lines
+from heldout20.text import finish
+from heldout29.text import Ctx, edit, give_up, pytest_run, source_lines
 
 # A value Hypothesis falsifies with, what the function returned, and what the property expected.
 _EXAMPLES = [

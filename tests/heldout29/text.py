@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass
 
 from heldout20 import text
-from heldout20.calls import SUBMIT, Step
+from heldout20.calls import Step
 
 _REPROS = ("reproduce_issue.py", "repro.py", "reproduce.py", "check_issue.py", "debug_issue.py")
 _FUNCS = ("_{}_items", "normalize_{}", "_resolve_{}", "get_{}_values", "_collect_{}", "format_{}")
@@ -67,23 +67,6 @@ class Ctx(text.Ctx):
     @property
     def dep_func(self) -> str:
         return _DEPENDENCY[self.run.owner][2]
-
-
-def finish(steps: list[Step], n: int, last: Step) -> list[Step]:
-    """The first `n - 1` steps, no command twice running, then `last`."""
-    kept: list[Step] = []
-    for step in steps:
-        if kept and kept[-1].command == step.command:
-            continue
-        kept.append(step)
-        if len(kept) == n - 1:
-            break
-    assert len(kept) == n - 1, (len(kept), n)
-    return [*kept, last]
-
-
-def submit(thought: str) -> Step:
-    return Step(thought, SUBMIT)
 
 
 def give_up(rng: random.Random, what: str) -> Step:

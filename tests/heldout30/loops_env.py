@@ -6,7 +6,8 @@ from __future__ import annotations
 import random
 
 from heldout20.calls import Step
-from heldout30.text import Ctx, finish, give_up, look
+from heldout20.text import finish
+from heldout30.text import Ctx, give_up, look
 
 _HOSTS = ("127.0.0.1", "localhost", "0.0.0.0", "[::1]")
 

@@ -7,7 +7,8 @@ import math
 import random
 
 from heldout20.calls import Step
-from heldout30.text import Ctx, finish, give_up, look, sha
+from heldout20.text import finish
+from heldout30.text import Ctx, give_up, look, sha
 
 
 def _bisecting(rng: random.Random, left: int) -> str:

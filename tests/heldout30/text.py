@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from heldout20 import text
-from heldout20.calls import SUBMIT, Step
+from heldout20.calls import Step
 
 _SCRIPTS = ("check_fix.py", "repro_issue.py", "try_fix.py", "scratch_check.py", "verify.py")
 _FUNCS = ("_{}_values", "resolve_{}", "_build_{}", "get_{}", "_parse_{}", "clean_{}")
@@ -51,23 +51,6 @@ class Ctx(text.Ctx):
         if self.django:
             return f"cd tests && python runtests.py {self.stem} --verbosity 1{extra}"
         return f"python -m pytest {self.test_file} -q{extra}"
-
-
-def finish(steps: list[Step], n: int, last: Step) -> list[Step]:
-    """The first `n - 1` steps, no command twice running, then `last`."""
-    kept: list[Step] = []
-    for step in steps:
-        if kept and kept[-1].command == step.command:
-            continue
-        kept.append(step)
-        if len(kept) == n - 1:
-            break
-    assert len(kept) == n - 1, (len(kept), n)
-    return [*kept, last]
-
-
-def submit(thought: str) -> Step:
-    return Step(thought, SUBMIT)
 
 
 def give_up(rng: random.Random, what: str) -> Step:
