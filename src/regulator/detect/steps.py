@@ -66,9 +66,10 @@ def _arguments(text: str) -> tuple[tuple[tuple[str, ...], ...], ...]:
 # Tools that change files (Claude Code's Edit/Write/MultiEdit, Codex's apply_patch, OpenHands'
 # str_replace_editor, aider's edit blocks …) and shell commands that write one.
 # Git commands that put other code in the working tree (a bisect step, a stash, a checkout): like an
-# edit, what runs next runs other code.
+# edit, what runs next runs other code (`git -C dir …` too). Listing stashes or a bisect's log changes nothing.
 _TREE_CHANGE = re.compile(
-    r"\bgit\s+(?:checkout|switch|bisect|stash|reset|restore|apply|cherry-pick|revert|merge|rebase|pull|am)\b"
+    r"\bgit\s+(?:-C\s+\S+\s+)?(?:checkout|switch|bisect(?!\s+(?:log|visuali[sz]e|view)\b)|stash(?!\s+(?:list|show)\b)"
+    r"|reset|restore|apply|cherry-pick|revert|merge|rebase|pull|am)\b"
 )
 _EDIT_TOOLS = re.compile(r"(?i)(?:^|_)(?:edit|multi_?edit|write|apply_?patch|patch|str_replace\w*|insert|create_file)")
 _EDIT_SUBCOMMANDS = frozenset({"str_replace", "create", "insert", "undo_edit", "write", "edit"})
