@@ -11,9 +11,10 @@ import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping
+from functools import cache
 from itertools import pairwise
 from pathlib import Path
-from types import ModuleType
+from types import MappingProxyType, ModuleType
 from typing import Any
 
 import pytest
@@ -129,6 +130,14 @@ def openrouter_cost(usage: Mapping[str, Any]) -> float:
 
 
 DEV = Path("/work/shared/traces/dev")
+
+
+@cache
+def dev_sessions() -> Mapping[str, list[TraceCall]]:
+    """The dev set's calls by session, read once for every spliced set's checks (which only read them)."""
+    return MappingProxyType(by_session(DEV / "calls.jsonl.gz"))
+
+
 SUBMIT = "COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT"
 SUBMIT_COMMAND = f"echo {SUBMIT} && git add -A && git diff --cached"  # mini-swe-agent's
 
@@ -171,8 +180,8 @@ class SplicedSetChecks:
 
     @pytest.fixture(scope="class")
     @classmethod
-    def dev(cls) -> dict[str, list[TraceCall]]:
-        return by_session(DEV / "calls.jsonl.gz")
+    def dev(cls) -> Mapping[str, list[TraceCall]]:
+        return dev_sessions()
 
     @pytest.fixture(scope="class")
     @classmethod
@@ -207,12 +216,12 @@ class SplicedSetChecks:
         assert_onsets(built, opening=self.build.OPENING, wasted=(self.build.TAIL[0] - 1, self.build.TAIL[1] - 1))
 
     def test_every_session_starts_as_its_real_run_and_its_conversation_only_grows(
-        self, sessions: dict[str, list[TraceCall]], dev: dict[str, list[TraceCall]]
+        self, sessions: dict[str, list[TraceCall]], dev: Mapping[str, list[TraceCall]]
     ) -> None:
         assert_starts_as_real_run_and_only_grows(sessions, dev)
 
     def test_loops_keep_the_real_prefix_and_productive_runs_end_as_they_did(
-        self, built: Path, sessions: dict[str, list[TraceCall]], dev: dict[str, list[TraceCall]]
+        self, built: Path, sessions: dict[str, list[TraceCall]], dev: Mapping[str, list[TraceCall]]
     ) -> None:
         assert_keeps_real_prefix_and_ending(built, sessions, dev)
         for session, label in labels_of(built).items():
@@ -236,7 +245,7 @@ class SplicedSetChecks:
                 assert usage["cost"] == pytest.approx(openrouter_cost(usage), abs=1e-9)
 
     def test_no_template_hole_is_left_unfilled(
-        self, built: Path, sessions: dict[str, list[TraceCall]], dev: dict[str, list[TraceCall]]
+        self, built: Path, sessions: dict[str, list[TraceCall]], dev: Mapping[str, list[TraceCall]]
     ) -> None:
         real = {str(m["content"]) for calls in dev.values() for m in calls[-1].messages}
         text = gzip.decompress(built.read_bytes()).decode()
@@ -273,7 +282,7 @@ class TextAgentSetChecks(SplicedSetChecks):
             assert all(before != after for before, after in pairwise(commands))
 
     def test_every_new_answer_is_a_thought_and_one_command(
-        self, sessions: dict[str, list[TraceCall]], dev: dict[str, list[TraceCall]]
+        self, sessions: dict[str, list[TraceCall]], dev: Mapping[str, list[TraceCall]]
     ) -> None:
         for session, calls in sessions.items():
             recorded = {answer_text(call) for call in real_run(session, dev)}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gzip
 import re
+from collections.abc import Mapping
 from itertools import pairwise
 from pathlib import Path
 
@@ -37,7 +38,7 @@ class TestHeldout18(SplicedSetChecks):
             assert len(after.messages) == len(before.messages) + 2
 
     def test_untouched_runs_are_their_real_runs_and_episodes_lengthen_theirs(
-        self, built: Path, sessions: dict[str, list[TraceCall]], dev: dict[str, list[TraceCall]]
+        self, built: Path, sessions: dict[str, list[TraceCall]], dev: Mapping[str, list[TraceCall]]
     ) -> None:
         for session, label in labels_of(built).items():
             calls, real = sessions[session], real_run(session, dev)
@@ -47,7 +48,7 @@ class TestHeldout18(SplicedSetChecks):
                 assert len(calls) > len(real)
 
     def test_spliced_prompts_grow_with_the_conversation(
-        self, sessions: dict[str, list[TraceCall]], dev: dict[str, list[TraceCall]]
+        self, sessions: dict[str, list[TraceCall]], dev: Mapping[str, list[TraceCall]]
     ) -> None:
         # A recorded answer moved later keeps its generation id's random part; a spliced one has a new one.
         recorded = {call.response["id"].rsplit("-", 1)[1] for calls in dev.values() for call in calls}
@@ -57,7 +58,7 @@ class TestHeldout18(SplicedSetChecks):
                     assert after.response["usage"]["prompt_tokens"] > before.response["usage"]["prompt_tokens"]
 
     def test_no_template_hole_is_left_unfilled(
-        self, built: Path, sessions: dict[str, list[TraceCall]], dev: dict[str, list[TraceCall]]
+        self, built: Path, sessions: dict[str, list[TraceCall]], dev: Mapping[str, list[TraceCall]]
     ) -> None:
         text = gzip.decompress(built.read_bytes()).decode()
         assert "{repo" not in text and "{rng" not in text

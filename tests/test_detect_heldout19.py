@@ -13,6 +13,7 @@ measures detection.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from heldout19 import build
@@ -35,7 +36,7 @@ class TestHeldout19(SplicedSetChecks):
         return braces <= {"{result}", "{key}", "{self}"}
 
     def test_only_untouched_runs_keep_their_real_length(
-        self, built: Path, sessions: dict[str, list[TraceCall]], dev: dict[str, list[TraceCall]]
+        self, built: Path, sessions: dict[str, list[TraceCall]], dev: Mapping[str, list[TraceCall]]
     ) -> None:
         for session, label in labels_of(built).items():
             if label.loop_from_seq is None:

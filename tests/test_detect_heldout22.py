@@ -7,6 +7,7 @@ with the final detection code, and never tuned on.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from heldout20.calls import SUBMIT
@@ -44,7 +45,7 @@ class TestHeldout22(SplicedSetChecks):
                 assert all(SUBMIT not in _answer(call) for call in sessions[session][:-1])
 
     def test_episodes_add_a_few_calls_and_untouched_runs_none(
-        self, built: Path, sessions: dict[str, list[TraceCall]], dev: dict[str, list[TraceCall]]
+        self, built: Path, sessions: dict[str, list[TraceCall]], dev: Mapping[str, list[TraceCall]]
     ) -> None:
         for session, label in labels_of(built).items():
             if label.label == "productive":
@@ -52,7 +53,7 @@ class TestHeldout22(SplicedSetChecks):
                 assert grown == 0 if label.family == "real-resolved" else 2 <= grown <= 6
 
     def test_no_name_of_the_families_templates_is_left_in_a_call(
-        self, sessions: dict[str, list[TraceCall]], dev: dict[str, list[TraceCall]]
+        self, sessions: dict[str, list[TraceCall]], dev: Mapping[str, list[TraceCall]]
     ) -> None:
         for session, calls in sessions.items():
             real = dev[session.split("/")[2]]

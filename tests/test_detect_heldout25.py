@@ -6,6 +6,7 @@ with the final detection code, and never tuned on.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from heldout20.calls import SUBMIT
@@ -27,7 +28,7 @@ class TestHeldout25(TextAgentSetChecks):
     holes = ("{ctx", "{rng", "{stem", "{cls}", "{dotted", "{line}", "{site", "{repo", "{wanted", "{limit", "{marker")
 
     def test_productive_episodes_hand_back_without_submitting(
-        self, built: Path, sessions: dict[str, list[TraceCall]], dev: dict[str, list[TraceCall]]
+        self, built: Path, sessions: dict[str, list[TraceCall]], dev: Mapping[str, list[TraceCall]]
     ) -> None:
         # An episode resolves and hands back to the real run; only the run's own answers may submit.
         for session, label in labels_of(built).items():
