@@ -23,6 +23,8 @@ def _step(tool: str, text: str) -> Step:
         ("bash", "cd /testbed && git checkout HEAD~3", True),
         ("bash", "git -C /testbed restore x.py", True),
         ("bash", "git apply fix.patch", True),
+        ("Bash", '{"command": "git bisect bad", "description": "Mark this commit"}', True),  # Claude Code
+        ("shell", '{"command": ["bash", "-lc", "git stash"], "workdir": "/w"}', True),  # Codex
         ("bash", "git stash list", False),  # listing changes nothing
         ("bash", "git -C /testbed stash show -p", False),
         ("bash", "git bisect log", False),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import orjson
 import pytest
+from pydantic import ValidationError
 
 from detect_support import ScriptedSession
 from regulator.config import Config
@@ -135,6 +136,13 @@ def test_the_default_configuration_runs_it_and_it_can_be_turned_off() -> None:
     config = Config().detect.model_copy(deep=True)
     config.unchanged.enabled = False
     assert "unchanged" not in [d.name for d in build_detectors(config)]
+
+
+@pytest.mark.parametrize(("key", "value"), [("min_runs", 1), ("min_repeats", 0), ("min_runs", "ten"), ("window", 8)])
+def test_a_bad_setting_is_refused_naming_the_key(key: str, value: object) -> None:
+    with pytest.raises(ValidationError) as refused:
+        Config.model_validate({"detect": {"unchanged": {key: value}}})
+    assert f"detect.unchanged.{key}" in str(refused.value)
 
 
 def test_state_is_bounded_and_forgotten() -> None:

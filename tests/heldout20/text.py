@@ -10,6 +10,21 @@ from functools import cached_property
 from heldout20.calls import SUBMIT, Step
 from heldout20.runs import Run
 
+# The distribution each repository's owner publishes, as pip names it.
+DISTS = {
+    "astropy": "astropy",
+    "django": "Django",
+    "matplotlib": "matplotlib",
+    "mwaskom": "seaborn",
+    "pallets": "Flask",
+    "psf": "requests",
+    "pydata": "xarray",
+    "pylint-dev": "pylint",
+    "pytest-dev": "pytest",
+    "scikit-learn": "scikit-learn",
+    "sphinx-doc": "Sphinx",
+    "sympy": "sympy",
+}
 _FLAT_TESTS = {"django", "sphinx-doc", "pytest-dev", "psf", "pallets", "pylint-dev"}
 
 
@@ -40,10 +55,18 @@ class Ctx:
         return path.replace("/", ".").removesuffix(".__init__")
 
     @property
+    def dist(self) -> str:
+        return DISTS.get(self.run.owner, self.run.module)
+
+    @property
     def tests_dir(self) -> str:
         if self.run.owner in _FLAT_TESTS:
             return "tests"
         return posixpath.join(posixpath.dirname(self.source), "tests")
+
+    @property
+    def test_file(self) -> str:
+        return f"{self.tests_dir}/test_{self.stem}.py"
 
     @property
     def site(self) -> str:

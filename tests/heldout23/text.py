@@ -41,20 +41,6 @@ C_SOURCES = {
         "sklearn/neighbors/_quad_tree.c",
     ],
 }
-DISTS = {
-    "astropy": "astropy",
-    "django": "Django",
-    "matplotlib": "matplotlib",
-    "mwaskom": "seaborn",
-    "pallets": "Flask",
-    "psf": "requests",
-    "pydata": "xarray",
-    "pylint-dev": "pylint",
-    "pytest-dev": "pytest",
-    "scikit-learn": "scikit-learn",
-    "sphinx-doc": "Sphinx",
-    "sympy": "sympy",
-}
 # Where Django's own suite keeps the tests of a package.
 _LABELS = {
     "admin": "admin_views",
@@ -108,10 +94,6 @@ class Ctx(text.Ctx):
     @property
     def minor(self) -> int:
         return int(self.py.split(".")[1])
-
-    @property
-    def dist(self) -> str:
-        return DISTS[self.run.owner]
 
     @property
     def django(self) -> bool:

@@ -24,10 +24,6 @@ class Ctx(text.Ctx):
         return _FUNCS[sum(map(ord, self.run.session)) % len(_FUNCS)].format(self.stem)
 
     @property
-    def test_file(self) -> str:
-        return f"{self.tests_dir}/test_{self.stem}.py"
-
-    @property
     def test_name(self) -> str:
         return f"test_{self.func.strip('_')}_issue"
 

@@ -28,10 +28,6 @@ class Ctx(text.Ctx):
         return _REPROS[len(self.run.session) % len(_REPROS)]
 
     @property
-    def test_file(self) -> str:
-        return f"{self.tests_dir}/test_{self.stem}.py"
-
-    @property
     def py(self) -> str:
         """The run's Python as `3.9`."""
         return self.site.split("/python", 1)[1].split("/", 1)[0]

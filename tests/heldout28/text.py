@@ -12,20 +12,6 @@ from heldout20.calls import Step
 
 _REPROS = ("repro_cycle.py", "check_fix.py", "reproduce_bug.py", "try_issue.py", "scratch_repro.py", "issue_case.py")
 _FUNCS = ("_build_{}", "{}_lookup", "_merge_{}_options", "convert_{}", "_iter_{}_parts", "parse_{}_spec")
-_DISTS = {
-    "astropy": "astropy",
-    "django": "Django",
-    "matplotlib": "matplotlib",
-    "mwaskom": "seaborn",
-    "pallets": "Flask",
-    "psf": "requests",
-    "pydata": "xarray",
-    "pylint-dev": "pylint",
-    "pytest-dev": "pytest",
-    "scikit-learn": "scikit-learn",
-    "sphinx-doc": "Sphinx",
-    "sympy": "sympy",
-}
 _SUBJECTS = (
     "Refs #{n} -- Simplified option handling",
     "Fix typo in docstring",
@@ -61,16 +47,8 @@ class Ctx(text.Ctx):
         return _FUNCS[sum(map(ord, self.run.session)) % len(_FUNCS)].format(self.stem)
 
     @property
-    def test_file(self) -> str:
-        return f"{self.tests_dir}/test_{self.stem}.py"
-
-    @property
     def test_name(self) -> str:
         return f"test_{self.func.strip('_')}_regression"
-
-    @property
-    def dist(self) -> str:
-        return _DISTS.get(self.run.owner, self.run.module)
 
 
 def sha(rng: random.Random) -> str:

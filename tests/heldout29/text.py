@@ -5,11 +5,11 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+import heldout26.text
 from heldout20 import text
 from heldout20.calls import Step
 
 _REPROS = ("reproduce_issue.py", "repro.py", "reproduce.py", "check_issue.py", "debug_issue.py")
-_FUNCS = ("_{}_items", "normalize_{}", "_resolve_{}", "get_{}_values", "_collect_{}", "format_{}")
 
 # A library each repository's code leans on, its import name and a module inside it worth reading.
 _DEPENDENCY = {
@@ -29,24 +29,12 @@ _DEPENDENCY = {
 
 
 @dataclass
-class Ctx(text.Ctx):
+class Ctx(heldout26.text.Ctx):
     """The run a family is spliced into, with the script, function, test and dependency its agent works on."""
 
     @property
     def repro(self) -> str:
         return _REPROS[len(self.run.session) % len(_REPROS)]
-
-    @property
-    def func(self) -> str:
-        return _FUNCS[sum(map(ord, self.run.session)) % len(_FUNCS)].format(self.stem)
-
-    @property
-    def test_file(self) -> str:
-        return f"{self.tests_dir}/test_{self.stem}.py"
-
-    @property
-    def test_name(self) -> str:
-        return f"test_{self.func.strip('_')}_issue"
 
     @property
     def logger(self) -> str:

@@ -28,10 +28,6 @@ class Ctx(text.Ctx):
         return _FUNCS[sum(map(ord, self.run.session)) % len(_FUNCS)].format(self.stem)
 
     @property
-    def test_file(self) -> str:
-        return f"{self.tests_dir}/test_{self.stem}.py"
-
-    @property
     def python(self) -> str:
         """The environment's Python, as `3.9`."""
         found = _VERSION.search(self.run.pytest_header)
