@@ -1,0 +1,1 @@
+"""The thirty-second held-out set: long cycles of edits, tests, reverts and plans that never converge, frozen."""
