@@ -51,6 +51,8 @@ _VOLATILE: list[tuple[re.Pattern[str], Replacement, tuple[str, ...], tuple[re.Pa
         (_DIGIT_COLON,),
     ),
     (re.compile(r"\d(?<=\b\d)\d:\d\d:\d\d(?:[.,]\d+)?\b"), "<time>", (":",), (_DIGIT_COLON,)),
+    # The clock the Dart and Flutter test reporter puts before each line (`00:19 +7 -1: Some tests failed.`).
+    (re.compile(r"(?<![^\n])\d\d:\d\d(?= \+\d)"), "<time>", (" +",), (_DIGIT_COLON,)),
     (
         re.compile(
             r"[0-9a-fA-F](?<=\b[0-9a-fA-F])[0-9a-fA-F]{7}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b"

@@ -25,7 +25,8 @@ def build_detectors(config: DetectConfig | None = None) -> list[Detector]:
     if config.repetition.enabled:
         detectors.append(RepetitionDetector(config.repetition.window, config.repetition.min_repeats))
     if config.same_error.enabled:
-        detectors.append(ErrorSignatureDetector(config.same_error.window, config.same_error.min_count))
+        s = config.same_error
+        detectors.append(ErrorSignatureDetector(s.window, s.min_count, s.min_recurring))
     if config.environment.enabled:
         detectors.append(EnvironmentDetector(config.environment.window, config.environment.min_count))
     if config.waiting.enabled:

@@ -11,12 +11,19 @@ failing results in a row none of which brings an error not already in the window
 A look between those failures (a read, a grep, `env`, a script that prints) breaks the run only
 when the code has changed since the run began (an edit, or git checking out other code): reading and
 probing while the code stays as it is, or installing one more version, is the loop going on.
+
+Nor does a new error break everything: an agent against a wall it cannot fix (a system library
+missing, a service down) tries one thing after another, meets a new error now and then, and keeps
+coming back to the old ones. Once `min_recurring` failures since the code last changed have each
+brought back an error already met since that change, the agent is going round the same few errors.
+Real runs that fixed their bug never did that five times without changing the code.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, deque
+from dataclasses import dataclass, field
 
 from regulator.detect.base import Finding, call_span, quote
 from regulator.detect.error_signature import error_signature
@@ -33,20 +40,47 @@ _CHANGE = re.compile(
     r"|(?:^|[;&|]\s*)(?:mv|cp|rm|touch|mkdir|ln)\s"
 )
 _WEAK = re.compile(r"exit code -?\d+(?:: \S+(?: \S+)?)?")
+_ERRORS_KEPT = 64  # distinct errors remembered since the code last changed: enough for any one wall
+
+
+@dataclass(slots=True)
+class _SinceChange:
+    """The failures since the code last changed: the errors met, and the calls that brought one back."""
+
+    errors: set[str] = field(default_factory=set)
+    returns: int = 0
+    calls: deque[int] = field(default_factory=lambda: deque(maxlen=16))  # the latest, for the evidence
+
+    def changed(self) -> None:
+        self.errors.clear()
+        self.returns = 0
+        self.calls.clear()
+
+    def failed(self, error: str, call: int) -> bool:
+        """Records a failure; whether its error was met before since the code last changed."""
+        if error in self.errors:
+            self.returns += 1
+            self.calls.append(call)
+            return True
+        if len(self.errors) < _ERRORS_KEPT:
+            self.errors.add(error)
+        return False
 
 
 class ErrorSignatureDetector:
     name = "same_error"
 
-    def __init__(self, window: int = 8, min_count: int = 3) -> None:
+    def __init__(self, window: int = 8, min_count: int = 3, min_recurring: int = 5) -> None:
         self.window = window
         self.min_count = min_count
+        self.min_recurring = min_recurring
         self._steps = StepTracker()
         # (call, signature, action key, digest of the result) of the latest informative results
         self._recent: dict[str, deque[tuple[int, str | None, str, str]]] = {}
         self._reruns: dict[str, Reruns] = {}
         self._runs: dict[str, int] = {}  # failing results in a row that brought no new error
         self._changed: dict[str, bool] = {}  # whether the code changed since the run began
+        self._since: dict[str, _SinceChange] = {}
 
     def observe(self, event: CallEvent) -> list[Finding]:
         session = event.record.session
@@ -59,6 +93,10 @@ class ErrorSignatureDetector:
         if reruns is None:
             reruns = self._reruns[session] = Reruns()
         changed = self._changed.get(session, False)
+        since = self._since.get(session)
+        if since is None:
+            since = self._since[session] = _SinceChange()
+        recurred = False
         informative = False
         streak: list[int] = []
         returns: list[int] = []
@@ -68,6 +106,9 @@ class ErrorSignatureDetector:
             signature = error_signature(step.observation.text)
             if step.changes_code:
                 changed = True
+                since.changed()
+            elif step.action is not None and (signature is not None or step.observation.is_error):
+                recurred = since.failed(signature or "error result", step.seq + 1) or recurred
             if step.is_edit:
                 reruns.edited(step.command)
             elif _CHANGE.search(step.command):
@@ -95,9 +136,12 @@ class ErrorSignatureDetector:
             informative = True
         self._runs[session] = run
         self._changed[session] = changed
+        found = self._recurring(event, since) if recurred else []
         if not informative or recent[-1][1] is None:
-            return []
-        found = self._judged(event, recent, run)
+            return found
+        judged = self._judged(event, recent, run)
+        if judged and (not found or judged[0].severity >= found[0].severity):
+            found = judged
         if len(streak) >= self.min_count:
             # The same command rerun after an edit each time, failing the same way, its output changed
             # only where it quotes the edited code: the edits do not reach the failure. Real runs that
@@ -128,6 +172,19 @@ class ErrorSignatureDetector:
                     Finding(self.name, session, agent, event.seq, severity, evidence, returns, key="errors in turn")
                 ]
         return found
+
+    def _recurring(self, event: CallEvent, since: _SinceChange) -> list[Finding]:
+        """The errors met since the code last changed, coming back again and again."""
+        if since.returns < self.min_recurring:
+            return []
+        severity = min(0.95, 0.6 + 0.05 * (since.returns - self.min_recurring))
+        calls = list(since.calls)
+        evidence = (
+            f"{since.returns} failures since the code last changed brought back an error already met since then "
+            f"({call_span(calls)}; {len(since.errors)} different errors in all): the attempts go round the same errors"
+        )
+        session, agent = event.record.session, event.record.agent
+        return [Finding(self.name, session, agent, event.seq, severity, evidence, calls, key="errors since change")]
 
     @staticmethod
     def _news(step: Step, run: int, changed: bool) -> bool:
@@ -183,3 +240,4 @@ class ErrorSignatureDetector:
         self._runs.pop(session, None)
         self._reruns.pop(session, None)
         self._changed.pop(session, None)
+        self._since.pop(session, None)
