@@ -19,8 +19,8 @@ class RepetitionConfig(_Section):
 class SameErrorConfig(_Section):
     window: int = Field(default=8, ge=2)  # tool results looked back over
     min_count: int = Field(default=3, ge=2)
-    # Failures since the code last changed that bring back an error already met since then.
-    min_recurring: int = Field(default=5, ge=2)
+    # Failures since the code last changed that bring back an error already met since then (from 2 commands).
+    min_recurring: int = Field(default=4, ge=2)
 
 
 class EnvironmentConfig(_Section):

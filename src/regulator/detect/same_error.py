@@ -15,8 +15,9 @@ probing while the code stays as it is, or installing one more version, is the lo
 Nor does a new error break everything: an agent against a wall it cannot fix (a system library
 missing, a service down) tries one thing after another, meets a new error now and then, and keeps
 coming back to the old ones. Once `min_recurring` failures since the code last changed have each
-brought back an error already met since that change, the agent is going round the same few errors.
-Real runs that fixed their bug never did that five times without changing the code.
+brought back an error already met since that change, from two different commands at least (one
+command failing the same way again and again is `repetition`'s), the agent is going round the same
+few errors. Real runs that fixed their bug never did that four times without changing the code.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ _CHANGE = re.compile(
 )
 _WEAK = re.compile(r"exit code -?\d+(?:: \S+(?: \S+)?)?")
 _ERRORS_KEPT = 64  # distinct errors remembered since the code last changed: enough for any one wall
+_COMMANDS_KEPT = 8
 
 
 @dataclass(slots=True)
@@ -49,17 +51,21 @@ class _SinceChange:
 
     errors: set[str] = field(default_factory=set)
     returns: int = 0
+    commands: set[str] = field(default_factory=set)  # of the failures that brought an error back (a few)
     calls: deque[int] = field(default_factory=lambda: deque(maxlen=16))  # the latest, for the evidence
 
     def changed(self) -> None:
         self.errors.clear()
         self.returns = 0
+        self.commands.clear()
         self.calls.clear()
 
-    def failed(self, error: str, call: int) -> bool:
+    def failed(self, error: str, command: str, call: int) -> bool:
         """Records a failure; whether its error was met before since the code last changed."""
         if error in self.errors:
             self.returns += 1
+            if len(self.commands) < _COMMANDS_KEPT:
+                self.commands.add(command)
             self.calls.append(call)
             return True
         if len(self.errors) < _ERRORS_KEPT:
@@ -70,7 +76,7 @@ class _SinceChange:
 class ErrorSignatureDetector:
     name = "same_error"
 
-    def __init__(self, window: int = 8, min_count: int = 3, min_recurring: int = 5) -> None:
+    def __init__(self, window: int = 8, min_count: int = 3, min_recurring: int = 4) -> None:
         self.window = window
         self.min_count = min_count
         self.min_recurring = min_recurring
@@ -108,7 +114,8 @@ class ErrorSignatureDetector:
                 changed = True
                 since.changed()
             elif step.action is not None and (signature is not None or step.observation.is_error):
-                recurred = since.failed(signature or "error result", step.seq + 1) or recurred
+                error = signature or "error result"
+                recurred = since.failed(error, without_pauses(step.action_key), step.seq + 1) or recurred
             if step.is_edit:
                 reruns.edited(step.command)
             elif _CHANGE.search(step.command):
@@ -175,13 +182,15 @@ class ErrorSignatureDetector:
 
     def _recurring(self, event: CallEvent, since: _SinceChange) -> list[Finding]:
         """The errors met since the code last changed, coming back again and again."""
-        if since.returns < self.min_recurring:
+        if since.returns < self.min_recurring or len(since.commands) < 2:
             return []
         severity = min(0.95, 0.6 + 0.05 * (since.returns - self.min_recurring))
         calls = list(since.calls)
+        commands = f"{len(since.commands)}{'+' if len(since.commands) == _COMMANDS_KEPT else ''}"
         evidence = (
             f"{since.returns} failures since the code last changed brought back an error already met since then "
-            f"({call_span(calls)}; {len(since.errors)} different errors in all): the attempts go round the same errors"
+            f"({call_span(calls)}; {commands} different commands, {len(since.errors)} different errors in all): "
+            "the attempts go round the same errors"
         )
         session, agent = event.record.session, event.record.agent
         return [Finding(self.name, session, agent, event.seq, severity, evidence, calls, key="errors since change")]
