@@ -129,3 +129,18 @@ def test_state_is_forgotten_with_the_session() -> None:
         detector.observe(session.call(command, result))
     detector.forget(session.session)
     assert not detector._since
+
+
+def test_searches_finding_nothing_again_are_one_answer_and_checks_answering_no_are_none() -> None:
+    searches = [
+        "grep -rn 'def flush_pending' src/",
+        "rg -n flush_pending",
+        "grep -rn 'flush_pending(' lib/ tests/",
+        "find . -name '*pending*.py'",
+        "git grep -n 'flush_pending'",
+        "rg -n 'def flush'",
+    ]
+    nothing = "<returncode>1</returncode>\n<output></output>"
+    assert _wall_findings(_run([(search, nothing) for search in searches], min_count=9))
+    checks = ["test -f build/out.o", "diff -q a.txt b.txt", "cmp -s x.bin y.bin", "test -d .venv", "test -x bin/run"]
+    assert not _wall_findings(_run([(check, nothing) for check in checks * 2], min_count=9))

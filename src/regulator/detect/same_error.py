@@ -41,6 +41,21 @@ _CHANGE = re.compile(
     r"|(?:^|[;&|]\s*)(?:mv|cp|rm|touch|mkdir|ln)\s"
 )
 _WEAK = re.compile(r"exit code -?\d+(?:: \S+(?: \S+)?)?")
+# A search that exits non-zero and prints nothing found nothing: asked again while the code stays as it
+# is, it is the same answer, whatever was searched for.
+_SEARCH = re.compile(r"(?:^|[;&|(\s\"'])(?:grep|egrep|rg|ag|ack|find|git grep|git log -S)\s")  # a tool call's JSON too
+
+
+def _met(step: Step, signature: str | None) -> str | None:
+    """The error a failing step met, for counting returns; None for no failure or a bare exit status."""
+    if signature is None and not step.observation.is_error:
+        return None
+    error = signature or "error result"
+    if step.informative or not _WEAK.fullmatch(error):
+        return error
+    return "nothing found" if _SEARCH.search(step.command) else None  # `test -f`, `diff -q`: a no, not an error
+
+
 _ERRORS_KEPT = 64  # distinct errors remembered since the code last changed: enough for any one wall
 _COMMANDS_KEPT = 8
 
@@ -113,8 +128,7 @@ class ErrorSignatureDetector:
             if step.changes_code:
                 changed = True
                 since.changed()
-            elif step.action is not None and (signature is not None or step.observation.is_error):
-                error = signature or "error result"
+            elif step.action is not None and (error := _met(step, signature)) is not None:
                 recurred = since.failed(error, without_pauses(step.action_key), step.seq + 1) or recurred
             if step.is_edit:
                 reruns.edited(step.command)
