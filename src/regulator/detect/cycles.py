@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from regulator.detect.base import Finding, call_span, quote
 from regulator.detect.error_signature import outcome_key
@@ -36,7 +36,8 @@ _SLACK = 2  # mismatches a cycle may have beyond one in three of its compared st
 _SAME_ACTION = (0.8, 0.6, 0.34)
 
 
-@dataclass(slots=True, frozen=True)
+# Mutable only for `novel`, set once it is known, and the memo of `same_as`.
+@dataclass(slots=True, eq=False)
 class _Token:
     seq: int
     words: frozenset[str]
@@ -47,6 +48,21 @@ class _Token:
     edit: bool
     targets: frozenset[str] = frozenset()  # the files an edit writes, when it names them
     novel: bool = False  # nothing like it among the steps kept when it was taken
+    # Bit k: compared with the step k before it, and found the same. Each new step walks back over
+    # pairs that the steps before it compared already, for every period: each pair is compared once.
+    compared: int = 0
+    matched: int = 0
+
+    def same_as(self, older: _Token, lag: int) -> bool:
+        """`self.same(older)`, `older` being the step `lag` steps before this one in the session."""
+        bit = 1 << lag
+        if self.compared & bit:
+            return self.matched & bit != 0
+        same = self.same(older)
+        self.compared |= bit
+        if same:
+            self.matched |= bit
+        return same
 
     def same(self, other: _Token) -> bool:
         if self.outcome != other.outcome:
@@ -150,8 +166,9 @@ class CycleDetector:
             numbers = _written_numbers(step.command) if edit else _numbers(words)
             targets = _edit_targets(step.command) if edit else frozenset()
             token = _Token(step.seq, words, outcome_key(text), step.informative, step.command, numbers, edit, targets)
-            novel = not any(token.same(earlier) for earlier in tokens)
-            tokens.append(replace(token, novel=novel) if novel else token)
+            kept = len(tokens)
+            token.novel = not any(token.same_as(earlier, kept - k) for k, earlier in enumerate(tokens))
+            tokens.append(token)
             found = self._cycle(list(tokens)) or found
         if found is None:
             return []
@@ -180,7 +197,7 @@ class CycleDetector:
 def _reapplied(tokens: list[_Token], period: int) -> bool:
     """Whether one of the latest round's edits is the edit one period before (`same`: its text, most of it)."""
     latest = range(max(period, len(tokens) - period), len(tokens))
-    return any(tokens[i].edit and tokens[i].same(tokens[i - period]) for i in latest)
+    return any(tokens[i].edit and tokens[i].same_as(tokens[i - period], period) for i in latest)
 
 
 # Ways to throw away one's uncommitted changes with git: one step of a cycle, however it is spelled.
@@ -215,7 +232,7 @@ def _aligned(tokens: deque[_Token] | list[_Token], period: int, tolerant: bool =
     matched = varied = novel = failed = 0
     missed = 0
     while j >= 0:
-        if tokens[i].same(tokens[j]):
+        if tokens[i].same_as(tokens[j], i - j):
             matched += 1
             failed += tokens[i].outcome.startswith("error:")
             missed = 0
@@ -229,7 +246,7 @@ def _aligned(tokens: deque[_Token] | list[_Token], period: int, tolerant: bool =
                 break  # steps never done before keep coming (a new edit each round): progress, not a cycle
         for newer, older in _RESYNC:
             a, b = i - newer, j - older
-            if b >= 0 and abs((a - b) - period) <= _DRIFT and tokens[a].same(tokens[b]):
+            if b >= 0 and abs((a - b) - period) <= _DRIFT and tokens[a].same_as(tokens[b], a - b):
                 break
         else:
             newer, older = 1, 1  # the same step, done differently this time

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property, lru_cache, wraps
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
@@ -284,6 +285,29 @@ class Step:
     @cached_property
     def informative(self) -> bool:
         return says_something(self.observation.text, self.command)
+
+
+_T = TypeVar("_T")
+
+
+def per_step(question: Callable[[Step], _T]) -> Callable[[Step], _T]:
+    """`question`, answered once a step and kept on it, as `cached_property` keeps Step's own answers.
+
+    For questions of modules that `steps` cannot import (they import it): every detector asks
+    them (is it waiting? what failed?) of the same Step objects, each answer a dozen cache look-ups
+    and a clip of the result when asked again.
+    """
+    slot = f"{question.__module__}.{question.__qualname__}"  # not a name a property of Step could have
+
+    @wraps(question)
+    def answer(step: Step) -> _T:
+        kept = step.__dict__
+        if slot in kept:
+            return kept[slot]  # type: ignore[no-any-return]
+        value = kept[slot] = question(step)
+        return value
+
+    return answer
 
 
 # The steps of the latest call, kept for the next tracker that asks with the same actions waiting:
