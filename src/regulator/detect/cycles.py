@@ -55,6 +55,8 @@ class _Token:
 
     def same_as(self, older: _Token, lag: int) -> bool:
         """`self.same(older)`, `older` being the step `lag` steps before this one in the session."""
+        if self.outcome != older.outcome:
+            return False  # most pairs: cheaper to tell than to look up
         bit = 1 << lag
         if self.compared & bit:
             return self.matched & bit != 0

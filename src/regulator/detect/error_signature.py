@@ -73,6 +73,18 @@ _FAILED_TESTS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     (re.compile(r"^✘ Test (.+?) (?:failed|recorded an issue)", re.M), ("✘ Test",)),  # swift-testing
     (re.compile(r'run "(.+?)"\.\.\. fail', re.M), ("... fail",)),  # terraform test
 ]
+# Words that most guards above contain: a text without one (most texts) skips all of those guards at
+# once, instead of looking for each of them in the whole text.
+_ROOTS = ("FAIL", "ERROR", "ailed")
+
+
+def _roots(guards: tuple[str, ...]) -> frozenset[str] | None:
+    """The roots one of which a text must contain for one of `guards` to be in it; None: no such roots."""
+    found = [[root for root in _ROOTS if root in guard] for guard in guards]
+    return None if not all(found) else frozenset(root for roots in found for root in roots)
+
+
+_FAILED_TESTS_ROOTED = [(pattern, guards, _roots(guards)) for pattern, guards in _FAILED_TESTS]
 # Compiler diagnostics: the code and message of the first error (its position shifts with edits).
 _COMPILER = re.compile(
     r"^(?:\S+:\d+:\d+ - |\S+\(\d+,\d+\): )?error(?:\[(E\d{4})\]| (TS\d+)):? (.+)$"  # rustc, tsc (pretty or plain)
@@ -143,8 +155,14 @@ def _signature(body: str) -> str | None:
     exit_code = next((g for g in exit_match.groups() if g is not None), None) if exit_match else None
     if exit_code == "124" and not _TAG.sub("", _EXIT.sub("", body)).strip(" \n`"):
         return "timed out"  # `timeout N cmd` with nothing printed
+    present = {root for root in _ROOTS if root in body}
     tests = sorted(
-        {m for pattern, guards in _FAILED_TESTS if any(map(body.__contains__, guards)) for m in pattern.findall(body)}
+        {
+            m
+            for pattern, guards, roots in _FAILED_TESTS_ROOTED
+            if (roots is None or not roots.isdisjoint(present)) and any(map(body.__contains__, guards))
+            for m in pattern.findall(body)
+        }
     )
     if tests:
         last = _last_summary(body)
