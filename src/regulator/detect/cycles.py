@@ -162,14 +162,16 @@ class CycleDetector:
         for step in self._steps.advance(event):
             if waits(step):
                 continue
-            text = step.observation.text
             words = _discarding(step.action_words)
             edit = step.is_edit
             numbers = _written_numbers(step.command) if edit else _numbers(words)
             targets = _edit_targets(step.command) if edit else frozenset()
-            token = _Token(step.seq, words, outcome_key(text), step.informative, step.command, numbers, edit, targets)
+            token = _Token(step.seq, words, outcome_key(step), step.informative, step.command, numbers, edit, targets)
             kept = len(tokens)
-            token.novel = not any(token.same_as(earlier, kept - k) for k, earlier in enumerate(tokens))
+            outcome = token.outcome  # told apart here, most earlier steps cost no call
+            token.novel = not any(
+                token.same_as(earlier, kept - k) for k, earlier in enumerate(tokens) if earlier.outcome == outcome
+            )
             tokens.append(token)
             found = self._cycle(list(tokens)) or found
         if found is None:

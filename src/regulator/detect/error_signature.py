@@ -14,7 +14,7 @@ from collections import deque
 from functools import lru_cache
 
 from regulator.detect.normalise import clip, normalise, without_line_numbers
-from regulator.detect.steps import Step, observation_digest, per_step
+from regulator.detect.steps import Step, per_step
 
 # How harnesses report an exit status: `<returncode>1</returncode>`, `Exit code 1`, `exit status 1`,
 # `Return code: 1`, `exited with code 1`, `(exit 1)`.
@@ -217,11 +217,11 @@ def _may_be_compiled(body: str) -> bool:
     return "error" in body or "[ERROR] " in body or ".go:" in body or body.startswith("e: ") or "\ne: " in body
 
 
-def outcome_key(text: str) -> str:
-    """What a result says happened: its error signature when it failed, else its normalised text.
+def outcome_key(step: Step) -> str:
+    """What a step's result says happened: its error signature when it failed, else its normalised text.
 
     Two runs of a test suite that fail the same tests the same way have one outcome, even when one
     stopped at the first failure (`-x`) and the other printed a longer report.
     """
-    signature = error_signature(text)
-    return "error:" + signature if signature is not None else observation_digest(text)
+    signature = step_signature(step)
+    return "error:" + signature if signature is not None else step.observation_key
