@@ -127,6 +127,11 @@ class CycleDetector:
         self.min_span = min_span
         self._steps = StepTracker()
         self._tokens: dict[str, deque[_Token]] = {}
+        # Per lag, how many kept steps are the same as the step that many before them: a walk matches
+        # no more steps than there are at the lags it may take (the period, ±1 in a long cycle), so most
+        # periods need no walk (walks cost more than all else here).
+        self._repeats: dict[str, list[int]] = {}
+        self._lags = range(max(1, min_period - _DRIFT), max_period + _DRIFT + 1)
 
     def _need(self, period: int) -> int:
         """Steps of the newer round that must match: all of a short one; of a long one, past half.
@@ -138,13 +143,15 @@ class CycleDetector:
             return max(period, self.min_span - period)
         return max(self.min_span - period, period // 2 + 2)
 
-    def _cycle(self, tokens: list[_Token]) -> tuple[int, int, int] | None:
+    def _cycle(self, tokens: list[_Token], repeats: list[int]) -> tuple[int, int, int] | None:
         """(period, matched steps, steps that varied) of the shortest cycle the tail is in, if any."""
         for period in range(self.min_period, self.max_period + 1):
             need = self._need(period)
-            if len(tokens) - period < need:
-                continue  # fewer pairs to compare than must match
-            matched, varied = _aligned(tokens, period, tolerant=period >= _TOLERANT)
+            tolerant = period >= _TOLERANT
+            drift = _DRIFT if tolerant else 0
+            if len(tokens) - period < need or sum(repeats[period - drift : period + drift + 1]) < need:
+                continue  # fewer pairs to compare, or pairs that are the same, than must match
+            matched, varied = _aligned(tokens, period, tolerant=tolerant)
             if matched < need:
                 continue
             last = tokens[-period:]
@@ -158,6 +165,9 @@ class CycleDetector:
         tokens = self._tokens.get(session)
         if tokens is None:
             tokens = self._tokens[session] = deque(maxlen=3 * self.max_period + 2)
+        repeats = self._repeats.get(session)
+        if repeats is None:
+            repeats = self._repeats[session] = [0] * (self._lags.stop)
         found: tuple[int, int, int] | None = None
         for step in self._steps.advance(event):
             if waits(step):
@@ -172,8 +182,15 @@ class CycleDetector:
             token.novel = not any(
                 token.same_as(earlier, kept - k) for k, earlier in enumerate(tokens) if earlier.outcome == outcome
             )
+            for lag in self._lags:
+                if lag <= kept and token.same_as(tokens[kept - lag], lag):
+                    repeats[lag] += 1
+            if kept == tokens.maxlen:  # the oldest step leaves the window: what it counted goes with it
+                oldest = tokens[0]
+                for lag in self._lags:
+                    repeats[lag] -= oldest.matched >> lag & 1
             tokens.append(token)
-            found = self._cycle(list(tokens)) or found
+            found = self._cycle(list(tokens), repeats) or found
         if found is None:
             return []
         period, matched, varied = found
@@ -196,6 +213,7 @@ class CycleDetector:
     def forget(self, session: str) -> None:
         self._steps.forget(session)
         self._tokens.pop(session, None)
+        self._repeats.pop(session, None)
 
 
 def _reapplied(tokens: list[_Token], period: int) -> bool:
