@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from regulator.detect.base import Finding, call_span, quote
 from regulator.detect.error_signature import outcome_key
@@ -36,7 +36,8 @@ _SLACK = 2  # mismatches a cycle may have beyond one in three of its compared st
 _SAME_ACTION = (0.8, 0.6, 0.34)
 
 
-@dataclass(slots=True, frozen=True)
+# Mutable only for `novel`, set once it is known, and the memo of `same_as`.
+@dataclass(slots=True, eq=False)
 class _Token:
     seq: int
     words: frozenset[str]
@@ -47,6 +48,23 @@ class _Token:
     edit: bool
     targets: frozenset[str] = frozenset()  # the files an edit writes, when it names them
     novel: bool = False  # nothing like it among the steps kept when it was taken
+    # Bit k: compared with the step k before it, and found the same. Each new step walks back over
+    # pairs that the steps before it compared already, for every period: each pair is compared once.
+    compared: int = 0
+    matched: int = 0
+
+    def same_as(self, older: _Token, lag: int) -> bool:
+        """`self.same(older)`, `older` being the step `lag` steps before this one in the session."""
+        if self.outcome != older.outcome:
+            return False  # most pairs: cheaper to tell than to look up
+        bit = 1 << lag
+        if self.compared & bit:
+            return self.matched & bit != 0
+        same = self.same(older)
+        self.compared |= bit
+        if same:
+            self.matched |= bit
+        return same
 
     def same(self, other: _Token) -> bool:
         if self.outcome != other.outcome:
@@ -109,6 +127,11 @@ class CycleDetector:
         self.min_span = min_span
         self._steps = StepTracker()
         self._tokens: dict[str, deque[_Token]] = {}
+        # Per lag, how many kept steps are the same as the step that many before them: a walk matches
+        # no more steps than there are at the lags it may take (the period, ±1 in a long cycle), so most
+        # periods need no walk (walks cost more than all else here).
+        self._repeats: dict[str, list[int]] = {}
+        self._lags = range(max(1, min_period - _DRIFT), max_period + _DRIFT + 1)
 
     def _need(self, period: int) -> int:
         """Steps of the newer round that must match: all of a short one; of a long one, past half.
@@ -120,13 +143,15 @@ class CycleDetector:
             return max(period, self.min_span - period)
         return max(self.min_span - period, period // 2 + 2)
 
-    def _cycle(self, tokens: list[_Token]) -> tuple[int, int, int] | None:
+    def _cycle(self, tokens: list[_Token], repeats: list[int]) -> tuple[int, int, int] | None:
         """(period, matched steps, steps that varied) of the shortest cycle the tail is in, if any."""
         for period in range(self.min_period, self.max_period + 1):
             need = self._need(period)
-            if len(tokens) - period < need:
-                continue  # fewer pairs to compare than must match
-            matched, varied = _aligned(tokens, period, tolerant=period >= _TOLERANT)
+            tolerant = period >= _TOLERANT
+            drift = _DRIFT if tolerant else 0
+            if len(tokens) - period < need or sum(repeats[period - drift : period + drift + 1]) < need:
+                continue  # fewer pairs to compare, or pairs that are the same, than must match
+            matched, varied = _aligned(tokens, period, tolerant=tolerant)
             if matched < need:
                 continue
             last = tokens[-period:]
@@ -140,19 +165,32 @@ class CycleDetector:
         tokens = self._tokens.get(session)
         if tokens is None:
             tokens = self._tokens[session] = deque(maxlen=3 * self.max_period + 2)
+        repeats = self._repeats.get(session)
+        if repeats is None:
+            repeats = self._repeats[session] = [0] * (self._lags.stop)
         found: tuple[int, int, int] | None = None
         for step in self._steps.advance(event):
             if waits(step):
                 continue
-            text = step.observation.text
             words = _discarding(step.action_words)
             edit = step.is_edit
             numbers = _written_numbers(step.command) if edit else _numbers(words)
             targets = _edit_targets(step.command) if edit else frozenset()
-            token = _Token(step.seq, words, outcome_key(text), step.informative, step.command, numbers, edit, targets)
-            novel = not any(token.same(earlier) for earlier in tokens)
-            tokens.append(replace(token, novel=novel) if novel else token)
-            found = self._cycle(list(tokens)) or found
+            token = _Token(step.seq, words, outcome_key(step), step.informative, step.command, numbers, edit, targets)
+            kept = len(tokens)
+            outcome = token.outcome  # told apart here, most earlier steps cost no call
+            token.novel = not any(
+                token.same_as(earlier, kept - k) for k, earlier in enumerate(tokens) if earlier.outcome == outcome
+            )
+            for lag in self._lags:
+                if lag <= kept and token.same_as(tokens[kept - lag], lag):
+                    repeats[lag] += 1
+            if kept == tokens.maxlen:  # the oldest step leaves the window: what it counted goes with it
+                oldest = tokens[0]
+                for lag in self._lags:
+                    repeats[lag] -= oldest.matched >> lag & 1
+            tokens.append(token)
+            found = self._cycle(list(tokens), repeats) or found
         if found is None:
             return []
         period, matched, varied = found
@@ -175,12 +213,13 @@ class CycleDetector:
     def forget(self, session: str) -> None:
         self._steps.forget(session)
         self._tokens.pop(session, None)
+        self._repeats.pop(session, None)
 
 
 def _reapplied(tokens: list[_Token], period: int) -> bool:
     """Whether one of the latest round's edits is the edit one period before (`same`: its text, most of it)."""
     latest = range(max(period, len(tokens) - period), len(tokens))
-    return any(tokens[i].edit and tokens[i].same(tokens[i - period]) for i in latest)
+    return any(tokens[i].edit and tokens[i].same_as(tokens[i - period], period) for i in latest)
 
 
 # Ways to throw away one's uncommitted changes with git: one step of a cycle, however it is spelled.
@@ -215,7 +254,7 @@ def _aligned(tokens: deque[_Token] | list[_Token], period: int, tolerant: bool =
     matched = varied = novel = failed = 0
     missed = 0
     while j >= 0:
-        if tokens[i].same(tokens[j]):
+        if tokens[i].same_as(tokens[j], i - j):
             matched += 1
             failed += tokens[i].outcome.startswith("error:")
             missed = 0
@@ -229,7 +268,7 @@ def _aligned(tokens: deque[_Token] | list[_Token], period: int, tolerant: bool =
                 break  # steps never done before keep coming (a new edit each round): progress, not a cycle
         for newer, older in _RESYNC:
             a, b = i - newer, j - older
-            if b >= 0 and abs((a - b) - period) <= _DRIFT and tokens[a].same(tokens[b]):
+            if b >= 0 and abs((a - b) - period) <= _DRIFT and tokens[a].same_as(tokens[b], a - b):
                 break
         else:
             newer, older = 1, 1  # the same step, done differently this time

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from regulator.detect.base import Finding, call_span, quote
 from regulator.detect.causes import Cause, cause_of, same_cause
-from regulator.detect.error_signature import error_signature
+from regulator.detect.error_signature import step_signature
 from regulator.detect.steps import StepTracker
 from regulator.detect.waiting import waits
 from regulator.events import CallEvent
@@ -67,7 +67,7 @@ class EnvironmentDetector:
             if waits(step):
                 continue
             text = step.observation.text
-            signature = error_signature(text)
+            signature = step_signature(step)
             failed = step.observation.is_error or signature is not None
             if not failed and (step.is_edit or not step.informative):
                 continue  # a config edit or an `export` between attempts is another attempt, not news

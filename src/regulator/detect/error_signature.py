@@ -10,10 +10,11 @@ them; the cycle detector compares steps by them (`outcome_key`).
 from __future__ import annotations
 
 import re
+from collections import deque
 from functools import lru_cache
 
 from regulator.detect.normalise import clip, normalise, without_line_numbers
-from regulator.detect.steps import observation_digest
+from regulator.detect.steps import Step, per_step
 
 # How harnesses report an exit status: `<returncode>1</returncode>`, `Exit code 1`, `exit status 1`,
 # `Return code: 1`, `exited with code 1`, `(exit 1)`.
@@ -36,6 +37,7 @@ def may_clear_by_itself(result: str) -> bool:
     return _TRANSIENT.search(result[-2000:]) is not None
 
 
+_EXCEPTION_KINDS = ("Error", "Exception", "Exit", "Interrupt", "Failure", "Fault")  # one ends each name
 _EXCEPTION = re.compile(
     r"^\s*((?:[A-Za-z_][\w]*\.)*[A-Za-z_]\w*(?:Error|Exception|Exit|Interrupt|Failure|Fault))\b:?[ \t]*(.*)$",
     re.M,
@@ -71,6 +73,18 @@ _FAILED_TESTS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     (re.compile(r"^✘ Test (.+?) (?:failed|recorded an issue)", re.M), ("✘ Test",)),  # swift-testing
     (re.compile(r'run "(.+?)"\.\.\. fail', re.M), ("... fail",)),  # terraform test
 ]
+# Words that most guards above contain: a text without one (most texts) skips all of those guards at
+# once, instead of looking for each of them in the whole text.
+_ROOTS = ("FAIL", "ERROR", "ailed")
+
+
+def _roots(guards: tuple[str, ...]) -> frozenset[str] | None:
+    """The roots one of which a text must contain for one of `guards` to be in it; None: no such roots."""
+    found = [[root for root in _ROOTS if root in guard] for guard in guards]
+    return None if not all(found) else frozenset(root for roots in found for root in roots)
+
+
+_FAILED_TESTS_ROOTED = [(pattern, guards, _roots(guards)) for pattern, guards in _FAILED_TESTS]
 # Compiler diagnostics: the code and message of the first error (its position shifts with edits).
 _COMPILER = re.compile(
     r"^(?:\S+:\d+:\d+ - |\S+\(\d+,\d+\): )?error(?:\[(E\d{4})\]| (TS\d+)):? (.+)$"  # rustc, tsc (pretty or plain)
@@ -86,7 +100,9 @@ _COMPILER = re.compile(
 # A Python linter's first complaint (flake8, ruff, pycodestyle, pylint): the rule, not its wording,
 # whose numbers (`line too long (124 > 119 characters)`) move with every reformatting.
 _LINT = re.compile(r"^\S+\.pyi?:\d+:\d+: ([A-Z]+\d{2,4}) ", re.M)
-_SUMMARY = re.compile(r"^.*\b(?:\d+ (?:failed|passed|errors?)|FAILED \((?:failures|errors)=|tests finished:).*$", re.M)
+# What makes a line a test summary. Looked for on its own, not as `^.*….*$`: that form runs `.*` to
+# the end of every line and backs off one character at a time, trying the words at each.
+_SUMMARY = re.compile(r"\b(?:\d+ (?:failed|passed|errors?)|FAILED \((?:failures|errors)=|tests finished:)")
 # What passed or was skipped, how many ran and how long it took, is no part of a failure: running a
 # subset of the tests (`-k`, `-x`, one jest file) changes them while the same tests fail the same way.
 _PASSING = re.compile(r",? ?\b\d+ (?:passed|skipped|deselected|xfailed|xpassed|warnings?|total)\b|,? in <num>\w*")
@@ -125,6 +141,12 @@ def error_signature(text: str) -> str | None:
     return None if signature is None else without_line_numbers(signature)
 
 
+@per_step
+def step_signature(step: Step) -> str | None:
+    """`error_signature` of a step's result."""
+    return error_signature(step.observation.text)
+
+
 @lru_cache(maxsize=1024)  # keyed by the clipped text, so a cached result never keeps a large one alive
 def _signature(body: str) -> str | None:
     if "timed out" in body and _KILLED.search(body):
@@ -133,21 +155,27 @@ def _signature(body: str) -> str | None:
     exit_code = next((g for g in exit_match.groups() if g is not None), None) if exit_match else None
     if exit_code == "124" and not _TAG.sub("", _EXIT.sub("", body)).strip(" \n`"):
         return "timed out"  # `timeout N cmd` with nothing printed
+    present = {root for root in _ROOTS if root in body}
     tests = sorted(
-        {m for pattern, guards in _FAILED_TESTS if any(map(body.__contains__, guards)) for m in pattern.findall(body)}
+        {
+            m
+            for pattern, guards, roots in _FAILED_TESTS_ROOTED
+            if (roots is None or not roots.isdisjoint(present)) and any(map(body.__contains__, guards))
+            for m in pattern.findall(body)
+        }
     )
     if tests:
-        summaries = _SUMMARY.findall(body)
-        summary = _PASSING.sub("", normalise(summaries[-1])).strip("=, ") if summaries else ""
+        last = _last_summary(body)
+        summary = _PASSING.sub("", normalise(last)).strip("=, ") if last is not None else ""
         shown = ", ".join(tests[:5]) + (f" and {len(tests) - 5} more" if len(tests) > 5 else "")
         return f"failing {shown}" + (f" ({summary})" if summary else "")
-    compiled = _COMPILER.search(body)
+    compiled = _COMPILER.search(body) if _may_be_compiled(body) else None
     if compiled:
         return "compile error " + normalise(" ".join(g for g in compiled.groups() if g))[:_WORDS_IN_MESSAGE]
     lint = _LINT.search(body) if ".py" in body else None
     if lint:
         return "lint " + lint.group(1)
-    exceptions = _EXCEPTION.findall(body)
+    exceptions = _EXCEPTION.findall(body) if any(map(body.__contains__, _EXCEPTION_KINDS)) else []
     if exceptions:
         kind, message = exceptions[-1]
         if kind == "RecursionError":
@@ -170,11 +198,30 @@ def _signature(body: str) -> str | None:
     return None
 
 
-def outcome_key(text: str) -> str:
-    """What a result says happened: its error signature when it failed, else its normalised text.
+def _last_summary(body: str) -> str | None:
+    """The last line that reads as a test summary (`3 failed, 10 passed in 2.1s`), if any."""
+    found = deque(_SUMMARY.finditer(body), maxlen=1)
+    if not found:
+        return None
+    last = found[0]
+    start = body.rfind("\n", 0, last.start()) + 1
+    end = body.find("\n", last.end())
+    return body[start:] if end < 0 else body[start:end]
+
+
+def _may_be_compiled(body: str) -> bool:
+    """Whether `_COMPILER` can match: each of its forms has `error`, `[ERROR] `, `.go:` or `e: ` at a line start.
+
+    Most results have none, and a pattern of many forms anchored at line starts is tried at each line.
+    """
+    return "error" in body or "[ERROR] " in body or ".go:" in body or body.startswith("e: ") or "\ne: " in body
+
+
+def outcome_key(step: Step) -> str:
+    """What a step's result says happened: its error signature when it failed, else its normalised text.
 
     Two runs of a test suite that fail the same tests the same way have one outcome, even when one
     stopped at the first failure (`-x`) and the other printed a longer report.
     """
-    signature = error_signature(text)
-    return "error:" + signature if signature is not None else observation_digest(text)
+    signature = step_signature(step)
+    return "error:" + signature if signature is not None else step.observation_key

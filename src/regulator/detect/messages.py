@@ -99,9 +99,11 @@ def _commands_in_text(text: str) -> list[Action]:
         edits = edit_blocks(text)
         if edits:
             return _edits_and_commands(text, edits)
+    # Most answers have no fence: a pattern anchored at line starts would still be tried at each line.
+    fenced = _FENCE.findall(text) if "```" in text else []
     actions = [
         Action("bash", _PROMPT.sub("", block).strip())
-        for language, block in _FENCE.findall(text)
+        for language, block in fenced
         if language.lower() in _SHELLS and block.strip()
     ]
     if not actions and "Action Input:" in text:

@@ -199,6 +199,7 @@ def _path_token(token: str) -> str:
     return token.rstrip("/") if len(token) > 1 and not token.endswith("//") else token
 
 
+@lru_cache(maxsize=1024)  # an action's key and its operands both read its commands; keyed as `normalise` is
 def command_tokens(command: str) -> tuple[tuple[str, ...], ...]:
     """A command's segments (split at `&&`, `||`, `;`, `|`), each its words then its sorted flags.
 

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from regulator.detect.base import Finding, call_span
-from regulator.detect.error_signature import error_signature
+from regulator.detect.error_signature import step_signature
 from regulator.detect.messages import parse
 from regulator.detect.normalise import without_line_numbers
 from regulator.detect.seen import RecentHashes, stable_hash, stable_hashes
@@ -68,7 +68,8 @@ def _shingles(words: list[str]) -> list[str]:
     """4-grams within one line (a short line is one shingle): lines already seen, reordered, are no news."""
     if len(words) <= _SHINGLE:
         return [" ".join(words)] if words else []
-    return [" ".join(words[i : i + _SHINGLE]) for i in range(len(words) - _SHINGLE + 1)]
+    # The shorter tails end the zip: one 4-gram for each word that begins one.
+    return list(map(" ".join, zip(*(words[i:] for i in range(_SHINGLE)), strict=False)))
 
 
 # Lines come back (a file read again, a test run again, a log dumped again): about half of a dev
@@ -119,7 +120,7 @@ class NoProgressDetector:
         # same one not; but a new variant of a command cannot outweigh what its output repeats.
         shingles.add(stable_hash(step.action_key))
         new = state.seen.add_new(shingles)
-        outcome = error_signature(step.observation.text)
+        outcome = step_signature(step)
         previous = state.outcomes.pop(step.action_key, outcome)
         if len(state.outcomes) >= _OUTCOMES:
             del state.outcomes[next(iter(state.outcomes))]  # the command not run for the longest
@@ -137,7 +138,7 @@ class NoProgressDetector:
                 continue  # a check while waiting is expected to say what it said before
             ran_before = step.action_key in state.asked
             asked_before = self._asked_before(state, step)
-            if step.is_edit and not step.observation.is_error and error_signature(step.observation.text) is None:
+            if step.is_edit and not step.observation.is_error and step_signature(step) is None:
                 # What an edit answers (`The file … has been edited`, a snippet of known lines) is an
                 # acknowledgement, not information: the edit itself is the agent acting.
                 state.acted = state.acted or not ran_before
@@ -155,7 +156,7 @@ class NoProgressDetector:
                 state.run.clear()
                 state.acted = False
                 continue
-            failed = step.observation.is_error or error_signature(step.observation.text) is not None
+            failed = step.observation.is_error or step_signature(step) is not None
             if changed and not failed:
                 continue  # the same clean check after a new edit: the edit was the news, the check confirms it
             if not state.run:

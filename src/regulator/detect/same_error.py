@@ -27,7 +27,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 
 from regulator.detect.base import Finding, call_span, quote
-from regulator.detect.error_signature import error_signature
+from regulator.detect.error_signature import step_signature
 from regulator.detect.reruns import Reruns
 from regulator.detect.steps import Step, StepTracker
 from regulator.detect.waiting import waits, without_pauses
@@ -124,7 +124,7 @@ class ErrorSignatureDetector:
         for step in steps:
             if waits(step):
                 continue  # expected failures while waiting for something to come up
-            signature = error_signature(step.observation.text)
+            signature = step_signature(step)
             if step.changes_code:
                 changed = True
                 since.changed()

@@ -23,7 +23,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from regulator.detect.base import Finding, call_span, quote
-from regulator.detect.error_signature import error_signature
+from regulator.detect.error_signature import step_signature
 from regulator.detect.steps import StepTracker
 from regulator.detect.waiting import waits
 from regulator.events import CallEvent
@@ -68,7 +68,7 @@ class StaleDetector:
             # The same request for more of the same (`grep -C 11` after `grep -C 8`, `git log -n 14`
             # after `-n 9`) is nothing new tried; its result, though, is compared as asked.
             key = _DIGITS.sub("#", exact) if not step.is_edit else exact
-            signature = error_signature(step.observation.text)
+            signature = step_signature(step)
             result = step.observation_key
             echo = state.last_result.get(exact) == result
             if len(state.last_result) < _KNOWN or exact in state.last_result:

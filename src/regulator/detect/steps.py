@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache, wraps
 from itertools import islice
-from typing import Any
+from typing import Any, Generic, TypeVar, overload
 
 import orjson
 
@@ -244,27 +245,53 @@ def _says_something(text: str, action: str) -> bool:
     return next(islice(unsaid, _SAYS_SOMETHING - 1, None), None) is not None
 
 
-# Not slotted: `cached_property` keeps on the step what the detectors ask of it. Every detector gets
-# the same Step objects (`StepTracker`), so each answer is worked out once a step.
+_T = TypeVar("_T")
+
+
+class _kept(Generic[_T]):  # lower case: a decorator, as `property` is
+    """`functools.cached_property` without its lock, which Python 3.11 takes on each first read.
+
+    Answers are pure functions of the step: two threads computing one at once would agree.
+    """
+
+    def __init__(self, question: Callable[[Step], _T]) -> None:
+        self.question = question
+        self.name = question.__name__
+        self.__doc__ = question.__doc__
+
+    @overload
+    def __get__(self, step: None, owner: type[Step]) -> _kept[_T]: ...
+    @overload
+    def __get__(self, step: Step, owner: type[Step]) -> _T: ...
+    def __get__(self, step: Step | None, owner: type[Step]) -> _T | _kept[_T]:
+        if step is None:
+            return self
+        # A non-data descriptor: once kept in the instance's dict, the dict answers, not this.
+        value = step.__dict__[self.name] = self.question(step)
+        return value
+
+
+# Not slotted: `_kept` keeps on the step what the detectors ask of it. Every detector gets the same
+# Step objects (`StepTracker`), so each answer is worked out once a step.
 @dataclass(frozen=True)
 class Step:
     seq: int  # the call whose answer issued the action
     action: Action | None
     observation: Observation
 
-    @cached_property
+    @_kept
     def action_key(self) -> str:
         return NO_ACTION if self.action is None else action_key(self.action.tool, self.action.text)
 
-    @cached_property
+    @_kept
     def observation_key(self) -> str:
         return observation_digest(self.observation.text)
 
-    @cached_property
+    @_kept
     def action_words(self) -> frozenset[str]:
         return frozenset() if self.action is None else action_words(self.action.tool, self.action.text)
 
-    @cached_property
+    @_kept
     def action_operands(self) -> frozenset[str]:
         return frozenset() if self.action is None else action_operands(self.action.tool, self.action.text)
 
@@ -272,18 +299,38 @@ class Step:
     def command(self) -> str:
         return "" if self.action is None else self.action.text
 
-    @cached_property
+    @_kept
     def is_edit(self) -> bool:
         return self.action is not None and is_edit(self.action.tool, self.action.text)
 
-    @cached_property
+    @_kept
     def changes_code(self) -> bool:
         """Whether the step changes the code the next check runs: an edit, or git putting other code in the tree."""
         return self.is_edit or _TREE_CHANGE.search(self.command) is not None
 
-    @cached_property
+    @_kept
     def informative(self) -> bool:
         return says_something(self.observation.text, self.command)
+
+
+def per_step(question: Callable[[Step], _T]) -> Callable[[Step], _T]:
+    """`question`, answered once a step and kept on it, as `cached_property` keeps Step's own answers.
+
+    For questions of modules that `steps` cannot import (they import it): every detector asks
+    them (is it waiting? what failed?) of the same Step objects, each answer a dozen cache look-ups
+    and a clip of the result when asked again.
+    """
+    slot = f"{question.__module__}.{question.__qualname__}"  # not a name a property of Step could have
+
+    @wraps(question)
+    def answer(step: Step) -> _T:
+        kept = step.__dict__
+        if slot in kept:
+            return kept[slot]  # type: ignore[no-any-return]
+        value = kept[slot] = question(step)
+        return value
+
+    return answer
 
 
 # The steps of the latest call, kept for the next tracker that asks with the same actions waiting:

@@ -20,7 +20,7 @@ from regulator.detect.base import Finding, quote
 from regulator.detect.causes import cause_of
 from regulator.detect.error_signature import error_signature
 from regulator.detect.normalise import clip
-from regulator.detect.steps import Step, StepTracker, action_segments
+from regulator.detect.steps import Step, StepTracker, action_segments, per_step
 from regulator.events import CallEvent
 
 _WAIT_TOOLS = re.compile(r"(?i)^(?:bash_?output|\w*wait\w*|sleep|\w*poll\w*|watch\w*)$")
@@ -81,6 +81,7 @@ def _may_match(text: str, needs: tuple[str | tuple[str, ...], ...]) -> bool:
     return any(c in text for c in _FOLDED)
 
 
+@per_step
 def waits(step: Step) -> bool:
     """Whether a step is waiting: an action that waits, or a check whose answer is a state in transition.
 
