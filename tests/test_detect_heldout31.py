@@ -1,7 +1,7 @@
-"""The thirty-first held-out set (tests/heldout31): frozen, shaped as it claims, not yet measured.
+"""The thirty-first held-out set (tests/heldout31): frozen, shaped as it claims, measured once.
 
-Its checksum was frozen before anything was measured on it; the measurement is added once, at the end of
-the round that built it, with that round's final detection code.
+Its checksum was frozen before anything was measured on it; it was replayed once, at the end of the round
+that built it, with that round's final detection code.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import pytest
 from heldout20.runs import DEV
 from heldout31 import build
 from heldout_checks import TextAgentSetChecks
+from regulator.policy.evaluate import Evaluation
 
 pytestmark = pytest.mark.skipif(not (DEV / "calls.jsonl.gz").exists(), reason="the dev traces are not here")
 
@@ -37,3 +38,12 @@ class TestHeldout31(TextAgentSetChecks):
         "{var}",
         "{url}",
     )
+
+    def test_default_policy_on_the_thirty_first_heldout_set_measured_once(self, replayed: Evaluation) -> None:
+        # Replayed once, with this round's detection code (main @5a14757), never tuned on:
+        # loops stopped 72.0 % (36/50), none early, median delay 15.5, saved 34.4 %;
+        # productive stopped 0 %, any action 1.2 % (1/80: an index-credentials-fixed episode).
+        # The previous round's code (@2233982) measured the same: this round's changes did not reach it.
+        self.assert_no_worse_than(
+            replayed, stopped=0.72, delay=15.5, saved=0.344, productive_stopped=0, acted_on=0.0125
+        )
