@@ -1,0 +1,1 @@
+"""The thirty-sixth held-out set: version control gone round in circles, frozen unmeasured."""
