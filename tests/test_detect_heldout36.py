@@ -1,6 +1,7 @@
-"""The thirty-sixth held-out set (tests/heldout36): frozen, shaped as it claims, not yet measured.
+"""The thirty-sixth held-out set (tests/heldout36): frozen, shaped as it claims, measured once.
 
-Its checksum was frozen before anything was measured on it.
+Its checksum was frozen before anything was measured on it; it was replayed once, at the end of the round
+that built it, with that round's final detection code.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import pytest
 from heldout20.runs import DEV
 from heldout36 import build
 from heldout_checks import TextAgentSetChecks
+from regulator.policy.evaluate import Evaluation
 
 pytestmark = pytest.mark.skipif(not (DEV / "calls.jsonl.gz").exists(), reason="the dev traces are not here")
 
@@ -40,3 +42,11 @@ class TestHeldout36(TextAgentSetChecks):
         "{message}",
         "{commit}",
     )
+
+    def test_default_policy_on_the_thirty_sixth_heldout_set_measured_once(self, replayed: Evaluation) -> None:
+        # Replayed once, with this round's detection code (main @8d2a6be), never tuned on:
+        # loops stopped 36.0 % (18/50), none early, median delay 18, saved 16.1 %;
+        # productive stopped 0 %, any action 2.5 % (2/80: two real-resolved runs).
+        # detached-work-rescued-again and line-ending-churn 0/7: every round changes the tree.
+        # The previous round's code (@2233982) measured the same.
+        self.assert_no_worse_than(replayed, stopped=0.36, delay=18, saved=0.16, productive_stopped=0, acted_on=0.025)
