@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import posixpath
 import random
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
 from heldout20.calls import SUBMIT, Step
 from heldout20.runs import Run
 
+_VERSION = re.compile(r"Python (3\.\d+)\.(\d+)")
 # The distribution each repository's owner publishes, as pip names it.
 DISTS = {
     "astropy": "astropy",
@@ -71,6 +73,22 @@ class Ctx:
     @property
     def site(self) -> str:
         return self.run.site_packages
+
+    @property
+    def django(self) -> bool:
+        return self.run.owner == "django"
+
+    @property
+    def python(self) -> str:
+        """The environment's Python, as `3.9`."""
+        found = _VERSION.search(self.run.pytest_header)
+        return found.group(1) if found else "3.9"
+
+    @property
+    def python_full(self) -> str:
+        """The environment's Python, as `3.9.20`."""
+        found = _VERSION.search(self.run.pytest_header)
+        return f"{found.group(1)}.{found.group(2)}" if found else "3.9.20"
 
 
 def addr(rng: random.Random) -> str:

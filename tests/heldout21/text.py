@@ -74,10 +74,6 @@ class Ctx(text.Ctx):
         return posixpath.join(posixpath.dirname(self.source), "tests")
 
     @property
-    def django(self) -> bool:
-        return self.run.owner == "django"
-
-    @property
     def scientific(self) -> bool:
         return self.run.owner in SCIENTIFIC
 

@@ -96,10 +96,6 @@ class Ctx(text.Ctx):
         return int(self.py.split(".")[1])
 
     @property
-    def django(self) -> bool:
-        return self.run.owner == "django"
-
-    @property
     def tests_dir(self) -> str:
         if self.run.owner == "pytest-dev":
             return "testing"

@@ -17,10 +17,6 @@ class Ctx(text.Ctx):
     """The run a family is spliced into, with the test names its steps use."""
 
     @property
-    def django(self) -> bool:
-        return self.run.owner == "django"
-
-    @property
     def label(self) -> str:
         return f"{self.stem}_tests"
 

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass
 
 from heldout20 import text
@@ -12,7 +11,6 @@ from heldout20.calls import Step
 
 _SCRIPTS = ("check_fix.py", "repro_issue.py", "try_fix.py", "scratch_check.py", "verify.py")
 _FUNCS = ("_{}_values", "resolve_{}", "_build_{}", "get_{}", "_parse_{}", "clean_{}")
-_VERSION = re.compile(r"Python (3\.\d+)\.(\d+)")
 
 
 @dataclass
@@ -26,21 +24,6 @@ class Ctx(text.Ctx):
     @property
     def func(self) -> str:
         return _FUNCS[sum(map(ord, self.run.session)) % len(_FUNCS)].format(self.stem)
-
-    @property
-    def python(self) -> str:
-        """The environment's Python, as `3.9`."""
-        found = _VERSION.search(self.run.pytest_header)
-        return found.group(1) if found else "3.9"
-
-    @property
-    def python_full(self) -> str:
-        found = _VERSION.search(self.run.pytest_header)
-        return f"{found.group(1)}.{found.group(2)}" if found else "3.9.20"
-
-    @property
-    def django(self) -> bool:
-        return self.run.owner == "django"
 
     def tests(self, extra: str = "") -> str:
         """The agent's usual command to run the tests of the module it changed."""

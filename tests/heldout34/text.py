@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import random
-import re
 from dataclasses import dataclass
 
 from heldout20 import text
@@ -12,7 +11,6 @@ from heldout20.calls import Step
 
 _REPROS = ("repro_report.py", "reproduce_bug.py", "issue_repro.py", "try_repro.py", "check_report.py")
 _FUNCS = ("_{}_entries", "load_{}", "_merge_{}", "compute_{}", "_coerce_{}", "iter_{}")
-_VERSION = re.compile(r"Python (3\.\d+)\.(\d+)")
 
 
 @dataclass
@@ -30,15 +28,6 @@ class Ctx(text.Ctx):
     @property
     def test_name(self) -> str:
         return f"test_{self.func.strip('_')}_reported"
-
-    @property
-    def python_full(self) -> str:
-        found = _VERSION.search(self.run.pytest_header)
-        return f"{found.group(1)}.{found.group(2)}" if found else "3.9.20"
-
-    @property
-    def django(self) -> bool:
-        return self.run.owner == "django"
 
     def tests(self, extra: str = "") -> str:
         if self.django:

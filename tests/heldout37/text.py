@@ -4,14 +4,12 @@
 from __future__ import annotations
 
 import random
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from heldout20 import text
 from heldout20.calls import Step
 
-_VERSION = re.compile(r"Python (3\.\d+)\.(\d+)")
 _FUNCS = ("_{}_values", "resolve_{}", "format_{}", "get_{}", "_parse_{}", "clean_{}")
 _DOC_DIRS = {"sphinx-doc": "doc", "sympy": "doc", "matplotlib": "doc", "scikit-learn": "doc", "pylint-dev": "doc"}
 
@@ -38,16 +36,6 @@ class Ctx(text.Ctx):
     def norm(self) -> str:
         """The distribution's name as wheel and dist-info file names spell it."""
         return self.dist.lower().replace("-", "_")
-
-    @property
-    def python(self) -> str:
-        found = _VERSION.search(self.run.pytest_header)
-        return found.group(1) if found else "3.9"
-
-    @property
-    def python_full(self) -> str:
-        found = _VERSION.search(self.run.pytest_header)
-        return f"{found.group(1)}.{found.group(2)}" if found else "3.9.20"
 
     @property
     def cp(self) -> str:
