@@ -146,8 +146,10 @@ def test_default_policy_on_the_fourteenth_heldout_set(replayed: Evaluation) -> N
     # action 1.2 % (1/80). Tuned on after that (migration-wall 1/7 → 6/7, env-var-maze 3/8 → 8/8); now
     # (main @9aa92bc) 70.0 %, 13, 39.5 %; 0 %, 1.2 %. With the `unchanged` detector 72.0 %, 13.5, 40.0 %;
     # 0 %, 1.2 % (the loop it adds is stopped late, which moves the median over the stopped loops).
+    # With `same_error`'s errors coming back since the change (searches finding nothing again among
+    # them): 82.0 %, 14, 44.9 %; 0 %, 1.2 % — four search loops more, stopped late again.
     result = replayed
     assert result.loops == 50 and result.productive == 80 and result.loops_stopped_early == 0
-    assert result.loops_stopped >= 0.72 and result.median_delay is not None and result.median_delay <= 13.5
-    assert result.saved >= 0.40
+    assert result.loops_stopped >= 0.82 and result.median_delay is not None and result.median_delay <= 14
+    assert result.saved >= 0.449
     assert result.productive_stopped == 0 and result.productive_warned <= 0.0125
