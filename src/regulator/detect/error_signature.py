@@ -1,10 +1,11 @@
 """What a failing result says went wrong, in a few normalised words: its error signature.
 
 A result is reduced to the failing tests and the test summary when there are any, else a
-compiler's first error, else the last exception type and message, else the exit code and the last
-line of output — with volatile text normalised, so two runs that fail the same way have one
-signature however the output drifted. The `same_error` detector (`detect/same_error.py`) counts
-them; the cycle detector compares steps by them (`outcome_key`).
+compiler's first error, else the last exception type and message, else the last line of output of
+a command that exited non-zero (the status itself only when nothing was printed) — with volatile
+text normalised, so two runs that fail the same way have one signature however the output
+drifted. The `same_error` detector (`detect/same_error.py`) counts them; the cycle detector
+compares steps by them (`outcome_key`).
 """
 
 from __future__ import annotations
@@ -188,7 +189,9 @@ def _signature(body: str) -> str | None:
     if exit_code not in (None, "0"):
         lines = [line for line in _TAG.sub("", body).splitlines() if line.strip(" `\t") and not _EXIT.search(line)]
         last = _DURATION.sub("<num>", normalise(lines[-1]))[:_WORDS_IN_MESSAGE] if lines else ""
-        return f"exit code {exit_code}" + (f": {last}" if last else "")
+        # The status is left out where the output says what failed: one cause behind two commands often
+        # exits 1 from one and 2 from the other (an installer and the program that needs what it installs).
+        return f"exit code: {last}" if last else f"exit code {exit_code}"
     if exit_code is None and any(word in body for word in _ERROR_WORDS):
         # A harness that reports no exit status (aider): a tool's own last word that it failed.
         last_word = _LAST_WORD_ERROR.search(body.rstrip())

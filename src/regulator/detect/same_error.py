@@ -40,7 +40,7 @@ _CHANGE = re.compile(
     r"\b(?:pip3?|uv pip|conda|mamba|apt-get|apt|npm|pnpm|yarn|gem|cargo) (?:install|add)\b|\bpoetry add\b|\bgo get\b"
     r"|(?:^|[;&|]\s*)(?:mv|cp|rm|touch|mkdir|ln)\s"
 )
-_WEAK = re.compile(r"exit code -?\d+(?:: \S+(?: \S+)?)?")
+_WEAK = re.compile(r"exit code(?: -?\d+)?(?:: \S+(?: \S+)?)?")
 # A search that exits non-zero and prints nothing found nothing: asked again while the code stays as it
 # is, it is the same answer, whatever was searched for.
 _SEARCH = re.compile(r"(?:^|[;&|(\s\"'])(?:grep|egrep|rg|ag|ack|find|git grep|git log -S)\s")  # a tool call's JSON too
