@@ -10,7 +10,9 @@ from regulator.config import Config
 from regulator.detect.base import Finding
 from regulator.detect.error_signature import error_signature
 from regulator.detect.normalise import normalise
-from regulator.detect.same_error import ErrorSignatureDetector
+from regulator.detect.registry import build_detectors
+from regulator.detect.same_error import ErrorSignatureDetector, _changes_files, _searches
+from regulator.detect.steps import StepTracker
 
 KEY = "errors since change"
 
@@ -45,8 +47,8 @@ WALL = [
 ]
 
 
-def _run(script: list[tuple[str, str]], **kwargs: int) -> list[list[Finding]]:
-    detector, session = ErrorSignatureDetector(**kwargs), ScriptedSession(style="openai")
+def _run(script: list[tuple[str, str]], style: str = "openai", **kwargs: int) -> list[list[Finding]]:
+    detector, session = ErrorSignatureDetector(**kwargs), ScriptedSession(style=style)
     return [detector.observe(session.call(command, result)) for command, result in script]
 
 
@@ -131,16 +133,45 @@ def test_state_is_forgotten_with_the_session() -> None:
     assert not detector._since
 
 
-def test_searches_finding_nothing_again_are_one_answer_and_checks_answering_no_are_none() -> None:
+@pytest.mark.parametrize("style", ["text", "openai", "anthropic"])
+def test_searches_finding_nothing_again_are_one_answer_and_checks_answering_no_are_none(style: str) -> None:
     searches = [
         "grep -rn 'def flush_pending' src/",
         "rg -n flush_pending",
-        "grep -rn 'flush_pending(' lib/ tests/",
+        "cd lib && grep -rn 'flush_pending(' . ../tests",
         "find . -name '*pending*.py'",
         "git grep -n 'flush_pending'",
-        "rg -n 'def flush'",
+        "git log -S 'flush_pending' --oneline",
     ]
     nothing = "<returncode>1</returncode>\n<output></output>"
-    assert _wall_findings(_run([(search, nothing) for search in searches], min_count=9))
+    assert _wall_findings(_run([(search, nothing) for search in searches], style=style, min_count=9))
     checks = ["test -f build/out.o", "diff -q a.txt b.txt", "cmp -s x.bin y.bin", "test -d .venv", "test -x bin/run"]
-    assert not _wall_findings(_run([(check, nothing) for check in checks * 2], min_count=9))
+    assert not _wall_findings(_run([(check, nothing) for check in checks * 2], style=style, min_count=9))
+
+
+@pytest.mark.parametrize("style", ["text", "openai", "anthropic"])
+@pytest.mark.parametrize(
+    ("command", "kind"),
+    [
+        ("mv setup.cfg.bak setup.cfg", "change"),
+        ("cd /testbed && rm -rf build", "change"),
+        ("pip install 'numpy<2'", "change"),
+        ("cat setup.cfg", "neither"),
+        ("grep -rn flush src", "search"),
+        ("git log -S flush --oneline", "search"),
+        ("git log --oneline -3", "neither"),
+    ],
+)
+def test_what_changes_files_and_what_searches_whatever_the_agents_shape(style: str, command: str, kind: str) -> None:
+    # A shell line (mini-swe-agent, aider) or a tool call's command field (Codex, Claude Code) alike.
+    session, tracker = ScriptedSession(style=style), StepTracker()
+    tracker.advance(session.call(command, ""))
+    (step,) = tracker.advance(session.call("true", ""))
+    assert (_changes_files(step), _searches(step)) == (kind == "change", kind == "search")
+
+
+def test_the_setting_reaches_the_detector_the_configuration_builds() -> None:
+    config = Config.model_validate({"detect": {"same_error": {"min_recurring": 6}}})
+    (detector,) = [d for d in build_detectors(config.detect) if isinstance(d, ErrorSignatureDetector)]
+    assert detector.min_recurring == 6
+    assert Config().detect.same_error.min_recurring == 4

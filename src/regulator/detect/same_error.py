@@ -29,21 +29,35 @@ from dataclasses import dataclass, field
 from regulator.detect.base import Finding, call_span, quote
 from regulator.detect.error_signature import step_signature
 from regulator.detect.reruns import Reruns
-from regulator.detect.steps import Step, StepTracker
+from regulator.detect.steps import Step, StepTracker, action_segments
 from regulator.detect.waiting import waits, without_pauses
 from regulator.events import CallEvent
 
-# An exit status whose last line is one or two words (`exit code 1: 1`, `exit code 2: Aborted`).
 # A package installed or pinned, files moved, removed or created: like an edit, a change the next
 # run is meant to show the effect of.
-_CHANGE = re.compile(
+_INSTALL = re.compile(
     r"\b(?:pip3?|uv pip|conda|mamba|apt-get|apt|npm|pnpm|yarn|gem|cargo) (?:install|add)\b|\bpoetry add\b|\bgo get\b"
-    r"|(?:^|[;&|]\s*)(?:mv|cp|rm|touch|mkdir|ln)\s"
 )
+_FILE_CHANGES = frozenset({"mv", "cp", "rm", "touch", "mkdir", "ln"})
+_SEARCHES = frozenset({"grep", "egrep", "rg", "ag", "ack", "find"})
+# An exit status whose last line is one or two words (`exit code 1: 1`, `exit code: Aborted`).
 _WEAK = re.compile(r"exit code(?: -?\d+)?(?:: \S+(?: \S+)?)?")
-# A search that exits non-zero and prints nothing found nothing: asked again while the code stays as it
-# is, it is the same answer, whatever was searched for.
-_SEARCH = re.compile(r"(?:^|[;&|(\s\"'])(?:grep|egrep|rg|ag|ack|find|git grep|git log -S)\s")  # a tool call's JSON too
+
+
+def _programs(step: Step) -> list[tuple[str, ...]]:
+    """The step's commands, each its words: from a shell line or a tool call's command field alike."""
+    return [] if step.action is None else [s for s in action_segments(step.action.tool, step.action.text) if s]
+
+
+def _changes_files(step: Step) -> bool:
+    return _INSTALL.search(step.command) is not None or any(s[0] in _FILE_CHANGES for s in _programs(step))
+
+
+def _searches(step: Step) -> bool:
+    return any(
+        s[0] in _SEARCHES or s[:2] == ("git", "grep") or (s[:2] == ("git", "log") and "-S" in s)
+        for s in _programs(step)
+    )
 
 
 def _met(step: Step, signature: str | None) -> str | None:
@@ -53,7 +67,9 @@ def _met(step: Step, signature: str | None) -> str | None:
     error = signature or "error result"
     if step.informative or not _WEAK.fullmatch(error):
         return error
-    return "nothing found" if _SEARCH.search(step.command) else None  # `test -f`, `diff -q`: a no, not an error
+    # A search that found nothing, asked again while the code stays as it is, is the same answer whatever
+    # it looked for; `test -f` or `diff -q` answering no is no error.
+    return "nothing found" if _searches(step) else None
 
 
 _ERRORS_KEPT = 64  # distinct errors remembered since the code last changed: enough for any one wall
@@ -132,7 +148,7 @@ class ErrorSignatureDetector:
                 recurred = since.failed(error, without_pauses(step.action_key), step.seq + 1) or recurred
             if step.is_edit:
                 reruns.edited(step.command)
-            elif _CHANGE.search(step.command):
+            elif _changes_files(step):
                 # Installing another version, moving, removing or creating files: a change made to fix
                 # the failure too, except to the command itself (retrying a failing install is a retry).
                 reruns.edited(step.command, besides=step.action_key)
@@ -219,7 +235,7 @@ class ErrorSignatureDetector:
         come back), or when it is a change itself (a package installed, files moved: one more fix
         tried, not something learnt).
         """
-        return not _CHANGE.search(step.command) and (changed or not run)
+        return not _changes_files(step) and (changed or not run)
 
     def _judged(self, event: CallEvent, recent: deque[tuple[int, str | None, str, str]], run: int) -> list[Finding]:
         """The same error, or errors taking turns, among the latest informative results."""
