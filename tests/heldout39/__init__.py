@@ -1,0 +1,1 @@
+"""The thirty-ninth held-out set: numerics and dataframes."""
