@@ -1,0 +1,1 @@
+"""The fortieth held-out set: concurrency, process and asyncio loops spliced into real runs."""
