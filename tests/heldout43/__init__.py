@@ -1,0 +1,1 @@
+"""The forty-third held-out set: databases and data stores."""
