@@ -70,6 +70,29 @@ def test_a_status_check_answering_a_state_in_transition_is_waiting_not_repetitio
     assert found and "checks in a row" in found[0].evidence  # bounded by the waiting budget instead
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        "cd tests && python runtests.py auth_tests -v 2",
+        "python manage.py test auth",
+        "python -m pytest tests/test_auth.py",
+    ],
+)
+def test_a_test_run_saying_it_is_creating_its_database_is_a_result_not_waiting(command: str) -> None:
+    from regulator.detect.repetition import RepetitionDetector
+
+    repetition, waiting = RepetitionDetector(), WaitingDetector(max_calls=3, max_usd=100.0)
+    session = ScriptedSession(style="openai")
+    ran = "Creating test database for alias 'default'...\n...\nRan 3 tests in 0.021s\n\nOK\nDestroying test database..."
+    found_waiting, found_repeating = [], []
+    for _ in range(8):
+        event = session.call(command, ran)
+        found_waiting += waiting.observe(event)
+        found_repeating += repetition.observe(event)
+    # The same suite run again and again with nothing changed: repetition's, not a wait for a database.
+    assert found_waiting == [] and found_repeating
+
+
 def test_a_progress_line_short_of_its_end_is_waiting() -> None:
     from regulator.detect.progress import NoProgressDetector
 

@@ -85,6 +85,8 @@ def _may_match(text: str, needs: tuple[str | tuple[str, ...], ...]) -> bool:
 def waits(step: Step) -> bool:
     """Whether a step is waiting: an action that waits, or a check whose answer is a state in transition.
 
+    A test run is never such a check: what it prints is its result, whatever words it uses.
+
     An action that waits and then fails with what no wait clears (the agent's own script raising,
     a permission refused) is a retry with a pause before it, not a wait: a sleep in front of a
     failing check does not hide it from the loop detectors.
@@ -94,7 +96,12 @@ def waits(step: Step) -> bool:
     if is_waiting(step.action.tool, step.action.text) or _probes(step.action.text):
         return not _fails_for_good(clip(step.observation.text, 4000))  # clipped: the cache keeps no long text
     text = step.observation.text
-    return len(text) <= _STATUS_CHARS and not step.observation.is_error and _in_transition(text)
+    return (
+        len(text) <= _STATUS_CHARS
+        and not step.observation.is_error
+        and _in_transition(text)
+        and not _runs_tests(step.action.tool, step.action.text)
+    )
 
 
 def _in_order(words: tuple[str, ...], within: tuple[str, ...]) -> bool:
@@ -121,6 +128,26 @@ def _fails_for_good(result: str) -> bool:
         return False
     cause = cause_of(result)
     return cause is None or cause.family != "unreachable"
+
+
+# Test runners: what they print is a result, never a status, whatever words it uses — Django's runner
+# says `Creating test database for alias 'default'...` before every run, jest counts `pending` tests.
+_TEST_RUNNERS = frozenset(
+    {"pytest", "py.test", "tox", "nox", "unittest", "jest", "vitest", "mocha", "phpunit", "rspec"}
+)
+_TEST_SUBCOMMANDS = frozenset({"npm", "yarn", "pnpm", "go", "cargo", "make", "manage.py", "django", "dotnet", "mvn"})
+
+
+@lru_cache(maxsize=8192)
+def _runs_tests(tool: str, text: str) -> bool:
+    """Whether an action runs a test suite (`pytest`, `./tests/runtests.py`, `python manage.py test`, `go test`)."""
+    for segment in action_segments(tool, text):
+        words = set(segment)
+        if not words.isdisjoint(_TEST_RUNNERS) or any(word.endswith("runtests.py") for word in segment):
+            return True
+        if "test" in words and not words.isdisjoint(_TEST_SUBCOMMANDS):
+            return True
+    return False
 
 
 @lru_cache(maxsize=8192)
