@@ -2,7 +2,9 @@
 
 A result is reduced to the failing tests and the test summary when there are any, else a
 compiler's first error, else the last exception type and message, else the last line of output of
-a command that exited non-zero (the status itself only when nothing was printed) — with volatile
+a command that exited non-zero (the status itself only when nothing was printed), else a tool's own
+report that it stopped whatever the exit status (`Warning, treated as error:`, pip's
+`subprocess-exited-with-error`, a warning raised as an exception) — with volatile
 text normalised, so two runs that fail the same way have one signature however the output
 drifted. The `same_error` detector (`detect/same_error.py`) counts them; the cycle detector
 compares steps by them (`outcome_key`).
@@ -110,6 +112,12 @@ _PASSING = re.compile(r",? ?\b\d+ (?:passed|skipped|deselected|xfailed|xpassed|w
 _WORDS_IN_MESSAGE = 160
 # A whole duration on a failure's last line (`Total time: 21 s`, `BUILD FAILED in 3s`) changes every run.
 _DURATION = re.compile(r"\b\d+ ?(?:ms|s|secs?|seconds?|mins?|minutes?)\b")
+# Where in a line or a file a parser stopped (`line 1 column 15`, `in position 941`, `at offset 12`):
+# it moves with every byte written before the error, as line numbers do with lines.
+_OFFSET = re.compile(r"\b(position|offset) \d+\b")
+# The column (or column range) after a source line number that `without_line_numbers` zeroed
+# (`main.hcl:0,54-38`, `app.rb:0:17`): it moves with every edit of the line.
+_COLUMN = re.compile(r"(\.[A-Za-z][A-Za-z0-9]{0,4}:0)[,:]\d+(?:-\d+)?")
 _TAG = re.compile(r"</?\w+>")
 # Digits inside a generated name in an error message (`0004_auto_20251117_1736`, `tmp_x3f9`, `obj_12`):
 # the next run names another one; a number standing alone (`assert 3 == 4`) is kept.
@@ -126,6 +134,17 @@ _LAST_WORD_ERROR = re.compile(
     r"(?:^|\n)[ \t]*(?:Error|ERROR|error|fatal|FATAL):?[ \t]+([^\n]+)(?:\n\s*Caused by:(?:\n(?:[ \t][^\n]*)?)*)?\Z"
 )
 _ERROR_WORDS = ("rror", "RROR", "atal", "ATAL")  # what `_LAST_WORD_ERROR` cannot match without
+# Sphinx's `-W`: the build stops at the first warning, under this line; its exit status is often lost
+# behind `| tail`. What it says is the failure; where (`file.py:docstring of mod.func:15`) is left out.
+_WARNING_AS_ERROR = re.compile(
+    r"^Warning, treated as error:[ \t]*\n(?:[^\n]*?: )?(?:WARNING|ERROR|CRITICAL|SEVERE): ([^\n]+)", re.M
+)
+# A warning raised as an exception (`python -W error::DeprecationWarning`): the traceback ends in it.
+_RAISED_WARNING = re.compile(r"^((?:[A-Za-z_]\w*\.)*[A-Za-z_]\w*Warning)\b:?[ \t]*(.*)$", re.M)
+_TRACEBACK = "Traceback (most recent call last):"
+# pip's report of a failed build step (`error: subprocess-exited-with-error`, often behind `| tail`):
+# what failed is the last line of the step's output that pip quotes above `[end of output]`.
+_PIP_SUBPROCESS = re.compile(r"^[ \t]*(\S[^\n]*?)[ \t]*\n\s*\[end of output\]", re.M)
 # How harnesses say they killed a command that ran too long (mini-swe-agent, SWE-agent, OpenHands).
 _KILLED = re.compile(
     r"timed out and (?:has been|was) killed|[Cc]ommand timed out after|timed out after \d+ ?s(?:econds)?"
@@ -136,10 +155,16 @@ def error_signature(text: str) -> str | None:
     """A short, normalised description of the failure in a result, or None when nothing failed.
 
     Source line numbers are left out (`FooTest.kt:27` and `FooTest.kt:29` are one failure): an edit
-    above the failing line shifts them without changing what fails.
+    above the failing line shifts them without changing what fails. So are the column after one
+    (`main.hcl:54,38-41`), a byte offset (`in position 941`) and a duration (`pins both datacenters
+    in 2984ms`, bats' timing of a failed test): each changes from run to run of one failure, which
+    then never counts as the same error twice.
     """
     signature = _signature(clip(text, 4000))
-    return None if signature is None else without_line_numbers(signature)
+    if signature is None:
+        return None
+    signature = _COLUMN.sub(r"\1", without_line_numbers(signature))
+    return _OFFSET.sub(r"\1 0", _DURATION.sub("<num>", signature))
 
 
 @per_step
@@ -198,6 +223,28 @@ def _signature(body: str) -> str | None:
         # Two words or fewer (Fortran's `ERROR STOP 1`) name no failure, as a bare exit status does not.
         if last_word and len(last_word.group(1).split()) > 2:
             return "error: " + _DURATION.sub("<num>", normalise(last_word.group(1)))[:_WORDS_IN_MESSAGE]
+    return _failure_behind_success(body)
+
+
+def _failure_behind_success(body: str) -> str | None:
+    """A failure whose exit status was lost (`cmd 2>&1 | tail`) or never failed the command, told by its words.
+
+    Tried only when nothing else says the result failed: each form is a tool's own unambiguous report
+    that it stopped, so a run that printed it did not do what was asked however it exited.
+    """
+    if "treated as error" in body:
+        warned = _WARNING_AS_ERROR.search(body)
+        if warned:
+            return "warning treated as error: " + normalise(warned.group(1))[:_WORDS_IN_MESSAGE]
+    if "subprocess-exited-with-error" in body:
+        quoted = _PIP_SUBPROCESS.search(body)
+        if quoted:
+            return "subprocess-exited-with-error: " + normalise(quoted.group(1))[:_WORDS_IN_MESSAGE]
+    if _TRACEBACK in body:
+        raised = deque(_RAISED_WARNING.finditer(body, body.rindex(_TRACEBACK)), maxlen=1)
+        if raised:
+            kind, message = raised[0].groups()
+            return normalise(f"{kind}: {message}" if message else kind)[:_WORDS_IN_MESSAGE]
     return None
 
 
