@@ -97,6 +97,8 @@ def test_an_acknowledgement_that_repeats_the_actions_words_says_nothing() -> Non
         ),
         ("bash", "cat <<'EOF' >> tests/conftest.py\n@pytest.fixture\ndef db():\n    yield {}\nEOF", True),
         ("bash", "python -m pytest -q 2>&1 | tail -n 5", False),
+        # A redirection's target is on its line: pasted output ("<class 'X'>" ending a line) is no write.
+        ("bash", "DEBUG: called with <class 'django.utils.functional.SimpleLazyObject'>\nDEBUG: unwrapped", False),
         ("bash", "python -c \"print(open('setup.cfg').read())\"", False),
         ("bash", "python -c \"import sys; sys.stdout.write(open('src/calc.py').read())\"", False),
         ("TodoWrite", '{"todos": [{"content": "write the tests", "status": "pending"}]}', False),

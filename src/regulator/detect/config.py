@@ -57,6 +57,12 @@ class UnchangedConfig(_Section):
     min_repeats: int = Field(default=4, ge=1)  # steps since that change that repeat one taken since
 
 
+class RetriedEditConfig(_Section):
+    # Edits made again that had failed before, each followed by a failing run again, before a finding.
+    min_retries: int = Field(default=3, ge=1)
+    stand_calls: int = Field(default=4, ge=0)  # calls after a retry's failure the finding stands, unless a run passes
+
+
 class HarnessConfig(_Section):
     window: int = Field(default=8, ge=2)  # latest steps looked at
     min_refused: int = Field(default=6, ge=2)  # of them, answered by the harness with a complaint
@@ -113,6 +119,7 @@ class DetectConfig(BaseModel):
     no_progress: NoProgressConfig = Field(default_factory=NoProgressConfig)
     stale: StaleConfig = Field(default_factory=StaleConfig)
     unchanged: UnchangedConfig = Field(default_factory=UnchangedConfig)
+    retried_edit: RetriedEditConfig = Field(default_factory=RetriedEditConfig)
     harness: HarnessConfig = Field(default_factory=HarnessConfig)
     burn_rate: BurnRateConfig = Field(default_factory=BurnRateConfig)
     judge: JudgeConfig = Field(default_factory=JudgeConfig)

@@ -10,6 +10,7 @@ from regulator.detect.environment import EnvironmentDetector
 from regulator.detect.harness import HarnessRefusalDetector
 from regulator.detect.progress import NoProgressDetector
 from regulator.detect.repetition import RepetitionDetector
+from regulator.detect.retried import RetriedEditDetector
 from regulator.detect.same_error import ErrorSignatureDetector
 from regulator.detect.stale import StaleDetector
 from regulator.detect.unchanged import UnchangedDetector
@@ -45,6 +46,8 @@ def build_detectors(config: DetectConfig | None = None) -> list[Detector]:
         )
     if config.unchanged.enabled:
         detectors.append(UnchangedDetector(config.unchanged.min_runs, config.unchanged.min_repeats))
+    if config.retried_edit.enabled:
+        detectors.append(RetriedEditDetector(config.retried_edit.min_retries, config.retried_edit.stand_calls))
     if config.harness.enabled:
         detectors.append(HarnessRefusalDetector(config.harness.window, config.harness.min_refused))
     if config.burn_rate.enabled:

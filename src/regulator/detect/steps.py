@@ -76,7 +76,9 @@ _EDIT_TOOLS = re.compile(r"(?i)(?:^|_)(?:edit|multi_?edit|write|apply_?patch|pat
 _EDIT_SUBCOMMANDS = frozenset({"str_replace", "create", "insert", "undo_edit", "write", "edit"})
 _EDIT_SHELL = re.compile(
     r"(?:^|[;&|]\s*)(?:sed\s+(?:-\w+\s+)*-\w*i|perl\s+-\w*i|git\s+apply\b|patch\b|tee\b)"
-    r"|(?:^|[^>&\d])>>?\s*(?!&|/dev/)[\w./-]+"  # `cat <<EOF >> conftest.py` adds to a file: an edit too
+    # `cat <<EOF >> conftest.py` adds to a file: an edit too. The target is on the redirection's line: a `>`
+    # ending a line of pasted output (`<class 'X'>`) is no write (it made a pseudo-edit "retried" in heldout35).
+    r"|(?:^|[^>&\d])>>?[ \t]*(?!&|/dev/)[\w./-]+"
     # A script that rewrites a file (`python -c "p.write_text(...)"`, `python - <<EOF … open(p, 'w')`).
     r"|\.write_(?:text|bytes)\(|\bopen\([^()\n]*?,\s*(?:mode\s*=\s*)?['\"][wa]b?\+?['\"]"
 )
