@@ -19,10 +19,8 @@ runs redo an edit now and then (a debug print added back after a `git checkout`,
 after each. At `min_retries` the agent is nudged, and each further retry adds weight. The finding
 stands on the calls after a retry's failure, until a run passes or `stand_calls` calls have gone
 by: the policy pauses only a session whose nudged behaviour comes back after the nudge, and a
-finding made only on the call of each new retry (one every five calls or so) looked to it like an
-agent that had changed course — it stopped 6 of the loops nudged instead of 14. Standing until a
-pass however long ago the retry was stopped 17, but one of them 33 calls after onset (heldout19's
-median delay 16.5 → 19): a retry ten calls back is old evidence.
+finding made only on the call of each new retry (one every five calls or so) looks to it like an
+agent that changed course. A retry many calls back is old evidence, so the finding does not stand longer.
 """
 
 from __future__ import annotations
