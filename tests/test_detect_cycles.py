@@ -376,3 +376,72 @@ def test_a_short_cycle_without_an_edit_is_named_at_point_five() -> None:
     first = next(i for i, fs in enumerate(found) if fs)
     assert "a cycle of 3 actions" in found[first][0].evidence
     assert found[first][0].severity == pytest.approx(0.5)
+
+
+def drifting_round(turn: int, flaky: bool = False) -> list[tuple[str, str]]:
+    """Six steps of a stuck round, two fixes in turn: the diff, the read and the log print this round's."""
+    fix = ("return rows or []", "return list(rows)")[turn % 2]
+    source = f"def parse_rows(rows):\n    if rows is None:\n        {fix}\n    return rows\n"
+    got = 6 + turn % 3 if flaky else 6
+    failure = (
+        f"FAILED tests/test_rows.py::test_single_row - AssertionError: expected {got} items, got {got + 1}\n"
+        "1 failed, 3 passed in 0.41s"
+    )
+    return [
+        (f"sed -i 's/return rows/{fix}/' rowkit/parse.py", ""),
+        ("python -m pytest tests/test_rows.py -q", failure),
+        ("cat rowkit/parse.py", source),
+        ("git diff rowkit/parse.py", f"-    return rows\n+    {fix}\n"),
+        ("git checkout -- rowkit/parse.py", ""),
+        ("git log -1 --stat", f"commit {turn:07x}f3a9\n    wip: try {turn}\n rowkit/parse.py | 2 +-"),
+    ]
+
+
+def _first_named(script: list[tuple[str, str]], drift: bool) -> int | None:
+    detector, session = CycleDetector(max_period=10, drift=drift), ScriptedSession(style="text")
+    found = [detector.observe(session.call(command, output)) for command, output in script]
+    return next((i for i, fs in enumerate(found) if fs), None)
+
+
+def test_a_long_cycle_whose_diff_and_reads_show_each_rounds_fix_is_named_a_round_sooner() -> None:
+    # Two fixes in turn: the edit, the diff, the read and `git log` differ from one round to the
+    # next, four steps of six. Strictly compared, most of each round varies and no cycle shows; with
+    # the same commands' results left to drift, it is named in its third round (in the second, those
+    # results are new, and a second step never taken before ends the walk).
+    script = [step for turn in range(4) for step in drifting_round(turn)]
+    drifting = _first_named(script, drift=True)
+    assert _first_named(script, drift=False) is None
+    assert drifting is not None and drifting < 18
+
+
+def test_a_flaky_failures_drifting_numbers_do_not_hide_a_long_cycle() -> None:
+    # The same check fails with other counts each round (`expected 6 items, got 7`, then `7, got 8`).
+    script = [step for turn in range(4) for step in drifting_round(turn, flaky=True)]
+    drifting = _first_named(script, drift=True)
+    assert _first_named(script, drift=False) is None
+    assert drifting is not None and drifting < 18
+
+
+def test_a_bisect_whose_output_drifts_is_no_long_cycle() -> None:
+    # Test, `git bisect bad`, test …: the same two commands, each bisect step printing a new revision.
+    # Like steps that come back within the round are one step taken again, not a long cycle's.
+    failure = "FAILED tests/test_rows.py::test_single_row - AssertionError: assert 2 == 1\n1 failed, 3 passed"
+    script: list[tuple[str, str]] = []
+    for left in (64, 32, 16, 8, 4, 2, 1):
+        script += [
+            ("python -m pytest tests/test_rows.py -q", failure),
+            ("git bisect bad", f"Bisecting: {left} revisions left to test after this\n[{left:040x}] change {left}"),
+        ]
+    assert _first_named(script, drift=True) is None
+
+
+def test_a_parameter_sweep_with_drifting_results_is_no_long_cycle() -> None:
+    # Another size each run, the script changed between sweeps: a run is like the same size's run a
+    # sweep before, but each result is new, and a second step never taken before ends the walk.
+    script: list[tuple[str, str]] = []
+    for sweep in range(3):
+        script.append((f"sed -i 's/^REPEAT = .*/REPEAT = {3 + sweep}/' sweep.py", ""))
+        for k, size in enumerate((50, 100, 500, 1000)):
+            verdict = ("fast", "slow", "fails", "ok")[(k + sweep) % 4]
+            script.append((f"python sweep.py {size}", f"block size {size} -> {verdict}"))
+    assert _first_named(script, drift=True) is None

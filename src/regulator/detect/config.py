@@ -37,6 +37,7 @@ class CycleConfig(_Section):
     min_period: int = Field(default=2, ge=2)
     max_period: int = Field(default=10, ge=2)
     min_span: int = Field(default=6, ge=4)  # steps the repeating tail must cover at least
+    drift: bool = True  # a long cycle's step may drift between rounds (a diff of this round's edit, a flaky count)
 
 
 class NoProgressConfig(_Section):

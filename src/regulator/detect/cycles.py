@@ -8,6 +8,8 @@ length, so `pytest t.py -q` matches `python -m pytest -x t.py` and `git checkout
 's/a/b/' x.py` matches `sed -i "s/a/b/" ./x.py`, while two edits of different text do not). The less
 a result says, the more the actions must agree: an edit's empty result tells nothing, so for it the
 action is all the evidence.
+In a long cycle, a step whose result drifted between rounds may still match (`_Token.like`): the
+same command printing this round's diff, a flaky failure's counts.
 A cycle of period p is a tail of the sequence where every step is the same as the one p steps
 before. It must span at least two periods (and at least six steps, so A-B-A-B alone is not yet a
 cycle) and contain two steps that differ (one repeated step is the repetition detector's business).
@@ -52,6 +54,60 @@ class _Token:
     # pairs that the steps before it compared already, for every period: each pair is compared once.
     compared: int = 0
     matched: int = 0
+    likened: int = 0  # the same for `like_as`: compared, and found alike though not the same
+    alike: int = 0
+
+    def like_as(self, older: _Token, lag: int) -> bool:
+        """`same_as`, or `like`: the same step with what drifts between rounds let drift."""
+        if self.same_as(older, lag):
+            return True
+        bit = 1 << lag
+        if self.likened & bit:
+            return self.alike & bit != 0
+        like = self.like(older)
+        self.likened |= bit
+        if like:
+            self.alike |= bit
+        return like
+
+    def like(self, other: _Token) -> bool:
+        """The same step of a long cycle, though not `same`: what it did or met drifted between rounds.
+
+        A round of a long cycle shows the round's variant in more than its edit: `git diff x.py` and
+        a read of `x.py` print the edit tried this time, `git log`, `git pull` or a build print
+        hashes and counts of their own, a flaky check fails with other numbers (`expected 6 items,
+        got 7`, then `5, got 6`). Matched strictly, each is one more varied step, and a cycle whose
+        rounds vary in four steps of ten is found a round late or never. So, one period apart:
+        - a failure whose signature differs only in its numbers, from an overlapping action;
+        - the same command, its operands' numbers too (another count or range is a sweep's next
+          step), whose result says something and fails in neither round — the command both ways
+          (`rm x.py` is most of `python x.py 5`, but not the other way round) — and is one the
+          window has seen before (`novel` false: this diff is that of a fix tried before; a result
+          never seen, a bisect's next revision, a sweep's next figure, is news);
+        - an edit of the same file back to a text already tried in the window (`novel` false): a
+          new edit each round is progress and stays a mismatch.
+        `_aligned` takes such a pair only where the step does not come back within the round, which
+        a bisect's or a sweep's step does (`git bisect bad`, `python sweep.py`, run again and again).
+        """
+        if self.edit != other.edit:
+            return False
+        shape, other_shape = _shape(self.outcome), _shape(other.outcome)
+        if self.edit:
+            return (
+                not self.novel
+                and shape == other_shape
+                and bool(self.targets and other.targets and _same_file(self.targets, other.targets))
+            )
+        if shape.startswith("error:") or other_shape.startswith("error:"):
+            return shape == other_shape and overlap(self.words, other.words) >= _SAME_ACTION[2]
+        return (
+            not self.novel
+            and self.informative
+            and other.informative
+            and self.numbers == other.numbers
+            and overlap(self.words, other.words) >= _SAME_ACTION[0]
+            and overlap(self.words, other.words, larger=True) >= _SAME_ACTION[0]
+        )
 
     def same_as(self, older: _Token, lag: int) -> bool:
         """`self.same(older)`, `older` being the step `lag` steps before this one in the session."""
@@ -82,6 +138,12 @@ def _numbers(words: frozenset[str]) -> frozenset[str]:
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_DIGITS = re.compile(r"\d+")
+
+
+def _shape(outcome: str) -> str:
+    """An outcome as `like` compares it: a failure's numbers left out (a flaky count, a line)."""
+    return _DIGITS.sub("#", outcome) if outcome.startswith("error:") else outcome
 
 
 # Where an edit names the file it writes: an editor tool's path field, apply_patch's header, a shell
@@ -121,16 +183,18 @@ def _written_numbers(edit: str) -> frozenset[str]:
 class CycleDetector:
     name = "cycle"
 
-    def __init__(self, min_period: int = 2, max_period: int = 8, min_span: int = 6) -> None:
+    def __init__(self, min_period: int = 2, max_period: int = 8, min_span: int = 6, drift: bool = True) -> None:
         self.min_period = min_period
+        self.drift = drift  # whether a long cycle's steps may drift between rounds (`_Token.like`)
         self.max_period = max_period
         self.min_span = min_span
         self._steps = StepTracker()
         self._tokens: dict[str, deque[_Token]] = {}
-        # Per lag, how many kept steps are the same as the step that many before them: a walk matches
+        # Per lag, how many kept steps are the same as (`_likes`: like) the step that many before them: a walk matches
         # no more steps than there are at the lags it may take (the period, ±1 in a long cycle), so most
         # periods need no walk (walks cost more than all else here).
         self._repeats: dict[str, list[int]] = {}
+        self._likes: dict[str, list[int]] = {}
         self._lags = range(max(1, min_period - _DRIFT), max_period + _DRIFT + 1)
 
     def _need(self, period: int) -> int:
@@ -143,15 +207,16 @@ class CycleDetector:
             return max(period, self.min_span - period)
         return max(self.min_span - period, period // 2 + 2)
 
-    def _cycle(self, tokens: list[_Token], repeats: list[int]) -> tuple[int, int, int] | None:
+    def _cycle(self, tokens: list[_Token], repeats: list[int], likes: list[int]) -> tuple[int, int, int] | None:
         """(period, matched steps, steps that varied) of the shortest cycle the tail is in, if any."""
         for period in range(self.min_period, self.max_period + 1):
             need = self._need(period)
             tolerant = period >= _TOLERANT
             drift = _DRIFT if tolerant else 0
-            if len(tokens) - period < need or sum(repeats[period - drift : period + drift + 1]) < need:
+            counts = likes if tolerant and self.drift else repeats
+            if len(tokens) - period < need or sum(counts[period - drift : period + drift + 1]) < need:
                 continue  # fewer pairs to compare, or pairs that are the same, than must match
-            matched, varied = _aligned(tokens, period, tolerant=tolerant)
+            matched, varied = _aligned(tokens, period, tolerant=tolerant, drift=self.drift)
             if matched < need:
                 continue
             last = tokens[-period:]
@@ -168,6 +233,9 @@ class CycleDetector:
         repeats = self._repeats.get(session)
         if repeats is None:
             repeats = self._repeats[session] = [0] * (self._lags.stop)
+        likes = self._likes.get(session)
+        if likes is None:
+            likes = self._likes[session] = [0] * (self._lags.stop)
         found: tuple[int, int, int] | None = None
         for step in self._steps.advance(event):
             if waits(step):
@@ -185,12 +253,15 @@ class CycleDetector:
             for lag in self._lags:
                 if lag <= kept and token.same_as(tokens[kept - lag], lag):
                     repeats[lag] += 1
+                if self.drift and lag <= kept and token.like_as(tokens[kept - lag], lag):
+                    likes[lag] += 1
             if kept == tokens.maxlen:  # the oldest step leaves the window: what it counted goes with it
                 oldest = tokens[0]
                 for lag in self._lags:
                     repeats[lag] -= oldest.matched >> lag & 1
+                    likes[lag] -= (oldest.matched | oldest.alike) >> lag & 1
             tokens.append(token)
-            found = self._cycle(list(tokens), repeats) or found
+            found = self._cycle(list(tokens), repeats, likes) or found
         if found is None:
             return []
         period, matched, varied = found
@@ -214,6 +285,7 @@ class CycleDetector:
         self._steps.forget(session)
         self._tokens.pop(session, None)
         self._repeats.pop(session, None)
+        self._likes.pop(session, None)
 
 
 def _reapplied(tokens: list[_Token], period: int) -> bool:
@@ -237,14 +309,17 @@ def _discarding(words: frozenset[str]) -> frozenset[str]:
     return _DISCARDED if any(idiom <= words for idiom in _DISCARD) else words
 
 
-def _aligned(tokens: deque[_Token] | list[_Token], period: int, tolerant: bool = True) -> tuple[int, int]:
+def _aligned(
+    tokens: deque[_Token] | list[_Token], period: int, tolerant: bool = True, drift: bool = True
+) -> tuple[int, int]:
     """How many of the latest steps match the step `period` before them, and how many varied.
 
     Walking back from the latest step, each step is compared with its counterpart one period
     earlier. In a long cycle (`tolerant`), mismatches are passed over while they stay a minority
     (one in three compared steps, and never three in a row): a step or two added in either round
     (the lag shifts), or a step done differently (one of two fixes tried in turn, another way to
-    revert). After a mismatch the walk resumes at the nearest pair of steps that match again, as
+    revert). A step whose result drifted between rounds counts as matched when it is `like` its
+    counterpart (`_drifted`). After a mismatch the walk resumes at the nearest pair of steps that match again, as
     long as the lag stays within one of the period. A cycle of 8 with a `git status` slipped in,
     with its edit alternating between two variants, or reverted once by `git stash` instead of
     `git checkout`, is still that cycle.
@@ -254,7 +329,9 @@ def _aligned(tokens: deque[_Token] | list[_Token], period: int, tolerant: bool =
     matched = varied = novel = failed = 0
     missed = 0
     while j >= 0:
-        if tokens[i].same_as(tokens[j], i - j):
+        same = tokens[i].same_as(tokens[j], i - j)
+        if same or (tolerant and drift and _drifted(tokens, i, j, novel)):
+            novel += not same and tokens[i].novel
             matched += 1
             failed += tokens[i].outcome.startswith("error:")
             missed = 0
@@ -276,6 +353,20 @@ def _aligned(tokens: deque[_Token] | list[_Token], period: int, tolerant: bool =
         missed += 1
         i, j = i - newer, j - older
     return matched, varied
+
+
+def _drifted(tokens: deque[_Token] | list[_Token], i: int, j: int, novel: int) -> bool:
+    """Whether step `i` is `like` step `j`, a period before, and that is a cycle's step drifting.
+
+    Not when the step comes back within the round (a step between `j` and `i` is like it): `git
+    bisect bad` with each run's new revision, a sweep's run with another output each time, are one
+    step taken again and again, a shorter period, not a long cycle's step. Nor for a second step
+    never taken before (`_aligned` stops at the second anyway).
+    """
+    newer = tokens[i]
+    if not newer.like_as(tokens[j], i - j) or (newer.novel and novel):
+        return False
+    return not any(newer.like_as(tokens[k], i - k) for k in range(j + 1, i))
 
 
 # Where to look for the next matching pair after a mismatch (steps skipped in the newer round, in

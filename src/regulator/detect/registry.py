@@ -34,7 +34,7 @@ def build_detectors(config: DetectConfig | None = None) -> list[Detector]:
         detectors.append(WaitingDetector(config.waiting.max_calls, config.waiting.max_usd))
     if config.cycle.enabled:
         c = config.cycle
-        detectors.append(CycleDetector(c.min_period, c.max_period, c.min_span))
+        detectors.append(CycleDetector(c.min_period, c.max_period, c.min_span, c.drift))
     if config.no_progress.enabled:
         p = config.no_progress
         detectors.append(NoProgressDetector(p.max_novelty, p.min_run, p.min_words))

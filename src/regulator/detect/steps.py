@@ -170,18 +170,19 @@ def tool_fields(text: str) -> dict[str, Any] | None:
     return fields if isinstance(fields, dict) else None
 
 
-def overlap(a: frozenset[str], b: frozenset[str]) -> float:
+def overlap(a: frozenset[str], b: frozenset[str], larger: bool = False) -> float:
     """How much of the shorter action the other one also says, words weighed by their length.
 
     Long words carry what an action is about (a path, an edit's expression), short ones how it is
     run (a flag, a wrapper such as `cd x &&` or `python -m`): `pytest t.py -q` and `python -m pytest
-    -x t.py` overlap almost fully, two `sed -i` that change different text hardly.
+    -x t.py` overlap almost fully, two `sed -i` that change different text hardly. `larger`: of the
+    longer action instead, so both must say what the other says (`rm x.py` is most of `python x.py 5`).
     """
     if a == b:
         return 1.0
     if not a or not b:
         return 0.0
-    return _weight(a & b) / min(_weight(a), _weight(b))
+    return _weight(a & b) / (max if larger else min)(_weight(a), _weight(b))
 
 
 @lru_cache(maxsize=8192)
