@@ -45,5 +45,6 @@ class TestHeldout19(SplicedSetChecks):
     def test_default_policy_on_the_nineteenth_heldout_set(self, replayed: Evaluation) -> None:
         # First sight (main @e40cab2, never tuned on): loops stopped 36.0 % (18/50), none early, median delay 14, saved
         # 21.5 %; productive stopped 0 % (0/80), any action 0 % (0/80). Tuned on after that (asyncio's `Task-N` names
-        # and JSON's `(char N)` offsets left out of signatures); now 40.0 %, 16.5, 23.9 %; 0 %, 0 %.
-        self.assert_no_worse_than(replayed, stopped=0.4, delay=16.5, saved=0.23, productive_stopped=0, acted_on=0.0)
+        # and JSON's `(char N)` offsets left out of signatures); 40.0 %, 16.5, 23.9 %; 0 %, 0 %. A second kind of
+        # waste nudged on its own (policy/ladder.py) stops one more loop, late: now 42.0 %, 17, 25.3 %; 0 %, 0 %.
+        self.assert_no_worse_than(replayed, stopped=0.42, delay=17, saved=0.25, productive_stopped=0, acted_on=0.0)

@@ -39,6 +39,20 @@ def test_a_session_that_changes_after_the_nudge_is_not_paused_and_the_memory_say
     assert [d.action for d in ladder.decide("a", "s", [_finding(9, 0.82)])] == ["nudge"]
 
 
+def test_a_second_kind_of_waste_at_nudge_strength_gets_its_own_nudge_and_pauses_when_it_persists() -> None:
+    ladder = Ladder(PolicyConfig())
+    decide = lambda *found: [d.action for d in ladder.decide("a", "s", list(found))]  # noqa: E731
+    assert decide(_finding(0, 0.65)) == ["nudge"]
+    for _ in range(8):  # the agent changed approach: the repetition stays away
+        assert decide() == []
+    wall = Finding("environment", "s", "a", 9, 0.65, "missing binary `protoc`", [9], key="cause:protoc")
+    assert decide(wall) == ["nudge"]  # not silently below the level the first nudge left the session on
+    assert [n.subjects for n in ladder._sessions["s"].memory.nudges][-1] == frozenset({"cause:protoc"})
+    assert decide(wall) == []  # settling: the nudge reaches the agent with its next request
+    assert decide(wall) == []
+    assert decide(wall) == ["pause"]  # the wall came back twice after the nudge settled
+
+
 def test_overwhelming_evidence_pauses_without_waiting() -> None:
     ladder = Ladder(PolicyConfig())
     assert [d.action for d in ladder.decide("a", "s", [_finding(0, 0.95)])] == ["pause"]

@@ -102,7 +102,7 @@ class Ladder:
                 behind = max(chosen.values(), key=lambda f: f.severity)
         target = max(target, self._persisted(state, ladder, uncapped))
         if target <= state.level:
-            return []
+            return self._nudged_anew(state, ladder, target, strength, behind, uncapped)
         action = ladder[target].action
         if persistence.enabled and group == "kill" and ACTIONS.index(action) >= ACTIONS.index(persistence.gate_from):
             return self._gated(state, ladder, target, strength, behind, uncapped)
@@ -110,6 +110,32 @@ class Ladder:
         if action == "nudge":
             state.memory.record(state.calls, uncapped or [behind], behind, persistence.max_nudges)
         return [Decision(action, strength, behind)]
+
+    def _nudged_anew(
+        self,
+        state: _SessionLadder,
+        ladder: list[LadderStep],
+        target: int,
+        strength: float,
+        behind: Finding,
+        findings: list[Finding],
+    ) -> list[Decision]:
+        """A nudge about something else than the nudges so far, at a level the session already stands on.
+
+        The memory is per subject: a session nudged about a cycle that then meets a wall at nudge
+        strength is told about the wall too, and the pause waits for *that* to come back. Without its
+        own nudge, a second kind of waste below the throttle step was never named to the agent nor
+        paused, however long it went on.
+        """
+        persistence = self.config.persistence
+        steps = [step.action for step in ladder]
+        if not persistence.enabled or "nudge" not in steps or not findings or target < steps.index("nudge"):
+            return []
+        memory = state.memory
+        if memory.nudged(findings) is not None or len(memory.nudges) >= persistence.max_nudges:
+            return []
+        memory.record(state.calls, findings, behind, persistence.max_nudges)
+        return [Decision("nudge", strength, behind)]
 
     def _persisted(self, state: _SessionLadder, ladder: list[LadderStep], findings: list[Finding]) -> int:
         """The pause step once what a nudge was about has come back `pause_after` times since it settled.
