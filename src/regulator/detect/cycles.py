@@ -81,9 +81,8 @@ class _Token:
         - a failure whose signature differs only in its numbers, from an overlapping action;
         - the same command, its operands' numbers too (another count or range is a sweep's next
           step), whose result says something and fails in neither round — the command both ways
-          (`rm x.py` is most of `python x.py 5`, but not the other way round) — and is one the
-          window has seen before (`novel` false: this diff is that of a fix tried before; a result
-          never seen, a bisect's next revision, a sweep's next figure, is news);
+          (`rm x.py` is most of `python x.py 5`, but not the other way round) — whatever it printed
+          this round (this round's diff, new hashes);
         - an edit of the same file back to a text already tried in the window (`novel` false): a
           new edit each round is progress and stays a mismatch.
         `_aligned` takes such a pair only where the step does not come back within the round, which
@@ -101,8 +100,7 @@ class _Token:
         if shape.startswith("error:") or other_shape.startswith("error:"):
             return shape == other_shape and overlap(self.words, other.words) >= _SAME_ACTION[2]
         return (
-            not self.novel
-            and self.informative
+            self.informative
             and other.informative
             and self.numbers == other.numbers
             and overlap(self.words, other.words) >= _SAME_ACTION[0]
