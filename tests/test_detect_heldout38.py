@@ -1,6 +1,7 @@
-"""The thirty-eighth held-out set (tests/heldout38): frozen, shaped as it claims.
+"""The thirty-eighth held-out set (tests/heldout38): frozen, shaped as it claims, measured once.
 
-Its checksum was frozen before anything was measured on it; it has not been replayed.
+Its checksum was frozen before anything was measured on it; it was replayed once, at the end of the round
+that integrated it, with that round's final detection code.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import pytest
 from heldout20.runs import DEV
 from heldout38 import build
 from heldout_checks import TextAgentSetChecks
+from regulator.policy.evaluate import Evaluation
 
 pytestmark = pytest.mark.skipif(not (DEV / "calls.jsonl.gz").exists(), reason="the dev traces are not here")
 
@@ -37,3 +39,10 @@ class TestHeldout38(TextAgentSetChecks):
         "{mw}",
         "{script}",
     )
+
+    def test_default_policy_on_the_thirty_eighth_heldout_set_measured_once(self, replayed: Evaluation) -> None:
+        # Replayed once, with this round's detection code (main @f27678e), never tuned on:
+        # loops stopped 56.0 % (28/50), none early, median delay 17, saved 30.2 %;
+        # productive stopped 0 %, any action 0.00 % (0/80). The previous round's code (@3b3348c):
+        # 54.0 %, 17, 29.5 %; 0 %, 0.00 %.
+        self.assert_no_worse_than(replayed, stopped=0.56, delay=17, saved=0.302, productive_stopped=0, acted_on=0)

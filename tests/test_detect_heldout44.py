@@ -1,7 +1,7 @@
-"""The forty-fourth held-out set (tests/heldout44): frozen, shaped as it claims.
+"""The forty-fourth held-out set (tests/heldout44): frozen, shaped as it claims, measured once.
 
-Its checksum was frozen before anything was measured on it; the measurement is added by the integrator,
-once, with that round's detection code.
+Its checksum was frozen before anything was measured on it; it was replayed once, at the end of the round
+that integrated it, with that round's final detection code.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import pytest
 from heldout20.runs import DEV
 from heldout44 import build
 from heldout_checks import TextAgentSetChecks
+from regulator.policy.evaluate import Evaluation
 
 pytestmark = pytest.mark.skipif(not (DEV / "calls.jsonl.gz").exists(), reason="the dev traces are not here")
 
@@ -37,3 +38,10 @@ class TestHeldout44(TextAgentSetChecks):
         "{given}",
         "{wanted}",
     )
+
+    def test_default_policy_on_the_forty_fourth_heldout_set_measured_once(self, replayed: Evaluation) -> None:
+        # Replayed once, with this round's detection code (main @f27678e), never tuned on:
+        # loops stopped 6.0 % (3/50), none early, median delay 22, saved 3.4 %;
+        # productive stopped 0 %, any action 1.25 % (1/80). The previous round's code (@3b3348c):
+        # 4.0 %, 20, 3.1 %; 0 %, 1.25 %.
+        self.assert_no_worse_than(replayed, stopped=0.06, delay=22, saved=0.034, productive_stopped=0, acted_on=0.0125)
