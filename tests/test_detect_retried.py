@@ -108,3 +108,36 @@ def test_the_finding_stands_a_few_calls_after_a_retry_then_lapses() -> None:
     assert [i for i, fs in enumerate(found) if fs] == [13, 14, 15, 16, 17]
     found = _run([*WHACK_A_MOLE[:13], *reads], stand_calls=0)
     assert [i for i, fs in enumerate(found) if fs] == [13]
+
+
+@pytest.mark.parametrize(
+    ("style", "tool", "arguments"),
+    [
+        # Claude Code's Edit tool: the same replacement made again.
+        ("anthropic", "Edit", {"file_path": "/repo/src/calc.py", "old_string": "x < 0", "new_string": "x <= 0"}),
+        # Codex's apply_patch: the same hunk sent again.
+        (
+            "openai",
+            "apply_patch",
+            {"input": "*** Begin Patch\n*** Update File: src/calc.py\n@@\n-    if x < 0:\n+    if x <= 0:\n"},
+        ),
+    ],
+)
+def test_an_editor_tools_same_edit_made_again_after_failing_is_a_retry(
+    style: str, tool: str, arguments: dict[str, str]
+) -> None:
+    detector, session = RetriedEditDetector(), ScriptedSession(style=style)
+    failing = "FAILED tests/test_calc.py::test_zero - assert -1 == 0\n1 failed in 0.12s"
+    other = (
+        {**arguments, "new_string": "x == 0"} if tool == "Edit" else {"input": arguments["input"].replace("<=", "==")}
+    )
+    edited = "The file src/calc.py has been updated."
+    found: list[list[Finding]] = []
+    for _ in range(4):  # the same edit, the test failing, another edit, the test failing: round and round
+        found.append(detector.observe(session.call("edit", edited, tool=tool, arguments=arguments)))
+        found.append(detector.observe(session.call("python -m pytest tests/test_calc.py", failing)))
+        found.append(detector.observe(session.call("edit", edited, tool=tool, arguments=other)))
+        found.append(detector.observe(session.call("python -m pytest tests/test_calc.py", failing)))
+    # Retries: the second round's two edits, then the third round's first, whose failing run arrives with call 10.
+    assert next(i for i, fs in enumerate(found) if fs) == 10
+    assert all(f.detector == "retried_edit" for fs in found for f in fs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -157,3 +158,34 @@ def finish(steps: list[Step], n: int, last: Step) -> list[Step]:
 
 def submit(thought: str) -> Step:
     return Step(thought, SUBMIT)
+
+
+Attempt = Callable[[int], list[Step]]  # the k-th attempt of a loop family: its steps
+
+
+def churn(
+    rng: random.Random,
+    n: int,
+    first: list[Step],
+    attempts: list[Attempt],
+    look: Callable[[], Step],
+    give_up: Callable[[], Step],
+    look_odds: float,
+) -> list[Step]:
+    """The first failing steps, then attempts drawn at random with a look after some, until the agent gives up."""
+    steps = list(first)
+    k = 0
+    while len(steps) < 2 * n + 8:
+        k += 1
+        steps += rng.choice(attempts)(k)
+        if rng.random() < look_odds:
+            steps.append(look())
+    return finish(steps, n, give_up())
+
+
+def py_edit(path: str, old: str, new: str, count: int | None = 1) -> str:
+    """The agent's usual way of changing one snippet of a file (every occurrence when `count` is None)."""
+    replace = f"s = s.replace({old!r}, {new!r}" + ("" if count is None else f", {count}") + ")"
+    return (
+        f"python - <<'EOF'\np = '{path}'\ns = open(p).read()\n{replace}\nopen(p, 'w').write(s)\nprint('patched')\nEOF"
+    )

@@ -4,17 +4,17 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from heldout20 import text
 from heldout20.calls import Step
+from heldout20.text import py_edit as py_edit  # the families import it from here
 
 _SCRIPTS = ("repro.py", "check_shapes.py", "debug_nan.py", "try_fix.py", "scratch.py", "reproduce_issue.py")
 _FUNCS = ("_{}_values", "compute_{}", "_reduce_{}", "get_{}", "_stack_{}", "normalize_{}")
 _COLS = ("value", "weight", "score", "count", "amount", "ratio")
 
-Attempt = Callable[[int], list[Step]]
+Attempt = text.Attempt
 
 
 @dataclass
@@ -64,14 +64,6 @@ def numpy_version(rng: random.Random) -> str:
 
 def pandas_version(rng: random.Random) -> str:
     return rng.choice(["1.3.5", "1.5.3", "2.0.3", "2.1.4", "2.2.2", "2.2.3"])
-
-
-def py_edit(path: str, old: str, new: str) -> str:
-    """The agent's usual way of changing one snippet of a file."""
-    return (
-        f"python - <<'EOF'\np = '{path}'\ns = open(p).read()\n"
-        f"s = s.replace({old!r}, {new!r}, 1)\nopen(p, 'w').write(s)\nprint('patched')\nEOF"
-    )
 
 
 def py_snippet(code: str) -> str:
@@ -141,14 +133,7 @@ def look(ctx: Ctx, rng: random.Random) -> Step:
 
 def churn(ctx: Ctx, rng: random.Random, n: int, first: Step, attempts: list[Attempt], what: str) -> list[Step]:
     """A first failing run, then attempts drawn at random, looks between some, until the agent gives up."""
-    steps = [first]
-    k = 0
-    while len(steps) < 2 * n + 8:
-        k += 1
-        steps += rng.choice(attempts)(k)
-        if rng.random() < 0.4:
-            steps.append(look(ctx, rng))
-    return text.finish(steps, n, give_up(rng, what))
+    return text.churn(rng, n, [first], attempts, lambda: look(ctx, rng), lambda: give_up(rng, what), 0.4)
 
 
 def passed(ctx: Ctx, rng: random.Random) -> Step:

@@ -4,15 +4,15 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from heldout20 import text
 from heldout20.calls import Step
+from heldout20.text import py_edit as py_edit  # the families import it from here
 
 _WORKERS = ("_work_{}", "_process_{}", "run_{}_chunk", "_{}_task", "compute_{}")
 
-Attempt = Callable[[int], list[Step]]
+Attempt = text.Attempt
 
 
 @dataclass
@@ -98,22 +98,7 @@ def look(ctx: Ctx, rng: random.Random) -> Step:
 
 def churn(ctx: Ctx, rng: random.Random, n: int, first: Step, attempts: list[Attempt], what: str) -> list[Step]:
     """A first failing run, then attempts drawn at random, looks between some, until the agent gives up."""
-    steps = [first]
-    k = 0
-    while len(steps) < 2 * n + 8:
-        k += 1
-        steps += rng.choice(attempts)(k)
-        if rng.random() < 0.45:
-            steps.append(look(ctx, rng))
-    return text.finish(steps, n, give_up(rng, what))
-
-
-def py_edit(path: str, old: str, new: str) -> str:
-    """The agent's usual way of changing one snippet of a file."""
-    return (
-        f"python - <<'EOF'\np = '{path}'\ns = open(p).read()\n"
-        f"s = s.replace({old!r}, {new!r}, 1)\nopen(p, 'w').write(s)\nprint('patched')\nEOF"
-    )
+    return text.churn(rng, n, [first], attempts, lambda: look(ctx, rng), lambda: give_up(rng, what), 0.45)
 
 
 def traceback(ctx: Ctx, rng: random.Random, frames: list[tuple[str, str]], error: str) -> str:

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from heldout20 import text
@@ -13,7 +12,7 @@ from heldout20.calls import Step
 _FUNCS = ("_normalize_{}", "build_{}", "_coerce_{}", "{}_from_value", "_check_{}", "make_{}")
 _VARS = ("value", "obj", "data", "item", "arg")
 
-Attempt = Callable[[int], list[Step]]
+Attempt = text.Attempt
 
 
 @dataclass
@@ -161,19 +160,9 @@ def look(ctx: Ctx, rng: random.Random) -> Step:
 
 def churn(ctx: Ctx, rng: random.Random, n: int, first: Step, attempts: list[Attempt], what: str) -> list[Step]:
     """A first misfire, then attempts drawn at random, looks between some, until the agent gives up."""
-    steps = [first]
-    k = 0
-    while len(steps) < 2 * n + 8:
-        k += 1
-        steps += rng.choice(attempts)(k)
-        if rng.random() < 0.4:
-            steps.append(look(ctx, rng))
-    return text.finish(steps, n, give_up(rng, what))
+    return text.churn(rng, n, [first], attempts, lambda: look(ctx, rng), lambda: give_up(rng, what), 0.4)
 
 
 def py_edit(path: str, old: str, new: str) -> str:
-    """The agent's usual way of changing one snippet of a file."""
-    return (
-        f"python - <<'EOF'\np = '{path}'\ns = open(p).read()\n"
-        f"s = s.replace({old!r}, {new!r})\nopen(p, 'w').write(s)\nprint('patched')\nEOF"
-    )
+    """The agent's usual edit, here replacing every occurrence."""
+    return text.py_edit(path, old, new, count=None)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from heldout20 import text
 from heldout20.calls import Step
+from heldout20.text import py_edit as py_edit  # the families import it from here
 
 # The library each repository leans on most, whose installed copy an agent goes reading.
 _DEPS = {
@@ -180,10 +181,3 @@ def wander(ctx: Ctx, rng: random.Random, n: int, first: Step, searches: list[Sea
 def empty(thought: str, command: str) -> Step:
     """A search that finds nothing: grep's return code 1 and no output."""
     return Step(thought, command, "", rc=1)
-
-
-def py_edit(path: str, old: str, new: str) -> str:
-    return (
-        f"python - <<'EOF'\np = '{path}'\ns = open(p).read()\n"
-        f"s = s.replace({old!r}, {new!r}, 1)\nopen(p, 'w').write(s)\nprint('patched')\nEOF"
-    )

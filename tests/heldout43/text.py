@@ -4,13 +4,12 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from heldout20 import text
 from heldout20.calls import Step
 
-Attempt = Callable[[int], list[Step]]
+Attempt = text.Attempt
 
 _APPS = ("queries", "model_fields", "lookup", "aggregation", "expressions", "ordering", "model_forms", "basic")
 _MODELS = ("Author", "Book", "Article", "Tag", "Publisher", "Reporter", "Item", "Note")
@@ -146,11 +145,4 @@ def look(ctx: Ctx, rng: random.Random) -> Step:
 
 def churn(ctx: Ctx, rng: random.Random, n: int, first: Step, attempts: list[Attempt], what: str) -> list[Step]:
     """A first failing run, then attempts drawn at random with looks between some, until the agent gives up."""
-    steps = [first]
-    k = 0
-    while len(steps) < 2 * n + 8:
-        k += 1
-        steps += rng.choice(attempts)(k)
-        if rng.random() < 0.4:
-            steps.append(look(ctx, rng))
-    return text.finish(steps, n, text.give_up(rng, what))
+    return text.churn(rng, n, [first], attempts, lambda: look(ctx, rng), lambda: text.give_up(rng, what), 0.4)

@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from heldout20 import text
 from heldout20.calls import Step
+from heldout20.text import py_edit as py_edit  # the families import it from here
 
 _FUNCS = ("_normalize_{}", "resolve_{}", "_coerce_{}", "get_{}", "_split_{}", "build_{}")
 _CASES = (
@@ -28,7 +28,7 @@ _CASES = (
     "mixed",
 )
 
-Attempt = Callable[[int], list[Step]]
+Attempt = text.Attempt
 
 
 @dataclass
@@ -142,11 +142,6 @@ def give_up(rng: random.Random, what: str) -> Step:
     return text.give_up(rng, what)
 
 
-def py_edit(path: str, old: str, new: str) -> str:
-    """The agent's usual way of changing one snippet of a file."""
-    return f"python - <<'EOF'\np = '{path}'\ns = open(p).read()\ns = s.replace({old!r}, {new!r}, 1)\nopen(p, 'w').write(s)\nprint('patched')\nEOF"
-
-
 def sed_edit(path: str, line: int, old: str, new: str) -> str:
     return f"sed -i '{line}s/{old}/{new}/' {path}"
 
@@ -214,11 +209,4 @@ def look(ctx: Ctx, rng: random.Random) -> Step:
 
 def churn(ctx: Ctx, rng: random.Random, n: int, first: list[Step], attempts: list[Attempt], what: str) -> list[Step]:
     """The first failing runs, then attempts drawn at random, looks between some, until the agent gives up."""
-    steps = list(first)
-    k = 0
-    while len(steps) < 2 * n + 8:
-        k += 1
-        steps += rng.choice(attempts)(k)
-        if rng.random() < 0.4:
-            steps.append(look(ctx, rng))
-    return text.finish(steps, n, give_up(rng, what))
+    return text.churn(rng, n, first, attempts, lambda: look(ctx, rng), lambda: give_up(rng, what), 0.4)

@@ -173,6 +173,11 @@ def step_signature(step: Step) -> str | None:
     return error_signature(step.observation.text)
 
 
+def step_failed(step: Step) -> bool:
+    """Whether a step's result is a failure: the harness says so, or the text has an error signature."""
+    return step.observation.is_error or step_signature(step) is not None
+
+
 @lru_cache(maxsize=1024)  # keyed by the clipped text, so a cached result never keeps a large one alive
 def _signature(body: str) -> str | None:
     if "timed out" in body and _KILLED.search(body):

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from regulator.detect.base import Finding, call_span
-from regulator.detect.error_signature import step_signature
+from regulator.detect.error_signature import step_failed, step_signature
 from regulator.detect.messages import parse
 from regulator.detect.normalise import without_line_numbers
 from regulator.detect.seen import RecentHashes, stable_hash, stable_hashes
@@ -138,7 +138,7 @@ class NoProgressDetector:
                 continue  # a check while waiting is expected to say what it said before
             ran_before = step.action_key in state.asked
             asked_before = self._asked_before(state, step)
-            if step.is_edit and not step.observation.is_error and step_signature(step) is None:
+            if step.is_edit and not step_failed(step):
                 # What an edit answers (`The file … has been edited`, a snippet of known lines) is an
                 # acknowledgement, not information: the edit itself is the agent acting.
                 state.acted = state.acted or not ran_before
@@ -156,7 +156,7 @@ class NoProgressDetector:
                 state.run.clear()
                 state.acted = False
                 continue
-            failed = step.observation.is_error or step_signature(step) is not None
+            failed = step_failed(step)
             if changed and not failed:
                 continue  # the same clean check after a new edit: the edit was the news, the check confirms it
             if not state.run:

@@ -23,7 +23,7 @@ from collections import deque
 from itertools import pairwise
 
 from regulator.detect.base import Finding, call_span, quote
-from regulator.detect.error_signature import may_clear_by_itself, step_signature
+from regulator.detect.error_signature import may_clear_by_itself, step_failed
 from regulator.detect.steps import StepTracker
 from regulator.detect.waiting import waits
 from regulator.events import CallEvent
@@ -52,7 +52,7 @@ class RepetitionDetector:
             calls = [seq for seq, other, _, _ in recent if other == key]
             if len(calls) < self.min_repeats:
                 continue
-            failed = step.observation.is_error or step_signature(step) is not None
+            failed = step_failed(step)
             if not failed and _new_work_between(recent, calls):
                 continue
             severity = min(0.95, 0.25 + 0.1 * len(calls))

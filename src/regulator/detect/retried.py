@@ -29,7 +29,7 @@ from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 
 from regulator.detect.base import Finding, call_span, quote
-from regulator.detect.error_signature import step_signature
+from regulator.detect.error_signature import step_failed
 from regulator.detect.seen import stable_hash
 from regulator.detect.steps import Step, StepTracker
 from regulator.detect.unchanged import runs_something
@@ -50,10 +50,6 @@ class _Session:
     failing: bool = False  # no run has passed since the latest counted retry: the finding stands
     calls: deque[int] = field(default_factory=lambda: deque(maxlen=16))
     shown: deque[str] = field(default_factory=lambda: deque(maxlen=_SHOWN))
-
-
-def _fails(step: Step) -> bool:
-    return step_signature(step) is not None or step.observation.is_error
 
 
 class RetriedEditDetector:
@@ -78,7 +74,7 @@ class RetriedEditDetector:
                 continue
             if step.changes_code or waits(step) or not runs_something(step):
                 continue
-            if not _fails(step):
+            if not step_failed(step):
                 state.pending = None
                 state.failing = False
                 continue

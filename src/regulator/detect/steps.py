@@ -317,7 +317,7 @@ class Step:
 
 
 def per_step(question: Callable[[Step], _T]) -> Callable[[Step], _T]:
-    """`question`, answered once a step and kept on it, as `cached_property` keeps Step's own answers.
+    """`question`, answered once a step and kept on it, as `_kept` keeps Step's own answers.
 
     For questions of modules that `steps` cannot import (they import it): every detector asks
     them (is it waiting? what failed?) of the same Step objects, each answer a dozen cache look-ups
