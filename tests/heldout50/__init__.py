@@ -1,0 +1,1 @@
+"""The fiftieth held-out set: reproduction scripts that never settle, spliced into real runs."""
