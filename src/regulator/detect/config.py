@@ -64,6 +64,13 @@ class RetriedEditConfig(_Section):
     stand_calls: int = Field(default=4, ge=0)  # calls after a retry's failure the finding stands, unless a run passes
 
 
+class RelapseConfig(_Section):
+    # Tests failing again after a round that failed only others, each round after a change to the code.
+    min_returns: int = Field(default=3, ge=1)
+    window: int = Field(default=12, ge=2)  # latest rounds (the runs after one change) looked at
+    stand_calls: int = Field(default=4, ge=0)  # calls after a relapse the finding stands, unless a run passes
+
+
 class HarnessConfig(_Section):
     window: int = Field(default=8, ge=2)  # latest steps looked at
     min_refused: int = Field(default=6, ge=2)  # of them, answered by the harness with a complaint
@@ -121,6 +128,7 @@ class DetectConfig(BaseModel):
     stale: StaleConfig = Field(default_factory=StaleConfig)
     unchanged: UnchangedConfig = Field(default_factory=UnchangedConfig)
     retried_edit: RetriedEditConfig = Field(default_factory=RetriedEditConfig)
+    relapse: RelapseConfig = Field(default_factory=RelapseConfig)
     harness: HarnessConfig = Field(default_factory=HarnessConfig)
     burn_rate: BurnRateConfig = Field(default_factory=BurnRateConfig)
     judge: JudgeConfig = Field(default_factory=JudgeConfig)

@@ -186,15 +186,7 @@ def _signature(body: str) -> str | None:
     exit_code = next((g for g in exit_match.groups() if g is not None), None) if exit_match else None
     if exit_code == "124" and not _TAG.sub("", _EXIT.sub("", body)).strip(" \n`"):
         return "timed out"  # `timeout N cmd` with nothing printed
-    present = {root for root in _ROOTS if root in body}
-    tests = sorted(
-        {
-            m
-            for pattern, guards, roots in _FAILED_TESTS_ROOTED
-            if (roots is None or not roots.isdisjoint(present)) and any(map(body.__contains__, guards))
-            for m in pattern.findall(body)
-        }
-    )
+    tests = _failing_tests(body)
     if tests:
         last = _last_summary(body)
         summary = _PASSING.sub("", normalise(last)).strip("=, ") if last is not None else ""
@@ -229,6 +221,24 @@ def _signature(body: str) -> str | None:
         if last_word and len(last_word.group(1).split()) > 2:
             return "error: " + _DURATION.sub("<num>", normalise(last_word.group(1)))[:_WORDS_IN_MESSAGE]
     return _failure_behind_success(body)
+
+
+def failing_tests(text: str) -> list[str]:
+    """The names of the tests a result reports failing (sorted, line numbers left out); [] when none."""
+    return [without_line_numbers(name) for name in _failing_tests(clip(text, 4000))]
+
+
+@lru_cache(maxsize=1024)
+def _failing_tests(body: str) -> list[str]:
+    present = {root for root in _ROOTS if root in body}
+    return sorted(
+        {
+            m
+            for pattern, guards, roots in _FAILED_TESTS_ROOTED
+            if (roots is None or not roots.isdisjoint(present)) and any(map(body.__contains__, guards))
+            for m in pattern.findall(body)
+        }
+    )
 
 
 def _failure_behind_success(body: str) -> str | None:

@@ -9,6 +9,7 @@ from regulator.detect.cycles import CycleDetector
 from regulator.detect.environment import EnvironmentDetector
 from regulator.detect.harness import HarnessRefusalDetector
 from regulator.detect.progress import NoProgressDetector
+from regulator.detect.relapse import RelapseDetector
 from regulator.detect.repetition import RepetitionDetector
 from regulator.detect.retried import RetriedEditDetector
 from regulator.detect.same_error import ErrorSignatureDetector
@@ -48,6 +49,9 @@ def build_detectors(config: DetectConfig | None = None) -> list[Detector]:
         detectors.append(UnchangedDetector(config.unchanged.min_runs, config.unchanged.min_repeats))
     if config.retried_edit.enabled:
         detectors.append(RetriedEditDetector(config.retried_edit.min_retries, config.retried_edit.stand_calls))
+    if config.relapse.enabled:
+        r = config.relapse
+        detectors.append(RelapseDetector(r.min_returns, r.window, r.stand_calls))
     if config.harness.enabled:
         detectors.append(HarnessRefusalDetector(config.harness.window, config.harness.min_refused))
     if config.burn_rate.enabled:

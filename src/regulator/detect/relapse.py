@@ -1,0 +1,113 @@
+"""Tests that come back: failures moving around a suite, each fix breaking what an earlier one mended.
+
+An agent converging on a fix sees the failing tests change and shrink: each edit mends one and
+the next run fails on something not met before (a compile-fix march, the next case of a TDD list).
+An agent playing whack-a-mole sees the same tests again: the edit that makes `test_none` pass makes
+`test_subclass` fail, the next one mends `test_subclass` and `test_none` is back — two tests that
+want different defaults, the cases of one parametrized test trading failures, a helper whose callers
+and own tests want different things. Each round brings a new edit and a failing set that differs
+from the last one, so nothing repeats in a row: the detectors that wait for the same error twice in
+a row, or for the code to stand still, never see it.
+
+What this detector counts is a *relapse*: a test that failed in an earlier round (the runs after
+one change to the code), did not fail in the round just before — which failed other tests — and
+fails again after a further change. Each test that comes back is one: counting one a round instead
+stopped 7 fewer loops of the tuning sets and spared no productive session. Only tests count, named
+by the runner: another error in between (a syntax error in an edit, then the same test failing once
+it is fixed) is the edit's own mistake mended, not a test mended and broken again. A run that
+passes answers the agent's changes and starts the count over. At `min_returns` relapses within the
+latest `window` rounds the agent is nudged; each further relapse adds weight, and the finding stands
+on the calls after a relapse (`stand_calls`), as `retried_edit`'s does, so the policy sees whether
+it goes on after the nudge.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from regulator.detect.base import Finding, call_span, quote
+from regulator.detect.error_signature import failing_tests, step_failed
+from regulator.detect.steps import StepTracker
+from regulator.detect.unchanged import runs_something
+from regulator.detect.waiting import waits
+from regulator.events import CallEvent
+
+_SHOWN = 3  # tests the evidence names
+
+
+@dataclass(slots=True)
+class _Session:
+    changed: bool = False  # the code changed since the latest round began
+    rounds: deque[frozenset[str]] = field(default_factory=deque)  # failing tests of each round, oldest first
+    relapses: deque[tuple[int, int]] = field(default_factory=deque)  # (round number, call) of each relapse
+    round_number: int = 0
+    shown: deque[str] = field(default_factory=lambda: deque(maxlen=_SHOWN))
+
+
+class RelapseDetector:
+    name = "relapse"
+
+    def __init__(self, min_returns: int = 3, window: int = 12, stand_calls: int = 4) -> None:
+        self.min_returns = min_returns
+        self.window = window
+        self.stand_calls = stand_calls
+        self._steps = StepTracker()
+        self._sessions: dict[str, _Session] = {}
+
+    def observe(self, event: CallEvent) -> list[Finding]:
+        session = event.record.session
+        state = self._sessions.get(session)
+        if state is None:
+            state = self._sessions[session] = _Session()
+        for step in self._steps.advance(event):
+            if step.action is None:
+                continue
+            if step.changes_code:
+                state.changed = True
+                continue
+            if waits(step) or not runs_something(step):
+                continue
+            if not step_failed(step):
+                state.rounds.clear()
+                state.relapses.clear()
+                state.changed = False
+                continue
+            tests = frozenset(failing_tests(step.observation.text))
+            if not state.changed and state.rounds:
+                state.rounds[-1] |= tests
+                continue
+            state.changed = False
+            self._new_round(state, tests, step.seq + 1)
+        if len(state.relapses) < self.min_returns or event.seq - state.relapses[-1][1] > self.stand_calls:
+            return []
+        count = len(state.relapses)
+        severity = min(0.95, 0.6 + 0.1 * (count - self.min_returns))
+        calls = [call for _, call in state.relapses]
+        named = ", ".join(quote(test, 60) for test in state.shown)
+        evidence = (
+            f"{count} times a test that had stopped failing after an edit failed again after another "
+            f"({call_span(calls)}), no run passing since: {named} — each fix breaks what an earlier one mended "
+            f"(severity 0.6 from {self.min_returns} relapses in {self.window} rounds of edits, +0.1 a relapse)"
+        )
+        return [Finding(self.name, session, event.record.agent, event.seq, severity, evidence, calls, key="relapse")]
+
+    def _new_round(self, state: _Session, tests: frozenset[str], call: int) -> None:
+        state.round_number += 1
+        rounds = state.rounds
+        if tests and len(rounds) >= 2 and rounds[-1]:
+            before, earlier = rounds[-1], set().union(*list(rounds)[:-1])
+            for test in sorted(tests - before):
+                if test in earlier:
+                    state.relapses.append((state.round_number, call))
+                    if test not in state.shown:
+                        state.shown.append(test)
+        rounds.append(tests)
+        while len(rounds) > self.window:
+            rounds.popleft()
+        while state.relapses and state.relapses[0][0] <= state.round_number - self.window:
+            state.relapses.popleft()
+
+    def forget(self, session: str) -> None:
+        self._steps.forget(session)
+        self._sessions.pop(session, None)
