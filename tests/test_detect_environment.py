@@ -325,3 +325,22 @@ def test_one_conflict_resolved_is_no_blocking_cause() -> None:
         result = f"<returncode>{int(failed)}</returncode>\n<output>\n{output}\n</output>"
         found += detector.observe(session.call(command, result, is_error=failed))
     assert found == []
+
+
+def test_a_database_another_process_keeps_locked_is_one_cause_whatever_the_agent_tries() -> None:
+    locked = "django.db.utils.OperationalError: database is locked"
+    attempts = [
+        ("cd tests && python runtests.py lookup --parallel 2", f"ERROR: test_in (lookup.tests.LookupTests)\n{locked}"),
+        ("./tests/runtests.py lookup --keepdb --parallel 1", f"ERROR: test_gt (lookup.tests.LookupTests)\n{locked}"),
+        ("sed -i \"s/'OPTIONS': {}/'OPTIONS': {'timeout': 60}/\" tests/test_sqlite.py", ""),
+        ("python tests/runtests.py lookup -k test_exact", f"ERROR: test_exact (lookup.tests.LookupTests)\n{locked}"),
+        ('python -c \'import sqlite3; sqlite3.connect("db.sqlite3").execute("begin immediate")\'', locked),
+    ]
+    detector, session = EnvironmentDetector(), ScriptedSession()
+    found = []
+    for command, output in attempts:
+        failed = bool(output)
+        result = f"<returncode>{int(failed)}</returncode>\n<output>\n{output}\n</output>"
+        found += detector.observe(session.call(command, result, is_error=failed))
+    found += detector.observe(session.call("ls -la *.sqlite3*", "<returncode>0</returncode>"))
+    assert found and found[-1].key.startswith("locked") and "locked `database`" in found[-1].evidence

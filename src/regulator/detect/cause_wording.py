@@ -231,6 +231,11 @@ PATTERNS: list[tuple[str, str]] = [
         r"|unresolved conflict|resolve your current index first",
     ),
     ("rate limited", r"429 Too Many Requests|rate limit(?:ed| exceeded)"),
+    # A database another process keeps locked (SQLite's `database is locked`, any driver): a longer timeout,
+    # another journal mode or a retry does not free it; finding and stopping the holder does. Git's
+    # `index.lock` and apt's lock are left out: their holder usually finishes, and a wait clears them
+    # (heldout10's transient-then-ok sessions, nudged and paused when they counted).
+    ("locked", r"(database) is locked"),
     # Killed by SIGKILL (128 + 9) with nothing else said: in a sandbox, the kernel's OOM killer.
     ("out of memory", r"<returncode>137</returncode>|exit (?:code|status):? 137\b"),
     # Gradle's `Could not resolve g:a:v` with no reason above: the artifact is not to be had here.
@@ -362,4 +367,5 @@ FAMILY_WORDS: dict[str, tuple[str, ...]] = {
         "index first",
     ),
     "rate limited": ("429", "rate limit"),
+    "locked": ("is locked",),
 }
