@@ -75,3 +75,19 @@ def test_the_column_after_a_line_number_is_no_part_of_a_signature() -> None:
 def test_a_byte_offset_is_no_part_of_a_signature() -> None:
     decode = "UnicodeDecodeError: 'utf-8' codec can't decode byte 0xe9 in position {n}: invalid continuation byte"
     assert error_signature(decode.format(n=941)) == error_signature(decode.format(n=372))
+
+
+def test_a_status_the_agent_echoed_itself_is_the_commands_status() -> None:
+    # `cmd; echo rc=$?`: the harness reports the echo's 0; the echoed status says the command failed.
+    hung = "<returncode>0</returncode>\n<output>\n[{pid}] started {n} workers\nrc=124\n</output>"
+    assert error_signature(hung.format(pid=2029, n=4)) == error_signature(hung.format(pid=9955, n=11)) == "timed out"
+    failed = "<returncode>0</returncode>\n<output>\nsetup: no such target 'wheel'\nexit code: 2\n</output>"
+    assert error_signature(failed) == "exit code: setup: no such target 'wheel'"
+    assert error_signature("<returncode>0</returncode>\n<output>\nbuilt 3 files\nrc=0\n</output>") is None
+    # A status printed higher up, with output after it, is the program's own text, not the agent's echo.
+    assert error_signature("<returncode>0</returncode>\n<output>\nrc=1\nretrying... ok\n</output>") is None
+
+
+def test_a_command_gnu_timeout_killed_timed_out_whatever_it_printed_first() -> None:
+    killed = "<returncode>124</returncode>\n<output>\ncollected {n} items\ntests/test_pool.py ..\n</output>"
+    assert error_signature(killed.format(n=12)) == error_signature(killed.format(n=40)) == "timed out"

@@ -119,6 +119,14 @@ _OFFSET = re.compile(r"\b(position|offset) \d+\b")
 # (`main.hcl:0,54-38`, `app.rb:0:17`): it moves with every edit of the line.
 _COLUMN = re.compile(r"(\.[A-Za-z][A-Za-z0-9]{0,4}:0)[,:]\d+(?:-\d+)?")
 _TAG = re.compile(r"</?\w+>")
+# A status the agent echoed itself (`cmd; echo rc=$?`, `echo "exit code: $?"`) as the output's last line:
+# the harness reports the echo's 0, and a failing or hung command (`rc=124` after `timeout 30 …`) would
+# pass for a success.
+_ECHOED_STATUS = re.compile(
+    r"\n[ \t]*(?:rc|exit(?:[ _]?(?:code|status))?|status|return[ _]?code|ret(?:code)?)[ \t]*[=:][ \t]*(-?\d+)"
+    r"[ \t]*(?=\n?(?:</output>)?\s*$)",
+    re.I,
+)
 # Digits inside a generated name in an error message (`0004_auto_20251117_1736`, `tmp_x3f9`, `obj_12`):
 # the next run names another one; a number standing alone (`assert 3 == 4`) is kept.
 _NUMBERED_NAME = re.compile(r"(?<=[A-Za-z_])\d+|\d+(?=_)")
@@ -184,8 +192,17 @@ def _signature(body: str) -> str | None:
         return "timed out"  # the harness killed it: whatever it printed before, it did not finish
     exit_match = _EXIT.search(body)
     exit_code = next((g for g in exit_match.groups() if g is not None), None) if exit_match else None
-    if exit_code == "124" and not _TAG.sub("", _EXIT.sub("", body)).strip(" \n`"):
-        return "timed out"  # `timeout N cmd` with nothing printed
+    echoed = _ECHOED_STATUS.search(body, len(body) - 200) if exit_code in (None, "0") else None
+    if echoed is not None and echoed.group(1) != "0":
+        # Read as the harness would have reported the command itself.
+        exit_code = echoed.group(1)
+        body = body[: echoed.start()] + body[echoed.end() :]
+        if exit_match is not None:
+            body = body[: exit_match.start()] + f"<returncode>{exit_code}</returncode>" + body[exit_match.end() :]
+    if exit_code == "124":
+        # GNU `timeout`'s status: what the command printed before it was killed (a varying part of a run,
+        # `started 7 workers`) is no failure of its own; a hang is one failure however far it got.
+        return "timed out"
     tests = _failing_tests(body)
     if tests:
         last = _last_summary(body)
