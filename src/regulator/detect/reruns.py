@@ -20,7 +20,8 @@ from collections import deque
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from regulator.detect.normalise import clip, normalise, normalise_lines, without_line_numbers
+from regulator.detect.normalise import clip, normalise, without_line_numbers
+from regulator.detect.steps import observation_lines
 
 _KEPT_ACTIONS = 32  # actions whose latest output is kept per session
 _KEPT_EDITS = 3  # edits remembered since an action last ran
@@ -162,7 +163,8 @@ def _names(text: str) -> frozenset[str]:
 
 
 def _lines(output: str) -> frozenset[str]:
-    return frozenset(without_line_numbers(line) for line in normalise_lines(clip(output)))
+    # The lines every detector reads, cached by the step tracker: the step's own and, most often, the one before.
+    return frozenset(without_line_numbers(line) for line in observation_lines(output))
 
 
 def _quoted(line: str, edit: str) -> bool:
