@@ -65,7 +65,7 @@ def test_tests_failing_again_after_other_fixes_are_a_finding(style: str) -> None
     assert hits == [12, 13, 14, 15, 16, 17]
     first = found[12][0]
     assert first.detector == "relapse" and first.key == "relapse" and first.severity == pytest.approx(0.6)
-    assert "3 times a test that had stopped failing after an edit failed again" in first.evidence
+    assert "3 times a failure that had gone after an edit came back" in first.evidence
     assert "test_none" in first.evidence and "test_subclass" in first.evidence
     assert found[15][0].severity == pytest.approx(0.7)
 
@@ -113,6 +113,32 @@ def test_a_passing_run_starts_the_count_over() -> None:
 def test_reruns_without_an_edit_are_one_round() -> None:
     # Running the module then one test of it, with no change between, is one look at one state of the code.
     script = [_pytest("test_none"), _pytest("test_subclass"), _pytest("test_none"), _pytest("test_subclass")] * 3
+    assert not any(_run(script))
+
+
+def _alias(name: str) -> tuple[str, str]:
+    return (
+        "cd tests && python runtests.py response",
+        f"ImportError while importing test module\n    _DEFAULT = np.{name}\n"
+        f"AttributeError: module 'numpy' has no attribute '{name}'",
+    )
+
+
+def test_errors_of_one_kind_coming_back_after_other_fixes_are_relapses_too() -> None:
+    # No test named: one removed numpy alias after another, the ones replaced before coming back.
+    script = [_alias("float"), _edit(1), _alias("object"), _edit(2), _alias("float"), _edit(3), _alias("bool")]
+    script += [_edit(4), _alias("object"), _edit(5), _alias("float"), ("git diff --stat", " x | 2 +-")]
+    found = _run(script)
+    assert [i for i, fs in enumerate(found) if fs] == [11]
+    assert "no attribute 'float'" in found[11][0].evidence
+
+
+def test_an_old_error_back_after_an_error_of_another_kind_is_no_relapse() -> None:
+    # The edit's own syntax error, mended, and the failure it was after is back: debugging, however often.
+    syntax = ("python reproduce.py", '  File "x.py", line 3\nSyntaxError: invalid syntax')
+    script = [_alias("float")]
+    for n in range(5):
+        script += [_edit(2 * n), syntax, _edit(2 * n + 1), _alias("float")]
     assert not any(_run(script))
 
 
