@@ -110,6 +110,15 @@ def test_a_passing_run_starts_the_count_over() -> None:
     assert not any(_run(script))
 
 
+def test_a_pass_of_the_one_test_aimed_at_does_not_answer_the_others() -> None:
+    aimed = ("python -m pytest tests/test_build.py::test_regression -q", "1 passed in 0.10s")
+    script = [_pytest("test_none"), _edit(1), aimed, _pytest("test_subclass"), _edit(2), aimed, _pytest("test_none")]
+    script += [_edit(3), aimed, _pytest("test_subclass"), _edit(4), aimed, _pytest("test_none")]
+    script += [("git status --short", " M src/build.py")]
+    found = _run(script)
+    assert [i for i, fs in enumerate(found) if fs] == [len(script) - 1]
+
+
 def test_reruns_without_an_edit_are_one_round() -> None:
     # Running the module then one test of it, with no change between, is one look at one state of the code.
     script = [_pytest("test_none"), _pytest("test_subclass"), _pytest("test_none"), _pytest("test_subclass")] * 3

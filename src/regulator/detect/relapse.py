@@ -17,7 +17,8 @@ where the runner named none, the error signature, and then the round before must
 an error of the same kind (`AttributeError: … 'float'`, then `… 'object'`, then `'float'` again: one
 removed alias after another). A different kind in between — the syntax error an edit made, then the
 old failure once it is mended — is the edit's own mistake mended, not a failure mended and broken
-again. A run that passes answers the agent's changes and starts the count over. At `min_returns`
+again. A run that passes answers the agent's changes and starts the count over — unless it was
+narrowed to one test by name, whose pass says nothing of the tests that failed around it. At `min_returns`
 relapses within the latest `window` rounds the agent is nudged; each further relapse adds weight,
 and the finding stands on the calls after a relapse (`stand_calls`), as `retried_edit`'s does, so
 the policy sees whether it goes on after the nudge.
@@ -25,6 +26,7 @@ the policy sees whether it goes on after the nudge.
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -35,6 +37,8 @@ from regulator.detect.unchanged import runs_something
 from regulator.detect.waiting import waits
 from regulator.events import CallEvent
 
+# A run narrowed to one test by name (`pytest f.py::test_x`, `-k test_x`): its pass answers that test only.
+_NARROWED = re.compile(r"::\w|\s-k\s")
 _SHOWN = 3  # failures the evidence names
 
 
@@ -71,6 +75,8 @@ class RelapseDetector:
             if waits(step) or not runs_something(step):
                 continue
             if not step_failed(step):
+                if _NARROWED.search(step.command):
+                    continue  # the one test it selected passes; the others' failures stand
                 state.rounds.clear()
                 state.relapses.clear()
                 state.changed = False
