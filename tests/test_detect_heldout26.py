@@ -31,4 +31,5 @@ class TestHeldout26(TextAgentSetChecks):
         # loops stopped 32.0 % (16/50), none early, median delay 17.5, saved 15.5 %;
         # productive stopped 0 % (0/80), any action 2.5 % (2/80). With the `unchanged` detector: 48.0 %, 18
         # (over-verification 2/7 → 4/7, wrong-test-selected 0/7 → 6/7, stopped late), 25.8 %; 0 %, 2.5 %.
-        self.assert_no_worse_than(replayed, stopped=0.48, delay=18, saved=0.257, productive_stopped=0, acted_on=0.025)
+        # Pinned at this round's figures (main @a865015: `relapse`, echoed statuses, locked databases).
+        self.assert_no_worse_than(replayed, stopped=0.54, delay=18, saved=0.299, productive_stopped=0, acted_on=0.025)

@@ -31,4 +31,5 @@ class TestHeldout40(TextAgentSetChecks):
         # loops stopped 16.0 % (8/50), none early, median delay 25.5, saved 4.7 %;
         # productive stopped 0 %, any action 0.00 % (0/80). The previous round's code (@3b3348c):
         # 8.0 %, 28.5, 2.3 %; 0 %, 0.00 %. Three of the four loops added are retried_edit's.
-        self.assert_no_worse_than(replayed, stopped=0.16, delay=25.5, saved=0.047, productive_stopped=0, acted_on=0)
+        # Pinned at this round's figures (main @a865015: `relapse`, echoed statuses, locked databases).
+        self.assert_no_worse_than(replayed, stopped=0.26, delay=25.5, saved=0.086, productive_stopped=0, acted_on=0)

@@ -31,6 +31,7 @@ class TestHeldout43(TextAgentSetChecks):
         # loops stopped 24.0 % (12/50), none early, median delay 17.5, saved 11.4 %;
         # productive stopped 0 %, any action 1.25 % (1/80). The previous round's code (@3b3348c):
         # 20.0 %, 17, 11.1 %; 0 %, 1.25 %.
+        # Pinned at this round's figures (main @a865015: `relapse`, echoed statuses, locked databases).
         self.assert_no_worse_than(
-            replayed, stopped=0.24, delay=17.5, saved=0.114, productive_stopped=0, acted_on=0.0125
+            replayed, stopped=0.36, delay=17.5, saved=0.163, productive_stopped=0, acted_on=0.0125
         )

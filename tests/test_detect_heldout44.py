@@ -44,4 +44,5 @@ class TestHeldout44(TextAgentSetChecks):
         # loops stopped 6.0 % (3/50), none early, median delay 22, saved 3.4 %;
         # productive stopped 0 %, any action 1.25 % (1/80). The previous round's code (@3b3348c):
         # 4.0 %, 20, 3.1 %; 0 %, 1.25 %.
-        self.assert_no_worse_than(replayed, stopped=0.06, delay=22, saved=0.034, productive_stopped=0, acted_on=0.0125)
+        # Pinned at this round's figures (main @a865015: `relapse`, echoed statuses, locked databases).
+        self.assert_no_worse_than(replayed, stopped=0.3, delay=24, saved=0.101, productive_stopped=0, acted_on=0.0125)
