@@ -1,0 +1,1 @@
+"""The fifty-sixth held-out set: internationalisation loops spliced into real runs."""
