@@ -1,0 +1,1 @@
+"""The fifty-third held-out set: escaping, sanitising and input-validation loops spliced into real runs."""
