@@ -100,6 +100,28 @@ def test_a_script_run_with_other_arguments_is_another_check_but_a_longer_read_is
     assert found[-1] and "4 steps since then" in found[-1][0].evidence
 
 
+def test_the_same_suite_run_with_other_flags_is_the_same_check() -> None:
+    # The fix is in; the agent shuffles pytest's cache and selection flags, the code standing still.
+    flags = [
+        "--lf",
+        "--sw",
+        "--ff --maxfail=2",
+        "-q",
+        "--nf",
+        "--last-failed",
+        "-x",
+        "--stepwise -q",
+        "-p no:cacheprovider",
+        "-vv",
+    ]
+    runs = [(f"python -m pytest pkg/tests {f}", "FAILED pkg/tests::test_a - assert 1 == 2") for f in flags]
+    found = _run([FIX, *runs, ("git status --short", " M src/calc.py")])
+    assert _first(found) == len(runs) + 1 and "steps since then repeat one taken since" in found[-1][0].evidence
+    # Selecting other tests is another check: each `-k` expression is a check of its own.
+    selections = [(f"python -m pytest pkg/tests -k test_{n}", "1 passed") for n in range(10)]
+    assert not any(_run([FIX, *selections]))
+
+
 def test_waiting_is_not_a_run() -> None:
     # Polling a build's log while it finishes is the waiting detector's concern.
     script = [FIX, ("make build > /tmp/b.log 2>&1 &", "")]

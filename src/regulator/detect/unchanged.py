@@ -36,6 +36,7 @@ from regulator.events import CallEvent
 
 _KEPT = 64  # actions remembered since the latest change (the finding needs far fewer)
 _SHOWN = 6  # commands the evidence quotes
+_FLAGS = re.compile(r"(?<!\S)--?[\w-]+(?:=\S*)?")  # `-q`, `--lf`, `--maxfail=2`; a flag's separate value stays
 _DIGITS = re.compile(r"(?<![\w.])\d+(?![\w.])")  # `head -n 40` and `head -n 80` are one request
 
 # Programs that only read: running them checks nothing about the code.
@@ -127,8 +128,11 @@ class UnchangedDetector:
                 continue
             run = runs_something(step)
             # A read asking for more of the same (`head -n 40`, then `-n 80`) is the same read; a
-            # script run with another argument (`python debug.py 11`, then `26`) is another check.
-            key = stable_hash(step.action_key if run else _DIGITS.sub("#", step.action_key))
+            # script run with another argument (`python debug.py 11`, then `26`) is another check, but
+            # the same suite run with other flags (`--lf`, `--sw`, `-q`, `--maxfail=2`) is the same check.
+            key = stable_hash(
+                " ".join(_FLAGS.sub("", step.action_key).split()) if run else _DIGITS.sub("#", step.action_key)
+            )
             if key in state.taken:
                 state.again += 1
             elif len(state.taken) < _KEPT:
