@@ -1,6 +1,7 @@
-"""The fifty-third held-out set (tests/heldout53): frozen before anything was measured on it.
+"""The fifty-third held-out set (tests/heldout53): frozen, shaped as it claims, measured once.
 
-Its checksum was frozen before anything was measured on it; the integrator replays it once, at the end.
+Its checksum was frozen before anything was measured on it; it was replayed once, at the end of the round
+that integrated it, with that round's final detection code.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import pytest
 from heldout20.runs import DEV
 from heldout53 import build
 from heldout_checks import TextAgentSetChecks
+from regulator.policy.evaluate import Evaluation
 
 pytestmark = pytest.mark.skipif(not (DEV / "calls.jsonl.gz").exists(), reason="the dev traces are not here")
 
@@ -35,3 +37,17 @@ class TestHeldout53(TextAgentSetChecks):
         "{BASE}",
         "{now",
     )
+
+    def test_default_policy_on_the_fifty_third_heldout_set_measured_once(self, replayed: Evaluation) -> None:
+        # Replayed once, with this round's detection code (main @febbe0c), never tuned on:
+        # loops stopped 32 % (16/50), none early, median delay 20, saved 17.3 %;
+        # productive stopped 0 %, any action 1.25 % (1/80). The previous round's code (@1e416d3):
+        # 24 %, 21, 11.4 %; 0 %, 1.25 %.
+        self.assert_no_worse_than(
+            replayed,
+            stopped=0.32,
+            delay=20,
+            saved=0.1725,
+            productive_stopped=0,
+            acted_on=0.0125,
+        )
