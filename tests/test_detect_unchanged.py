@@ -172,7 +172,7 @@ def test_state_is_bounded_and_forgotten() -> None:
     detector.observe(session.call(*FIX))
     for k in range(300):
         detector.observe(session.call(f"python check.py --case c{k}", "ok"))
-    state = detector._sessions[session.session]
+    state = detector._sessions.of(session.session)
     assert len(state.runs) <= 64 and len(state.taken) <= 64
     detector.forget(session.session)
     assert session.session not in detector._sessions

@@ -6,8 +6,9 @@ and the response), so its cost per call does not grow with the conversation.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from regulator.events import CallEvent
 
@@ -44,6 +45,29 @@ class Detector(Protocol):
 
     def forget(self, session: str) -> None:
         """Drop a finished session's state."""
+
+
+_State = TypeVar("_State")
+
+
+class SessionStates(Generic[_State]):
+    """What a detector keeps per session: made on the session's first call, dropped when it is forgotten."""
+
+    def __init__(self, new: Callable[[], _State]) -> None:
+        self._new = new
+        self._states: dict[str, _State] = {}
+
+    def of(self, session: str) -> _State:
+        state = self._states.get(session)
+        if state is None:
+            state = self._states[session] = self._new()
+        return state
+
+    def forget(self, session: str) -> None:
+        self._states.pop(session, None)
+
+    def __contains__(self, session: object) -> bool:
+        return session in self._states
 
 
 def call_span(calls: list[int]) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
-from regulator.detect.base import Finding, call_span, quote
+from regulator.detect.base import Finding, SessionStates, call_span, quote
 from regulator.detect.causes import Cause, cause_of, same_cause
 from regulator.detect.error_signature import step_signature
 from regulator.detect.steps import StepTracker
@@ -45,7 +45,7 @@ class EnvironmentDetector:
         self.window = window
         self.min_count = min_count
         self._steps = StepTracker()
-        self._sessions: dict[str, _Session] = {}
+        self._sessions: SessionStates[_Session] = SessionStates(lambda: _Session(deque(maxlen=self.window)))
 
     def _named(self, state: _Session, cause: Cause) -> Cause:
         """The cause as the session first named it (the fleet and the policy match on that)."""
@@ -59,9 +59,7 @@ class EnvironmentDetector:
 
     def observe(self, event: CallEvent) -> list[Finding]:
         session = event.record.session
-        state = self._sessions.get(session)
-        if state is None:
-            state = self._sessions[session] = _Session(deque(maxlen=self.window))
+        state = self._sessions.of(session)
         latest: Cause | None = None
         for step in self._steps.advance(event):
             if waits(step):
@@ -113,7 +111,7 @@ class EnvironmentDetector:
 
     def forget(self, session: str) -> None:
         self._steps.forget(session)
-        self._sessions.pop(session, None)
+        self._sessions.forget(session)
 
 
 def _together(cause: Cause, latest: Cause) -> bool:

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from regulator.detect.base import Finding, call_span
+from regulator.detect.base import Finding, SessionStates, call_span
 from regulator.detect.error_signature import step_failed, step_signature
 from regulator.detect.messages import parse
 from regulator.detect.normalise import without_line_numbers
@@ -110,7 +110,7 @@ class NoProgressDetector:
         self.min_words = min_words
         self.max_asked = max_asked  # distinct actions and operands remembered per session
         self._steps = StepTracker()
-        self._sessions: dict[str, _Session] = {}
+        self._sessions: SessionStates[_Session] = SessionStates(_Session)
 
     def _novelty(self, state: _Session, step: Step) -> float | None:
         words, hashes = _result_shingles(observation_lines(step.observation.text))
@@ -130,9 +130,7 @@ class NoProgressDetector:
 
     def observe(self, event: CallEvent) -> list[Finding]:
         session = event.record.session
-        state = self._sessions.get(session)
-        if state is None:
-            state = self._sessions[session] = _Session()
+        state = self._sessions.of(session)
         prompt_tokens = parse(event).prompt_tokens
         for step in self._steps.advance(event):
             if waits(step):
@@ -203,4 +201,4 @@ class NoProgressDetector:
 
     def forget(self, session: str) -> None:
         self._steps.forget(session)
-        self._sessions.pop(session, None)
+        self._sessions.forget(session)

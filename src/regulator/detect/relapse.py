@@ -30,7 +30,7 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 
-from regulator.detect.base import Finding, call_span, quote
+from regulator.detect.base import Finding, SessionStates, call_span, quote
 from regulator.detect.error_signature import failing_tests, step_failed, step_signature
 from regulator.detect.steps import Step, StepTracker
 from regulator.detect.unchanged import runs_something
@@ -59,13 +59,11 @@ class RelapseDetector:
         self.window = window
         self.stand_calls = stand_calls
         self._steps = StepTracker()
-        self._sessions: dict[str, _Session] = {}
+        self._sessions: SessionStates[_Session] = SessionStates(_Session)
 
     def observe(self, event: CallEvent) -> list[Finding]:
         session = event.record.session
-        state = self._sessions.get(session)
-        if state is None:
-            state = self._sessions[session] = _Session()
+        state = self._sessions.of(session)
         for step in self._steps.advance(event):
             if step.action is None:
                 continue
@@ -118,7 +116,7 @@ class RelapseDetector:
 
     def forget(self, session: str) -> None:
         self._steps.forget(session)
-        self._sessions.pop(session, None)
+        self._sessions.forget(session)
 
 
 _ERROR = "error "  # marks a failure told by its error signature, not by a test's name

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 
-from regulator.detect.base import Finding, call_span, quote
+from regulator.detect.base import Finding, SessionStates, call_span, quote
 from regulator.detect.error_signature import step_failed
 from regulator.detect.seen import stable_hash
 from regulator.detect.steps import Step, StepTracker
@@ -59,13 +59,11 @@ class RetriedEditDetector:
         self.min_retries = min_retries
         self.stand_calls = stand_calls
         self._steps = StepTracker()
-        self._sessions: dict[str, _Session] = {}
+        self._sessions: SessionStates[_Session] = SessionStates(_Session)
 
     def observe(self, event: CallEvent) -> list[Finding]:
         session = event.record.session
-        state = self._sessions.get(session)
-        if state is None:
-            state = self._sessions[session] = _Session()
+        state = self._sessions.of(session)
         for step in self._steps.advance(event):
             if step.action is None:
                 continue
@@ -113,4 +111,4 @@ class RetriedEditDetector:
 
     def forget(self, session: str) -> None:
         self._steps.forget(session)
-        self._sessions.pop(session, None)
+        self._sessions.forget(session)

@@ -22,7 +22,7 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 
-from regulator.detect.base import Finding, call_span, quote
+from regulator.detect.base import Finding, SessionStates, call_span, quote
 from regulator.detect.error_signature import step_signature
 from regulator.detect.steps import StepTracker
 from regulator.detect.waiting import waits
@@ -54,13 +54,11 @@ class StaleDetector:
         self.echo_window = echo_window
         self.min_echoes = min_echoes
         self._steps = StepTracker()
-        self._sessions: dict[str, _Session] = {}
+        self._sessions: SessionStates[_Session] = SessionStates(_Session)
 
     def observe(self, event: CallEvent) -> list[Finding]:
         session = event.record.session
-        state = self._sessions.get(session)
-        if state is None:
-            state = self._sessions[session] = _Session()
+        state = self._sessions.of(session)
         for step in self._steps.advance(event):
             if step.action is None or waits(step):
                 continue
@@ -125,4 +123,4 @@ class StaleDetector:
 
     def forget(self, session: str) -> None:
         self._steps.forget(session)
-        self._sessions.pop(session, None)
+        self._sessions.forget(session)

@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from regulator.detect.base import Finding, call_span, quote
+from regulator.detect.base import Finding, SessionStates, call_span, quote
 from regulator.detect.normalise import command_tokens
 from regulator.detect.seen import stable_hash
 from regulator.detect.steps import Step, StepTracker, tool_fields
@@ -108,13 +108,11 @@ class UnchangedDetector:
         self.min_runs = min_runs
         self.min_repeats = min_repeats
         self._steps = StepTracker()
-        self._sessions: dict[str, _Session] = {}
+        self._sessions: SessionStates[_Session] = SessionStates(_Session)
 
     def observe(self, event: CallEvent) -> list[Finding]:
         session = event.record.session
-        state = self._sessions.get(session)
-        if state is None:
-            state = self._sessions[session] = _Session()
+        state = self._sessions.of(session)
         for step in self._steps.advance(event):
             if step.action is None or waits(step):
                 continue
@@ -154,4 +152,4 @@ class UnchangedDetector:
 
     def forget(self, session: str) -> None:
         self._steps.forget(session)
-        self._sessions.pop(session, None)
+        self._sessions.forget(session)
