@@ -17,10 +17,9 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/regulator demo
 
-# Two workers, each test file on one of them (a file's fixtures and servers stay in one process).
 test: $(STAMP)
 	bash scripts/ensure-test-deps.sh
-	$(BIN)/pytest -q -p no:cacheprovider -n 2 --dist loadfile
+	$(BIN)/pytest -q -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
