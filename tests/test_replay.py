@@ -100,6 +100,23 @@ def test_cli_writes_jsonl_report(tmp_path: Path) -> None:
     assert lines[0]["recorded_cost_usd"] == 0.5 and lines[1]["recorded_cost_usd"] is None
 
 
+def test_cli_reads_a_directory_as_its_trace_files_without_the_labels(tmp_path: Path) -> None:
+    _register()
+    _trace(tmp_path, [_call("s1", 0), _call("s2", 0)])
+    (tmp_path / "labels.jsonl").write_bytes(orjson.dumps({"session": "s1", "label": "productive"}) + b"\n")
+    out = tmp_path / "report.out"
+    result = CliRunner().invoke(app, ["replay", str(tmp_path), "--json", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert [orjson.loads(line)["session"] for line in out.read_bytes().splitlines()] == ["s1", "s2"]
+
+
+def test_cli_names_a_directory_without_traces_instead_of_crashing(tmp_path: Path) -> None:
+    _register()
+    result = CliRunner().invoke(app, ["replay", str(tmp_path), "--json"])
+    assert result.exit_code == 2
+    assert "no trace files" in result.output
+
+
 def test_replay_meters_an_unpriced_model_at_the_fallback_and_names_it(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -17,7 +17,7 @@ from regulator.errors import RegulatorError
 from regulator.policy.evaluate import evaluate, summary_lines
 from regulator.policy.shadow import ShadowPolicy
 from regulator.policy.supervisor import load_supervisor
-from regulator.traces.format import TraceFormatError, read_labels
+from regulator.traces.format import LABELS_FILE, TraceFormatError, read_labels
 from regulator.traces.replay import ReplaySession, replay_sessions
 
 
@@ -58,7 +58,7 @@ def _print_summary(
 
 
 def replay_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="Trace files (.jsonl or .jsonl.gz).", exists=True)],
+    paths: Annotated[list[Path], typer.Argument(help="Trace files (.jsonl or .jsonl.gz), or directories of them.", exists=True)],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per session (JSONL).")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="Write the report here instead of stdout.")] = None,
     config: Annotated[
@@ -94,7 +94,8 @@ def replay_cmd(
         if collecting:
             gc.enable()
     if summary:
-        _print_summary(paths[0].parent / "labels.jsonl", sessions, hook, to_stderr=as_json and out is None)
+        labels_dir = paths[0] if paths[0].is_dir() else paths[0].parent
+        _print_summary(labels_dir / LABELS_FILE, sessions, hook, to_stderr=as_json and out is None)
     if as_json:
         data = report_lines(sessions)
         if out is None:

@@ -20,6 +20,7 @@ import orjson
 from regulator.types import Dialect
 
 FORMAT_VERSION = 1
+LABELS_FILE = "labels.jsonl"
 
 LabelKind = Literal["productive", "failed", "loop"]
 
@@ -131,11 +132,32 @@ def _parse_line(raw: bytes, where: str, last_messages: dict[str, list[dict[str, 
     )
 
 
+def trace_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """The trace files named, a directory standing for the `.jsonl`/`.jsonl.gz` files in it.
+
+    `labels.jsonl` is an evaluation set's answer key, not calls, so a directory's is skipped.
+    """
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if not path.is_dir():
+            files.append(path)
+            continue
+        found = sorted(
+            p
+            for p in path.iterdir()
+            if p.is_file() and p.name.endswith((".jsonl", ".jsonl.gz")) and p.name != LABELS_FILE
+        )
+        if not found:
+            raise TraceFormatError(f"{path}: a directory with no trace files (*.jsonl or *.jsonl.gz) in it")
+        files.extend(found)
+    return files
+
+
 def iter_trace(paths: Iterable[str | os.PathLike[str]]) -> Iterator[TraceCall]:
-    """Every call of the given trace files (`.jsonl` or `.jsonl.gz`), in file then line order."""
+    """Every call of the given trace files or directories, in file then line order."""
     # Shared across files so a session split over several (rotated) files still decodes.
     last_messages: dict[str, list[dict[str, Any]]] = {}
-    for path in map(Path, paths):
+    for path in trace_files(paths):
         with _open_text(path) as stream:
             for number, raw in enumerate(stream, 1):
                 if raw.strip():
