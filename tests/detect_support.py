@@ -16,10 +16,8 @@ import orjson
 from regulator.config import Config
 from regulator.events import CallEvent, CallRecord
 from regulator.policy.evaluate import Evaluation, evaluate
-from regulator.policy.shadow import ShadowPolicy
-from regulator.policy.supervisor import load_supervisor
+from regulator.policy.parallel_replay import replay_with_policy
 from regulator.traces.format import read_labels
-from regulator.traces.replay import replay_sessions
 from regulator.types import Dialect
 
 _ids = itertools.count(1)
@@ -134,6 +132,5 @@ class ScriptedSession:
 
 def replay_with_default_policy(calls: Path) -> Evaluation:
     """A labelled trace set (`labels.jsonl` beside `calls`) replayed with the default policy, evaluated."""
-    hook = ShadowPolicy(load_supervisor("default"))
-    sessions = replay_sessions([calls], Config(), hook)
+    sessions, hook = replay_with_policy([calls], Config(), "default")
     return evaluate([s.report() for s in sessions], read_labels(calls.parent / "labels.jsonl"), hook.cost_from)

@@ -34,8 +34,6 @@ from regulator.reconcile.totals import DAY_S, day_of
 
 OPENAI_KEY, ANTHROPIC_KEY = "sk-mock-openai-1", "sk-ant-mock-1"
 LONG = "The quarterly report covers revenue, churn and the hiring plan in detail. " * 80  # ~1,500 tokens
-TODAY = day_of(time.time())
-YESTERDAY = day_of(time.time() - DAY_S)
 
 
 def sections(mock_url: str) -> dict[str, Any]:
@@ -147,12 +145,20 @@ def run(
     return gw, gw.gateway.config
 
 
-def rows_of(result: ReconcileResult, model: str, day: str = TODAY) -> dict[tuple[str, str], Any]:
+@pytest.fixture
+def today(run: tuple[RunningGateway, Config]) -> str:
+    """The day the run's calls are stamped with: the clock's at import may be the day before (midnight)."""
+    gw, _ = run
+    (day,) = {day_of(record.ts) for record in gw.gateway.store.iter_records(time.time() - 3600)}
+    return day
+
+
+def rows_of(result: ReconcileResult, model: str, day: str) -> dict[tuple[str, str], Any]:
     return {(r.kind, r.api_key_id): r for r in result.rows if r.model == model and r.day == day}
 
 
 def test_reconcile_reports_no_difference_where_the_mock_billed_what_the_ledger_recorded(
-    run: tuple[RunningGateway, Config],
+    run: tuple[RunningGateway, Config], today: str
 ) -> None:
     gw, config = run
     result = reconcile(config, gw.gateway.store, time.time() - 3600, time.time())
@@ -162,34 +168,34 @@ def test_reconcile_reports_no_difference_where_the_mock_billed_what_the_ledger_r
     assert {r.model for r in seen_whole} == {"gpt-4o-mini", "o3-mini", "claude-sonnet-4-5"}
     assert all(r.difference == 0 and r.status == "match" for r in seen_whole), [r for r in seen_whole if r.difference]
     # The run really had cache reads and writes and reasoning, on both sides of the comparison.
-    gpt = rows_of(result, "gpt-4o-mini")
+    gpt = rows_of(result, "gpt-4o-mini", today)
     assert gpt[("cached_read", api_key_id("openai", OPENAI_KEY))].provider_value > 0
-    sonnet = rows_of(result, "claude-sonnet-4-5")
+    sonnet = rows_of(result, "claude-sonnet-4-5", today)
     assert sonnet[("cache_write", api_key_id("anthropic", ANTHROPIC_KEY))].provider_value > 0
     assert sonnet[("cached_read", api_key_id("anthropic", ANTHROPIC_KEY))].provider_value > 0
-    reasoning = rows_of(result, "o3-mini")[("reasoning", api_key_id("openai", OPENAI_KEY))]
+    reasoning = rows_of(result, "o3-mini", today)[("reasoning", api_key_id("openai", OPENAI_KEY))]
     assert reasoning.ledger > 0 and reasoning.status == "ledger_only"  # no provider reports it apart
 
 
 def test_calls_the_gateway_could_not_see_are_within_their_reservation_and_measured(
-    run: tuple[RunningGateway, Config],
+    run: tuple[RunningGateway, Config], today: str
 ) -> None:
     gw, config = run
     result = reconcile(config, gw.gateway.store, time.time() - 3600, time.time())
-    slow = rows_of(result, "gpt-4.1-mini")
+    slow = rows_of(result, "gpt-4.1-mini", today)
     usd = slow[("usd", api_key_id("openai", OPENAI_KEY))]
     assert usd.estimated_calls == 2 and usd.status == "within_reservation"
     # The timed-out calls were counted at their reservation: more than the provider billed for them.
     assert 0 < usd.provider_value < usd.ledger == usd.ledger_estimated
     (margin,) = [m for m in result.to_json()["reservation_margins"] if m["model"] == "gpt-4.1-mini"]
     assert margin["calls"] == 2 and margin["billed_usd"] == usd.provider_value < margin["counted_usd"]
-    cut = rows_of(result, "claude-haiku-4-5")
+    cut = rows_of(result, "claude-haiku-4-5", today)
     assert cut[("output", api_key_id("anthropic", ANTHROPIC_KEY))].estimated_calls == 2
     assert all(r.status in ("within_reservation", "ledger_only") for r in cut.values())
 
 
 def test_each_injected_drift_is_named_with_its_day_model_and_amount(
-    run: tuple[RunningGateway, Config], mock_upstream: MockServer
+    run: tuple[RunningGateway, Config], mock_upstream: MockServer, today: str
 ) -> None:
     gw, config = run
     mock_upstream.app.billing.price_factor("gpt-4o-mini", 1.1)
@@ -201,9 +207,9 @@ def test_each_injected_drift_is_named_with_its_day_model_and_amount(
     mock_upstream.app.billing.inject(unseen)
     result = reconcile(config, gw.gateway.store, time.time() - DAY_S, time.time())
     found = {(d.provider, d.day, d.model): d for d in result.drifts}
-    assert set(found) == {("openai", TODAY, "gpt-4o-mini"), ("anthropic", day_of(unseen_at), "claude-sonnet-4-5")}
+    assert set(found) == {("openai", today, "gpt-4o-mini"), ("anthropic", day_of(unseen_at), "claude-sonnet-4-5")}
 
-    priced = found["openai", TODAY, "gpt-4o-mini"]
+    priced = found["openai", today, "gpt-4o-mini"]
     assert [r.kind for r in priced.rows] == ["usd"]  # tokens agree, dollars do not
     (usd,) = priced.rows
     assert usd.difference == pytest.approx(0.1 * usd.ledger, abs=1e-9) and usd.share == pytest.approx(
@@ -225,7 +231,7 @@ def test_each_injected_drift_is_named_with_its_day_model_and_amount(
 
 
 async def test_the_scheduled_reconcile_alerts_once_per_drift(
-    run: tuple[RunningGateway, Config], mock_upstream: MockServer
+    run: tuple[RunningGateway, Config], mock_upstream: MockServer, today: str
 ) -> None:
     gw, config = run
     mock_upstream.app.billing.price_factor("o3-mini", 1.1)
@@ -233,7 +239,7 @@ async def test_the_scheduled_reconcile_alerts_once_per_drift(
     scheduler = ReconcileScheduler(config, gw.gateway.store, alerted.extend)
     tomorrow = time.time() + DAY_S  # today is a whole day by then
     await scheduler.run_once(now=tomorrow)
-    assert [(d.day, d.model) for d in alerted] == [(TODAY, "o3-mini")]
+    assert [(d.day, d.model) for d in alerted] == [(today, "o3-mini")]
     await scheduler.run_once(now=tomorrow)  # the same drift again: no second alert
     assert len(alerted) == 1
     # A restarted gateway (or another replica) reads the last scheduled run back: no alert again,
@@ -245,7 +251,7 @@ async def test_the_scheduled_reconcile_alerts_once_per_drift(
     # A new drift is alerted on its own.
     mock_upstream.app.billing.price_factor("claude-sonnet-4-5", 0.8)
     await scheduler.run_once(now=tomorrow)
-    assert [(d.day, d.model) for d in alerted[1:]] == [(TODAY, "claude-sonnet-4-5")]
+    assert [(d.day, d.model) for d in alerted[1:]] == [(today, "claude-sonnet-4-5")]
 
 
 def test_the_ledger_keeps_the_providers_request_id_of_each_call(
@@ -272,7 +278,7 @@ def test_the_ledger_keeps_the_providers_request_id_of_each_call(
 
 
 def test_regulator_reconcile_json_names_the_drift_and_stores_the_run(
-    run: tuple[RunningGateway, Config], mock_upstream: MockServer, tmp_path: Path
+    run: tuple[RunningGateway, Config], mock_upstream: MockServer, tmp_path: Path, today: str
 ) -> None:
     gw, _ = run
     mock_upstream.app.billing.price_factor("claude-sonnet-4-5", 1.1)
@@ -284,7 +290,7 @@ def test_regulator_reconcile_json_names_the_drift_and_stores_the_run(
     )
     assert out.exit_code == 0, out.output
     data = json.loads(out.stdout)
-    assert [(d["day"], d["model"]) for d in data["drifts"]] == [(TODAY, "claude-sonnet-4-5")]
+    assert [(d["day"], d["model"]) for d in data["drifts"]] == [(today, "claude-sonnet-4-5")]
     assert data["summary"]["drifts"] == 1
     args = ["reconcile", "--since", "1h", "-c", str(path), "--data-dir", str(gw.data_dir)]
     table = CliRunner().invoke(app, args, env={"COLUMNS": "250"})

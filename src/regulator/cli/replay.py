@@ -15,8 +15,8 @@ from rich.table import Table
 from regulator.config import ConfigError, load_config
 from regulator.errors import RegulatorError
 from regulator.policy.evaluate import evaluate, summary_lines
+from regulator.policy.parallel_replay import replay_with_policy
 from regulator.policy.shadow import ShadowPolicy
-from regulator.policy.supervisor import load_supervisor
 from regulator.traces.format import LABELS_FILE, TraceFormatError, read_labels
 from regulator.traces.replay import ReplaySession, replay_sessions
 
@@ -58,7 +58,9 @@ def _print_summary(
 
 
 def replay_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="Trace files (.jsonl or .jsonl.gz), or directories of them.", exists=True)],
+    paths: Annotated[
+        list[Path], typer.Argument(help="Trace files (.jsonl or .jsonl.gz), or directories of them.", exists=True)
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object per session (JSONL).")] = False,
     out: Annotated[Path | None, typer.Option("--out", help="Write the report here instead of stdout.")] = None,
     config: Annotated[
@@ -74,6 +76,14 @@ def replay_cmd(
     summary: Annotated[
         bool, typer.Option("--summary", help="Print a table per family (labels.jsonl beside the trace).")
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            min=0,
+            help="Processes for the detectors (0: one per core, up to 8; 1: none besides this one).",
+        ),
+    ] = 0,
 ) -> None:
     """Replay traces: what the gateway would have metered for each session (no provider is contacted)."""
     # A replay makes millions of short-lived containers (every call's messages) and next to no
@@ -82,8 +92,11 @@ def replay_cmd(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        hook = None if policy == "none" else ShadowPolicy(load_supervisor(policy))
-        sessions = replay_sessions(paths, load_config(config), hook)
+        hook: ShadowPolicy | None = None
+        if policy == "none":
+            sessions = replay_sessions(paths, load_config(config))
+        else:
+            sessions, hook = replay_with_policy(paths, load_config(config), policy, workers)
     except (ConfigError, TraceFormatError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc

@@ -39,6 +39,8 @@ class Finding:
 
 
 class Detector(Protocol):
+    """Keeps state per session only, unless it says `spans_sessions = True` (replay splits by session)."""
+
     name: str
 
     def observe(self, event: CallEvent) -> list[Finding]: ...

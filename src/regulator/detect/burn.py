@@ -29,6 +29,7 @@ class _Agent:
 
 class BurnRateDetector:
     name = "burn_rate"
+    spans_sessions = True  # an agent's rate against its fleet's: replay cannot split it by session
 
     def __init__(
         self,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gzip
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal, cast
@@ -47,6 +47,7 @@ class TraceCall:
     latency_ms: float | None = None
     status: int = 200
     new_from: int = 0
+    position: int = 0  # the call's place in the whole trace (its files' non-empty lines, counted from 0)
 
     @property
     def messages(self) -> list[dict[str, Any]]:
@@ -77,7 +78,9 @@ def _common_prefix(previous: list[dict[str, Any]], current: list[dict[str, Any]]
     return i
 
 
-def _parse_line(raw: bytes, where: str, last_messages: dict[str, list[dict[str, Any]]]) -> TraceCall:
+def _parse_line(
+    raw: bytes, where: str, last_messages: dict[str, list[dict[str, Any]]], keep: Callable[[str], bool] | None
+) -> TraceCall | None:
     try:
         line = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
@@ -95,6 +98,8 @@ def _parse_line(raw: bytes, where: str, last_messages: dict[str, list[dict[str, 
         raise TraceFormatError(f"{where}: missing or bad key {exc}") from exc
     if not isinstance(request, dict):
         raise TraceFormatError(f"{where}: request must be an object")
+    if keep is not None and not keep(session):
+        return None
     dialect = line.get("dialect", "openai")
     if dialect not in ("openai", "anthropic"):
         raise TraceFormatError(f"{where}: unknown dialect {dialect!r}")
@@ -153,15 +158,26 @@ def trace_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return files
 
 
-def iter_trace(paths: Iterable[str | os.PathLike[str]]) -> Iterator[TraceCall]:
-    """Every call of the given trace files or directories, in file then line order."""
+def iter_trace(
+    paths: Iterable[str | os.PathLike[str]], keep: Callable[[str], bool] | None = None
+) -> Iterator[TraceCall]:
+    """Every call of the given trace files or directories, in file then line order.
+
+    With `keep`, only the calls of the sessions it keeps (the others are checked, not rebuilt).
+    """
     # Shared across files so a session split over several (rotated) files still decodes.
     last_messages: dict[str, list[dict[str, Any]]] = {}
+    position = 0
     for path in trace_files(paths):
         with _open_text(path) as stream:
             for number, raw in enumerate(stream, 1):
-                if raw.strip():
-                    yield _parse_line(raw, f"{path}:{number}", last_messages)
+                if not raw.strip():
+                    continue
+                call = _parse_line(raw, f"{path}:{number}", last_messages, keep)
+                if call is not None:
+                    call.position = position
+                    yield call
+                position += 1
 
 
 def read_labels(path: str | os.PathLike[str]) -> dict[str, Label]:

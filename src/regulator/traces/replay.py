@@ -84,6 +84,17 @@ log = logging.getLogger("regulator.replay")
 REPLAY_FALLBACK = PriceOverride(input=1.0, output=4.0)
 
 
+def warn_unpriced(model: str) -> None:
+    log.warning(
+        "replay: no price for model %r; metered at $%s in / $%s out per MTok, an estimate (a session's "
+        "saved share is unaffected). To price it: models[].price in regulator.yaml, or "
+        "pricing.unknown_model: fallback with pricing.fallback_price",
+        model,
+        REPLAY_FALLBACK.input,
+        REPLAY_FALLBACK.output,
+    )
+
+
 class ReplayPrices:
     """The configuration's prices, with unknown models metered at `REPLAY_FALLBACK` instead of refused."""
 
@@ -100,14 +111,7 @@ class ReplayPrices:
             return self._prices.price(model)
         except UnknownModelPrice:
             if model not in self.unpriced:
-                log.warning(
-                    "replay: no price for model %r; metered at $%s in / $%s out per MTok, an estimate (a session's "
-                    "saved share is unaffected). To price it: models[].price in regulator.yaml, or "
-                    "pricing.unknown_model: fallback with pricing.fallback_price",
-                    model,
-                    REPLAY_FALLBACK.input,
-                    REPLAY_FALLBACK.output,
-                )
+                warn_unpriced(model)
             self.unpriced[model] = self.unpriced.get(model, 0) + 1
             return self._fallback.price(model)
 
@@ -157,15 +161,25 @@ def replay(
     the generator is exhausted; `replay_sessions` does that.
     """
     prices = ReplayPrices(config)
+    events = ((call_event(call, prices), recorded_cost(call.response)) for call in iter_trace(paths))
+    return replay_events(events, on_event, sessions)
+
+
+def replay_events(
+    events: Iterable[tuple[CallEvent, float | None]],
+    on_event: OnEvent | None = None,
+    sessions: dict[str, ReplaySession] | None = None,
+) -> Iterator[tuple[CallEvent, ReplaySession]]:
+    """`replay` of calls already made events, each with what the provider billed for it (if recorded)."""
     known = {} if sessions is None else sessions
-    for call in iter_trace(paths):
-        session = known.get(call.session)
+    for event, billed in events:
+        record = event.record
+        session = known.get(record.session)
         if session is None:
-            session = known[call.session] = ReplaySession(call.session, call.agent)
-        event = call_event(call, prices)
+            session = known[record.session] = ReplaySession(record.session, record.agent)
         if on_event is not None:
             on_event(event, session)
-        session.add(event, recorded_cost(call.response))
+        session.add(event, billed)
         yield event, session
 
 
