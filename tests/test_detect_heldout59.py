@@ -11,6 +11,7 @@ import pytest
 from heldout20.runs import DEV
 from heldout59 import build
 from heldout_checks import TextAgentSetChecks
+from regulator.policy.evaluate import Evaluation
 
 pytestmark = pytest.mark.skipif(not (DEV / "calls.jsonl.gz").exists(), reason="the dev traces are not here")
 
@@ -64,3 +65,16 @@ class TestHeldout59(TextAgentSetChecks):
         "{start}",
         "{why}",
     )
+
+    def test_default_policy_on_the_fifty_ninth_heldout_set_measured_once(self, replayed: Evaluation) -> None:
+        # Replayed once, at the end of the round that integrated it (main @2ad131c's detection code, which
+        # this round did not change), never tuned on: loops stopped 6 % (3/50), none early, median
+        # delay 26, saved 1.2 %; productive stopped 0 %, any action 2.5 % (2/80).
+        self.assert_no_worse_than(
+            replayed,
+            stopped=0.06,
+            delay=26,
+            saved=0.0124,
+            productive_stopped=0,
+            acted_on=0.0250,
+        )

@@ -11,6 +11,7 @@ import pytest
 from heldout20.runs import DEV
 from heldout60 import build
 from heldout_checks import TextAgentSetChecks
+from regulator.policy.evaluate import Evaluation
 
 pytestmark = pytest.mark.skipif(not (DEV / "calls.jsonl.gz").exists(), reason="the dev traces are not here")
 
@@ -48,3 +49,16 @@ class TestHeldout60(TextAgentSetChecks):
         "{state",
         "{fail.",
     )
+
+    def test_default_policy_on_the_sixtieth_heldout_set_measured_once(self, replayed: Evaluation) -> None:
+        # Replayed once, at the end of the round that integrated it (main @2ad131c's detection code, which
+        # this round did not change), never tuned on: loops stopped 28 % (14/50), none early, median
+        # delay 17, saved 13.4 %; productive stopped 0 %, any action 0 % (0/80).
+        self.assert_no_worse_than(
+            replayed,
+            stopped=0.28,
+            delay=17,
+            saved=0.1336,
+            productive_stopped=0,
+            acted_on=0.0000,
+        )

@@ -11,6 +11,7 @@ import pytest
 from heldout20.runs import DEV
 from heldout62 import build
 from heldout_checks import TextAgentSetChecks
+from regulator.policy.evaluate import Evaluation
 
 pytestmark = pytest.mark.skipif(not (DEV / "calls.jsonl.gz").exists(), reason="the dev traces are not here")
 
@@ -50,3 +51,16 @@ class TestHeldout62(TextAgentSetChecks):
         "{lst",
         "{dct",
     )
+
+    def test_default_policy_on_the_sixty_second_heldout_set_measured_once(self, replayed: Evaluation) -> None:
+        # Replayed once, at the end of the round that integrated it (main @2ad131c's detection code, which
+        # this round did not change), never tuned on: loops stopped 16 % (8/50), none early, median
+        # delay 29.5, saved 3.8 %; productive stopped 0 %, any action 1.2 % (1/80).
+        self.assert_no_worse_than(
+            replayed,
+            stopped=0.16,
+            delay=29.5,
+            saved=0.0376,
+            productive_stopped=0,
+            acted_on=0.0125,
+        )

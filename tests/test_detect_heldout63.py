@@ -11,6 +11,7 @@ import pytest
 from heldout20.runs import DEV
 from heldout63 import build
 from heldout_checks import TextAgentSetChecks
+from regulator.policy.evaluate import Evaluation
 
 pytestmark = pytest.mark.skipif(not (DEV / "calls.jsonl.gz").exists(), reason="the dev traces are not here")
 
@@ -62,3 +63,16 @@ class TestHeldout63(TextAgentSetChecks):
         "{std}",
         "{shown}",
     )
+
+    def test_default_policy_on_the_sixty_third_heldout_set_measured_once(self, replayed: Evaluation) -> None:
+        # Replayed once, at the end of the round that integrated it (main @2ad131c's detection code, which
+        # this round did not change), never tuned on: loops stopped 46 % (23/50), none early, median
+        # delay 20, saved 18.0 %; productive stopped 0 %, any action 0 % (0/80).
+        self.assert_no_worse_than(
+            replayed,
+            stopped=0.46,
+            delay=20,
+            saved=0.1802,
+            productive_stopped=0,
+            acted_on=0.0000,
+        )

@@ -10,6 +10,7 @@ import pytest
 from heldout20.runs import DEV
 from heldout64 import build
 from heldout_checks import TextAgentSetChecks
+from regulator.policy.evaluate import Evaluation
 
 pytestmark = pytest.mark.skipif(not (DEV / "calls.jsonl.gz").exists(), reason="the dev traces are not here")
 
@@ -52,3 +53,16 @@ class TestHeldout64(TextAgentSetChecks):
         "{old}",
         "{new}",
     )
+
+    def test_default_policy_on_the_sixty_fourth_heldout_set_measured_once(self, replayed: Evaluation) -> None:
+        # Replayed once, at the end of the round that integrated it (main @2ad131c's detection code, which
+        # this round did not change), never tuned on: loops stopped 38 % (19/50), none early, median
+        # delay 21, saved 19.0 %; productive stopped 0 %, any action 0 % (0/80).
+        self.assert_no_worse_than(
+            replayed,
+            stopped=0.38,
+            delay=21,
+            saved=0.1902,
+            productive_stopped=0,
+            acted_on=0.0000,
+        )
