@@ -272,7 +272,9 @@ async def test_a_live_stuck_agent_is_judged_through_the_gateway_and_still_stoppe
         store = server.gateway.store
         monkeypatch.setenv("TEST_JUDGE_KEY", store.create_key("regulator-judge", "regulator", "org-1")[0])
         mock_upstream.app.script({"content": answer}, contains=ASKED)
-        scenario = dataclasses.replace(SCENARIOS["default"], think_s=(0.01, 0.02), latency_ms=(5, 10))
+        # The agent thinks as long as a fast one does: the judge (one more call through the gateway) answers
+        # before the next turns, even on a busy machine, and so decides the step it was asked about.
+        scenario = dataclasses.replace(SCENARIOS["default"], think_s=(0.15, 0.25), latency_ms=(5, 10))
         client = openai.AsyncOpenAI(
             base_url=server.url + "/v1", api_key=store.create_key("stuck-1", "fleet-1", "org-1")[0], max_retries=0
         )
