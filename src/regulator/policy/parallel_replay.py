@@ -9,7 +9,9 @@ sessions (`spans_sessions`: an agent's burn rate against its fleet's) run live. 
 and incidents, and so the report, are the same as serial replay's.
 
 Workers also see the calls of a session after its stop, which a serial replay skips (about 12 % of
-the dev set's calls): a little more work in all, spread over the cores.
+the dev set's calls): a little more work in all, spread over the cores. They start as fresh
+interpreters (`spawn`: no thread or lock of the caller is copied into them), which import the
+caller's main module: a script using this must guard its top level with `if __name__ == "__main__":`.
 """
 
 from __future__ import annotations
