@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from regulator.cli.main import _register, app
 from regulator.config import Config
+from regulator.policy import parallel_replay
 from regulator.policy.parallel_replay import replay_in_parallel, worth_splitting
 from regulator.policy.shadow import ShadowPolicy
 from regulator.policy.supervisor import load_supervisor
@@ -82,6 +83,22 @@ def test_a_model_without_a_price_is_named_once_whichever_workers_met_it(
     named = [r.message.count("house-model-7b") for r in caplog.records if r.name == "regulator.replay"]
     assert named == [1]
     assert all(session.cost_usd > 0 for session in sessions)
+
+
+def test_a_machine_that_cannot_start_workers_replays_in_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = _burst_trace(tmp_path)
+
+    def no_semaphores(*args: object, **kwargs: object) -> None:
+        raise OSError(38, "Function not implemented")  # what SemLock raises where /dev/shm is missing
+
+    monkeypatch.setattr(parallel_replay, "worth_splitting", lambda paths: True)
+    monkeypatch.setattr(parallel_replay, "ProcessPoolExecutor", no_semaphores)
+    with caplog.at_level(logging.WARNING, logger="regulator.replay"):
+        sessions, _ = parallel_replay.replay_with_policy([path], Config(), "default", workers=2)
+    assert [s.report() for s in sessions] == _serial_report([path])
+    assert any("no worker processes" in r.message for r in caplog.records if r.name == "regulator.replay")
 
 
 def test_a_small_trace_is_not_worth_a_worker(tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ import os
 import zlib
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import get_context
 from operator import attrgetter
@@ -46,6 +47,7 @@ from regulator.traces.replay import (
 # A worker starts a fresh interpreter and imports regulator (about half a second): below this much
 # trace, that costs more than the work it takes over.
 MIN_SPLIT_BYTES = 1 << 20
+log = logging.getLogger("regulator.replay")
 MAX_WORKERS = 8
 
 
@@ -164,6 +166,12 @@ def replay_with_policy(
     paths = list(paths)
     workers = workers or default_workers()
     if workers > 1 and worth_splitting(paths):
-        return replay_in_parallel(paths, config, policy, workers)
+        try:
+            return replay_in_parallel(paths, config, policy, workers)
+        except (OSError, BrokenProcessPool) as exc:
+            # A sandbox without process semaphores (no /dev/shm), or a caller whose main module a worker
+            # cannot import: the same replay in this process is slower, not wrong. An error of the trace
+            # itself is no OSError; one the file system raises comes back from the serial replay too.
+            log.warning("replay: no worker processes (%s); replaying in this process", exc)
     hook = ShadowPolicy(supervisor_factory(policy)())
     return replay_sessions(paths, config, hook), hook
