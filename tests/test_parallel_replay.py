@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import gc
 import logging
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 from typing import Any
@@ -12,7 +15,7 @@ from typer.testing import CliRunner
 from regulator.cli.main import _register, app
 from regulator.config import Config
 from regulator.policy import parallel_replay
-from regulator.policy.parallel_replay import replay_in_parallel, worth_splitting
+from regulator.policy.parallel_replay import MIN_SPLIT_BYTES, replay_in_parallel, worth_splitting
 from regulator.policy.shadow import ShadowPolicy
 from regulator.policy.supervisor import load_supervisor
 from regulator.traces.replay import replay_sessions
@@ -99,6 +102,30 @@ def test_a_machine_that_cannot_start_workers_replays_in_one_process(
         sessions, _ = parallel_replay.replay_with_policy([path], Config(), "default", workers=2)
     assert [s.report() for s in sessions] == _serial_report([path])
     assert any("no worker processes" in r.message for r in caplog.records if r.name == "regulator.replay")
+
+
+def test_the_callers_collector_is_left_as_it_was(tmp_path: Path) -> None:
+    path = _burst_trace(tmp_path)
+    assert gc.isenabled()
+    replay_in_parallel([path], Config(), "default", workers=2)
+    assert gc.isenabled()
+
+
+def test_the_installed_command_replays_on_two_workers_as_on_one(tmp_path: Path) -> None:
+    """`regulator replay` as a user runs it: workers start as fresh interpreters from the console script."""
+    lines = _burst_trace(tmp_path).read_bytes()
+    big = tmp_path / "big.jsonl"
+    big.write_bytes(lines * (MIN_SPLIT_BYTES // len(lines) + 1))  # enough bytes to be worth two workers
+    assert worth_splitting([big])
+    reports = []
+    for workers in ("1", "2"):
+        out = tmp_path / f"report-{workers}.jsonl"
+        command = [str(Path(sys.executable).parent / "regulator"), "replay", str(big), "--json", "--workers", workers]
+        done = subprocess.run([*command, "--out", str(out)], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert "no worker processes" not in done.stderr
+        reports.append(out.read_bytes())
+    assert reports[0] == reports[1] and reports[0]
 
 
 def test_a_small_trace_is_not_worth_a_worker(tmp_path: Path) -> None:

@@ -47,8 +47,9 @@ from regulator.traces.replay import (
 # A worker starts a fresh interpreter and imports regulator (about half a second): below this much
 # trace, that costs more than the work it takes over.
 MIN_SPLIT_BYTES = 1 << 20
-log = logging.getLogger("regulator.replay")
 MAX_WORKERS = 8
+
+log = logging.getLogger("regulator.replay")
 
 
 def default_workers() -> int:
@@ -90,10 +91,12 @@ class _Share:
 
 
 def _run_share(paths: list[str], config: Config, policy: str, share: int, shares: int) -> _Share:
-    gc.disable()  # as in the CLI's replay: millions of short-lived containers, next to no cycles
-    quiet = logging.getLogger("regulator.replay")
-    level = quiet.level
-    quiet.setLevel(logging.ERROR)  # a model no price is known for is named once, by the caller
+    # As in the CLI's replay: millions of short-lived containers, next to no cycles. Share 0 runs in the
+    # caller's process, so what this changes is put back.
+    collecting = gc.isenabled()
+    gc.disable()
+    level = log.level
+    log.setLevel(logging.ERROR)  # a model no price is known for is named once, by the caller
     try:
         detectors = supervisor_factory(policy)().detectors
         local = [(place, detector) for place, detector in enumerate(detectors) if not _spans_sessions(detector)]
@@ -101,10 +104,12 @@ def _run_share(paths: list[str], config: Config, policy: str, share: int, shares
         calls: list[_Call] = []
         for call in iter_trace(paths, keep=lambda session: _share_of(session, shares) == share):
             event = call_event(call, prices)
-            found = tuple((place, found) for place, detector in local if (found := detector.observe(event)))
+            found = tuple((place, seen) for place, detector in local if (seen := detector.observe(event)))
             calls.append(_Call(call.position, event.record, event.seq, recorded_cost(call.response), found))
     finally:
-        quiet.setLevel(level)
+        log.setLevel(level)
+        if collecting:
+            gc.enable()
     return _Share(calls, set(prices.unpriced))
 
 
